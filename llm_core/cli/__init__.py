@@ -1,0 +1,1 @@
+"""The commands. Each module holds one command and its main(); only this package imports click."""

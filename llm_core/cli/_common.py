@@ -1,0 +1,225 @@
+"""What every command shares: the main() wrapper, output formats, input reading, formatting.
+
+Output format is chosen here and only here: `--json` writes one JSON document, `--jsonl` one
+compact object per line, otherwise the command's human form (plain lines or a tabulate table).
+A terminal changes colour, never the format; NO_COLOR turns colour off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+from llm_core.config import debug_requested, redact
+from llm_core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, LLMCoreError
+
+_debug = False
+
+
+# ---------------------------------------------------------------- main wrapper
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    global _debug
+    if value:
+        _debug = True
+
+
+debug_option = click.option(
+    "--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+    help="Show the full traceback of an error (also LLM_DEBUG=1).",
+)
+
+
+def make_main(command: click.Command, prog_name: str) -> Callable[..., int]:
+    """Wrap a click command into main(argv=None) -> exit code, mapping errors to exit codes."""
+
+    def main(argv: list[str] | None = None) -> int:
+        return run(command, prog_name, argv)
+
+    main.__doc__ = f"Run {prog_name}; returns its exit code."
+    return main
+
+
+def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -> int:
+    global _debug
+    _debug = _debug or debug_requested()
+    try:
+        rv = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+        _flush_stdout()
+        return rv if isinstance(rv, int) else 0
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        sys.stderr.write("\nInterrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except LLMCoreError as e:
+        _report(str(e) or type(e).__name__)
+        return e.exit_code
+    except Exception as e:  # the one place that turns any crash into a line
+        _report(f"unexpected {type(e).__name__}: {e}", hint=not _debug)
+        return EXIT_INTERNAL
+
+
+def _report(message: str, hint: bool = False) -> None:
+    if _debug:
+        sys.stderr.write(redact(traceback.format_exc()))
+    line = " ".join(redact(message).split())
+    suffix = " (run with --debug for the traceback)" if hint else ""
+    sys.stderr.write(f"Error: {line}{suffix}\n")
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise
+
+
+def _silence_stdout() -> None:
+    # Python would complain again at exit while flushing a closed pipe.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    sys.stderr.write(f"Warning: {message}\n")
+
+
+# ---------------------------------------------------------------- output formats
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON (one document).")
+jsonl_option = click.option("--jsonl", "as_jsonl", is_flag=True, help="Write JSON Lines (one object per line).")
+
+
+def dumps(data: Any, *, pretty: bool = True) -> str:
+    import orjson
+
+    opts = orjson.OPT_NON_STR_KEYS
+    if pretty:
+        opts |= orjson.OPT_INDENT_2
+    return orjson.dumps(data, default=_json_default, option=opts).decode()
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, (set, frozenset, tuple)):
+        return list(obj)
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return str(obj)
+
+
+def emit(
+    data: Any,
+    *,
+    as_json: bool = False,
+    as_jsonl: bool = False,
+    human: Callable[[Any], str] | None = None,
+) -> None:
+    """Write `data` to stdout in the chosen format. `human` renders the text form."""
+    out = sys.stdout
+    if as_json:
+        out.write(dumps(data) + "\n")
+    elif as_jsonl:
+        records = data if isinstance(data, (list, tuple)) or _is_iter(data) else [data]
+        for record in records:
+            out.write(dumps(record, pretty=False) + "\n")
+    else:
+        text = human(data) if human else str(data)
+        if text:
+            out.write(text if text.endswith("\n") else text + "\n")
+
+
+def _is_iter(data: Any) -> bool:
+    return isinstance(data, Iterable) and not isinstance(data, (str, bytes, dict))
+
+
+def table(rows: Iterable[Iterable[Any]], headers: Iterable[str] = (), **kwargs: Any) -> str:
+    """A plain aligned table (tabulate's 'simple' style); numbers right-aligned."""
+    from tabulate import tabulate
+
+    kwargs.setdefault("tablefmt", "simple")
+    kwargs.setdefault("disable_numparse", True)
+    return tabulate(list(rows), headers=list(headers), **kwargs)
+
+
+def use_color(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    if "NO_COLOR" in os.environ:
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def style(text: str, **styles: Any) -> str:
+    """click.style when colour is on, plain text otherwise."""
+    return click.style(text, **styles) if use_color() else text
+
+
+# ---------------------------------------------------------------- input
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is None or sys.stdin.isatty()
+
+
+def read_stdin() -> str:
+    """All of stdin as text (UTF-8, undecodable bytes replaced), or '' when it is a terminal."""
+    if stdin_is_terminal():
+        return ""
+    data = sys.stdin.buffer.read()
+    return data.decode("utf-8", errors="replace")
+
+
+def read_text(args: Iterable[str] = (), *, what: str = "text") -> str:
+    """Text from stdin (when piped) followed by the arguments; a usage error if neither."""
+    parts = []
+    if not stdin_is_terminal():
+        piped = read_stdin()
+        if piped:
+            parts.append(piped.rstrip("\n"))
+    joined = " ".join(args)
+    if joined:
+        parts.append(joined)
+    if not parts:
+        raise click.UsageError(f"expected {what} as arguments or on stdin")
+    return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------- formatting
+
+def fmt_usd(value: float | None, unknown: str = "unknown") -> str:
+    """Dollars with enough digits to show small per-call costs: $12.45, $0.50, $0.0025."""
+    if value is None:
+        return unknown
+    if abs(value) >= 1:
+        return f"${value:,.2f}"
+    text = f"{value:.6f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"${whole}.{decimals.ljust(2, '0')}"
+
+
+def fmt_int(value: int | float | None) -> str:
+    return "-" if value is None else f"{int(value):,}"
+
+
+def fmt_pct(part: float, whole: float) -> str:
+    return f"{(100.0 * part / whole) if whole else 0:.0f}%"
+
+
+def fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value / 1000:.2f}s" if value >= 1000 else f"{value:.0f}ms"

@@ -1,0 +1,1 @@
+"""The model registry: bundled data, synced prices, user overrides; selection and pricing."""

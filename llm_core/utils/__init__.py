@@ -1,0 +1,1 @@
+"""Small shared utilities: token counting, retries, prompt caching."""

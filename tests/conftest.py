@@ -1,0 +1,98 @@
+"""Test isolation and the cram runner.
+
+Every test runs in its own temp directory with no API keys, no LLM_* settings from the
+developer's shell, and the telemetry store and config/cache paths pointed into that directory.
+Every tests/cram/**/*.t transcript is collected as one pytest test.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CRAM_DIR = Path(__file__).resolve().parent / "cram"
+
+_SCRUBBED_PREFIXES = ("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_")
+
+
+def clean_environ(tmp: Path) -> dict[str, str]:
+    """os.environ without our settings, with every path of ours inside `tmp`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES)}
+    env.pop("NO_COLOR", None)
+    env.update(
+        HOME=str(tmp / "home"),
+        XDG_CONFIG_HOME=str(tmp / "config"),
+        XDG_CACHE_HOME=str(tmp / "cache"),
+        LLM_TELEMETRY_DIR=str(tmp / "telemetry"),
+        PATH=os.pathsep.join([str(ROOT / "bin"), os.path.dirname(sys.executable), env.get("PATH", "")]),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    from llm_core.config import reset_settings
+
+    work = tmp_path / "work"
+    work.mkdir()
+    for key in list(os.environ):
+        if key.startswith(_SCRUBBED_PREFIXES) or key == "NO_COLOR":
+            monkeypatch.delenv(key)
+    for key, value in clean_environ(tmp_path).items():
+        if key not in ("PATH", "PYTHONPATH"):
+            monkeypatch.setenv(key, value)
+    monkeypatch.chdir(work)
+    reset_settings()
+    yield tmp_path
+    reset_settings()
+
+
+def pytest_collect_file(parent, file_path: Path):
+    if file_path.suffix == ".t" and CRAM_DIR in file_path.parents:
+        return CramFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CramFile(pytest.File):
+    def collect(self):
+        yield CramItem.from_parent(self, name=self.path.name)
+
+
+class CramItem(pytest.Item):
+    def runtest(self):
+        import tempfile
+
+        import cram
+
+        with tempfile.TemporaryDirectory(prefix="cram-") as tmp:
+            tmp_path = Path(tmp)
+            env = clean_environ(tmp_path)
+            env["CRAMTMP"] = tmp
+            cwd = os.getcwd()
+            os.chdir(tmp)
+            try:
+                _ref, _out, diff = cram.testfile(
+                    str(self.path), shell="/bin/bash", indent=2, cleanenv=True, env=env
+                )
+                lines = [line.decode("utf-8", "replace") for line in diff]
+            finally:
+                os.chdir(cwd)
+        if lines:
+            raise CramFailure("".join(lines))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CramFailure):
+            return f"cram transcript differs:\n{excinfo.value}"
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"cram: {self.path.relative_to(CRAM_DIR)}"
+
+
+class CramFailure(Exception):
+    pass

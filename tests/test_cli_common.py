@@ -1,0 +1,101 @@
+import click
+import pytest
+
+from llm_core.cli._common import (
+    debug_option,
+    emit,
+    fmt_ms,
+    fmt_pct,
+    fmt_usd,
+    json_option,
+    make_main,
+    read_text,
+)
+from llm_core.errors import APIConnectionError, ConfigError, InputError, RateLimitError
+
+
+def _command(exc=None):
+    @click.command()
+    @debug_option
+    @json_option
+    def cli(as_json):
+        if exc is not None:
+            raise exc
+        emit({"a": 1}, as_json=as_json, human=lambda d: f"a is {d['a']}")
+
+    return make_main(cli, "llm-test")
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (InputError("bad input"), 3),
+        (ConfigError("no key"), 4),
+        (RateLimitError("slow down", status_code=429, request_id="req_1"), 5),
+        (APIConnectionError("refused"), 7),
+        (KeyboardInterrupt(), 130),
+        (RuntimeError("boom"), 1),
+    ],
+)
+def test_errors_become_one_line_and_an_exit_code(capsys, exc, code):
+    assert _command(exc)([]) == code
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_api_error_message_carries_status_and_request_id(capsys):
+    _command(RateLimitError("slow down", status_code=429, request_id="req_1"))([])
+    assert capsys.readouterr().err == "Error: slow down (HTTP 429, request id req_1)\n"
+
+
+def test_debug_shows_traceback(capsys):
+    assert _command(RuntimeError("boom"))(["--debug"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_usage_error_exits_2(capsys):
+    assert _command()(["--nope"]) == 2
+    assert "No such option" in capsys.readouterr().err
+
+
+def test_json_and_human_forms(capsys):
+    assert _command()([]) == 0
+    assert capsys.readouterr().out == "a is 1\n"
+    assert _command()(["--json"]) == 0
+    assert capsys.readouterr().out == '{\n  "a": 1\n}\n'
+
+
+def test_keys_are_redacted_from_error_messages(capsys, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-1234567890")
+    from llm_core.config import reset_settings
+
+    reset_settings()
+    _command(InputError("server said: bad key sk-test-1234567890"))([])
+    err = capsys.readouterr().err
+    assert "sk-test-1234567890" not in err
+    assert "***" in err
+
+
+def test_read_text_without_stdin_or_args_is_a_usage_error(monkeypatch):
+    monkeypatch.setattr("llm_core.cli._common.stdin_is_terminal", lambda: True)
+    with pytest.raises(click.UsageError):
+        read_text([])
+    assert read_text(["hello", "world"]) == "hello world"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(None, "unknown"), (0, "$0.00"), (47.321, "$47.32"), (1234.5, "$1,234.50"),
+     (0.5, "$0.50"), (0.0025, "$0.0025"), (0.000013, "$0.000013")],
+)
+def test_fmt_usd(value, text):
+    assert fmt_usd(value) == text
+
+
+def test_fmt_pct_and_ms():
+    assert fmt_pct(1, 4) == "25%"
+    assert fmt_pct(1, 0) == "0%"
+    assert fmt_ms(1234) == "1.23s"
+    assert fmt_ms(87.4) == "87ms"

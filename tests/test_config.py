@@ -1,0 +1,59 @@
+from pathlib import Path
+
+import pytest
+
+from llm_core.config import Settings, load_settings, redact
+from llm_core.errors import ConfigError
+
+
+def test_defaults_match_the_documented_ones(tmp_path):
+    s = load_settings({"HOME": str(tmp_path)}, cwd=tmp_path)
+    assert s.telemetry_enabled is True
+    assert s.telemetry_dir == Path(".llm-telemetry")
+    assert (s.store_prompts, s.store_responses) == (False, False)
+    assert s.retention_days == 30
+    assert s.max_size_mb == 100
+    assert s.max_retries == 2
+    assert s.config_dir == tmp_path / ".config" / "llm-core"
+    assert s.user_models_file == tmp_path / ".config" / "llm-core" / "models.json"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("LLM_RETENTION_DAYS", "abc", "LLM_RETENTION_DAYS must be a whole number >= 1, got 'abc'"),
+        ("LLM_RETENTION_DAYS", "0", "LLM_RETENTION_DAYS must be a whole number >= 1, got '0'"),
+        ("LLM_STORAGE_MAX_SIZE_MB", "-5", "LLM_STORAGE_MAX_SIZE_MB must be a number > 0, got '-5'"),
+        ("LLM_STORE_PROMPTS", "maybe", "LLM_STORE_PROMPTS must be true or false"),
+        ("LLM_TIMEOUT", "nan", "LLM_TIMEOUT must be a number > 0, got 'nan'"),
+        ("LLM_MAX_RETRIES", "-1", "LLM_MAX_RETRIES must be a whole number >= 0"),
+    ],
+)
+def test_invalid_values_name_the_variable_and_what_it_accepts(tmp_path, name, value, expected):
+    with pytest.raises(ConfigError) as info:
+        load_settings({name: value}, cwd=tmp_path)
+    assert expected in str(info.value)
+    assert info.value.exit_code == 4
+
+
+@pytest.mark.parametrize("raw", ["true", "TRUE", "1", "yes", "on"])
+def test_booleans_accept_common_spellings(tmp_path, raw):
+    assert load_settings({"LLM_STORE_PROMPTS": raw}, cwd=tmp_path).store_prompts is True
+
+
+def test_dotenv_is_read_and_the_environment_wins(tmp_path):
+    (tmp_path / ".env").write_text("LLM_RETENTION_DAYS=7\nLLM_TELEMETRY_DIR=from-dotenv\n")
+    s = load_settings({"LLM_TELEMETRY_DIR": "from-env"}, cwd=tmp_path)
+    assert s.retention_days == 7
+    assert s.telemetry_dir == Path("from-env")
+
+
+def test_api_keys_never_appear_in_repr(tmp_path):
+    s = load_settings({"ANTHROPIC_API_KEY": "sk-ant-secret-value-123"}, cwd=tmp_path)
+    assert s.anthropic_api_key == "sk-ant-secret-value-123"
+    assert "sk-ant-secret" not in repr(s)
+    assert isinstance(s, Settings)
+
+
+def test_redact_replaces_keys(tmp_path):
+    assert redact("bad key sk-abcdefgh123 given", ["sk-abcdefgh123"]) == "bad key *** given"
