@@ -1,0 +1,483 @@
+"""LocalStorage: the locked JSONL telemetry store.
+
+    .llm-telemetry/                 LLM_TELEMETRY_DIR (0700)
+    ├── 2026-11-27/                 one folder per UTC day of the record's timestamp
+    │   ├── telemetry.jsonl         one JSON object per line (0600)
+    │   ├── prompts.jsonl           {"id", "timestamp", "prompt"}     LLM_STORE_PROMPTS=true
+    │   └── responses.jsonl         {"id", "timestamp", "response"}   LLM_STORE_RESPONSES=true
+    ├── summary.json                per-day totals; a cache rebuilt from the JSONL
+    └── .last-prune                 the UTC day pruning last ran
+
+Writes: `store_telemetry` serialises the record and hands the line to a background writer
+(bounded queue; when it is full the caller writes itself). The writer appends whole lines with
+one `os.write` per file per batch, in append mode, under an exclusive portalocker lock, so any
+number of threads and processes can write at once without tearing or losing a line. If a file
+does not end in a newline (a writer was killed mid-write), the next write starts with one.
+Queued records are written on `flush()` and at interpreter exit. The first record of a day in
+a process is written synchronously, so its return value tells whether the store works.
+
+Failures never reach the caller: a read-only, missing or full disk gives one warning line on
+stderr per process and `store_telemetry` returns False.
+
+    storage = LocalStorage()                 # LLM_TELEMETRY_DIR, else ./.llm-telemetry
+    storage.store_telemetry(record)          # -> True / False, never raises
+    storage.get_today_stats()                # {"date", "calls", "errors", "tokens", ...}
+    for r in storage.query_by_date_range("2026-11-01", "2026-11-27"): ...
+    storage.prune(dry_run=True)              # what retention and the size cap would remove
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import errno
+import os
+import re
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from llm_core.storage._jsonl import ReadStats, read_jsonl, warn_once
+
+__all__ = [
+    "PROMPTS_FILE", "RESPONSES_FILE", "SUMMARY_FILE", "TELEMETRY_FILE",
+    "LocalStorage", "ReadStats", "get_storage", "read_jsonl", "utc_today",
+]
+
+TELEMETRY_FILE = "telemetry.jsonl"
+PROMPTS_FILE = "prompts.jsonl"
+RESPONSES_FILE = "responses.jsonl"
+SUMMARY_FILE = "summary.json"
+PRUNE_MARKER = ".last-prune"
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+QUEUE_MAX = 10_000
+_OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+_DUMP_OPTS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_portalocker = None
+
+
+def _locker():
+    # portalocker costs ~20 ms to import: paid on the first write, never by `import llm_core`.
+    global _portalocker
+    if _portalocker is None:
+        import portalocker
+
+        _portalocker = portalocker
+    return _portalocker
+
+
+def utc_today() -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime())
+
+
+def as_day(value: date | datetime | str) -> str:
+    """'YYYY-MM-DD' for a date, a datetime or such a string (InputError otherwise)."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()[:10]
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        from llm_core.errors import InputError
+
+        raise InputError(f"not a date (expected YYYY-MM-DD): {value!r}") from None
+
+
+def _valid_day(day: str) -> bool:
+    if not DAY_RE.match(day):
+        return False
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
+def _default(obj: Any) -> Any:
+    # Odd values (Path, datetime, Decimal, sets) become strings rather than losing the record.
+    if isinstance(obj, (set, frozenset, tuple)):
+        return list(obj)
+    return str(obj)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+class LocalStorage:
+    """The day-folder JSONL store at `base_dir` (default: LLM_TELEMETRY_DIR)."""
+
+    def __init__(self, base_dir: str | os.PathLike | None = None, settings=None) -> None:
+        if settings is None:
+            from llm_core.config import get_settings
+
+            settings = get_settings()
+        self.settings = settings
+        raw = Path(base_dir) if base_dir is not None else Path(settings.telemetry_dir)
+        self.base_dir = raw.expanduser().absolute()
+        self.enabled = bool(settings.telemetry_enabled)
+        self.store_prompts = bool(settings.store_prompts)
+        self.store_responses = bool(settings.store_responses)
+        self.fsync = bool(settings.fsync)
+        self.retention_days = int(settings.retention_days)
+        self.max_size_mb = float(settings.max_size_mb)
+        self.read_stats = ReadStats()
+        self.dropped = 0  # records the background writer could not write
+        self._ready_days: set[str] = set()
+        self._failing = False
+        self._wrote_days: set[str] = set()
+        self._prune_day: str | None = None
+        self._reset_writer()
+        _live.add(self)
+
+    def _reset_writer(self) -> None:
+        self._queue: deque = deque()
+        self._wake = threading.Event()
+        self._waking = False
+        self._mutex = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        return f"LocalStorage({str(self.base_dir)!r}, enabled={self.enabled})"
+
+    # ------------------------------------------------------------------ writing
+
+    def store_telemetry(self, data: dict) -> bool:
+        """Queue one record; True when queued or written, False when disabled or failing.
+
+        "prompt" / "response" keys go to prompts.jsonl / responses.jsonl when those are
+        enabled, and never into telemetry.jsonl. Never raises.
+        """
+        if not self.enabled:
+            return False
+        try:
+            ts = data.get("timestamp")
+            if "prompt" in data or "response" in data or "id" not in data or type(ts) is not str:
+                data, side = self._split(data)
+                ts = data["timestamp"]
+            else:
+                side = ()
+            day = ts[:10]
+            line = orjson.dumps(data, default=_default, option=_DUMP_OPTS)
+            if day not in self._ready_days or self._failing or len(self._queue) >= QUEUE_MAX:
+                if not _valid_day(day):
+                    day = utc_today()
+                return self._write_now([(day, TELEMETRY_FILE, line), *side])
+            queue = self._queue
+            queue.append((day, TELEMETRY_FILE, line))
+            if side:
+                queue.extend(side)
+            if not self._waking:
+                self._waking = True
+                self._wake.set()
+            if self._thread is None:
+                self._start_writer()
+            return True
+        except Exception as e:  # telemetry must never break the call that produced it
+            self._fail(e)
+            return False
+
+    def _split(self, data: dict) -> tuple[dict, list]:
+        """A copy of `data` with id and timestamp filled in and prompt/response taken out."""
+        record = dict(data)
+        prompt = record.pop("prompt", None)
+        response = record.pop("response", None)
+        if not record.get("id"):
+            from llm_core.telemetry import new_id
+
+            record["id"] = new_id()
+        ts = record.get("timestamp")
+        if isinstance(ts, datetime):
+            from llm_core.telemetry import format_timestamp
+
+            record["timestamp"] = format_timestamp(ts)
+        elif not isinstance(ts, str) or not _valid_day(ts[:10]):
+            from llm_core.telemetry import now_timestamp
+
+            record["timestamp"] = now_timestamp()
+        day = record["timestamp"][:10]
+        side = []
+        base = {"id": record["id"], "timestamp": record["timestamp"]}
+        if prompt is not None and self.store_prompts:
+            line = orjson.dumps({**base, "prompt": prompt}, default=_default, option=_DUMP_OPTS)
+            side.append((day, PROMPTS_FILE, line))
+        if response is not None and self.store_responses:
+            line = orjson.dumps({**base, "response": response}, default=_default, option=_DUMP_OPTS)
+            side.append((day, RESPONSES_FILE, line))
+        return record, side
+
+    def _write_now(self, items: list) -> bool:
+        try:
+            self._write_items(items)
+        except Exception as e:
+            self._fail(e)
+            return False
+        self._failing = False
+        self._ready_days.add(items[0][0])
+        return True
+
+    def _fail(self, error: BaseException) -> None:
+        self._failing = True
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        where = getattr(error, "filename", None) or self.base_dir
+        warn_once(
+            "write-failed",
+            f"telemetry not saved ({reason}: {where}); LLM calls go on without it",
+        )
+
+    def _write_items(self, items: list) -> None:
+        by_path: dict[tuple[str, str], list[bytes]] = {}
+        for day, name, line in items:
+            by_path.setdefault((day, name), []).append(line)
+        error = None
+        for (day, name), lines in by_path.items():
+            try:
+                self._append(day, name, b"".join(lines))
+                self._wrote_days.add(day)
+            except Exception as e:
+                error = e
+        if error is not None:
+            raise error
+
+    def _append(self, day: str, name: str, data: bytes) -> None:
+        """Append whole lines to day/name under an exclusive lock, in one write."""
+        locker = _locker()
+        folder = self.base_dir / day
+        path = folder / name
+        for _ in range(5):
+            try:
+                fd = os.open(path, _OPEN_FLAGS, FILE_MODE)
+            except FileNotFoundError:
+                self._make_dirs(folder)
+                continue
+            try:
+                locker.lock(fd, locker.LOCK_EX)
+                try:
+                    st = os.fstat(fd)
+                    if st.st_nlink == 0:
+                        continue  # pruned between open and lock: open the new file
+                    if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
+                        data = b"\n" + data  # a torn last line stays alone on its line
+                    _write_all(fd, data)
+                    if self.fsync:
+                        os.fsync(fd)
+                    return
+                finally:
+                    # Unlock explicitly: a child forked meanwhile holds a copy of this fd.
+                    locker.unlock(fd)
+            finally:
+                os.close(fd)
+        raise OSError(errno.ENOENT, "the day folder keeps disappearing", str(path))
+
+    def _make_dirs(self, folder: Path) -> None:
+        if not self.base_dir.is_dir():
+            os.makedirs(self.base_dir, DIR_MODE, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, DIR_MODE)
+
+    # --------------------------------------------------------- background writer
+
+    def _start_writer(self) -> None:
+        with _start_lock:
+            if self._thread is not None:
+                return
+            thread = threading.Thread(target=self._run, name="llm-core-telemetry", daemon=True)
+            self._thread = thread
+            thread.start()
+
+    def _run(self) -> None:
+        wake = self._wake
+        while True:
+            wake.wait()
+            wake.clear()
+            self._waking = False  # before draining, so a record queued from here on wakes us
+            self._drain()
+
+    def _drain(self) -> None:
+        with self._mutex:
+            queue = self._queue
+            while queue:
+                items = []
+                while queue and len(items) < QUEUE_MAX:
+                    items.append(queue.popleft())
+                try:
+                    self._write_items(items)
+                    self._failing = False
+                except Exception as e:
+                    self.dropped += len(items)
+                    self._fail(e)
+            self._maybe_prune()
+
+    def flush(self) -> None:
+        """Write every queued record now (also runs at interpreter exit)."""
+        if self.enabled:
+            try:
+                self._drain()
+            except Exception as e:
+                self._fail(e)
+
+    def _at_exit(self) -> None:
+        self.flush()
+        if self._wrote_days:
+            try:
+                from llm_core.storage import summary
+
+                # Cheap: only the tails written since the last update; big rebuilds are left
+                # to the next reader.
+                summary.refresh(self, days=sorted(self._wrote_days), budget_bytes=4 << 20)
+            except Exception:
+                pass
+
+    # ------------------------------------------------------------------ pruning
+
+    def _maybe_prune(self) -> None:
+        """Prune at most once per UTC day per store, whoever gets the marker's lock first."""
+        today = utc_today()
+        if self._prune_day == today or not self._wrote_days:
+            return
+        self._prune_day = today
+        marker = self.base_dir / PRUNE_MARKER
+        try:
+            try:
+                if time.strftime("%Y-%m-%d", time.gmtime(os.stat(marker).st_mtime)) == today:
+                    return
+            except FileNotFoundError:
+                pass
+            locker = _locker()
+            fd = os.open(marker, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
+            try:
+                try:
+                    locker.lock(fd, locker.LOCK_EX | locker.LOCK_NB)
+                except locker.LockException:
+                    return  # another process is pruning right now
+                try:
+                    if os.pread(fd, 32, 0).decode("ascii", "replace").strip() == today:
+                        return
+                    self.prune()
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, today.encode() + b"\n", 0)
+                finally:
+                    locker.unlock(fd)
+            finally:
+                os.close(fd)
+        except Exception as e:
+            warn_once("prune-failed", f"telemetry pruning failed: {e}")
+
+    def prune(self, dry_run: bool = False) -> dict:
+        """Apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was (or would be) removed.
+
+        Day folders more than retention_days before today go first; then, while the store is over
+        the size cap, prompts and responses oldest first, then telemetry oldest first. Today's
+        (and any later day's) telemetry is never deleted.
+        """
+        from llm_core.storage.prune import prune_store
+
+        return prune_store(self, dry_run=dry_run)
+
+    # ------------------------------------------------------------------ reading
+
+    def day_dirs(self) -> list[Path]:
+        """The day folders, oldest first."""
+        try:
+            entries = list(os.scandir(self.base_dir))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        days = [e.name for e in entries if DAY_RE.match(e.name) and e.is_dir()]
+        return [self.base_dir / d for d in sorted(days)]
+
+    def iter_records(self, start=None, end=None, stats: ReadStats | None = None) -> Iterator[dict]:
+        """Yield the telemetry records of the days start..end (inclusive; None = open)."""
+        self.flush()
+        lo = as_day(start) if start is not None else None
+        hi = as_day(end) if end is not None else None
+        stats = self.read_stats if stats is None else stats
+        for folder in self.day_dirs():
+            day = folder.name
+            if (lo and day < lo) or (hi and day > hi):
+                continue
+            yield from read_jsonl(folder / TELEMETRY_FILE, stats)
+        stats.warn()
+
+    def query_by_date_range(self, start, end) -> list[dict]:
+        """The telemetry records of the UTC days start..end, inclusive (dates or 'YYYY-MM-DD')."""
+        return list(self.iter_records(start, end))
+
+    def read_side(self, day, name: str = PROMPTS_FILE) -> dict[str, Any]:
+        """{record id: text} of prompts.jsonl or responses.jsonl of one day."""
+        key = "prompt" if name == PROMPTS_FILE else "response"
+        path = self.base_dir / as_day(day) / name
+        return {r.get("id"): r.get(key) for r in read_jsonl(path, self.read_stats)}
+
+    def summary(self, days: list[str] | None = None) -> dict:
+        """summary.json brought up to date (the given days, or all) and returned."""
+        self.flush()
+        from llm_core.storage import summary
+
+        return summary.refresh(self, days=days)
+
+    def get_today_stats(self) -> dict:
+        """Today's (UTC) totals: calls, errors, tokens, cost_usd, by_model."""
+        from llm_core.storage import summary
+
+        today = utc_today()
+        data = self.summary(days=[today])
+        return summary.public_day(today, data["days"].get(today))
+
+
+# ---------------------------------------------------------------- process-wide
+
+_live: weakref.WeakSet[LocalStorage] = weakref.WeakSet()
+_start_lock = threading.Lock()
+_default: tuple[Any, LocalStorage] | None = None
+
+
+def get_storage() -> LocalStorage:
+    """The process's default store (follows get_settings(); a new one when they are reset)."""
+    global _default
+    from llm_core.config import get_settings
+
+    settings = get_settings()
+    current = _default
+    if current is not None and current[0] is settings:
+        return current[1]
+    if current is not None:
+        current[1].flush()
+    storage = LocalStorage(settings=settings)
+    _default = (settings, storage)
+    return storage
+
+
+def _flush_all_at_exit() -> None:
+    for storage in list(_live):
+        with contextlib.suppress(Exception):
+            storage._at_exit()
+
+
+def _after_fork_in_child() -> None:
+    # The parent writes what it had queued; the child starts with an empty queue, fresh
+    # locks (one may have been held by a thread that does not exist here) and no writer.
+    global _start_lock
+    _start_lock = threading.Lock()
+    for storage in list(_live):
+        storage._reset_writer()
+
+
+atexit.register(_flush_all_at_exit)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -1,0 +1,132 @@
+"""Bounded growth: retention by age, then a size cap, oldest data first.
+
+Safe while other processes write: a file is unlinked only while holding its exclusive lock,
+and a writer that finds its file unlinked after locking it opens the new one (see
+LocalStorage._append). Only folders named YYYY-MM-DD are ever touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+from llm_core.storage.local import (
+    PROMPTS_FILE,
+    RESPONSES_FILE,
+    TELEMETRY_FILE,
+    _locker,
+    _valid_day,
+    utc_today,
+)
+
+_SIDE_FILES = (PROMPTS_FILE, RESPONSES_FILE)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _folder_size(folder: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            total += _size(Path(root) / name)
+    return total
+
+
+def _remove_file(path: Path) -> None:
+    """Unlink under the file's exclusive lock so no writer is mid-append to it."""
+    locker = _locker()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return
+    try:
+        locker.lock(fd, locker.LOCK_EX)
+        try:
+            os.unlink(path)
+        finally:
+            locker.unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_folder(folder: Path) -> None:
+    for name in (TELEMETRY_FILE, *_SIDE_FILES):
+        _remove_file(folder / name)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dict:
+    """Remove (or with dry_run, list) what retention and the size cap require."""
+    today = today or utc_today()
+    cutoff = (date.fromisoformat(today) - timedelta(days=storage.retention_days)).isoformat()
+    max_bytes = int(storage.max_size_mb * 1024 * 1024)
+    base = storage.base_dir
+    days = [p for p in storage.day_dirs() if _valid_day(p.name)]
+    total = _folder_size(base) if base.is_dir() else 0
+    result = {
+        "dry_run": dry_run, "today": today, "base_dir": str(base),
+        "retention_days": storage.retention_days, "max_size_mb": storage.max_size_mb,
+        "bytes_before": total, "bytes_after": total, "freed_bytes": 0, "removed": [],
+    }
+    removed_days: list[str] = []
+
+    def drop(path: Path, day: str, kind: str, size: int, reason: str) -> None:
+        result["removed"].append(
+            {"path": str(path), "day": day, "kind": kind, "bytes": size, "reason": reason}
+        )
+        result["freed_bytes"] += size
+        if not dry_run:
+            if kind == "folder":
+                _remove_folder(path)
+                removed_days.append(day)
+            else:
+                _remove_file(path)
+                if kind == "telemetry":
+                    removed_days.append(day)
+
+    # A folder more than retention_days old goes whole (today minus retention_days is kept).
+    kept = []
+    for folder in days:
+        if folder.name < cutoff:
+            drop(folder, folder.name, "folder", _folder_size(folder), "retention")
+        else:
+            kept.append(folder)
+
+    # Then the size cap: prompts and responses (any day) before telemetry (never today's).
+    remaining = total - result["freed_bytes"]
+    if remaining > max_bytes:
+        candidates = [
+            (folder / name, folder.name, name.split(".")[0])
+            for folder in kept for name in _SIDE_FILES
+        ]
+        candidates += [
+            (folder / TELEMETRY_FILE, folder.name, "telemetry")
+            for folder in kept if folder.name < today
+        ]
+        for path, day, kind in candidates:
+            if remaining <= max_bytes:
+                break
+            size = _size(path)
+            if not path.exists():
+                continue
+            drop(path, day, kind, size, "size")
+            remaining -= size
+
+    if not dry_run:
+        for folder in kept:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only succeeds when the size cap emptied it
+        if removed_days:
+            from llm_core.storage import summary
+
+            summary.drop_days(storage, removed_days)
+    result["bytes_after"] = total - result["freed_bytes"]
+    return result
