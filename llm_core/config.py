@@ -59,6 +59,8 @@ class Settings:
     config_dir: Path = Path("~/.config/llm-core")
     cache_dir: Path = Path("~/.cache/llm-core")
     debug: bool = False
+    # Test hook, deliberately not in the table above: pins "now" for llm-telemetry reports.
+    telemetry_now: str | None = None
     openrouter_referer: str = DEFAULT_OPENROUTER_REFERER
     openrouter_title: str = DEFAULT_OPENROUTER_TITLE
     anthropic_base_url: str | None = None
@@ -146,6 +148,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         config_dir=config_home / "llm-core",
         cache_dir=cache_home / "llm-core",
         debug=_bool(env, "LLM_DEBUG", False),
+        telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),
         openrouter_referer=_text(env, "LLM_OPENROUTER_REFERER") or DEFAULT_OPENROUTER_REFERER,
         openrouter_title=_text(env, "LLM_OPENROUTER_TITLE") or DEFAULT_OPENROUTER_TITLE,
         anthropic_base_url=_text(env, "ANTHROPIC_BASE_URL"),
