@@ -1,0 +1,333 @@
+"""Counting and truncating tokens, offline.
+
+    >>> count_tokens("hello world", model="gpt-4o")
+    TokenCount(count=2, exact=True, method='tiktoken/o200k_base')
+    >>> estimate_tokens("hello world", model="claude-sonnet-4-5")
+    3
+
+Which tokenizer a model uses:
+
+- OpenAI models: exact tiktoken counts. o200k_base for gpt-4o, gpt-4.1, gpt-4.5, gpt-5, gpt-oss,
+  chatgpt-* and the o-series (o1, o3, o4...); cl100k_base for gpt-4, gpt-4-turbo, gpt-3.5-turbo
+  and the text-embedding-3 / ada-002 models. A provider prefix (`openai/gpt-4o`) is ignored.
+- Claude: Anthropic publishes no tokenizer, so the count is an estimate (`exact=False`):
+  the o200k_base count times CLAUDE_RATIO (1.20), rounded up. Calibration source, honestly:
+  published side-by-side measurements of Claude 3.5 Sonnet against GPT-4o on the same inputs
+  (Vantage / "hidden tokenizer costs" write-ups, 2024) found Claude used about 16% more tokens
+  on English prose, 21% more on math and 30% more on Python code; 1.20 sits in that range.
+  We have not measured it against the API ourselves; expect +-15% on ordinary text. For a
+  number to bill by, ask the API: `count_tokens_anthropic()` / `llm-tokens --exact`.
+- Any other model: the registry's `tokenizer` field when it names one; otherwise the o200k_base
+  count, flagged `exact=False` (modern open models' tokenizers land close to it). An unknown
+  model name is not an error here: clients count tokens for whatever model they are asked to
+  call. An unknown *encoding* name is an error (InputError, exit 3).
+- Only when no encoding file can be loaded: len(text) / 4, flagged `method="estimate/chars/4"`.
+
+Special-token text such as `<|endoftext|>` is counted as ordinary text (tiktoken's
+`encode_ordinary`), which is what a provider does with user text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO, NamedTuple
+
+from llm_core.errors import InputError
+from llm_core.utils import _encodings
+
+DEFAULT_ENCODING = "o200k_base"
+ENCODINGS = _encodings.ENCODING_NAMES
+CLAUDE_RATIO = 1.20
+
+# Below this many characters the pure-Python path (exact, ~1 ms per KB) beats building
+# tiktoken's tables (~100 ms).
+SHORT_TEXT = 32_768
+# Large inputs are split into pieces of about this many characters, at safe points.
+CHUNK_CHARS = 1 << 20
+
+_O200K_MODEL = re.compile(r"^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|chatgpt|codex|o\d)(\b|-|$)")
+_CL100K_MODEL = re.compile(r"^(gpt-4|gpt-3\.5|gpt-35|text-embedding-3|text-embedding-ada-002)")
+
+
+class TokenCount(NamedTuple):
+    """A token count; `exact` is False for estimates, `method` says how it was made."""
+
+    count: int
+    exact: bool
+    method: str
+
+    def to_dict(self) -> dict:
+        return {"count": self.count, "exact": self.exact, "method": self.method}
+
+
+# ---------------------------------------------------------------- which tokenizer
+
+def tokenizer_for_model(model: str | None) -> str | None:
+    """'o200k_base' | 'cl100k_base' | 'claude' for a model name, None when nobody knows."""
+    if not model:
+        return DEFAULT_ENCODING
+    return _by_name(model) or _registry_tokenizer(model)
+
+
+def _by_name(model: str) -> str | None:
+    name = model.strip().lower()
+    base = name.rsplit("/", 1)[-1]
+    if base.startswith("claude") or name.startswith("anthropic/"):
+        return "claude"
+    if _O200K_MODEL.match(base):
+        return "o200k_base"
+    if _CL100K_MODEL.match(base):
+        return "cl100k_base"
+    return None
+
+
+def _registry_tokenizer(model: str) -> str | None:
+    # Resolves aliases ("sonnet") and user-defined models; the family rules above stay
+    # import-free so the common case does not load the registry.
+    from llm_core.errors import LLMCoreError
+
+    try:
+        from llm_core.models.registry import get_model
+
+        entry = get_model(model)
+    except (ImportError, LLMCoreError, KeyError):
+        return None
+    if not isinstance(entry, dict):
+        return None
+    if "tokenizer" in entry:
+        tokenizer = entry["tokenizer"]
+        return tokenizer if tokenizer in ENCODINGS or tokenizer == "claude" else None
+    for name in (entry.get("api_id"), entry.get("id")):
+        if name and (family := _by_name(str(name))):
+            return family
+    return None
+
+
+def encoding_for_model(model: str | None) -> str:
+    """The tiktoken encoding llm-core counts `model` with (exactly or as an estimate's base)."""
+    tokenizer = tokenizer_for_model(model)
+    return tokenizer if tokenizer in ENCODINGS else DEFAULT_ENCODING
+
+
+def check_encoding(encoding: str) -> str:
+    if encoding not in ENCODINGS:
+        raise InputError(f"unknown encoding '{encoding}'; valid encodings: {', '.join(ENCODINGS)}")
+    return encoding
+
+
+# ---------------------------------------------------------------- counting
+
+def count_tokens(
+    text: str, model: str | None = None, encoding: str | None = None
+) -> TokenCount:
+    """Tokens in `text` for `model` (or exactly in `encoding`). See the module docstring."""
+    if encoding is not None:
+        name = check_encoding(encoding)
+        return TokenCount(_count(text, name), True, f"tiktoken/{name}")
+    tokenizer = tokenizer_for_model(model)
+    try:
+        if tokenizer in ENCODINGS:
+            return TokenCount(_count(text, tokenizer), True, f"tiktoken/{tokenizer}")
+        base = _count(text, DEFAULT_ENCODING)
+    except _encodings.EncodingUnavailable:
+        return TokenCount(chars_estimate(text), False, "estimate/chars/4")
+    return estimate_from_base(base, tokenizer)
+
+
+def estimate_from_base(base: int, tokenizer: str | None) -> TokenCount:
+    """The count for `tokenizer` given an exact o200k_base count `base`."""
+    if tokenizer in ENCODINGS:
+        return TokenCount(base, True, f"tiktoken/{tokenizer}")
+    if tokenizer == "claude":
+        return TokenCount(
+            math.ceil(base * CLAUDE_RATIO), False,
+            f"estimate/claude ({DEFAULT_ENCODING} x {CLAUDE_RATIO:.2f})",
+        )
+    return TokenCount(base, False, f"estimate/{DEFAULT_ENCODING}")
+
+
+def estimate_tokens(text: str, model: str | None = None) -> int:
+    """The number of tokens `text` costs for `model`: exact for OpenAI models, else an estimate."""
+    return count_tokens(text, model).count
+
+
+def chars_estimate(text: str) -> int:
+    return math.ceil(len(text) / 4)
+
+
+def _count(text: str, encoding: str) -> int:
+    if not text:
+        return 0
+    if len(text) <= SHORT_TEXT:
+        tokens = _encodings.pure_tokens(_clean(text), encoding)
+        if tokens is not None:
+            return len(tokens)
+    if len(text) <= CHUNK_CHARS:
+        return len(_encodings.tiktoken_encoding(encoding).encode_ordinary(text))
+    return count_chunks(split_safely(text), encoding)
+
+
+def _clean(text: str) -> str:
+    """Lone surrogates become U+FFFD, as tiktoken does."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def token_bytes(text: str, encoding: str) -> list[bytes]:
+    """The bytes of each token of `text` (their concatenation is text's UTF-8)."""
+    text = _clean(text)
+    if len(text) <= SHORT_TEXT:
+        tokens = _encodings.pure_tokens(text, encoding)
+        if tokens is not None:
+            return tokens
+    enc = _encodings.tiktoken_encoding(encoding)
+    return enc.decode_tokens_bytes(enc.encode_ordinary(text))
+
+
+# ---------------------------------------------------------------- large inputs
+
+def is_safe_split(text: str, at: int) -> bool:
+    """Whether tokenizing text[:at] and text[at:] apart gives the same tokens as the whole.
+
+    True after a newline followed by a character that is neither whitespace nor '/': no
+    pre-tokenizer piece of o200k_base or cl100k_base spans such a point, and neither pattern
+    looks behind (tests check this on varied text)."""
+    if at <= 0 or at >= len(text) or text[at - 1] != "\n":
+        return False
+    ch = text[at]
+    return not ch.isspace() and ch != "/"
+
+
+def _last_safe_split(text: str, end: int) -> int:
+    pos = text.rfind("\n", 0, end)
+    while pos > 0:
+        if is_safe_split(text, pos + 1):
+            return pos + 1
+        pos = text.rfind("\n", 0, pos)
+    return -1
+
+
+def split_safely(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
+    """`text` in pieces of about `size` characters, cut only at safe points."""
+    start = 0
+    while len(text) - start > size:
+        cut = _last_safe_split(text, start + size)
+        if cut <= start:
+            cut = _next_safe_split(text, start + size)
+            if cut < 0:
+                break
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
+
+
+def _next_safe_split(text: str, begin: int) -> int:
+    pos = text.find("\n", begin)
+    while pos >= 0:
+        if is_safe_split(text, pos + 1):
+            return pos + 1
+        pos = text.find("\n", pos + 1)
+    return -1
+
+
+def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS) -> Iterator[str]:
+    """Decode a binary stream (UTF-8, bad bytes -> U+FFFD) into text chunks cut at safe points,
+    holding about one chunk at a time."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    carry = ""
+    while True:
+        block = stream.read(size)
+        text = carry + decoder.decode(block, final=not block)
+        if not block:
+            if text:
+                yield text
+            return
+        cut = _last_safe_split(text, len(text) - 1)
+        if cut <= 0:
+            carry = text
+            continue
+        yield text[:cut]
+        carry = text[cut:]
+
+
+def count_chunks(chunks: Iterable[str], encoding: str, threads: int | None = None) -> int:
+    """Sum of exact counts over chunks cut at safe points, encoded on a few threads
+    (tiktoken releases the GIL while encoding)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    enc = _encodings.tiktoken_encoding(encoding)
+    workers = threads or min(4, os.cpu_count() or 1)
+    total = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = []
+        for chunk in chunks:
+            pending.append(pool.submit(_len_encoded, enc, chunk))
+            if len(pending) > workers:
+                total += pending.pop(0).result()
+        for future in pending:
+            total += future.result()
+    return total
+
+
+def _len_encoded(enc, chunk: str) -> int:
+    return len(enc.encode_ordinary(chunk))
+
+
+# ---------------------------------------------------------------- truncation
+
+def truncate_to_tokens(
+    text: str, max_tokens: int, model: str | None = None, encoding: str | None = None
+) -> str:
+    """The longest prefix of `text` made of its first `max_tokens` tokens.
+
+    Cuts on a token boundary and never inside a character: when the cut falls inside a
+    multi-byte character (an emoji split over two tokens), it backs off before that character.
+    The result re-counts to at most `max_tokens`. For Claude (an estimate) the budget is
+    max_tokens / CLAUDE_RATIO o200k_base tokens, so the estimated Claude count fits.
+    """
+    if max_tokens < 0:
+        raise InputError(f"max_tokens must be >= 0, got {max_tokens}")
+    if encoding is not None:
+        name, budget = check_encoding(encoding), max_tokens
+    else:
+        tokenizer = tokenizer_for_model(model)
+        name = encoding_for_model(model)
+        budget = math.floor(max_tokens / CLAUDE_RATIO) if tokenizer == "claude" else max_tokens
+    return truncate_encoded(_clean(text), budget, name)
+
+
+def truncate_encoded(text: str, budget: int, encoding: str) -> str:
+    tokens = token_bytes(text, encoding)
+    if len(tokens) <= budget:
+        return text
+    data = text.encode("utf-8")
+    keep = budget
+    while keep > 0:
+        cut = sum(len(t) for t in tokens[:keep])
+        while cut > 0 and (data[cut] & 0xC0) == 0x80:
+            cut -= 1
+        prefix = data[:cut].decode("utf-8")
+        # Re-tokenising a prefix can merge differently at the cut; make sure it still fits.
+        if _count(prefix, encoding) <= budget:
+            return prefix
+        keep -= 1
+    return ""
+
+
+# ---------------------------------------------------------------- exact Claude counts
+
+def count_tokens_anthropic(text: str, model: str) -> TokenCount:
+    """Exact Claude input tokens from Anthropic's `POST /v1/messages/count_tokens` (free, needs
+    ANTHROPIC_API_KEY). The count is that of one user message holding `text`, so it includes
+    the few tokens of message framing. One attempt, no retries."""
+    from llm_core.utils._anthropic_count import count_tokens_remote
+
+    return TokenCount(count_tokens_remote(text, model), True, "anthropic/count_tokens")
