@@ -106,7 +106,7 @@ def _valid_day(day: str) -> bool:
     return True
 
 
-def _default(obj: Any) -> Any:
+def _jsonable(obj: Any) -> Any:
     # Odd values (Path, datetime, Decimal, sets) become strings rather than losing the record.
     if isinstance(obj, (set, frozenset, tuple)):
         return list(obj)
@@ -174,7 +174,7 @@ class LocalStorage:
             else:
                 side = ()
             day = ts[:10]
-            line = orjson.dumps(data, default=_default, option=_DUMP_OPTS)
+            line = orjson.dumps(data, default=_jsonable, option=_DUMP_OPTS)
             if day not in self._ready_days or self._failing or len(self._queue) >= QUEUE_MAX:
                 if not _valid_day(day):
                     day = utc_today()
@@ -215,10 +215,10 @@ class LocalStorage:
         side = []
         base = {"id": record["id"], "timestamp": record["timestamp"]}
         if prompt is not None and self.store_prompts:
-            line = orjson.dumps({**base, "prompt": prompt}, default=_default, option=_DUMP_OPTS)
+            line = orjson.dumps({**base, "prompt": prompt}, default=_jsonable, option=_DUMP_OPTS)
             side.append((day, PROMPTS_FILE, line))
         if response is not None and self.store_responses:
-            line = orjson.dumps({**base, "response": response}, default=_default, option=_DUMP_OPTS)
+            line = orjson.dumps({**base, "response": response}, default=_jsonable, option=_DUMP_OPTS)
             side.append((day, RESPONSES_FILE, line))
         return record, side
 
@@ -340,7 +340,7 @@ class LocalStorage:
 
                 # Cheap: only the tails written since the last update; big rebuilds are left
                 # to the next reader.
-                summary.refresh(self, days=sorted(self._wrote_days), budget_bytes=4 << 20)
+                summary.refresh(self, days=sorted(self._wrote_days), budget_bytes=4 << 20, warn=False)
             except Exception:
                 pass
 
@@ -444,22 +444,22 @@ class LocalStorage:
 
 _live: weakref.WeakSet[LocalStorage] = weakref.WeakSet()
 _start_lock = threading.Lock()
-_default: tuple[Any, LocalStorage] | None = None
+_process_storage: tuple[Any, LocalStorage] | None = None
 
 
 def get_storage() -> LocalStorage:
     """The process's default store (follows get_settings(); a new one when they are reset)."""
-    global _default
+    global _process_storage
     from llm_core.config import get_settings
 
     settings = get_settings()
-    current = _default
+    current = _process_storage
     if current is not None and current[0] is settings:
         return current[1]
     if current is not None:
         current[1].flush()
     storage = LocalStorage(settings=settings)
-    _default = (settings, storage)
+    _process_storage = (settings, storage)
     return storage
 
 

@@ -128,7 +128,8 @@ def save(path: str, data: dict) -> None:
         raise
 
 
-def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = None) -> dict:
+def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = None,
+            warn: bool = True) -> dict:
     """Bring summary.json up to date for `days` (default: every day) and return it.
 
     With `budget_bytes`, a day needing more reading than that is left as it was (used at exit).
@@ -179,11 +180,10 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
         data["days"] = dict(sorted(data["days"].items()))
         with contextlib.suppress(OSError):  # an unwritable cache only slows the next read
             save(path, data)
-    skipped = sum(e.get("skipped_lines", 0) for d, e in data["days"].items() if d in wanted)
-    if skipped:
-        storage.read_stats.skipped = max(storage.read_stats.skipped, skipped)
-        storage.read_stats.damaged.append(str(base))
-        storage.read_stats.warn()
+    damaged = [d for d, e in data["days"].items() if d in wanted and e.get("skipped_lines")]
+    if warn and damaged:
+        skipped = sum(data["days"][d]["skipped_lines"] for d in damaged)
+        ReadStats(skipped=skipped, damaged=[str(base / d) for d in damaged]).warn()
     return data
 
 
