@@ -1,0 +1,120 @@
+"""Send a prompt to an LLM and stream the answer to stdout.
+
+The prompt is stdin (when piped) followed by the arguments. The provider comes from -p, else
+the model's provider, else the API keys present (ANTHROPIC_API_KEY, OPENROUTER_API_KEY,
+OPENAI_API_KEY). Every call is recorded in the local telemetry store. The model `echo`
+answers with its input, offline and free.
+
+\b
+Examples:
+  echo "hello" | llm-chat -m echo
+  git diff --staged | llm-chat -s "You are a git expert" "Write a commit message"
+  llm-chat -m claude-haiku-4-5 --max-tokens 200 "Explain SSE in one line"
+  llm-chat --json --no-stream "2+2?" | python -m json.tool
+  cat design.md | llm-chat --cache "List the open questions"
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from llm_core.cli._common import (
+    debug_option,
+    dumps,
+    json_option,
+    make_main,
+    read_stdin,
+    stdin_is_terminal,
+)
+
+PROVIDER_CHOICES = ["auto", "anthropic", "openai", "openrouter", "echo"]
+
+MAN_SECTIONS = {
+    "JSON OUTPUT": (
+        "With --json, one object once the answer is complete:\n\n"
+        '  {"text": "...", "model": "claude-haiku-4-5", "provider": "anthropic",\n'
+        '   "tokens": {"input": 12, "output": 40, "total": 52, "cache_read": 0,\n'
+        '              "cache_write": 0, "reasoning": 0},\n'
+        '   "cost_usd": 0.000212, "duration_ms": 812, "time_to_first_token_ms": null,\n'
+        '   "stop_reason": "end_turn", "request_id": "req_...", "retries": 0,\n'
+        '   "provider_cost_usd": null}\n\n'
+        "tokens.input excludes cache reads and writes; tokens.output includes reasoning tokens. "
+        "cost_usd is null when the model's price is unknown."
+    ),
+    "RETRIES": (
+        "Rate limits (429), timeouts (408), conflicts (409), server errors (5xx, 529 overloaded) "
+        "and network errors are retried LLM_MAX_RETRIES times (default 2), honouring the "
+        "server's retry-after-ms / retry-after, else backing off 0.5 s doubling to 8 s with "
+        "jitter. A stream is retried only before its first output. 400, 401, 403, 404 and 422 "
+        "are never retried."
+    ),
+    "FILES": (
+        "Each call appends one record to $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl "
+        "(default .llm-telemetry); see llm-telemetry(1)."
+    ),
+}
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("prompt", nargs=-1)
+@click.option("-s", "--system", help="System prompt.")
+@click.option("-m", "--model", help="Model name or alias (default: LLM_MODEL, else the provider's cheap default).")
+@click.option("-p", "--provider", type=click.Choice(PROVIDER_CHOICES), default=None,
+              help="Provider (default: LLM_PROVIDER, else chosen from the model and the API keys).")
+@click.option("--max-tokens", type=click.IntRange(min=1), help="Most tokens to generate.")
+@click.option("--temperature", type=click.FloatRange(0, 2), help="Sampling temperature.")
+@click.option("--no-stream", is_flag=True, help="Wait for the whole answer instead of streaming it.")
+@json_option
+@click.option("--agent", help="Telemetry agent name (default: LLM_AGENT_NAME, else the program).")
+@click.option("--operation", help="Telemetry operation (default: LLM_OPERATION, else 'chat').")
+@click.option("--session", help="Telemetry session id (default: LLM_SESSION_ID, else one per process).")
+@click.option("--cache", is_flag=True, help="Mark the system prompt and piped input for Anthropic prompt caching.")
+@click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default=None, help="Prompt cache lifetime (implies --cache).")
+@debug_option
+def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
+        agent, operation, session, cache, cache_ttl):
+    """Send a prompt to an LLM and stream the answer to stdout."""
+    piped = "" if stdin_is_terminal() else read_stdin().rstrip("\n")
+    question = " ".join(prompt)
+    if not piped and not question:
+        raise click.UsageError("expected a prompt as arguments or on stdin")
+
+    from llm_core.clients import get_client
+
+    cache_opt = None
+    if cache or cache_ttl:
+        from llm_core.utils.cache import PromptCache
+
+        cache_opt = PromptCache(ttl=None if cache_ttl == "5m" else cache_ttl)
+    client = get_client(provider or "auto", model, cache=cache_opt, agent_name=agent,
+                        operation=operation, session_id=session)
+    kwargs = {"system": system, "max_tokens": max_tokens, "temperature": temperature}
+    if cache_opt is not None and piped and question:
+        # Two blocks, so the (long, stable) piped text can be cached apart from the question.
+        content = [{"type": "text", "text": piped}, {"type": "text", "text": question}]
+        kwargs["messages"] = [{"role": "user", "content": content}]
+    else:
+        kwargs["prompt"] = "\n\n".join(p for p in (piped, question) if p)
+
+    out = sys.stdout
+    if as_json or no_stream:
+        response = client.chat(**kwargs)
+        if as_json:
+            out.write(dumps(response.to_dict()) + "\n")
+        else:
+            out.write(response.text if response.text.endswith("\n") else response.text + "\n")
+        return 0
+    last = ""
+    with client.stream(**kwargs) as stream:
+        for chunk in stream:
+            out.write(chunk)
+            out.flush()
+            last = chunk[-1:] or last
+    if last != "\n":
+        out.write("\n")
+    return 0
+
+
+main = make_main(cli, "llm-chat")

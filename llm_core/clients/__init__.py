@@ -1,0 +1,101 @@
+"""Provider clients and `get_client()`, which picks one from the arguments and the API keys.
+
+    get_client()                              # by key: Anthropic, then OpenRouter, then OpenAI
+    get_client(model="gpt-4.1-mini")          # the model's provider if its key is set, else OpenRouter
+    get_client("openrouter", "llama-3.1-70b")
+    get_client(model="echo")                  # offline, no key
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+from llm_core.config import get_settings
+from llm_core.errors import ConfigError, InputError, UnknownModelError
+
+PROVIDERS = {
+    "anthropic": ("llm_core.clients.anthropic_client", "AnthropicClient"),
+    "openai": ("llm_core.clients.openai_client", "OpenAIClient"),
+    "openrouter": ("llm_core.clients.openrouter_client", "OpenRouterClient"),
+    "echo": ("llm_core.clients.echo_client", "EchoClient"),
+}
+KEY_VARS = {
+    "anthropic": "ANTHROPIC_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "openai": "OPENAI_API_KEY",
+}
+_GUESS = (
+    (re.compile(r"^claude"), "anthropic"),
+    (re.compile(r"^(gpt-|o\d|chatgpt)"), "openai"),
+    (re.compile(r"/"), "openrouter"),
+)
+
+__all__ = ["PROVIDERS", "client_class", "get_client"]
+
+
+def client_class(provider: str) -> type:
+    try:
+        module, name = PROVIDERS[provider]
+    except KeyError:
+        raise InputError(
+            f"unknown provider '{provider}'; choose one of: auto, {', '.join(PROVIDERS)}"
+        ) from None
+    return getattr(importlib.import_module(module), name)
+
+
+def get_client(provider: str | None = "auto", model: str | None = None, **kwargs: Any) -> Any:
+    """A ready client. `provider` "auto" (or None) uses LLM_PROVIDER, then the rules above;
+    `model` None uses LLM_MODEL, then the provider's cheap default. Other keyword arguments
+    (api_key, base_url, transport, max_retries, timeout, cache, agent_name, ...) go to the client.
+    """
+    settings = get_settings()
+    provider = (provider or "auto").strip().lower()
+    if provider == "auto" and settings.default_provider:
+        provider = settings.default_provider.strip().lower()
+    model = model or settings.default_model
+    if provider == "auto":
+        provider = "echo" if model == "echo" else _choose_provider(settings, model, kwargs)
+    return client_class(provider)(model, **kwargs)
+
+
+def _native_provider(model: str) -> tuple[str | None, bool]:
+    """(provider, known to the registry) for a model name."""
+    try:
+        from llm_core.models.registry import get_model
+
+        return get_model(model).get("provider"), True
+    except (ImportError, UnknownModelError):
+        pass
+    for pattern, provider in _GUESS:
+        if pattern.search(model):
+            return provider, False
+    return None, False
+
+
+def _choose_provider(settings: Any, model: str | None, kwargs: dict[str, Any]) -> str:
+    have = {p: bool(getattr(settings, f"{p}_api_key")) for p in KEY_VARS}
+    if kwargs.get("api_key"):
+        have = dict.fromkeys(have, True)
+    local_openai = bool(settings.openai_base_url) and "api.openai.com" not in settings.openai_base_url
+    if model:
+        native, known = _native_provider(model)
+        if native and have.get(native):
+            return native
+        if have["openrouter"]:
+            return "openrouter"
+        if native == "openai" and local_openai:
+            return "openai"
+        if known and native in KEY_VARS:
+            alt = " or OPENROUTER_API_KEY" if native != "openrouter" else ""
+            raise ConfigError(f"model '{model}' needs an API key: set {KEY_VARS[native]}{alt}")
+    for provider in ("anthropic", "openrouter", "openai"):
+        if have[provider]:
+            return provider
+    if local_openai:
+        return "openai"
+    raise ConfigError(
+        "no API key found: set ANTHROPIC_API_KEY, OPENROUTER_API_KEY or OPENAI_API_KEY "
+        "(or OPENAI_BASE_URL for a local server; try the offline model with -m echo)"
+    )

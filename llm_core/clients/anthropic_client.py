@@ -1,0 +1,186 @@
+"""Anthropic's Messages API (`POST /v1/messages`), JSON and server-sent events.
+
+    client = AnthropicClient(model="claude-haiku-4-5")      # ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL
+    client.chat("Hello", system="Be brief", max_tokens=100)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from llm_core.clients.base import Call, HTTPClient, Result, content_text
+from llm_core.clients.sse import iter_sse
+from llm_core.errors import ConfigError, ResponseFormatError
+
+API_VERSION = "2023-06-01"
+DEFAULT_MAX_TOKENS = 8192
+
+# The HTTP status each error type is sent with; used for errors that arrive inside a stream.
+ERROR_STATUS = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "billing_error": 402,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "timeout_error": 504,
+    "overloaded_error": 529,
+}
+
+
+def usage_to_tokens(usage: dict[str, Any]) -> dict[str, Any]:
+    """Anthropic usage -> llm-core tokens (input already excludes cache reads and writes)."""
+    try:
+        from llm_core.models.pricing import usage_from_anthropic
+
+        tokens = dict(usage_from_anthropic(usage))
+    except ImportError:
+        tokens = {
+            "input": usage.get("input_tokens") or 0,
+            "output": usage.get("output_tokens") or 0,
+            "cache_read": usage.get("cache_read_input_tokens") or 0,
+            "cache_write": usage.get("cache_creation_input_tokens") or 0,
+        }
+    if not tokens.get("reasoning"):
+        details = usage.get("output_tokens_details") or {}
+        tokens["reasoning"] = details.get("thinking_tokens") or 0
+    return tokens
+
+
+class AnthropicClient(HTTPClient):
+    provider = "anthropic"
+    display_name = "Anthropic"
+    default_model = "claude-haiku-4-5"
+    default_base_url = "https://api.anthropic.com"
+    api_key_env = "ANTHROPIC_API_KEY"
+
+    def __init__(self, model: str | None = None, **kwargs: Any) -> None:
+        super().__init__(model, **kwargs)
+        if not self._api_key:
+            raise ConfigError("no Anthropic API key: set ANTHROPIC_API_KEY")
+
+    def _url(self, call: Call) -> str:
+        return f"{self.base_url}/v1/messages"
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        return {
+            "x-api-key": self._api_key or "",
+            "anthropic-version": API_VERSION,
+            "content-type": "application/json",
+            "accept": "text/event-stream" if call.stream else "application/json",
+        }
+
+    def _default_max_tokens(self) -> int:
+        info = self.model_info or {}
+        return min(int(info.get("max_output") or DEFAULT_MAX_TOKENS), DEFAULT_MAX_TOKENS)
+
+    def _body(self, call: Call) -> dict[str, Any]:
+        system = call.system
+        messages = []
+        for message in call.messages:
+            if message.get("role") == "system":
+                extra = message.get("content")
+                system = _join_system(system, extra)
+            else:
+                messages.append(message)
+        if call.cache:
+            from llm_core.utils.cache import PromptCache
+
+            cache = call.cache if isinstance(call.cache, PromptCache) else PromptCache()
+            system, messages = cache.apply(system, messages, model=call.model_name)
+        body: dict[str, Any] = {
+            "model": call.model,
+            "max_tokens": call.max_tokens or self._default_max_tokens(),
+            "messages": messages,
+        }
+        if system:
+            body["system"] = system
+        if call.temperature is not None:
+            body["temperature"] = call.temperature
+        if call.stop:
+            body["stop_sequences"] = call.stop
+        if call.stream:
+            body["stream"] = True
+        body.update(call.extra)
+        return body
+
+    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict):
+            return error.get("message"), error.get("type")
+        return None, None
+
+    def _request_id(self, headers: Any) -> str | None:
+        return headers.get("request-id") or headers.get("x-request-id")
+
+    def _parse(self, call: Call, data: Any, result: Result) -> None:
+        if data.get("type") == "error":
+            raise self._stream_error(data, result)
+        if data.get("type") != "message" or not isinstance(data.get("content"), list):
+            raise ResponseFormatError(
+                "Anthropic: the answer is not a message object", status_code=200,
+                request_id=result.request_id, provider=self.provider,
+            )
+        result.text = "".join(b.get("text", "") for b in data["content"] if b.get("type") == "text")
+        result.usage = usage_to_tokens(data.get("usage") or {})
+        result.stop_reason = data.get("stop_reason")
+        result.model = data.get("model")
+
+    def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
+        usage: dict[str, Any] = {}
+        for event in iter_sse(lines):
+            kind = event.event
+            if kind == "ping" or not event.data:
+                continue
+            data = json.loads(event.data)
+            kind = kind or data.get("type")
+            if kind == "error":
+                raise self._stream_error(data, result)
+            if kind == "message_start":
+                message = data["message"]
+                result.model = message.get("model")
+                usage.update(message.get("usage") or {})
+                result.usage = usage_to_tokens(usage)
+            elif kind == "content_block_start":
+                block = data.get("content_block") or {}
+                if block.get("type") == "text" and block.get("text"):
+                    yield block["text"]
+            elif kind == "content_block_delta":
+                delta = data["delta"]
+                # thinking_delta, signature_delta, input_json_delta, citations_delta: not text
+                if delta.get("type") == "text_delta":
+                    yield delta["text"]
+            elif kind == "message_delta":
+                result.stop_reason = (data.get("delta") or {}).get("stop_reason") or result.stop_reason
+                # Counts here are cumulative; absent ones keep their message_start value.
+                usage.update({k: v for k, v in (data.get("usage") or {}).items() if v is not None})
+                result.usage = usage_to_tokens(usage)
+            elif kind == "message_stop":
+                result.done = True
+                return
+
+    def _stream_error(self, data: dict[str, Any], result: Result) -> Exception:
+        from llm_core.errors import error_class_for_status
+
+        message, error_type = self._error_details(data)
+        status = ERROR_STATUS.get(error_type or "", 500)
+        err = self._make_error(
+            None, message or "error event", error_type, data.get("request_id") or result.request_id,
+            body=data, cls=error_class_for_status(status),
+        )
+        err.retryable = status in (408, 409, 429) or status >= 500
+        return err
+
+
+def _join_system(system: Any, extra: Any) -> Any:
+    if not system:
+        return extra
+    if isinstance(system, str) and isinstance(extra, str):
+        return f"{system}\n\n{extra}"
+    blocks = system if isinstance(system, list) else [{"type": "text", "text": content_text(system)}]
+    more = extra if isinstance(extra, list) else [{"type": "text", "text": content_text(extra)}]
+    return [*blocks, *more]

@@ -1,0 +1,630 @@
+"""What every client shares: the request life cycle, retries, error mapping and telemetry.
+
+    client = get_client()
+    response = client.chat("Summarise this", system="Be brief", max_tokens=200)
+    response.text, response.tokens["input"], response.cost_usd
+
+    stream = client.stream("Tell me a story")
+    for chunk in stream:
+        print(chunk, end="", flush=True)
+    stream.response                             # the final LLMResponse, once the stream ended
+
+Every call, success or failure, records one telemetry record; a telemetry problem never
+breaks or slows the call.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from llm_core.config import get_settings, redact
+from llm_core.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InputError,
+    ResponseFormatError,
+    UnknownModelError,
+    error_class_for_status,
+)
+from llm_core.utils.retry import retry_with_backoff
+
+CONNECT_TIMEOUT = 5.0
+TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasoning")
+
+_warned: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    """One `Warning:` line on stderr per distinct message and process."""
+    if message not in _warned:
+        _warned.add(message)
+        sys.stderr.write(f"Warning: {redact(message)}\n")
+
+
+@dataclass
+class LLMResponse:
+    """The answer to one call. Tokens follow llm-core's convention: `input` excludes cache
+    reads and writes, `output` includes reasoning, `total` is the sum of all four."""
+
+    text: str
+    model: str
+    provider: str
+    tokens: dict[str, int] = field(default_factory=dict)
+    cost_usd: float | None = None
+    duration_ms: int = 0
+    time_to_first_token_ms: int | None = None
+    stop_reason: str | None = None
+    request_id: str | None = None
+    retries: int = 0
+    provider_cost_usd: float | None = None
+
+    @property
+    def input_tokens(self) -> int:
+        return self.tokens.get("input", 0)
+
+    @property
+    def output_tokens(self) -> int:
+        return self.tokens.get("output", 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def empty_tokens() -> dict[str, int]:
+    return dict.fromkeys(TOKEN_KEYS, 0)
+
+
+def complete_tokens(tokens: dict[str, Any] | None) -> dict[str, int]:
+    """The six standard keys (plus any other counts given), integers, `total` recomputed."""
+    out = empty_tokens()
+    for key, value in (tokens or {}).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = int(value)
+    out["total"] = out["input"] + out["cache_read"] + out["cache_write"] + out["output"]
+    return out
+
+
+@dataclass
+class Call:
+    """One resolved request, whatever the provider."""
+
+    model: str  # the id sent to the API
+    model_name: str  # the registry id (for prices and telemetry)
+    system: Any
+    messages: list[dict[str, Any]]
+    stream: bool
+    max_tokens: int | None = None
+    temperature: float | None = None
+    stop: list[str] | None = None
+    timeout: float | None = None
+    metadata: dict[str, Any] | None = None
+    labels: dict[str, Any] = field(default_factory=dict)
+    cache: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    prompt_text: str = ""
+
+
+@dataclass
+class Result:
+    """What a provider answered; filled in as a stream goes."""
+
+    text: str = ""
+    usage: dict[str, int] = field(default_factory=empty_tokens)
+    stop_reason: str | None = None
+    model: str | None = None
+    request_id: str | None = None
+    provider_cost_usd: float | None = None
+    done: bool = False
+    first_token_at: float | None = None
+
+
+class ChatStream:
+    """Iterator of text chunks; `.response` holds the LLMResponse once the stream ended.
+
+    Use it as a context manager (or call close()) when you may stop early: the call is then
+    recorded as unfinished."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self.response: LLMResponse | None = None
+        self._chunks = chunks
+
+    def __iter__(self) -> ChatStream:
+        return self
+
+    def __next__(self) -> str:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class BaseLLMClient:
+    """The provider-independent part. Subclasses implement `_complete` and `_open_stream`."""
+
+    provider = "base"
+    default_model = ""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        cache: Any = None,
+        sleep: Callable[[float], Any] = time.sleep,
+        agent_name: str | None = None,
+        operation: str | None = None,
+        session_id: str | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        settings = get_settings()
+        self.model, self.model_name, self.model_info = self._resolve_model(model or self.default_model)
+        self.max_retries = settings.max_retries if max_retries is None else max_retries
+        self.timeout = settings.timeout if timeout is None else timeout
+        self.cache = cache
+        self._sleep = sleep
+        self._labels = {
+            "agent_name": agent_name, "operation": operation,
+            "session_id": session_id, "user_id": user_id,
+        }
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(model={self.model_name!r})"
+
+    # ------------------------------------------------------------ public API
+
+    def chat(
+        self, prompt: str | None = None, system: Any = None, **kwargs: Any
+    ) -> LLMResponse:
+        """Send one request and wait for the whole answer."""
+        call = self._prepare(prompt, system, stream=False, **kwargs)
+        start = time.perf_counter()
+        retries = [0]
+        try:
+            result = self._retrying(retries, lambda: self._complete(call))
+        except BaseException as exc:
+            self._record_failure(call, exc, start, retries[0], None)
+            raise
+        return self._finish(call, result, start, retries[0])
+
+    def stream(self, prompt: str | None = None, system: Any = None, **kwargs: Any) -> ChatStream:
+        """Send one request and iterate over the answer's text as it arrives."""
+        call = self._prepare(prompt, system, stream=True, **kwargs)
+        holder = ChatStream(iter(()))
+        holder._chunks = self._stream_chunks(call, holder)
+        return holder
+
+    def estimate_tokens(self, text: str) -> int:
+        try:
+            from llm_core.utils.tokens import estimate_tokens
+        except ImportError:
+            return max(1, len(text) // 4) if text else 0
+        return estimate_tokens(text, self.model_name)
+
+    def calculate_cost(self, tokens: dict[str, Any]) -> float | None:
+        try:
+            from llm_core.models.pricing import calculate_cost
+
+            return calculate_cost(complete_tokens(tokens), self.model_name)
+        except (ImportError, UnknownModelError):
+            return None
+
+    # ------------------------------------------------------------ provider hooks
+
+    def _complete(self, call: Call) -> Result:
+        raise NotImplementedError
+
+    def _open_stream(self, call: Call) -> tuple[Result, Iterator[str], Callable[[], None]]:
+        """Start a stream: its Result (filled as it goes), the text chunks, a close function."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ life cycle
+
+    def _resolve_model(self, name: str) -> tuple[str, str, dict[str, Any] | None]:
+        """(id sent to the API, registry id, registry entry or None)."""
+        try:
+            from llm_core.models.registry import get_model
+        except ImportError:
+            return name, name, None
+        try:
+            info = get_model(name)
+        except UnknownModelError:
+            warn_once(f"model '{name}' is not in the registry; sending it to {self.provider} as is (cost unknown)")
+            return name, name, None
+        return self._api_model_id(info), info.get("id", name), info
+
+    def _api_model_id(self, info: dict[str, Any]) -> str:
+        return info.get("api_id") or info["id"]
+
+    def _prepare(
+        self,
+        prompt: str | None,
+        system: Any,
+        *,
+        stream: bool,
+        messages: list[dict[str, Any]] | None = None,
+        model: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        stop: str | list[str] | None = None,
+        timeout: float | None = None,
+        metadata: dict[str, Any] | None = None,
+        cache: Any = None,
+        agent_name: str | None = None,
+        operation: str | None = None,
+        session_id: str | None = None,
+        user_id: str | None = None,
+        **extra: Any,
+    ) -> Call:
+        msgs = [dict(m) for m in messages or ()]
+        if prompt is not None:
+            msgs.append({"role": "user", "content": prompt})
+        if not msgs:
+            raise InputError("nothing to send: give a prompt or messages=[...]")
+        if max_tokens is not None and max_tokens < 1:
+            raise InputError(f"max_tokens must be at least 1, got {max_tokens}")
+        api_model, model_name = self.model, self.model_name
+        if model is not None and model != self.model_name:
+            api_model, model_name, _ = self._resolve_model(model)
+        labels = self._resolve_labels(agent_name, operation, session_id, user_id)
+        return Call(
+            model=api_model, model_name=model_name, system=system, messages=msgs, stream=stream,
+            max_tokens=max_tokens, temperature=temperature,
+            stop=[stop] if isinstance(stop, str) else (list(stop) if stop else None),
+            timeout=timeout if timeout is not None else self.timeout, metadata=metadata,
+            labels=labels, cache=cache if cache is not None else self.cache, extra=extra,
+            prompt_text=prompt_text(system, msgs),
+        )
+
+    def _resolve_labels(self, *given: str | None) -> dict[str, Any]:
+        # None falls back, in the telemetry builder, to LLM_* settings and process defaults.
+        names = ("agent_name", "operation", "session_id", "user_id")
+        return {name: value or self._labels[name] for name, value in zip(names, given, strict=True)}
+
+    def _retrying(self, counter: list[int], func: Callable[[], Any]) -> Any:
+        def count(n: int, exc: BaseException, delay: float) -> None:
+            counter[0] = n
+
+        return retry_with_backoff(
+            func, max_retries=self.max_retries, sleep=self._sleep, on_retry=count
+        )()
+
+    def _stream_chunks(self, call: Call, holder: ChatStream) -> Iterator[str]:
+        start = time.perf_counter()
+        retries = [0]
+        result: Result | None = None
+        close: Callable[[], None] = _noop
+
+        def open_until_first_chunk() -> tuple[Result, Iterator[str], Callable[[], None], str | None]:
+            res, chunks, closer = self._open_stream(call)
+            try:
+                first = next(chunks, None)
+            except BaseException:
+                closer()
+                raise
+            return res, chunks, closer, first
+
+        try:
+            result, chunks, close, first = self._retrying(retries, open_until_first_chunk)
+            if first is not None:
+                yield first
+            yield from chunks
+            if not result.done:
+                raise ResponseFormatError(
+                    f"{getattr(self, 'display_name', self.provider)}: the stream was cut off "
+                    "before its end-of-message event",
+                    provider=self.provider,
+                )
+        except GeneratorExit:
+            self._record_failure(call, _StreamClosed(), start, retries[0], result)
+            raise
+        except BaseException as exc:
+            self._record_failure(call, exc, start, retries[0], result)
+            raise
+        finally:
+            close()
+        holder.response = self._finish(call, result, start, retries[0])
+
+    def _finish(self, call: Call, result: Result, start: float, retries: int) -> LLMResponse:
+        duration = _ms_since(start)
+        tokens = complete_tokens(result.usage)
+        cost = self.calculate_cost(tokens)
+        if cost is None:
+            cost = result.provider_cost_usd
+        ttft = None
+        if call.stream and result.first_token_at is not None:
+            ttft = round((result.first_token_at - start) * 1000)
+        response = LLMResponse(
+            text=result.text, model=call.model_name, provider=self.provider, tokens=tokens,
+            cost_usd=cost, duration_ms=duration, time_to_first_token_ms=ttft,
+            stop_reason=result.stop_reason, request_id=result.request_id, retries=retries,
+            provider_cost_usd=result.provider_cost_usd,
+        )
+        self._record(
+            call, success=True, tokens=tokens, cost_usd=cost, duration_ms=duration,
+            response=result.text, retries=retries, request_id=result.request_id,
+            time_to_first_token_ms=ttft, stop_reason=result.stop_reason,
+            provider_cost_usd=result.provider_cost_usd,
+        )
+        return response
+
+    def _record_failure(
+        self, call: Call, exc: BaseException, start: float, retries: int, result: Result | None
+    ) -> None:
+        tokens = complete_tokens(result.usage if result else None)
+        partial = result.text if result else None
+        if isinstance(exc, KeyboardInterrupt):
+            error = "interrupted"
+        elif isinstance(exc, _StreamClosed):
+            error = str(exc)
+        else:
+            error = f"{type(exc).__name__}: {exc}"
+        ttft = None
+        if result is not None and result.first_token_at is not None:
+            ttft = round((result.first_token_at - start) * 1000)
+        request_id = getattr(exc, "request_id", None) or (result.request_id if result else None)
+        self._record(
+            call, success=False, tokens=tokens,
+            cost_usd=self.calculate_cost(tokens) if any(tokens.values()) else None,
+            duration_ms=_ms_since(start), response=partial or None, error=redact(error),
+            retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
+            stop_reason=result.stop_reason if result else None,
+            provider_cost_usd=result.provider_cost_usd if result else None,
+        )
+
+    def _record(self, call: Call, **fields: Any) -> None:
+        """Store one telemetry record; never raises."""
+        try:
+            from llm_core.telemetry import record_call
+
+            extra = {k: v for k, v in fields.items() if v is not None}
+            record_call(
+                provider=self.provider, model=call.model_name, prompt=call.prompt_text,
+                metadata=call.metadata, stream=call.stream, **call.labels, **extra,
+            )
+        except Exception:
+            pass
+
+
+class _StreamClosed(Exception):
+    def __str__(self) -> str:
+        return "stream closed by the caller before the end"
+
+
+def _noop() -> None:
+    return None
+
+
+def _ms_since(start: float) -> int:
+    return round((time.perf_counter() - start) * 1000)
+
+
+def content_text(content: Any) -> str:
+    """The text of a message's content: a string or a list of blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return "" if content is None else str(content)
+
+
+def prompt_text(system: Any, messages: list[dict[str, Any]]) -> str:
+    """The text that identifies a request (hashed in telemetry; stored only on opt-in)."""
+    parts = [content_text(system)] if system else []
+    parts += [content_text(m.get("content")) for m in messages]
+    return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------- HTTP clients
+
+
+class HTTPClient(BaseLLMClient):
+    """A provider reached over HTTP with httpx; the transport is injectable."""
+
+    default_base_url = ""
+    api_key_env = ""
+    display_name = ""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        transport: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        settings = get_settings()
+        self._api_key = api_key if api_key is not None else self._settings_key(settings)
+        self.base_url = (base_url or self._settings_base_url(settings) or self.default_base_url).rstrip("/")
+        self._transport = transport
+        self._http: Any = None
+        super().__init__(model, **kwargs)
+
+    def _settings_key(self, settings: Any) -> str | None:
+        return getattr(settings, f"{self.provider}_api_key")
+
+    def _settings_base_url(self, settings: Any) -> str | None:
+        return getattr(settings, f"{self.provider}_base_url")
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def _client(self) -> Any:
+        if self._http is None:
+            import httpx
+
+            self._http = httpx.Client(
+                transport=self._transport,
+                timeout=httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT),
+            )
+        return self._http
+
+    # provider hooks
+    def _url(self, call: Call) -> str:
+        raise NotImplementedError
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _body(self, call: Call) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _parse(self, call: Call, data: Any, result: Result) -> None:
+        raise NotImplementedError
+
+    def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
+        raise NotImplementedError
+
+    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
+        """(message, error type) from an error body."""
+        raise NotImplementedError
+
+    def _request_id(self, headers: Any) -> str | None:
+        return headers.get("request-id") or headers.get("x-request-id")
+
+    # the request
+    def _send(self, call: Call) -> Any:
+        import httpx
+
+        client = self._client()
+        timeout = httpx.Timeout(call.timeout, connect=CONNECT_TIMEOUT)
+        request = client.build_request(
+            "POST", self._url(call), headers=self._headers(call), json=self._body(call),
+            timeout=timeout,
+        )
+        try:
+            response = client.send(request, stream=call.stream)
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, request.url) from None
+        if response.status_code >= 400:
+            try:
+                response.read()
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, request.url) from None
+            finally:
+                response.close()
+            raise self._status_error(response)
+        return response
+
+    def _transport_error(self, exc: Exception, url: Any) -> APIConnectionError:
+        import httpx
+
+        where = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(
+                redact(f"{self.display_name}: request to {where} timed out ({reason})"),
+                provider=self.provider,
+            )
+        return APIConnectionError(
+            redact(f"{self.display_name}: cannot reach {where} ({reason})"), provider=self.provider
+        )
+
+    def _status_error(self, response: Any) -> APIError:
+        body: Any = None
+        try:
+            body = response.json()
+        except ValueError:
+            body = response.text
+        message, error_type = (None, None)
+        if isinstance(body, dict):
+            message, error_type = self._error_details(body)
+        if not message:
+            snippet = " ".join(str(body or "").split())[:200]
+            message = snippet or response.reason_phrase or "error"
+        return self._make_error(
+            response.status_code, message, error_type, self._request_id(response.headers),
+            body, response.headers,
+        )
+
+    def _make_error(
+        self, status: int | None, message: str, error_type: str | None, request_id: str | None,
+        body: Any = None, headers: Any = None, cls: type[APIError] | None = None,
+    ) -> APIError:
+        cls = cls or error_class_for_status(status or 500)
+        label = f"{error_type}: " if error_type else ""
+        err = cls(
+            redact(f"{self.display_name}: {label}{message}"), status_code=status,
+            request_id=request_id, provider=self.provider, error_type=error_type, body=body,
+        )
+        err.headers = {k.lower(): v for k, v in dict(headers or {}).items()}
+        return err
+
+    def _format_error(self, what: str, response: Any) -> ResponseFormatError:
+        return ResponseFormatError(
+            redact(f"{self.display_name}: {what}"), status_code=response.status_code,
+            request_id=self._request_id(response.headers), provider=self.provider,
+        )
+
+    def _complete(self, call: Call) -> Result:
+        import httpx
+
+        response = self._send(call)
+        result = Result(request_id=self._request_id(response.headers))
+        try:
+            data = response.json()
+        except (ValueError, httpx.HTTPError):
+            kind = response.headers.get("content-type", "unknown").split(";")[0]
+            raise self._format_error(
+                f"the answer is not JSON (content-type {kind}); is the base URL right?", response
+            ) from None
+        if not isinstance(data, dict):
+            raise self._format_error("the answer is not a JSON object", response)
+        try:
+            self._parse(call, data, result)
+        except APIError:
+            raise
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            raise self._format_error(f"unexpected answer format ({type(exc).__name__}: {exc})", response) from None
+        result.done = True
+        return result
+
+    def _open_stream(self, call: Call) -> tuple[Result, Iterator[str], Callable[[], None]]:
+        response = self._send(call)
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        if kind != "text/event-stream":
+            try:
+                response.read()
+            finally:
+                response.close()
+            raise self._format_error(
+                f"expected an event stream, got content-type {kind or 'none'}; is the base URL right?",
+                response,
+            )
+        result = Result(request_id=self._request_id(response.headers))
+        return result, self._guarded_events(call, response, result), response.close
+
+    def _guarded_events(self, call: Call, response: Any, result: Result) -> Iterator[str]:
+        import httpx
+
+        try:
+            for chunk in self._events(call, response.iter_lines(), result):
+                if chunk:
+                    if result.first_token_at is None:
+                        result.first_token_at = time.perf_counter()
+                    result.text += chunk
+                    yield chunk
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, response.request.url) from None
+        except APIError:
+            raise
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            raise self._format_error(
+                f"unexpected stream format ({type(exc).__name__}: {exc})", response
+            ) from None

@@ -1,0 +1,189 @@
+"""OpenAI Chat Completions (`POST {base}/chat/completions`), and any server that speaks it
+(Ollama, llama.cpp, vLLM, LM Studio): point OPENAI_BASE_URL at it; no key needed there.
+
+    client = OpenAIClient(model="gpt-4.1-mini")              # OPENAI_API_KEY, OPENAI_BASE_URL
+    client = OpenAIClient(model="llama3.2", base_url="http://localhost:11434/v1")
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from llm_core.clients.base import Call, HTTPClient, Result, content_text, warn_once
+from llm_core.clients.sse import iter_sse
+from llm_core.errors import ConfigError, ResponseFormatError, error_class_for_status
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+# Reasoning models take max_completion_tokens and reject temperature and stop.
+_REASONING = re.compile(r"^(?:[\w.-]+/)?(?:o\d+(?:-|$)|gpt-5(?!.*-chat))")
+
+_ERROR_STATUS = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "rate_limit_exceeded": 429,
+    "rate_limit_error": 429,
+    "insufficient_quota": 429,
+    "server_error": 500,
+    "timeout": 504,
+}
+
+
+def usage_to_tokens(usage: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI usage -> llm-core tokens (prompt_tokens include cached ones: taken out)."""
+    try:
+        from llm_core.models.pricing import usage_from_openai
+
+        tokens = dict(usage_from_openai(usage))
+    except ImportError:
+        cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
+        tokens = {
+            "input": (usage.get("prompt_tokens") or 0) - cached,
+            "output": usage.get("completion_tokens") or 0,
+            "cache_read": cached,
+            "cache_write": 0,
+        }
+    if not tokens.get("reasoning"):
+        details = usage.get("completion_tokens_details") or {}
+        tokens["reasoning"] = details.get("reasoning_tokens") or 0
+    return tokens
+
+
+def is_reasoning_model(model: str) -> bool:
+    return bool(_REASONING.match(model))
+
+
+class OpenAIClient(HTTPClient):
+    provider = "openai"
+    display_name = "OpenAI"
+    default_model = "gpt-4.1-mini"
+    default_base_url = OPENAI_BASE_URL
+    api_key_env = "OPENAI_API_KEY"
+
+    def __init__(self, model: str | None = None, **kwargs: Any) -> None:
+        super().__init__(model, **kwargs)
+        if not self._api_key and self._needs_key():
+            raise ConfigError(f"no {self.display_name} API key: set {self.api_key_env}")
+
+    def _needs_key(self) -> bool:
+        # A local OpenAI-compatible server (Ollama, vLLM, ...) usually has no keys.
+        return self.base_url.rstrip("/") == self.default_base_url
+
+    def _url(self, call: Call) -> str:
+        return f"{self.base_url}/chat/completions"
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        headers = {
+            "content-type": "application/json",
+            "accept": "text/event-stream" if call.stream else "application/json",
+        }
+        if self._api_key:
+            headers["authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    def _body(self, call: Call) -> dict[str, Any]:
+        messages = list(call.messages)
+        if call.system:
+            messages.insert(0, {"role": "system", "content": call.system})
+        body: dict[str, Any] = {"model": call.model, "messages": messages}
+        reasoning = is_reasoning_model(call.model)
+        if call.max_tokens:
+            official = self.base_url == OPENAI_BASE_URL
+            key = "max_completion_tokens" if reasoning or official else "max_tokens"
+            body[key] = call.max_tokens
+        if call.temperature is not None:
+            if reasoning:
+                warn_once(f"{call.model} does not accept a temperature; not sending it")
+            else:
+                body["temperature"] = call.temperature
+        if call.stop:
+            if reasoning:
+                warn_once(f"{call.model} does not accept stop sequences; not sending them")
+            else:
+                body["stop"] = call.stop
+        if call.stream:
+            body["stream"] = True
+            body["stream_options"] = {"include_usage": True}
+        body.update(call.extra)
+        return body
+
+    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict):
+            kind = error.get("type") or error.get("code")
+            return error.get("message"), str(kind) if kind is not None else None
+        if isinstance(error, str):
+            return error, None
+        return None, None
+
+    def _request_id(self, headers: Any) -> str | None:
+        return headers.get("x-request-id") or headers.get("request-id")
+
+    def _parse(self, call: Call, data: Any, result: Result) -> None:
+        if "error" in data and not data.get("choices"):
+            raise self._body_error(data, result)
+        choices = data.get("choices")
+        if not isinstance(choices, list) or not choices:
+            raise ResponseFormatError(
+                f"{self.display_name}: the answer has no choices", status_code=200,
+                request_id=result.request_id, provider=self.provider,
+            )
+        choice = choices[0]
+        result.text = content_text(choice["message"].get("content"))
+        result.stop_reason = choice.get("finish_reason")
+        result.model = data.get("model")
+        self._take_usage(call, data.get("usage"), result)
+
+    def _take_usage(self, call: Call, usage: Any, result: Result) -> None:
+        if isinstance(usage, dict):
+            result.usage = usage_to_tokens(usage)
+            cost = usage.get("cost")
+            if isinstance(cost, (int, float)) and not isinstance(cost, bool):
+                result.provider_cost_usd = float(cost)
+        elif result.text and not any(result.usage.values()):
+            # Some compatible servers send no usage: estimate rather than record zero.
+            result.usage = {
+                "input": self.estimate_tokens(call.prompt_text),
+                "output": self.estimate_tokens(result.text),
+            }
+
+    def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
+        usage = None
+        for event in iter_sse(lines):
+            if event.data.strip() == "[DONE]":
+                result.done = True
+                break
+            if not event.data:
+                continue
+            data = json.loads(event.data)
+            if data.get("error"):
+                raise self._body_error(data, result)
+            result.model = data.get("model") or result.model
+            if data.get("usage"):
+                usage = data["usage"]
+            for choice in data.get("choices") or ():
+                if choice.get("index", 0) != 0:
+                    continue
+                if choice.get("finish_reason"):
+                    result.stop_reason = choice["finish_reason"]
+                text = (choice.get("delta") or {}).get("content")
+                if text:
+                    yield text
+        self._take_usage(call, usage, result)
+
+    def _body_error(self, data: dict[str, Any], result: Result) -> Exception:
+        """An error inside a 200 answer (OpenRouter does this, mid-stream too)."""
+        message, kind = self._error_details(data)
+        error = data.get("error") if isinstance(data.get("error"), dict) else {}
+        code = error.get("code")
+        status = code if isinstance(code, int) and 400 <= code < 600 else _ERROR_STATUS.get(kind or "", 500)
+        err = self._make_error(
+            None, message or "error in the answer", kind, result.request_id, body=data,
+            cls=error_class_for_status(status),
+        )
+        err.retryable = status in (408, 409, 429) or status >= 500
+        return err

@@ -1,0 +1,467 @@
+"""A fake Anthropic / OpenAI / OpenRouter server on 127.0.0.1 for tests and cram transcripts.
+
+It speaks the real wire formats (JSON and server-sent events), validates what the real APIs
+validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
+answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
+500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off. A script is a list of
+steps, one per request; the last step repeats.
+
+    python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
+
+    with FakeProvider(scenario="stream") as fake:
+        fake.url("anthropic"), fake.requests[-1]["body"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+KEYS = {
+    "anthropic": "sk-ant-test-0123456789abcdef",
+    "openai": "sk-test-0123456789abcdef",
+    "openrouter": "sk-or-v1-test-0123456789abcdef",
+}
+SCENARIOS = {
+    "ok": ["ok"],
+    "stream": ["ok"],
+    "429-then-ok": ["429", "ok"],
+    "401": ["401"],
+    "garbage": ["garbage"],
+    "slow": ["slow"],
+    "500-always": ["500"],
+    "overloaded": ["overloaded"],
+    "overloaded-then-ok": ["overloaded", "ok"],
+    "mid-stream-error": ["mid-stream-error"],
+    "stream-error-then-ok": ["stream-error", "ok"],
+    "cut-off": ["cut-off"],
+}
+_KNOWN_MODEL = {
+    "anthropic": re.compile(r"^claude-(?:(?:haiku|sonnet|opus)-\d|3-)"),
+    "openai": re.compile(r"^(?:gpt-[345]|o\d|chatgpt-)"),
+    "openrouter": re.compile(r"^[a-z0-9][\w.-]*/[\w.:-]+$"),
+}
+_REASONING = re.compile(r"^(?:openai/)?(?:o\d|gpt-5(?!.*-chat))")
+
+
+def count_tokens(text: str) -> int:
+    return max(1, (len(text) + 3) // 4) if text else 0
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(b.get("text", "") for b in content if isinstance(b, dict))
+    return ""
+
+
+class FakeProvider:
+    """The server; a context manager that runs it on a background thread."""
+
+    def __init__(self, scenario: str = "ok", delay: float = 2.0, host: str = "127.0.0.1") -> None:
+        self.delay = delay
+        self.requests: list[dict[str, Any]] = []
+        self.cached_prefixes: set[str] = set()
+        self._lock = threading.Lock()
+        self.set_scenario(scenario)
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self.httpd = ThreadingHTTPServer((host, 0), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self._thread: threading.Thread | None = None
+
+    def set_scenario(self, scenario: str | list[str]) -> None:
+        steps = SCENARIOS[scenario] if isinstance(scenario, str) else list(scenario)
+        with self._lock:
+            self.script = list(steps)
+
+    def next_step(self) -> str:
+        with self._lock:
+            return self.script.pop(0) if len(self.script) > 1 else self.script[0]
+
+    def url(self, provider: str) -> str:
+        base = f"http://127.0.0.1:{self.port}"
+        return {"anthropic": base, "openai": f"{base}/v1", "openrouter": f"{base}/api/v1"}[provider]
+
+    def __enter__(self) -> FakeProvider:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeProvider
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    # ------------------------------------------------------------ plumbing
+
+    def do_POST(self) -> None:
+        path = self.path.split("?")[0]
+        provider = {
+            "/v1/messages": "anthropic",
+            "/v1/chat/completions": "openai",
+            "/api/v1/chat/completions": "openrouter",
+        }.get(path)
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if provider is None:
+            self._json(404, {"error": {"message": f"no route for {path}", "type": "not_found"}})
+            return
+        self.provider = provider
+        self.request_id = ("req_" if provider == "anthropic" else "") + uuid.uuid4().hex[:24]
+        try:
+            body = json.loads(raw or b"null")
+        except ValueError:
+            body = None
+        self.fake.requests.append(
+            {"provider": provider, "path": path, "headers": dict(self.headers), "body": body}
+        )
+        problem = self._validate(body)
+        if problem:
+            self._error(*problem)
+            return
+        step = self.fake.next_step()
+        stream = bool(body.get("stream"))
+        getattr(self, "_step_" + step.replace("-", "_"))(body, stream)
+
+    def _send(self, status: int, content_type: str, data: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(data)))
+        self.send_header("request-id" if self.provider == "anthropic" else "x-request-id", self.request_id)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        self._send(status, "application/json", json.dumps(obj).encode(), headers)
+
+    def _error(self, status: int, kind: str, message: str, headers: dict[str, str] | None = None, code: Any = None) -> None:
+        if self.provider == "anthropic":
+            body = {"type": "error", "error": {"type": kind, "message": message}, "request_id": self.request_id}
+        elif self.provider == "openrouter":
+            body = {"error": {"message": message, "code": status}}
+        else:
+            body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+        self._json(status, body, headers)
+
+    def _validate(self, body: Any) -> tuple[Any, ...] | None:
+        p = self.provider
+        if p == "anthropic":
+            key = self.headers.get("x-api-key")
+            if not key:
+                return 401, "authentication_error", "x-api-key header is required"
+            if key != KEYS[p]:
+                return 401, "authentication_error", "invalid x-api-key"
+            if not self.headers.get("anthropic-version"):
+                return 400, "invalid_request_error", "anthropic-version: header is required"
+        else:
+            auth = self.headers.get("authorization") or ""
+            if not auth.startswith("Bearer "):
+                if p == "openrouter":
+                    return 401, "", "No auth credentials found"
+                return 401, "invalid_request_error", "You didn't provide an API key."
+            key = auth[len("Bearer "):]
+            if key != KEYS[p]:
+                if p == "openrouter":
+                    return 401, "", "User not found."
+                shown = f"{key[:3]}*****{key[-4:]}" if len(key) > 8 else "***"
+                return 401, "invalid_request_error", f"Incorrect API key provided: {shown}.", None, "invalid_api_key"
+        if not isinstance(body, dict):
+            return 400, "invalid_request_error", "request body is not valid JSON"
+        for name in ("model", "messages") + (("max_tokens",) if p == "anthropic" else ()):
+            if name not in body:
+                return 400, "invalid_request_error", f"{name}: Field required"
+        messages = body["messages"]
+        if not isinstance(messages, list) or not messages:
+            return 400, "invalid_request_error", "messages: at least one message is required"
+        roles = {"user", "assistant"} if p == "anthropic" else {"system", "developer", "user", "assistant", "tool"}
+        for i, message in enumerate(messages):
+            if not isinstance(message, dict) or message.get("role") not in roles:
+                return 400, "invalid_request_error", f"messages.{i}.role: Input should be one of {sorted(roles)}"
+        if p == "anthropic" and (not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1):
+            return 400, "invalid_request_error", "max_tokens: Input should be greater than or equal to 1"
+        if p == "openai" and _REASONING.match(body["model"]):
+            if "max_tokens" in body:
+                return (400, "invalid_request_error", "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", None, "unsupported_parameter")
+            if "temperature" in body and body["temperature"] != 1:
+                return (400, "invalid_request_error", "Unsupported value: 'temperature' does not support this value with this model.", None, "unsupported_value")
+        if not _KNOWN_MODEL[p].match(str(body["model"])):
+            model = body["model"]
+            if p == "anthropic":
+                return 404, "not_found_error", f"model: {model}"
+            if p == "openrouter":
+                return 400, "", f"{model} is not a valid model ID"
+            return 404, "invalid_request_error", f"The model `{model}` does not exist or you do not have access to it.", None, "model_not_found"
+        return None
+
+    # ------------------------------------------------------------ answers
+
+    def _answer(self, body: dict[str, Any]) -> str:
+        last = body["messages"][-1]
+        return "You said: " + _text(last.get("content")).strip()
+
+    def _usage_counts(self, body: dict[str, Any], answer: str) -> dict[str, int]:
+        """input / cache_read / cache_write the way Anthropic counts a marked prefix."""
+        parts: list[tuple[str, bool]] = []
+        system = body.get("system")
+        if isinstance(system, list):
+            parts += [(b.get("text", ""), "cache_control" in b) for b in system]
+        elif system:
+            parts.append((str(system), False))
+        for message in body["messages"]:
+            content = message.get("content")
+            if isinstance(content, list):
+                parts += [(b.get("text", ""), "cache_control" in b) for b in content]
+            else:
+                parts.append((_text(content), False))
+        marks = [i for i, (_, marked) in enumerate(parts) if marked]
+        total = count_tokens("".join(t for t, _ in parts))
+        read = write = 0
+        if marks and self.provider == "anthropic":
+            prefix = "".join(t for t, _ in parts[: marks[-1] + 1])
+            size = count_tokens(prefix)
+            if size >= 1024:
+                if prefix in self.fake.cached_prefixes:
+                    read = size
+                else:
+                    write = size
+                    self.fake.cached_prefixes.add(prefix)
+        return {"input": total - read - write, "read": read, "write": write, "output": count_tokens(answer)}
+
+    def _step_ok(self, body: dict[str, Any], stream: bool) -> None:
+        answer = self._answer(body)
+        counts = self._usage_counts(body, answer)
+        if self.provider == "anthropic":
+            (self._anthropic_stream if stream else self._anthropic_json)(body, answer, counts)
+        else:
+            (self._openai_stream if stream else self._openai_json)(body, answer, counts)
+
+    def _anthropic_usage(self, counts: dict[str, int]) -> dict[str, Any]:
+        return {
+            "input_tokens": counts["input"], "cache_creation_input_tokens": counts["write"],
+            "cache_read_input_tokens": counts["read"],
+            "cache_creation": {"ephemeral_5m_input_tokens": counts["write"], "ephemeral_1h_input_tokens": 0},
+            "output_tokens": counts["output"], "service_tier": "standard",
+        }
+
+    def _anthropic_message(self, body: dict[str, Any], content: list[Any], counts: dict[str, int]) -> dict[str, Any]:
+        return {
+            "id": "msg_" + uuid.uuid4().hex[:24], "type": "message", "role": "assistant",
+            "model": body["model"], "content": content, "stop_reason": "end_turn",
+            "stop_sequence": None, "usage": self._anthropic_usage(counts),
+        }
+
+    def _anthropic_json(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> None:
+        self._json(200, self._anthropic_message(body, [{"type": "text", "text": answer}], counts))
+
+    def _start_sse(self) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream; charset=utf-8")
+        self.send_header("cache-control", "no-cache")
+        self.send_header("request-id" if self.provider == "anthropic" else "x-request-id", self.request_id)
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    def _event(self, name: str | None, data: Any) -> None:
+        payload = data if isinstance(data, str) else json.dumps(data)
+        head = f"event: {name}\n" if name else ""
+        self.wfile.write(f"{head}data: {payload}\n\n".encode())
+        self.wfile.flush()
+
+    def _anthropic_events(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> list[tuple[str, Any]]:
+        start = self._anthropic_message(body, [], counts)
+        start["stop_reason"] = None
+        start["usage"] = {**self._anthropic_usage(counts), "output_tokens": 1}
+        events: list[tuple[str, Any]] = [("message_start", {"type": "message_start", "message": start})]
+        index = 0
+        if body.get("thinking"):
+            events += [
+                ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}),
+                ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "Let me think."}}),
+                ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "c2ln"}}),
+                ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ]
+            index = 1
+        events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))
+        events.append(("ping", {"type": "ping"}))
+        for piece in re.findall(r"\S+\s*", answer):
+            events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": piece}}))
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+        # Cumulative usage; input and cache counts may be repeated here.
+        usage = {"input_tokens": counts["input"], "cache_creation_input_tokens": counts["write"],
+                 "cache_read_input_tokens": counts["read"], "output_tokens": counts["output"]}
+        events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": usage}))
+        events.append(("message_stop", {"type": "message_stop"}))
+        return events
+
+    def _anthropic_stream(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> None:
+        self._start_sse()
+        for name, data in self._anthropic_events(body, answer, counts):
+            self._event(name, data)
+
+    def _openai_usage(self, counts: dict[str, int]) -> dict[str, Any]:
+        prompt = counts["input"] + counts["read"] + counts["write"]
+        usage: dict[str, Any] = {
+            "prompt_tokens": prompt, "completion_tokens": counts["output"],
+            "total_tokens": prompt + counts["output"],
+            "prompt_tokens_details": {"cached_tokens": counts["read"], "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
+        }
+        if self.provider == "openrouter":
+            usage["cost"] = round(prompt * 0.4e-6 + counts["output"] * 1.6e-6, 10)
+            usage["is_byok"] = False
+        return usage
+
+    def _openai_json(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> None:
+        obj = {
+            "id": "chatcmpl-" + uuid.uuid4().hex[:24], "object": "chat.completion",
+            "created": int(time.time()), "model": body["model"],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": answer, "refusal": None}, "logprobs": None, "finish_reason": "stop"}],
+            "usage": self._openai_usage(counts), "system_fingerprint": "fp_fake",
+        }
+        if self.provider == "openrouter":
+            obj["provider"] = "OpenAI"
+        self._json(200, obj)
+
+    def _chunk(self, body: dict[str, Any], delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
+        return {
+            "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
+            "model": body["model"], "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+            **extra,
+        }
+
+    def _openai_chunks(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> list[Any]:
+        chunks: list[Any] = [self._chunk(body, {"role": "assistant", "content": ""})]
+        chunks += [self._chunk(body, {"content": piece}) for piece in re.findall(r"\S+\s*", answer)]
+        chunks.append(self._chunk(body, {}, "stop"))
+        wants_usage = (body.get("stream_options") or {}).get("include_usage")
+        if wants_usage or self.provider == "openrouter":
+            final = self._chunk(body, {})
+            final["choices"] = []
+            final["usage"] = self._openai_usage(counts)
+            chunks.append(final)
+        chunks.append("[DONE]")
+        return chunks
+
+    def _openai_stream(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> None:
+        self._start_sse()
+        if self.provider == "openrouter":
+            self.wfile.write(b": OPENROUTER PROCESSING\n\n")
+        for chunk in self._openai_chunks(body, answer, counts):
+            self._event(None, chunk)
+
+    # ------------------------------------------------------------ scripted failures
+
+    def _step_429(self, body: dict[str, Any], stream: bool) -> None:
+        kind = "rate_limit_error" if self.provider == "anthropic" else "requests"
+        self._error(429, kind, "Number of request tokens has exceeded your per-minute rate limit",
+                    {"retry-after": "1", "retry-after-ms": "10"}, "rate_limit_exceeded")
+
+    def _step_401(self, body: dict[str, Any], stream: bool) -> None:
+        if self.provider == "anthropic":
+            self._error(401, "authentication_error", "invalid x-api-key")
+        else:
+            self._error(401, "invalid_request_error", "Incorrect API key provided: sk-*****cdef.", None, "invalid_api_key")
+
+    def _step_garbage(self, body: dict[str, Any], stream: bool) -> None:
+        page = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+        self._send(200, "text/html", page)
+
+    def _step_slow(self, body: dict[str, Any], stream: bool) -> None:
+        time.sleep(self.fake.delay)
+        self._step_ok(body, stream)
+
+    def _step_500(self, body: dict[str, Any], stream: bool) -> None:
+        kind = "api_error" if self.provider == "anthropic" else "server_error"
+        self._error(500, kind, "Internal server error")
+
+    def _step_overloaded(self, body: dict[str, Any], stream: bool) -> None:
+        if self.provider == "anthropic":
+            self._error(529, "overloaded_error", "Overloaded")
+        else:
+            self._error(503, "server_error", "The engine is currently overloaded, please try again later")
+
+    def _stream_events(self, body: dict[str, Any]) -> list[Any]:
+        answer = self._answer(body)
+        counts = self._usage_counts(body, answer)
+        if self.provider == "anthropic":
+            return self._anthropic_events(body, answer, counts)
+        return [(None, c) for c in self._openai_chunks(body, answer, counts)]
+
+    def _error_event(self, body: dict[str, Any]) -> tuple[str | None, Any]:
+        if self.provider == "anthropic":
+            return "error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+        chunk = self._chunk(body, {"content": ""}, "error", error={"code": 502, "message": "Provider disconnected"})
+        return None, chunk
+
+    def _step_mid_stream_error(self, body: dict[str, Any], stream: bool) -> None:
+        if not stream:
+            self._step_overloaded(body, stream)
+            return
+        events = self._stream_events(body)
+        first_text = next(i for i, (_, d) in enumerate(events) if _has_text(d))
+        self._start_sse()
+        for name, data in events[: first_text + 1]:
+            self._event(name, data)
+        self._event(*self._error_event(body))
+
+    def _step_stream_error(self, body: dict[str, Any], stream: bool) -> None:
+        if not stream:
+            self._step_overloaded(body, stream)
+            return
+        self._start_sse()
+        self._event(*self._stream_events(body)[0])
+        self._event(*self._error_event(body))
+
+    def _step_cut_off(self, body: dict[str, Any], stream: bool) -> None:
+        events = self._stream_events(body)
+        if not stream:
+            data = json.dumps(self._anthropic_message(body, [{"type": "text", "text": "cut"}], {"input": 1, "read": 0, "write": 0, "output": 1}))
+            self._send(200, "application/json", data[: len(data) // 2].encode())
+            return
+        self._start_sse()
+        for name, data in events[: len(events) // 2 + 1]:
+            self._event(name, data)
+
+
+def _has_text(data: Any) -> bool:
+    if not isinstance(data, dict):
+        return False
+    if data.get("type") == "content_block_delta":
+        return data["delta"].get("type") == "text_delta"
+    return any((c.get("delta") or {}).get("content") for c in data.get("choices") or ())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="ok", choices=sorted(SCENARIOS))
+    parser.add_argument("--delay", type=float, default=2.0, help="seconds the 'slow' scenario waits")
+    args = parser.parse_args(argv)
+    fake = FakeProvider(args.scenario, args.delay)
+    print(fake.port, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        fake.httpd.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
