@@ -111,6 +111,7 @@ def test_counts_equal_tiktoken_on_varied_text(name, reference):
             assert _encodings.token_ids(pure, name) == expected, text[:80]
         assert count_tokens(text, encoding=name).count == len(expected), text[:80]
         assert _encodings.tiktoken_encoding(name).encode_ordinary(text) == expected
+        assert tokens._len_encoded(_encodings.tiktoken_encoding(name), text) == len(expected)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -40,12 +40,14 @@ from llm_core.utils import _encodings
 DEFAULT_ENCODING = "o200k_base"
 ENCODINGS = _encodings.ENCODING_NAMES
 CLAUDE_RATIO = 1.20
+_CLAUDE_NUM, _CLAUDE_DEN = 6, 5  # CLAUDE_RATIO as integers: no float rounding at the edges
 
 # Below this many characters the pure-Python path (exact, ~1 ms per KB) beats building
 # tiktoken's tables (~100 ms).
 SHORT_TEXT = 32_768
-# Large inputs are split into pieces of about this many characters, at safe points.
-CHUNK_CHARS = 1 << 20
+# Large inputs are split into pieces of about this many characters, at safe points
+# (small enough to keep two cores busy, large enough to amortise the calls).
+CHUNK_CHARS = 1 << 18
 
 _O200K_MODEL = re.compile(r"^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|chatgpt|codex|o\d)(\b|-|$)")
 _CL100K_MODEL = re.compile(r"^(gpt-4|gpt-3\.5|gpt-35|text-embedding-3|text-embedding-ada-002)")
@@ -142,7 +144,7 @@ def estimate_from_base(base: int, tokenizer: str | None) -> TokenCount:
         return TokenCount(base, True, f"tiktoken/{tokenizer}")
     if tokenizer == "claude":
         return TokenCount(
-            math.ceil(base * CLAUDE_RATIO), False,
+            -(-base * _CLAUDE_NUM // _CLAUDE_DEN), False,
             f"estimate/claude ({DEFAULT_ENCODING} x {CLAUDE_RATIO:.2f})",
         )
     return TokenCount(base, False, f"estimate/{DEFAULT_ENCODING}")
@@ -151,6 +153,11 @@ def estimate_from_base(base: int, tokenizer: str | None) -> TokenCount:
 def estimate_tokens(text: str, model: str | None = None) -> int:
     """The number of tokens `text` costs for `model`: exact for OpenAI models, else an estimate."""
     return count_tokens(text, model).count
+
+
+def claude_budget(max_tokens: int) -> int:
+    """The most o200k_base tokens whose Claude estimate stays within max_tokens."""
+    return max_tokens * _CLAUDE_DEN // _CLAUDE_NUM
 
 
 def chars_estimate(text: str) -> int:
@@ -235,12 +242,17 @@ def _next_safe_split(text: str, begin: int) -> int:
     return -1
 
 
-def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS) -> Iterator[str]:
-    """Decode a binary stream (UTF-8, bad bytes -> U+FFFD) into text chunks cut at safe points,
-    holding about one chunk at a time."""
+def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS, stats: dict | None = None
+                ) -> Iterator[str]:
+    """Decode a binary stream (UTF-8; bad bytes -> U+FFFD, counted in stats["bad_bytes"]) into
+    text chunks cut at safe points, holding about one chunk at a time."""
     import codecs
 
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    errors = "replace"
+    if stats is not None:
+        stats.setdefault("bad_bytes", 0)
+        errors = _counting_handler(stats)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors=errors)
     carry = ""
     while True:
         block = stream.read(size)
@@ -257,6 +269,42 @@ def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS) -> Iterator[str]:
         carry = text[cut:]
 
 
+def _counting_handler(stats: dict) -> str:
+    import codecs
+
+    name = f"llm_core.count.{id(stats)}"
+
+    def handler(error: UnicodeError) -> tuple[str, int]:
+        stats["bad_bytes"] += error.end - error.start  # type: ignore[attr-defined]
+        return "\ufffd", error.end  # type: ignore[attr-defined]
+
+    codecs.register_error(name, handler)
+    return name
+
+
+def count_stream(stream: IO[bytes], model: str | None = None, encoding: str | None = None,
+                 stats: dict | None = None) -> TokenCount:
+    """count_tokens() for a binary stream of any size, read in chunks."""
+    import itertools
+
+    name = check_encoding(encoding) if encoding else encoding_for_model(model)
+    tokenizer = name if encoding else tokenizer_for_model(model)
+    chunks = read_chunks(stream, stats=stats)
+    try:
+        _encodings.rank_index(name)
+    except _encodings.EncodingUnavailable:
+        if encoding:
+            raise
+        return TokenCount(chars_estimate("".join(chunks)), False, "estimate/chars/4")
+    first = next(chunks, "")
+    second = next(chunks, None)
+    if second is None:
+        count = _count(first, name)
+    else:
+        count = count_chunks(itertools.chain((first, second), chunks), name)
+    return estimate_from_base(count, tokenizer)
+
+
 def count_chunks(chunks: Iterable[str], encoding: str, threads: int | None = None) -> int:
     """Sum of exact counts over chunks cut at safe points, encoded on a few threads
     (tiktoken releases the GIL while encoding)."""
@@ -265,6 +313,8 @@ def count_chunks(chunks: Iterable[str], encoding: str, threads: int | None = Non
 
     enc = _encodings.tiktoken_encoding(encoding)
     workers = threads or min(4, os.cpu_count() or 1)
+    if workers == 1:
+        return sum(_len_encoded(enc, chunk) for chunk in chunks)
     total = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending = []
@@ -278,7 +328,15 @@ def count_chunks(chunks: Iterable[str], encoding: str, threads: int | None = Non
 
 
 def _len_encoded(enc, chunk: str) -> int:
-    return len(enc.encode_ordinary(chunk))
+    # The u32 buffer skips building a list of Python ints (which needs the GIL, so threads
+    # would queue on it). An empty allowed-special set means encode_ordinary's semantics.
+    encode_buffer = getattr(enc._core_bpe, "encode_to_tiktoken_buffer", None)
+    if encode_buffer is None:
+        return len(enc.encode_ordinary(chunk))
+    try:
+        return memoryview(encode_buffer(chunk, set())).nbytes // 4
+    except UnicodeEncodeError:
+        return len(enc.encode_ordinary(chunk))
 
 
 # ---------------------------------------------------------------- truncation
@@ -300,7 +358,7 @@ def truncate_to_tokens(
     else:
         tokenizer = tokenizer_for_model(model)
         name = encoding_for_model(model)
-        budget = math.floor(max_tokens / CLAUDE_RATIO) if tokenizer == "claude" else max_tokens
+        budget = claude_budget(max_tokens) if tokenizer == "claude" else max_tokens
     return truncate_encoded(_clean(text), budget, name)
 
 
