@@ -1,0 +1,470 @@
+"""Per-day summaries of the telemetry store, so reports need not re-read months of JSONL.
+
+For every `<store>/YYYY-MM-DD/telemetry.jsonl` a summary lives in `<store>/.summaries/`. It
+groups the day's records by (project, agent, operation, model, provider, success) -- a
+"combo" -- and by 15-minute UTC slot, and keeps for each group the call count, token sums,
+the known-cost sum, the number of calls without a known price, and every latency (exact
+percentiles need the values themselves). 15-minute slots make any local-time window that
+starts on a quarter hour exact, which covers every time zone in use (+05:30, +05:45 ...).
+
+Sums are integers (cost in 1e-12 USD, latency in microseconds), so a summary's totals are
+identical to a record-by-record sum in any order.
+
+A summary remembers the size, inode and mtime of the file it describes and the byte offset it
+has read to. A file that only grew is read on from that offset; anything else (replaced,
+truncated, rewritten) rebuilds the summary. Summaries are written atomically (temp file +
+rename); concurrent reporters may both write one, and the last rename wins with the same
+content. Deleting `.summaries/` is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import struct
+from array import array
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+SLOT_MS = 900_000  # 15 minutes
+SUMMARY_DIR = ".summaries"
+DAY_FILE = "telemetry.jsonl"
+_MAGIC = b"LLMTSUM2"
+_HEAD = struct.Struct("<8sII")
+
+# The metrics vector of a group, all integers.
+M_CALLS, M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE, M_TOTAL, M_COST, M_UNKNOWN, M_DUR, M_DURN = range(10)
+NM = 10
+COST_SCALE = 10**12  # cost units per USD
+DUR_SCALE = 1000  # latency units per millisecond
+
+Dims = tuple  # (project, agent, operation, model, provider, success)
+
+
+# ---------------------------------------------------------------- one record
+
+_day_ms: dict[str, int] = {}
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def parse_timestamp(value: Any) -> int | None:
+    """Milliseconds since the epoch of an ISO 8601 timestamp (no zone = UTC), or None."""
+    if not isinstance(value, str):
+        return None
+    if len(value) == 24 and value[23] == "Z" and value[10] == "T" and value[19] == ".":
+        day = value[:10]
+        base = _day_ms.get(day)
+        try:
+            if base is None:
+                base = (datetime.strptime(day, "%Y-%m-%d") - datetime(1970, 1, 1)).days * 86_400_000
+                _day_ms[day] = base
+            h, m, s, ms = int(value[11:13]), int(value[14:16]), int(value[17:19]), int(value[20:23])
+        except ValueError:
+            return None
+        if h < 24 and m < 60 and s < 60 and value[13] == ":" and value[16] == ":":
+            return base + h * 3_600_000 + m * 60_000 + s * 1000 + ms
+    try:
+        dt = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return (dt - _EPOCH) // _ONE_MS
+
+
+_ONE_MS = datetime(1970, 1, 1, 0, 0, 0, 1000) - datetime(1970, 1, 1)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    return 0
+
+
+def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
+    """(timestamp ms, dims, metrics, duration ms) of one record; None if it has no usable time."""
+    if not isinstance(obj, dict):
+        return None
+    ts = parse_timestamp(obj.get("timestamp"))
+    if ts is None:
+        return None
+    meta = obj.get("metadata")
+    project = meta.get("project") if isinstance(meta, dict) else None
+    dims = (
+        _text(project), _text(obj.get("agent_name")), _text(obj.get("operation")),
+        _text(obj.get("model")), _text(obj.get("provider")), obj.get("success") is not False,
+    )
+    tok = obj.get("tokens")
+    if isinstance(tok, dict):
+        i, o = _int(tok.get("input")), _int(tok.get("output"))
+        cr, cw = _int(tok.get("cache_read")), _int(tok.get("cache_write"))
+        total = tok.get("total")
+        t = _int(total) if total is not None else i + o + cr + cw
+    else:
+        i = o = cr = cw = t = 0
+    cost = obj.get("cost_usd")
+    if isinstance(cost, (int, float)) and not isinstance(cost, bool) and math.isfinite(cost):
+        cu, unknown = round(cost * COST_SCALE), 0
+    else:
+        cu, unknown = 0, 1
+    d = obj.get("duration_ms")
+    if isinstance(d, (int, float)) and not isinstance(d, bool) and math.isfinite(d) and d >= 0:
+        d = float(d)
+        du, dn = round(d * DUR_SCALE), 1
+    else:
+        d, du, dn = None, 0, 0
+    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn], d
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """The complete lines of `data`; a last line without its newline is still being written."""
+    lines = data.split(b"\n")
+    lines.pop()
+    return lines
+
+
+# ---------------------------------------------------------------- building
+
+class DayBuilder:
+    """The groups of one day file, built from its lines; encode() makes the summary file."""
+
+    def __init__(self) -> None:
+        self.combo_ids: dict[Dims, int] = {}
+        self.combos: list[Dims] = []
+        self.rows: dict[tuple[int, int], list[int]] = {}
+        self.durs: dict[tuple[int, int], list[float]] = {}
+        self.bad = 0
+        self.records = 0
+        self.offset = 0
+
+    def add_bytes(self, data: bytes) -> None:
+        """Summarise the complete lines of `data` (which starts at self.offset)."""
+        end = data.rfind(b"\n") + 1
+        combo_ids, combos, rows, durs = self.combo_ids, self.combos, self.rows, self.durs
+        loads, bad, n = orjson.loads, 0, 0
+        for line in split_lines(data[:end]):
+            if not line.strip():
+                continue
+            try:
+                got = extract(loads(line))
+            except orjson.JSONDecodeError:
+                got = None
+            if got is None:
+                bad += 1
+                continue
+            n += 1
+            ts, dims, metrics, d = got
+            cid = combo_ids.get(dims)
+            if cid is None:
+                cid = combo_ids[dims] = len(combos)
+                combos.append(dims)
+            key = (cid, ts // SLOT_MS)
+            row = rows.get(key)
+            if row is None:
+                rows[key] = metrics
+                durs[key] = [] if d is None else [d]
+            else:
+                for k in range(NM):
+                    row[k] += metrics[k]
+                if d is not None:
+                    durs[key].append(d)
+        self.bad += bad
+        self.records += n
+        self.offset += end
+
+    def encode(self, source: dict) -> bytes:
+        combos = self.combos
+        models = sorted({c[3] for c in combos}, key=_model_key)
+        model_idx = {m: k for k, m in enumerate(models)}
+        keys = sorted(self.rows, key=lambda k: (model_idx[combos[k[0]][3]], k[1], k[0]))
+        totals = [[0] * NM for _ in combos]
+        day_slots: dict[int, list[int]] = {}
+        combo_durs: list[list[float]] = [[] for _ in combos]
+        row_cid, row_slot, row_m, row_durs = array("q"), array("q"), array("q"), array("d")
+        blocks = [[0, 0] for _ in models]
+        dur_int = True
+        for r, key in enumerate(keys):
+            cid, slot = key
+            metrics, values = self.rows[key], sorted(self.durs[key])
+            block = blocks[model_idx[combos[cid][3]]]
+            if block[1] == 0:
+                block[0] = r
+            block[1] = r + 1
+            row_cid.append(cid)
+            row_slot.append(slot)
+            row_m.extend(metrics)
+            row_durs.extend(values)
+            combo_durs[cid].extend(values)
+            tot = totals[cid]
+            ds = day_slots.get(slot)
+            if ds is None:
+                ds = day_slots[slot] = [0] * NM
+            for k in range(NM):
+                tot[k] += metrics[k]
+                ds[k] += metrics[k]
+            if dur_int and not all(v.is_integer() for v in values):
+                dur_int = False
+        model_durs = [array("d") for _ in models]
+        for cid, values in enumerate(combo_durs):
+            values.sort()
+            model_durs[model_idx[combos[cid][3]]].extend(values)
+        arrays = [array("d", sorted(a)) for a in model_durs]
+        arrays += [array("d", v) for v in combo_durs]
+        s1 = b"".join(a.tobytes() for a in arrays)
+        s2 = row_cid.tobytes() + row_slot.tobytes() + row_m.tobytes() + row_durs.tobytes()
+        slots = sorted(day_slots)
+        meta = {
+            "source": source, "offset": self.offset, "bad": self.bad, "records": self.records,
+            "min_slot": slots[0] if slots else None, "max_slot": slots[-1] if slots else None,
+            "dur_int": dur_int, "s1": len(s1), "s2": len(s2), "nrows": len(keys),
+        }
+        body = {
+            "combos": combos, "totals": totals, "models": models,
+            "model_n": [len(a) for a in model_durs], "blocks": blocks,
+            "day_slots": [[s, *day_slots[s]] for s in slots],
+        }
+        mb, bb = orjson.dumps(meta), orjson.dumps(body)
+        return _HEAD.pack(_MAGIC, len(mb), len(bb)) + mb + bb + s1 + s2
+
+    @classmethod
+    def from_summary(cls, summary: DaySummary) -> DayBuilder:
+        """A builder holding what `summary` holds, to be extended with appended lines."""
+        b = cls()
+        b.combos = [tuple(c) for c in summary.combos]
+        b.combo_ids = {c: k for k, c in enumerate(b.combos)}
+        cid, slot, m, durs = summary.rows()
+        pos = 0
+        for r in range(len(cid)):
+            metrics = list(m[r * NM:(r + 1) * NM])
+            n = metrics[M_DURN]
+            key = (cid[r], slot[r])
+            b.rows[key] = metrics
+            b.durs[key] = durs[pos:pos + n].tolist()
+            pos += n
+        b.bad = summary.meta["bad"]
+        b.records = summary.meta["records"]
+        b.offset = summary.meta["offset"]
+        return b
+
+
+def _model_key(m: str | None) -> tuple:
+    return (m is None, m or "")
+
+
+# ---------------------------------------------------------------- reading
+
+class DaySummary:
+    """A decoded summary. Section 1 (day totals per combo, latencies per combo and per model,
+    totals per slot) is read eagerly; section 2 (groups per combo and slot) on demand."""
+
+    def __init__(self, path: Path | None, data: bytes) -> None:
+        magic, ml, bl = _HEAD.unpack_from(data, 0)
+        if magic != _MAGIC:
+            raise ValueError("not a summary")
+        self.path = path
+        self.meta = orjson.loads(data[_HEAD.size:_HEAD.size + ml])
+        body = orjson.loads(data[_HEAD.size + ml:_HEAD.size + ml + bl])
+        self._blob_at = _HEAD.size + ml + bl
+        self._data = data if len(data) > self._blob_at + self.meta["s1"] else None
+        self.combos: list[list] = body["combos"]
+        self.totals: list[list[int]] = body["totals"]
+        self.models: list[str | None] = body["models"]
+        self.model_n: list[int] = body["model_n"]
+        self.blocks: list[list[int]] = body["blocks"]
+        self.day_slots: list[list[int]] = body["day_slots"]
+        s1 = array("d")
+        s1.frombytes(data[self._blob_at:self._blob_at + self.meta["s1"]])
+        self._s1 = s1
+        self._rows: tuple | None = None
+
+    @property
+    def min_slot(self) -> int | None:
+        return self.meta["min_slot"]
+
+    @property
+    def max_slot(self) -> int | None:
+        return self.meta["max_slot"]
+
+    def model_durations(self) -> list[array]:
+        out, pos = [], 0
+        for n in self.model_n:
+            out.append(self._s1[pos:pos + n])
+            pos += n
+        return out
+
+    def combo_durations(self) -> list[array]:
+        out, pos = [], sum(self.model_n)
+        for tot in self.totals:
+            n = tot[M_DURN]
+            out.append(self._s1[pos:pos + n])
+            pos += n
+        return out
+
+    def rows(self) -> tuple[array, array, array, array]:
+        """Section 2: (combo id, slot, flat metrics, latencies) of every (combo, slot) group."""
+        if self._rows is None:
+            data = self._data
+            if data is None:
+                data = self.path.read_bytes()  # type: ignore[union-attr]
+            n = self.meta["nrows"]
+            at = self._blob_at + self.meta["s1"]
+            cid, slot, m, durs = array("q"), array("q"), array("q"), array("d")
+            cid.frombytes(data[at:at + 8 * n])
+            slot.frombytes(data[at + 8 * n:at + 16 * n])
+            m.frombytes(data[at + 16 * n:at + 16 * n + 8 * n * NM])
+            durs.frombytes(data[at + 16 * n + 8 * n * NM:at + self.meta["s2"]])
+            self._rows = (cid, slot, m, durs)
+            self._data = None
+        return self._rows
+
+
+def _read_summary(path: Path) -> DaySummary | None:
+    """The summary at `path`, reading only section 1; None when missing or unreadable."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEAD.size)
+            magic, ml, bl = _HEAD.unpack(head)
+            if magic != _MAGIC:
+                return None
+            meta_body = f.read(ml + bl)
+            s1 = orjson.loads(meta_body[:ml])["s1"]
+            return DaySummary(path, head + meta_body + f.read(s1))
+    except (OSError, ValueError, KeyError, struct.error, orjson.JSONDecodeError):
+        return None
+
+
+def _identity(st: os.stat_result) -> dict:
+    return {"ino": st.st_ino, "dev": st.st_dev, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _tail_mark(f, offset: int) -> str:
+    """The bytes just before `offset`: an appended file still has them, a rewritten one rarely."""
+    start = max(0, offset - 32)
+    f.seek(start)
+    return f.read(offset - start).hex()
+
+
+def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
+    """The encoded summary of `day_file`, reading on from `previous` when that still fits."""
+    with open(day_file, "rb") as f:
+        st = os.fstat(f.fileno())
+        builder = None
+        if previous is not None and _extendable(previous, st, f):
+            builder = DayBuilder.from_summary(previous)
+        if builder is None:
+            builder = DayBuilder()
+        f.seek(builder.offset)
+        builder.add_bytes(f.read(st.st_size - builder.offset))
+        source = _identity(st)
+        source["mark"] = _tail_mark(f, builder.offset)
+    return builder.encode(source)
+
+
+def _extendable(summary: DaySummary, st: os.stat_result, f) -> bool:
+    src, offset = summary.meta["source"], summary.meta["offset"]
+    if (src["ino"], src["dev"]) != (st.st_ino, st.st_dev) or st.st_size <= src["size"]:
+        return False
+    return _tail_mark(f, offset) == src.get("mark")
+
+
+def is_current(summary: DaySummary, st: os.stat_result) -> bool:
+    src = summary.meta["source"]
+    return (src["ino"], src["dev"], src["size"], src["mtime_ns"]) == (
+        st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
+
+
+def _build_job(args: tuple[str, str | None]) -> bytes:
+    day_file, summary_path = args
+    previous = _read_summary(Path(summary_path)) if summary_path else None
+    return build(Path(day_file), previous)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only store still gets its reports, from summaries kept in memory
+
+
+def day_files(store: Path) -> list[tuple[str, Path]]:
+    """(day, path) of every day file of the store, oldest first."""
+    try:
+        names = sorted(os.listdir(store))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    out = []
+    for name in names:
+        if len(name) == 10 and name[4] == "-" and name[7] == "-" and name[:4].isdigit():
+            path = store / name / DAY_FILE
+            if path.is_file():
+                out.append((name, path))
+    return out
+
+
+def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySummary]]:
+    """A current summary for every day file of `store` (building or extending stale ones)."""
+    folder = store / SUMMARY_DIR
+    out: list[tuple[Path, DaySummary | None]] = []
+    stale: list[int] = []
+    for day, path in day_files(store):
+        spath = folder / f"{day}.sum"
+        summary = _read_summary(spath)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        if summary is None or not is_current(summary, st):
+            stale.append(len(out))
+        out.append((path, summary))
+    if stale:
+        jobs = [(str(out[k][0]), str(folder / f"{out[k][0].parent.name}.sum") if out[k][1] else None)
+                for k in stale]
+        for k, data in zip(stale, _run_jobs(jobs, workers), strict=False):
+            path = out[k][0]
+            spath = folder / f"{path.parent.name}.sum"
+            _write_atomic(spath, data)
+            out[k] = (path, DaySummary(spath, data))
+    _drop_orphans(folder, {p.parent.name for p, _ in out})
+    return out  # type: ignore[return-value]
+
+
+def _run_jobs(jobs: list[tuple[str, str | None]], workers: int | None) -> list[bytes]:
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(jobs) < 3:
+        return [_build_job(j) for j in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        return [_build_job(j) for j in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+        return list(pool.map(_build_job, jobs))
+
+
+def _drop_orphans(folder: Path, days: set[str]) -> None:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name.endswith(".sum") and name[:-4] not in days:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
