@@ -391,6 +391,30 @@ def test_records_are_on_disk_when_a_one_shot_process_exits(isolated_env):
     assert summary["days"][utc_today()]["calls"] == 500
 
 
+def test_a_record_stored_after_the_exit_flush_is_written_directly(isolated_env):
+    done = run_py("""
+        import atexit
+        from llm_core.telemetry import record_call
+        # Registered before llm_core.storage.local is imported, so it runs after its exit flush.
+        atexit.register(lambda: record_call(provider="p", model="m", tokens={}, duration_ms=1,
+                                            success=True, seq="late"))
+        for i in range(3):
+            record_call(provider="p", model="m", tokens={}, duration_ms=1, success=True, seq=i)
+    """)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    path = isolated_env / "telemetry" / utc_today() / "telemetry.jsonl"
+    assert sorted(str(orjson.loads(x)["seq"]) for x in lines_of(path)) == ["0", "1", "2", "late"]
+
+
+def test_a_bad_record_is_refused_without_disabling_the_store(capsys):
+    storage = LocalStorage()
+    assert storage.store_telemetry(rec(0)) is True
+    assert storage.store_telemetry(None) is False
+    assert storage.store_telemetry({**rec(1), "x": float("nan") + 1j}) is True  # complex -> str
+    assert storage._direct is False  # still queueing: a bad record is not a bad disk
+    assert "telemetry record not saved" in capsys.readouterr().err
+
+
 def test_import_does_not_pay_for_portalocker():
     done = run_py("""
         import sys, llm_core.telemetry, llm_core.storage.local

@@ -113,6 +113,13 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+def _last_byte(fd: int, size: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, 1, size - 1)
+    os.lseek(fd, size - 1, os.SEEK_SET)  # Windows; O_APPEND still appends
+    return os.read(fd, 1)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -140,7 +147,10 @@ class LocalStorage:
         self.read_stats = ReadStats()
         self.dropped = 0  # records the background writer could not write
         self._ready_days: set[str] = set()
-        self._failing = False
+        # Write in the caller's thread: while the disk fails (so the caller learns at once) and
+        # once the exit flush has run (nothing would write a queued record after it).
+        self._direct = False
+        self._exiting = False
         self._wrote_days: set[str] = set()
         self._prune_day: str | None = None
         self._reset_writer()
@@ -175,7 +185,7 @@ class LocalStorage:
                 side = ()
             day = ts[:10]
             line = orjson.dumps(data, default=_jsonable, option=_DUMP_OPTS)
-            if day not in self._ready_days or self._failing or len(self._queue) >= QUEUE_MAX:
+            if day not in self._ready_days or self._direct or len(self._queue) >= QUEUE_MAX:
                 if not _valid_day(day):
                     day = utc_today()
                 return self._write_now([(day, TELEMETRY_FILE, line), *side])
@@ -189,8 +199,11 @@ class LocalStorage:
             if self._thread is None:
                 self._start_writer()
             return True
-        except Exception as e:  # telemetry must never break the call that produced it
+        except OSError as e:
             self._fail(e)
+            return False
+        except Exception as e:  # telemetry must never break the call that produced it
+            warn_once("bad-record", f"telemetry record not saved: {type(e).__name__}: {e}")
             return False
 
     def _split(self, data: dict) -> tuple[dict, list]:
@@ -228,12 +241,12 @@ class LocalStorage:
         except Exception as e:
             self._fail(e)
             return False
-        self._failing = False
+        self._direct = self._exiting
         self._ready_days.add(items[0][0])
         return True
 
     def _fail(self, error: BaseException) -> None:
-        self._failing = True
+        self._direct = True
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         where = getattr(error, "filename", None) or self.base_dir
         warn_once(
@@ -272,7 +285,7 @@ class LocalStorage:
                     st = os.fstat(fd)
                     if st.st_nlink == 0:
                         continue  # pruned between open and lock: open the new file
-                    if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
+                    if st.st_size and _last_byte(fd, st.st_size) != b"\n":
                         data = b"\n" + data  # a torn last line stays alone on its line
                     _write_all(fd, data)
                     if self.fsync:
@@ -318,7 +331,7 @@ class LocalStorage:
                     items.append(queue.popleft())
                 try:
                     self._write_items(items)
-                    self._failing = False
+                    self._direct = self._exiting
                 except Exception as e:
                     self.dropped += len(items)
                     self._fail(e)
@@ -333,6 +346,7 @@ class LocalStorage:
                 self._fail(e)
 
     def _at_exit(self) -> None:
+        self._exiting = self._direct = True
         self.flush()
         if self._wrote_days:
             try:
@@ -367,11 +381,12 @@ class LocalStorage:
                 except locker.LockException:
                     return  # another process is pruning right now
                 try:
-                    if os.pread(fd, 32, 0).decode("ascii", "replace").strip() == today:
+                    if os.read(fd, 32).decode("ascii", "replace").strip() == today:
                         return
                     self.prune()
                     os.ftruncate(fd, 0)
-                    os.pwrite(fd, today.encode() + b"\n", 0)
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    os.write(fd, today.encode() + b"\n")
                 finally:
                     locker.unlock(fd)
             finally:

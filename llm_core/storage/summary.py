@@ -193,7 +193,7 @@ def drop_days(storage, days: list[str]) -> None:
 
     path = os.path.join(storage.base_dir, SUMMARY_FILE)
     data = load(path)
-    if data is None or not any(d in data["days"] for d in days):
+    if not storage.enabled or data is None or not any(d in data["days"] for d in days):
         return
     for day in days:
         data["days"].pop(day, None)
