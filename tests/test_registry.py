@@ -317,7 +317,7 @@ def test_nothing_fits_is_a_clear_input_error(tmp_path, monkeypatch):
         select_model({"provider": "local", "budget_per_call": 0.0001})
     message = str(info.value)
     assert "no model fits budget $0.0001 per call" in message
-    assert "local-b at $0.001500" in message
+    assert "local-b at $0.0015 for 1,000 input + 500 output tokens" in message
     assert info.value.exit_code == 3
 
 

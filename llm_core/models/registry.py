@@ -60,7 +60,13 @@ class _Registry:
             for name in (model_id, entry.get("api_id"), *entry.get("aliases", ())):
                 if name:
                     self.index.setdefault(name.lower(), model_id)
-        # Canonical ids always win over another entry's alias.
+        # The user's own names win over bundled aliases...
+        for model_id, entry in models.items():
+            if entry.get("price_source") == "user":
+                for name in (entry.get("api_id"), *entry.get("aliases", ())):
+                    if name:
+                        self.index[name.lower()] = model_id
+        # ...and canonical ids win over any other entry's alias.
         for model_id in models:
             self.index[model_id.lower()] = model_id
 
@@ -95,6 +101,19 @@ def _load_registry() -> _Registry:
     key = (_stat_key(sync_path), _stat_key(user_path), _today())
     if _cache is not None and _cache.key == key:
         return _cache
+    models, meta = build_models(
+        sync_path if key[0][1] is not None else None,
+        user_path if key[1][1] is not None else None,
+        today=key[2],
+    )
+    meta["sync_file"] = str(sync_path)
+    _cache = _Registry(key, models, meta)
+    return _cache
+
+
+def build_models(sync_path: Path | None, user_path: Path | None,
+                 today: str | None = None) -> tuple[dict[str, dict], dict[str, Any]]:
+    """Merge the layers from scratch (no cache): bundled, then synced, then the user file."""
     import orjson
 
     data = orjson.loads(DATA_FILE.read_bytes())
@@ -107,22 +126,18 @@ def _load_registry() -> _Registry:
     meta: dict[str, Any] = {
         "prices_checked": checked,
         "sources": data.get("sources", {}),
-        "sync_file": str(sync_path),
-        "synced_at": None,
-        "user_file": str(user_path) if key[1][1] is not None else None,
+        "synced_at": _apply_synced(models, sync_path) if sync_path else None,
+        "user_file": str(user_path) if user_path else None,
     }
-    if key[0][1] is not None:
-        meta["synced_at"] = _apply_synced(models, sync_path)
-    if key[1][1] is not None:
+    if user_path:
         _apply_user_file(models, user_path)
-    today = key[2]
+    today = today or _today()
     for entry in models.values():
         date = entry.get("retirement_date")
         entry["retired"] = bool(entry.get("retired")) or bool(date and date <= today)
         if entry["retired"]:
             entry["deprecated"] = True
-    _cache = _Registry(key, models, meta)
-    return _cache
+    return models, meta
 
 
 def clear_cache() -> None:
@@ -208,7 +223,12 @@ def _apply_user_file(models: dict[str, dict], path: Path) -> None:
         items = [{"id": k, **v} if isinstance(v, dict) else v for k, v in items.items()]
     if not isinstance(items, list):
         raise ConfigError(f"{path}: expected {{\"models\": {{id: entry}}}} or a list of entries")
-    index = {n.lower(): mid for mid, e in models.items() for n in (mid, *e.get("aliases", ()))}
+    index = {
+        n.lower(): mid
+        for mid, e in models.items()
+        for n in (e.get("api_id"), *e.get("aliases", ()), mid)
+        if n
+    }
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"].strip():
             raise ConfigError(f"{path}: every model needs an \"id\" and must be an object")
@@ -387,9 +407,11 @@ def rank_models(requirements: dict | None = None, **kwargs: Any) -> list[tuple[d
     def key(item: tuple[dict, float | None]) -> tuple:
         entry, cost = item
         price = float("inf") if cost is None else cost
+        # On a tie the provider's own API beats the same model through OpenRouter.
+        via_router = entry.get("provider") == "openrouter"
         if req.get("speed_priority"):
-            return (speed_rank(entry), price, entry["id"])
-        return (price, speed_rank(entry), entry["id"])
+            return (speed_rank(entry), price, via_router, entry["id"])
+        return (price, speed_rank(entry), via_router, entry["id"])
 
     ranked.sort(key=key)
     return [(_copy(e), c) for e, c in ranked]
@@ -407,7 +429,7 @@ def select_model(requirements: dict | None = None, **kwargs: Any) -> str:
 def _nothing_fits(req: dict) -> str:
     parts = []
     if req.get("budget_per_call") is not None:
-        parts.append(f"budget ${req['budget_per_call']:g} per call")
+        parts.append(f"budget {_usd(req['budget_per_call'])} per call")
     if req.get("min_context"):
         parts.append(f"context >= {int(req['min_context']):,}")
     caps = req.get("capabilities")
@@ -426,6 +448,11 @@ def _nothing_fits(req: dict) -> str:
             entry, cost = cheapest[0]
             n_in = req.get("input_tokens") or req.get("expected_input_tokens") or DEFAULT_INPUT_TOKENS
             n_out = req.get("output_tokens") or req.get("expected_output_tokens") or DEFAULT_OUTPUT_TOKENS
-            message += (f"; the cheapest model meeting the rest is {entry['id']} at ${cost:.6f}"
+            message += (f"; the cheapest model meeting the rest is {entry['id']} at {_usd(cost)}"
                         f" for {int(n_in):,} input + {int(n_out):,} output tokens")
     return message
+
+
+def _usd(value: float) -> str:
+    text = f"{value:.8f}".rstrip("0").rstrip(".")
+    return f"${text}"
