@@ -407,3 +407,113 @@ def test_exact_count_unreachable_server(monkeypatch):
     with pytest.raises(APIConnectionError) as err:
         tokens.count_tokens_anthropic("hello", "claude-sonnet-4-5")
     assert err.value.exit_code == 7
+
+
+# ---------------------------------------------------------------- the command
+
+def _cli(*args: str, stdin: bytes | None = b"", env: dict | None = None):
+    import os
+    import subprocess
+
+    return subprocess.run(
+        [str(ROOT / "bin" / "llm-tokens"), *args], input=stdin, capture_output=True,
+        check=False, env={**os.environ, **(env or {})},
+    )
+
+
+def test_cli_counts_stdin_exactly(reference):
+    text = "Hello, wörld! 👋 Counting tokens for gpt-4o.\n"
+    result = _cli(stdin=text.encode())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == f"{len(reference['o200k_base'].encode_ordinary(text))}\n"
+    result = _cli("-m", "gpt-3.5-turbo", stdin=text.encode())
+    assert result.stdout.decode().strip() == str(len(reference["cl100k_base"].encode_ordinary(text)))
+
+
+def test_cli_files_like_wc_with_a_missing_one(tmp_path, reference):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("one two three\n")
+    b.write_text("four five\n" * 1000)
+    ref = reference["o200k_base"]
+    na, nb = (len(ref.encode_ordinary(p.read_text())) for p in (a, b))
+    result = _cli(str(a), str(tmp_path / "missing.txt"), str(b), stdin=None)
+    assert result.returncode == 3
+    assert result.stderr.decode() == f"Error: {tmp_path / 'missing.txt'}: no such file\n"
+    lines = result.stdout.decode().splitlines()
+    width = len(f"{na + nb:,}")
+    assert lines == [f"{na:>{width},} {a}", f"{nb:>{width},} {b}", f"{na + nb:>{width},} total"]
+
+
+def test_cli_json_per_file(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("hello world")
+    result = _cli("--json", "-m", "claude-sonnet-4-5", str(a), stdin=None)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["count"] == 3 and data["exact"] is False
+    assert data["files"] == [{"file": str(a), "count": 3, "exact": False,
+                              "method": "estimate/claude (o200k_base x 1.20)"}]
+
+
+def test_cli_bad_encoding_and_option_clash():
+    result = _cli("-e", "BADNAME", stdin=b"x")
+    assert result.returncode == 3
+    assert result.stderr.decode() == (
+        "Error: unknown encoding 'BADNAME'; valid encodings: o200k_base, cl100k_base\n")
+    assert result.stdout == b""
+    result = _cli("-e", "cl100k_base", "-m", "gpt-4o", stdin=b"x")
+    assert result.returncode == 2
+
+
+def test_cli_truncate_keeps_whole_characters(reference):
+    text = "Emoji 🧑‍💻 and 漢字 then more words here"
+    ref = reference["o200k_base"]
+    for n in (0, 1, 2, 3, 4, 6, 100):
+        result = _cli("--truncate", str(n), stdin=text.encode())
+        assert result.returncode == 0, result.stderr
+        out = result.stdout.decode("utf-8")  # raises if a character was split
+        assert text.startswith(out)
+        assert len(ref.encode_ordinary(out)) <= n
+    assert _cli("--truncate", "100", stdin=text.encode()).stdout.decode() == text
+
+
+def test_cli_truncate_large_input_streams(tmp_path, reference):
+    path = tmp_path / "big.txt"
+    path.write_text("line of words number\n" * 100_000)
+    result = _cli("--truncate", "250001", "--json", str(path), stdin=None)
+    data = json.loads(result.stdout)
+    assert data["count"] == 250001 and data["truncated"] is True
+    assert data["text"] == reference["o200k_base"].decode(
+        reference["o200k_base"].encode_ordinary(path.read_text())[:250001])
+
+
+def test_cli_undecodable_bytes_warn(reference):
+    result = _cli(stdin=b"caf\xe9 \xff\xfe ok\n")
+    assert result.returncode == 0
+    assert result.stderr.decode() == (
+        "Warning: -: not UTF-8; 3 undecodable bytes counted as U+FFFD\n")
+    expected = reference["o200k_base"].encode_ordinary("caf\ufffd \ufffd\ufffd ok\n")
+    assert result.stdout.decode().strip() == str(len(expected))
+
+
+def test_cli_exact_through_the_api(anthropic_server):
+    import os
+
+    env = {k: os.environ[k] for k in ("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY")}
+    result = _cli("--exact", "-m", "claude-test-model", "--json", stdin=b"hello", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["count"] == 16 and data["exact"] is True
+    assert data["method"] == "anthropic/count_tokens"
+    assert anthropic_server.seen[0][2]["messages"][0]["content"] == "hello"
+    anthropic_server.scenario = "401"
+    result = _cli("--exact", "-m", "claude-test-model", stdin=b"hello", env=env)
+    assert result.returncode == 4
+    assert b"sk-ant-test-key" not in result.stderr
+    assert result.stderr.decode().startswith("Error: Anthropic token counting failed: invalid")
+
+
+def test_cli_exact_without_key_is_a_config_error():
+    result = _cli("--exact", "-m", "claude-sonnet-4-5", stdin=b"hello")
+    assert result.returncode == 4
+    assert "ANTHROPIC_API_KEY" in result.stderr.decode()
