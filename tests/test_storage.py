@@ -520,3 +520,29 @@ def test_a_folder_removed_under_a_running_writer_is_recreated():
     storage.flush()
     assert [r["seq"] for r in storage.iter_records()] == [1]
     assert stat.S_IMODE(storage.base_dir.stat().st_mode) == 0o700
+
+
+def test_a_file_pruned_between_open_and_lock_is_reopened(monkeypatch):
+    import portalocker
+
+    storage = LocalStorage()
+    storage.store_telemetry(rec(0))
+    path = storage.base_dir / utc_today() / "telemetry.jsonl"
+    raced = []
+
+    class RacingLocker:
+        LOCK_EX, LOCK_NB, LockException = portalocker.LOCK_EX, portalocker.LOCK_NB, portalocker.LockException
+
+        @staticmethod
+        def lock(fd, flags):
+            if not raced:  # a pruner unlinks the file after our open, before our lock
+                raced.append(True)
+                os.unlink(path)
+            portalocker.lock(fd, flags)
+
+        unlock = staticmethod(portalocker.unlock)
+
+    monkeypatch.setattr(local_mod, "_locker", lambda: RacingLocker)
+    assert storage.store_telemetry(rec(1)) is True
+    storage.flush()
+    assert raced and [orjson.loads(x)["seq"] for x in lines_of(path)] == [1]
