@@ -1,0 +1,268 @@
+"""llm-cost: what a call costs, compared across models, or recomputed for telemetry records."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from llm_core.cli._common import (
+    debug_option,
+    emit,
+    fmt_int,
+    fmt_usd,
+    json_option,
+    make_main,
+    stdin_is_terminal,
+    warn,
+)
+from llm_core.errors import InputError
+
+MAN_SECTIONS = {
+    "PRICING": """
+        Prices come from the model registry (see llm-models(1)): USD per 1M tokens for input,
+        output, cache reads and cache writes (5-minute and 1-hour). Input tokens here are the
+        ones billed at the input price: cache reads and writes are counted apart (Anthropic's
+        convention; for OpenAI give the cached part of prompt_tokens as --cache-read and the
+        rest as --input). Output includes reasoning tokens. Prompts over a model's long-prompt
+        threshold are billed at its long-prompt rates.
+
+        Text on stdin is counted with the model's tokenizer: exactly for OpenAI models, as an
+        estimate for others (the JSON says "input_exact": false).
+    """,
+    "REPRICE": """
+        --reprice reads telemetry JSON Lines on stdin and writes every line back to stdout,
+        in order, with "cost_usd" recomputed from the current registry and the record's
+        "model" and "tokens". It is a filter: nothing is dropped. Lines that are not JSON
+        objects with "model" and "tokens" pass through unchanged, and so do records of models
+        the registry does not know (they keep their cost_usd); one warning on stderr counts
+        each kind and names the first line.
+    """,
+    "JSON OUTPUT": """
+        One call: {"model", "provider", "tokens": {"input", "output", "cache_read",
+        "cache_write", "cache_write_1h", "total"}, "input_exact", "cost_usd", "breakdown":
+        {"input", "output", "cache_read", "cache_write"}, "pricing", "prices_checked"}.
+
+        --compare: an array of {"model", "provider", "input_tokens", "input_exact",
+        "output_tokens", "cost_usd"}, cheapest first.
+    """,
+}
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("models", nargs=-1, metavar="[MODEL]...")
+@click.option("-m", "--model", metavar="MODEL", help="The model to price (default: $LLM_MODEL).")
+@click.option("-i", "--input", "input_tokens", type=click.IntRange(min=0), metavar="N",
+              help="Input tokens (default: count the text on stdin).")
+@click.option("-o", "--output", "output_tokens", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Output tokens, reasoning included (expected, when pricing stdin).")
+@click.option("--cache-read", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Tokens read from the prompt cache.")
+@click.option("--cache-write", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Tokens written to the prompt cache (5-minute TTL).")
+@click.option("--cache-write-1h", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Tokens written to the prompt cache with the 1-hour TTL.")
+@click.option("--compare", is_flag=True,
+              help="Price the same call on MODELs (default: every current model), cheapest first.")
+@click.option("--reprice", is_flag=True,
+              help="Filter telemetry JSONL from stdin to stdout with cost_usd recomputed.")
+@json_option
+@debug_option
+def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, output_tokens: int,
+        cache_read: int, cache_write: int, cache_write_1h: int, compare: bool, reprice: bool,
+        as_json: bool) -> None:
+    """What an LLM call costs, from token counts or from text on stdin.
+
+    \b
+    Examples:
+      llm-cost -m claude-sonnet-4-6 --input 1000 --output 100
+      llm-cost -m gpt-4o --input 200 --cache-read 1000 --output 300 --json
+      git diff | llm-cost -m sonnet --output 500        # count the diff, expect 500 out
+      llm-cost --compare --input 20000 --output 1000    # every current model, cheapest first
+      llm-cost --compare gpt-4o sonnet llama-3.1-70b -i 5000 -o 500
+      llm-cost --reprice < telemetry.jsonl > repriced.jsonl
+    """
+    if reprice:
+        if compare or models or model or input_tokens is not None:
+            raise click.UsageError("--reprice takes telemetry on stdin and no other options")
+        _reprice()
+        return
+    if models and not compare:
+        raise click.UsageError(f"unexpected argument '{models[0]}' (model names go after --compare, or use -m)")
+    counts = {"output": output_tokens, "cache_read": cache_read,
+              "cache_write": cache_write + cache_write_1h, "cache_write_1h": cache_write_1h}
+    text = None
+    if input_tokens is None:
+        text = "" if stdin_is_terminal() else sys.stdin.buffer.read().decode("utf-8", "replace")
+        if not text:
+            raise click.UsageError("give --input N, or the text to count on stdin")
+    if compare:
+        names = list(models) + ([model] if model else [])
+        rows = _compare(names, counts, input_tokens, text)
+        emit(rows, as_json=as_json, human=_compare_table)
+        return
+    if not model:
+        from llm_core.config import get_settings
+
+        model = get_settings().default_model
+        if not model:
+            raise click.UsageError("give a model with -m MODEL (or set LLM_MODEL)")
+    emit(_price_one(model, counts, input_tokens, text), as_json=as_json, human=_one_summary)
+
+
+def _input_count(entry: dict, input_tokens: int | None, text: str | None, memo: dict) -> tuple[int, bool]:
+    if input_tokens is not None:
+        return input_tokens, True
+    from llm_core.utils.tokens import count_tokens, tokenizer_for_model
+
+    key = tokenizer_for_model(entry["api_id"]) or tokenizer_for_model(entry["id"])
+    if key not in memo:
+        counted = count_tokens(text or "", entry["api_id"] if key else entry["id"])
+        memo[key] = (counted.count, counted.exact)
+    return memo[key]
+
+
+def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | None) -> dict:
+    from llm_core.models.pricing import cost_breakdown
+    from llm_core.models.registry import get_model
+
+    entry = get_model(name)
+    n_in, exact = _input_count(entry, input_tokens, text, {})
+    tokens = {"input": n_in, **counts}
+    parts = cost_breakdown(tokens, entry)
+    tokens["total"] = n_in + counts["output"] + counts["cache_read"] + counts["cache_write"]
+    if not tokens["cache_write_1h"]:
+        del tokens["cache_write_1h"]
+    if entry.get("retired"):
+        warn(f"{entry['id']} is retired; the provider no longer serves it")
+    return {
+        "model": entry["id"],
+        "provider": entry["provider"],
+        "tokens": tokens,
+        "input_exact": exact,
+        "cost_usd": None if parts is None else parts["total"],
+        "breakdown": None if parts is None else {k: v for k, v in parts.items() if k != "total"},
+        "pricing": entry.get("pricing"),
+        "prices_checked": entry.get("prices_checked"),
+    }
+
+
+def _one_summary(r: dict) -> str:
+    tokens, parts = r["tokens"], r["breakdown"] or {}
+    rows = [("input", tokens["input"], parts.get("input"))]
+    if tokens["cache_read"]:
+        rows.append(("cache read", tokens["cache_read"], parts.get("cache_read")))
+    if tokens["cache_write"]:
+        label = "cache write" + (" (1h incl.)" if tokens.get("cache_write_1h") else "")
+        rows.append((label, tokens["cache_write"], parts.get("cache_write")))
+    rows.append(("output", tokens["output"], parts.get("output")))
+    rows.append(("total", tokens["total"], r["cost_usd"]))
+    width = max(len(fmt_int(n)) for _, n, _ in rows)
+    label_width = max(len(label) for label, _, _ in rows)
+    lines = [f"{r['model']} ({r['provider']})"]
+    for label, n, cost in rows:
+        approx = "~" if label == "input" and not r["input_exact"] else " "
+        lines.append(f"  {label.ljust(label_width)}  {approx}{fmt_int(n).rjust(width)} tokens  {fmt_usd(cost)}")
+    return "\n".join(lines)
+
+
+def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str | None) -> list[dict]:
+    from llm_core.models.pricing import calculate_cost
+    from llm_core.models.registry import get_model, list_models
+
+    if names:
+        entries, seen = [], set()
+        for name in names:
+            entry = get_model(name)
+            if entry["id"] not in seen:
+                seen.add(entry["id"])
+                entries.append(entry)
+    else:
+        entries = [e for e in list_models(include_retired=False) if e["provider"] != "echo"]
+    memo: dict = {}
+    rows = []
+    for entry in entries:
+        n_in, exact = _input_count(entry, input_tokens, text, memo)
+        cost = calculate_cost({"input": n_in, **counts}, entry)
+        rows.append({
+            "model": entry["id"], "provider": entry["provider"], "input_tokens": n_in,
+            "input_exact": exact, "output_tokens": counts["output"], "cost_usd": cost,
+        })
+    rows.sort(key=lambda r: (r["cost_usd"] is None, r["cost_usd"] or 0.0, r["model"]))
+    return rows
+
+
+def _compare_table(rows: list[dict]) -> str:
+    from llm_core.cli.models import format_table
+
+    table_rows = [
+        [r["model"], r["provider"], ("" if r["input_exact"] else "~") + fmt_int(r["input_tokens"]),
+         fmt_int(r["output_tokens"]), fmt_usd(r["cost_usd"])]
+        for r in rows
+    ]
+    return format_table(table_rows, ["MODEL", "PROVIDER", "INPUT", "OUTPUT", "COST"],
+                        right=frozenset({2, 3, 4}))
+
+
+# ---------------------------------------------------------------- --reprice
+
+def _reprice() -> None:
+    import orjson
+
+    from llm_core.models.pricing import calculate_cost
+    from llm_core.models.registry import find_model
+
+    if stdin_is_terminal():
+        raise click.UsageError("--reprice reads telemetry JSON Lines on stdin")
+    out = sys.stdout.buffer
+    skipped: list[int] = []
+    unknown: list[int] = []
+    for number, line in enumerate(sys.stdin.buffer, 1):
+        record = _parse(line, orjson)
+        if record is None:
+            out.write(line if line.endswith(b"\n") else line + b"\n")
+            if line.strip():
+                skipped.append(number)
+            continue
+        entry = find_model(record["model"])
+        try:
+            cost = calculate_cost(record["tokens"], entry) if entry else None
+        except InputError:
+            cost, entry = None, None
+            skipped.append(number)
+        if entry is None:
+            if not skipped or skipped[-1] != number:
+                unknown.append(number)
+        elif cost is not None:
+            record["cost_usd"] = cost
+            line = orjson.dumps(record) + b"\n"
+        out.write(line if line.endswith(b"\n") else line + b"\n")
+    _report_reprice(skipped, unknown)
+
+
+def _parse(line: bytes, orjson: Any) -> dict | None:
+    try:
+        record = orjson.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("model"), str):
+        return None
+    if not isinstance(record.get("tokens"), dict):
+        return None
+    return record
+
+
+def _report_reprice(skipped: list[int], unknown: list[int]) -> None:
+    notes = []
+    if skipped:
+        notes.append(f"{len(skipped)} line(s) are not telemetry records with a model and valid "
+                     f"tokens (first: line {skipped[0]})")
+    if unknown:
+        notes.append(f"{len(unknown)} record(s) name a model the registry does not know and keep "
+                     f"their cost_usd (first: line {unknown[0]})")
+    if notes:
+        warn("; ".join(notes) + "; passed through unchanged")
+
+
+main = make_main(cli, "llm-cost")
