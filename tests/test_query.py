@@ -1,0 +1,308 @@
+"""Reports from the per-day summaries must equal a record-by-record scan, in every time zone,
+with filters, across appends, replacements and damage; percentiles are nearest-rank."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from llm_core.storage import index, query
+from llm_core.storage.demo import write_demo
+from llm_core.storage.query import Filters, Window
+
+NOW = query.parse_when("2026-11-27T12:00:00Z")
+REPORTS = [
+    query.stats_report,
+    query.models_report,
+    query.agents_report,
+    query.projects_report,
+    query.performance_report,
+    query.patterns_report,
+    *[lambda c, w, f, by=by: query.costs_report(c, w, f, by=by) for by in query.BREAKDOWNS],
+]
+
+
+@pytest.fixture
+def tz(monkeypatch):
+    """Switch the process's local time zone (TZ + tzset) for one test."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+        query.reset_local_cache()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+    query.reset_local_cache()
+
+
+def _record(ts: str, **kw) -> dict:
+    rec = {
+        "id": kw.pop("id", "x"), "timestamp": ts, "agent_name": "a", "operation": "op",
+        "provider": "anthropic", "model": "m1", "duration_ms": 100,
+        "tokens": {"input": 10, "output": 5, "total": 15, "cache_read": 0, "cache_write": 0},
+        "cost_usd": 0.001, "success": True, "metadata": {"project": "p", "error": None},
+    }
+    rec.update(kw)
+    return rec
+
+
+def _write(store: Path, day: str, records: list, extra: bytes = b"", mode: str = "ab") -> Path:
+    folder = store / day
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "telemetry.jsonl"
+    with open(path, mode) as f:
+        f.write(b"".join(orjson.dumps(r) + b"\n" for r in records) + extra)
+    return path
+
+
+def _odd_records(rng: random.Random, day: str, n: int) -> list:
+    """Records with the awkward values real stores have: floats, nulls, missing fields."""
+    out = []
+    for k in range(n):
+        sec = rng.randrange(86_400)
+        ts = f"{day}T{sec // 3600:02d}:{sec // 60 % 60:02d}:{sec % 60:02d}.{rng.randrange(1000):03d}Z"
+        rec = _record(ts, id=f"{day}-{k}", model=rng.choice(["m1", "m2", None]),
+                      agent_name=rng.choice(["a", "b", None]), provider=rng.choice(["anthropic", "openai"]),
+                      duration_ms=rng.choice([rng.randrange(1, 5000), rng.random() * 3000, None, 250.5]),
+                      cost_usd=rng.choice([rng.random() / 100, None, 0.1 + 0.2]),
+                      success=rng.random() > 0.1)
+        if rng.random() < 0.1:
+            del rec["metadata"]
+        if rng.random() < 0.05:
+            rec["tokens"] = {"input": 7, "output": 3}  # no total
+        out.append(rec)
+    return out
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    """A seeded demo store plus a day of odd records, some garbage and a record in the wrong file."""
+    root = tmp_path / "store"
+    write_demo(root, days=6, calls=4000, seed=7, end_ms=NOW)
+    rng = random.Random(3)
+    _write(root, "2026-11-25", _odd_records(rng, "2026-11-25", 300), extra=b"not json\n[1,2]\n{\"no\": \"time\"}\n")
+    _write(root, "2026-11-26", [_record("2026-11-24T23:59:59.999Z", id="late")])  # written after midnight
+    return root
+
+
+def _assert_same(store: Path, window: Window, filters: Filters | None = None) -> None:
+    filters = filters or Filters()
+    fast = query.collect(store, window, filters)
+    slow = query.collect_scan(store, window, filters)
+    for report in REPORTS:
+        assert report(fast, window, filters) == report(slow, window, filters), (report, window, filters)
+
+
+WINDOWS = ["today", "yesterday", "week", "month", "all"]
+FILTERS = [Filters(), Filters(project="spacewalker"), Filters(model="claude-haiku-4-5"),
+           Filters(agent="doc-finder", provider="anthropic"), Filters(model="m2"), Filters(project="nope")]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu"])
+def test_summaries_equal_a_full_scan_in_every_zone(store, tz, zone):
+    tz(zone)
+    for period in WINDOWS:
+        window = query.period_window(period, NOW)
+        for filters in FILTERS:
+            _assert_same(store, window, filters)
+
+
+def test_windows_that_cut_a_quarter_hour_are_exact(store, tz):
+    tz("America/New_York")
+    for since, until in [("2026-11-24T13:07", "2026-11-26T01:59:30"), ("2026-11-25T00:00:00.001Z", None),
+                         (None, "2026-11-25T18:44:59Z")]:
+        window = query.range_window(since, until, Window())
+        _assert_same(store, window)
+        _assert_same(store, window, Filters(project="api-gateway"))
+
+
+def test_the_report_has_real_numbers(store):
+    window = query.period_window("all", NOW)
+    r = query.stats_report(query.collect(store, window), window)
+    assert r["totals"]["calls"] == 4000 + 300 + 1
+    assert r["corrupt_lines"] == 3
+    assert 0 < r["totals"]["unknown_cost_calls"] < r["totals"]["calls"]
+    assert r["latency_ms"]["p50"] <= r["latency_ms"]["p95"] <= r["latency_ms"]["p99"]
+
+
+def test_local_midnight_decides_the_day_not_the_utc_file(tmp_path, tz):
+    tz("America/New_York")  # UTC-5 in November: local midnight is 05:00 UTC
+    store = tmp_path / "s"
+    _write(store, "2026-11-27", [
+        _record("2026-11-27T04:59:59.999Z", id="yesterday-local", duration_ms=10),
+        _record("2026-11-27T05:00:00.000Z", id="today-local", duration_ms=20, cost_usd=0.5),
+    ])
+    today = query.period_window("today", NOW)
+    yesterday = query.period_window("yesterday", NOW)
+    for window, calls, p50 in [(today, 1, 20), (yesterday, 1, 10)]:
+        for col in (query.collect(store, window), query.collect_scan(store, window)):
+            r = query.stats_report(col, window)
+            assert r["totals"]["calls"] == calls
+            assert r["latency_ms"]["p50"] == p50
+    r = query.patterns_report(query.collect(store, Window()), Window())
+    assert r["by_hour"][23] == 1 and r["by_hour"][0] == 1
+    by_day = query.costs_report(query.collect(store, Window()), Window(), by="day")["breakdown"]
+    assert [(b["key"], b["cost_usd"]) for b in by_day] == [("2026-11-26", 0.001), ("2026-11-27", 0.5)]
+
+
+def test_half_hour_zone_midnight(tmp_path, tz):
+    tz("Asia/Kolkata")  # UTC+5:30: local midnight is 18:30 UTC the day before
+    store = tmp_path / "s"
+    _write(store, "2026-11-26", [
+        _record("2026-11-26T18:29:59.999Z", id="a"),
+        _record("2026-11-26T18:30:00.000Z", id="b"),
+        _record("2026-11-26T18:44:00.000Z", id="c"),
+    ])
+    window = query.period_window("today", query.parse_when("2026-11-27T10:00"))
+    assert window.start == query.parse_when("2026-11-26T18:30:00Z")
+    fast, slow = query.collect(store, window), query.collect_scan(store, window)
+    assert query.stats_report(fast, window) == query.stats_report(slow, window)
+    assert query.stats_report(fast, window)["totals"]["calls"] == 2
+    hours = query.patterns_report(fast, window)["by_hour"]
+    assert hours[0] == 2 and sum(hours) == 2
+
+
+def test_appends_extend_the_summary_instead_of_rebuilding(tmp_path, monkeypatch):
+    store = tmp_path / "s"
+    rng = random.Random(1)
+    path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 200))
+    query.collect(store, Window())
+    extended = []
+    real = index.DayBuilder.from_summary
+    monkeypatch.setattr(index.DayBuilder, "from_summary",
+                        classmethod(lambda cls, s: extended.append(1) or real.__func__(cls, s)))
+    # A torn half line first: it is not summarised until its newline arrives.
+    more = _odd_records(rng, "2026-11-27", 50)
+    line = orjson.dumps(more[0])
+    with open(path, "ab") as f:
+        f.write(line[:20])
+    _assert_same(store, Window())
+    with open(path, "ab") as f:
+        f.write(line[20:] + b"\n" + b"".join(orjson.dumps(r) + b"\n" for r in more[1:]))
+    _assert_same(store, Window())
+    assert len(extended) == 2
+    r = query.stats_report(query.collect(store, Window()), Window())
+    assert r["totals"]["calls"] == 250 and r["corrupt_lines"] == 0
+
+
+@pytest.mark.parametrize("change", ["replace", "truncate", "rewrite_same_size", "delete_summaries", "garble"])
+def test_a_changed_file_or_summary_is_rebuilt(tmp_path, change):
+    store = tmp_path / "s"
+    rng = random.Random(2)
+    recs = _odd_records(rng, "2026-11-27", 100)
+    path = _write(store, "2026-11-27", recs)
+    query.collect(store, Window())
+    summary = store / ".summaries" / "2026-11-27.sum"
+    assert summary.is_file()
+    if change == "replace":
+        tmp = path.with_name("new")
+        tmp.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs[:30]))
+        os.replace(tmp, path)
+    elif change == "truncate":
+        data = path.read_bytes()
+        with open(path, "r+b") as f:
+            f.truncate(data.index(b"\n", len(data) // 2) + 1)
+    elif change == "rewrite_same_size":
+        data = path.read_bytes()
+        time.sleep(0.01)
+        path.write_bytes(data.replace(b'"model":"m1"', b'"model":"m9"'))
+    elif change == "delete_summaries":
+        for p in summary.parent.iterdir():
+            p.unlink()
+        summary.parent.rmdir()
+    else:
+        summary.write_bytes(b"LLMTSUM2garbage")
+    _assert_same(store, Window())
+    if change == "rewrite_same_size":
+        r = query.models_report(query.collect(store, Window()), Window())
+        assert "m9" in {m["model"] for m in r["models"]}
+
+
+def test_summaries_of_removed_days_are_dropped(tmp_path):
+    store = tmp_path / "s"
+    _write(store, "2026-11-26", [_record("2026-11-26T10:00:00.000Z")])
+    _write(store, "2026-11-27", [_record("2026-11-27T10:00:00.000Z")])
+    query.collect(store, Window())
+    (store / "2026-11-26" / "telemetry.jsonl").unlink()
+    r = query.stats_report(query.collect(store, Window()), Window())
+    assert r["totals"]["calls"] == 1
+    assert sorted(os.listdir(store / ".summaries")) == ["2026-11-27.sum"]
+
+
+def test_corrupt_lines_are_counted_by_both_paths(tmp_path):
+    store = tmp_path / "s"
+    _write(store, "2026-11-27", [_record("2026-11-27T10:00:00.000Z")],
+           extra=b'{"timestamp": "yesterday"}\n\x00\x00garbage\n"a string"\n\n{"half": ')
+    for col in (query.collect(store, Window()), query.collect_scan(store, Window())):
+        assert col.corrupt_lines == 3
+        assert query.stats_report(col, Window())["totals"]["calls"] == 1
+
+
+def test_an_empty_or_missing_store_gives_zeros(tmp_path):
+    for store in (tmp_path / "missing", tmp_path):
+        col = query.collect(store, Window())
+        r = query.stats_report(col, Window())
+        assert col.files == 0
+        assert r["totals"]["calls"] == 0 and r["totals"]["cost_usd"] == 0
+        assert r["latency_ms"] == {"avg": None, "p50": None, "p95": None, "p99": None}
+        assert r["top_model"] is None
+        assert query.patterns_report(col, Window())["busiest_weekday"] is None
+
+
+def test_a_read_only_store_still_reports(tmp_path):
+    store = tmp_path / "s"
+    _write(store, "2026-11-27", [_record("2026-11-27T10:00:00.000Z")])
+    store.chmod(0o555)
+    try:
+        r = query.stats_report(query.collect(store, Window()), Window())
+    finally:
+        store.chmod(0o755)
+    assert r["totals"]["calls"] == 1
+
+
+def test_percentiles_are_nearest_rank():
+    values = [list(range(1, 11))]
+    assert [query.percentile(values, p) for p in (50, 95, 99, 10, 11)] == [5, 10, 10, 1, 2]
+    # 20 values: p95 is the 19th, p99 the 20th, p50 the 10th
+    seqs = [[1.5, 2.5, 2.5, 9.0], [0.25, 3.0, 7.75], [4.0] * 13]
+    flat = sorted(v for s in seqs for v in s)
+    assert query.percentile(seqs, 50) == flat[9] == 4.0
+    assert query.percentile(seqs, 95) == flat[18] == 7.75
+    assert query.percentile(seqs, 99) == flat[19] == 9.0
+    assert query.percentile([], 50) is None
+
+
+def test_kth_smallest_matches_sorting():
+    rng = random.Random(5)
+    for _ in range(200):
+        seqs = [sorted(rng.choice([rng.randrange(0, 50), rng.random() * 50, round(rng.random() * 5, 2)])
+                       for _ in range(rng.randrange(0, 12))) for _ in range(rng.randrange(1, 5))]
+        flat = sorted(v for s in seqs for v in s)
+        for k in range(1, len(flat) + 1):
+            assert query.kth_smallest(seqs, k) == flat[k - 1]
+
+
+def test_bad_dates_and_ranges():
+    with pytest.raises(query.DateError):
+        query.range_window("2026-13-01", None, Window())
+    with pytest.raises(query.DateError):
+        query.range_window("2026-11-02", "2026-11-01", Window())
+    with pytest.raises(query.DateError):
+        query.last_days(0, NOW)
+    w = query.range_window("2026-11-01", "2026-11-01", Window())
+    assert w.end - w.start == 86_400_000  # until a DATE includes that day
+
+
+def test_demo_is_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_demo(a, days=2, calls=300, seed=9, end_ms=NOW)
+    write_demo(b, days=2, calls=300, seed=9, end_ms=NOW)
+    files = sorted(p.relative_to(a) for p in a.rglob("*.jsonl"))
+    assert files and all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
