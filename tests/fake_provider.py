@@ -93,7 +93,7 @@ class FakeProvider:
         return {"anthropic": base, "openai": f"{base}/v1", "openrouter": f"{base}/api/v1"}[provider]
 
     def __enter__(self) -> FakeProvider:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
         return self
 
@@ -138,7 +138,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         step = self.fake.next_step()
         stream = bool(body.get("stream"))
-        getattr(self, "_step_" + step.replace("-", "_"))(body, stream)
+        try:
+            getattr(self, "_step_" + step.replace("-", "_"))(body, stream)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away (a timeout, a closed stream)
 
     def _send(self, status: int, content_type: str, data: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
