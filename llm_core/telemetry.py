@@ -23,7 +23,6 @@ unique, and sorting ids sorts records by time (strictly increasing within a proc
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import threading
@@ -91,6 +90,8 @@ def content_hash(content: Any) -> str | None:
     """'sha256:<hex>' of a prompt or response (text, bytes, or JSON like a message list)."""
     if content is None:
         return None
+    import hashlib  # loads OpenSSL (a few ms): paid on the first hash, not on import
+
     if isinstance(content, str):
         data = content.encode("utf-8", "surrogatepass")
     elif isinstance(content, (bytes, bytearray)):
@@ -202,15 +203,20 @@ def _defaults() -> dict[str, str]:
             user = getpass.getuser()
         except Exception:
             user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
-        _process.update(
-            agent_name=_program_name(), operation="chat",
-            session_id=os.urandom(8).hex(), user_id=user,
-        )
+        found = {"agent_name": _program_name(), "operation": "chat",
+                 "session_id": os.urandom(8).hex(), "user_id": user}
+        with _id_lock:  # two first calls racing must agree on one session id
+            if not _process:
+                _process.update(found)
     return _process
 
 
 def _reset_after_fork() -> None:
-    # A forked child is another process: its own session id.
+    # A forked child is another process: its own session id, and fresh randomness for ids
+    # (counting on from the parent's last id would collide with the parent's next one).
+    global _id_lock, _last_ms, _last_rand
+    _id_lock = threading.Lock()
+    _last_ms = _last_rand = 0
     _process.clear()
 
 

@@ -93,6 +93,25 @@ def test_ids_from_different_processes_do_not_collide():
     assert len(set(outs[0]) | set(outs[1])) == 4000
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_gets_its_own_ids_and_session():
+    import multiprocessing
+
+    parent = make()
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=lambda: queue.put(
+        [telemetry._last_ms, make()["session_id"]] + [telemetry.new_id() for _ in range(50)]))
+    child.start()
+    got = queue.get(timeout=30)
+    child.join(30)
+    mine = [telemetry.new_id() for _ in range(50)]
+    # The child must not count on from the parent's last id (its next ids would be the parent's).
+    assert got[0] == 0
+    assert got[1] != parent["session_id"]
+    assert not set(got[2:]) & set(mine)
+
+
 def test_timestamp_override_and_naive_datetimes_are_utc():
     r = make(timestamp=datetime(2026, 1, 2, 3, 4, 5, 678000))
     assert r["timestamp"] == "2026-01-02T03:04:05.678Z"

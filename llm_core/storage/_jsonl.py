@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -33,14 +32,20 @@ def reset_warnings() -> None:
     _warned.clear()
 
 
-@dataclass
 class ReadStats:
     """What a read saw: whole records, skipped (torn or garbage) lines, and where."""
 
-    records: int = 0
-    skipped: int = 0
-    files: int = 0
-    damaged: list[str] = field(default_factory=list)
+    __slots__ = ("damaged", "files", "records", "skipped")
+
+    def __init__(self, records: int = 0, skipped: int = 0, files: int = 0,
+                 damaged: list[str] | None = None) -> None:
+        self.records = records
+        self.skipped = skipped
+        self.files = files
+        self.damaged = damaged if damaged is not None else []
+
+    def __repr__(self) -> str:
+        return f"ReadStats(records={self.records}, skipped={self.skipped}, files={self.files})"
 
     def warn(self) -> None:
         """One warning line (per process) when anything was skipped."""
