@@ -34,8 +34,8 @@ MAN_SECTIONS = {
     """,
     "INPUT": """
         Text is read as UTF-8; undecodable bytes count as U+FFFD and a warning says how many
-        there were. Large inputs are read in 1 MB pieces cut at line boundaries that cannot
-        change the count, and encoded on several threads.
+        there were. Large inputs are read in pieces of 256K characters, cut at line breaks that
+        cannot change the count, and encoded on several threads.
 
         Like wc, a missing or unreadable FILE gets an error line and the other files are still
         counted; the exit status is then 3.
@@ -95,24 +95,26 @@ def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tok
         tokens.check_encoding(encoding)
         if model is not None:
             raise click.UsageError("use either -m/--model or -e/--encoding, not both")
-    if model is not None:
-        _warn_if_unknown(model)
     inputs = list(files) or ["-"]
+    if max_tokens is not None and len(inputs) > 1:
+        raise click.UsageError("--truncate takes one input (stdin or one FILE)")
+    if max_tokens is not None and exact:
+        raise click.UsageError("--exact counts; it does not combine with --truncate")
+    remote = _exact_model(model, encoding) if exact else None
+    if model is not None and remote is None:
+        _warn_if_unknown(model)
     if "-" in inputs and stdin_is_terminal():
         raise click.UsageError("expected text on stdin or FILE arguments")
-    if exact:
-        model = _exact_model(model, encoding)
     if max_tokens is not None:
-        if len(inputs) > 1:
-            raise click.UsageError("--truncate takes one input (stdin or one FILE)")
         return _truncate(inputs[0], max_tokens, model, encoding, as_json)
-    return _count_all(inputs, bool(files), model, encoding, exact, as_json)
+    return _count_all(inputs, bool(files), model, encoding, remote, as_json)
 
 
 # ---------------------------------------------------------------- counting
 
 def _count_all(inputs: list[str], named: bool, model: str | None, encoding: str | None,
-               exact: bool, as_json: bool) -> int:
+               remote: str | None, as_json: bool) -> int:
+    """Count each input; `remote` is the Claude model to ask Anthropic about (--exact)."""
     from llm_core.utils import tokens
 
     results: list[dict[str, Any]] = []
@@ -126,8 +128,8 @@ def _count_all(inputs: list[str], named: bool, model: str | None, encoding: str 
             continue
         stats: dict[str, int] = {}
         with stream:
-            if exact and model:
-                result = _count_exact(stream, model, stats)
+            if remote:
+                result = _count_exact(stream, remote, stats)
             else:
                 result = tokens.count_stream(stream, model=model, encoding=encoding, stats=stats)
         if stats.get("bad_bytes"):
@@ -141,7 +143,7 @@ def _count_all(inputs: list[str], named: bool, model: str | None, encoding: str 
         "exact": all(r["exact"] for r in results),
         "method": _common_method(results),
         "model": model,
-        "encoding": encoding or (tokens.encoding_for_model(model) if not exact else None),
+        "encoding": None if remote else encoding or tokens.encoding_for_model(model),
     }
     if named:
         data["files"] = results
