@@ -295,3 +295,13 @@ def test_disabled_store_writes_no_summary(monkeypatch, isolated_env):
     put(storage.base_dir, utc_today(), records=2)  # data from when it was enabled
     assert storage.get_today_stats()["calls"] == 2
     assert not (storage.base_dir / "summary.json").exists()
+
+
+def test_pinned_now_of_the_reports_is_today_for_prune(monkeypatch):
+    configure(monkeypatch, LLM_TELEMETRY_NOW="2026-03-10T12:00:00Z", LLM_RETENTION_DAYS=2)
+    storage = LocalStorage()
+    for day in ("2026-03-07", "2026-03-08", "2026-03-10"):
+        put(storage.base_dir, day)
+    result = storage.prune(dry_run=True)
+    assert result["today"] == "2026-03-10"
+    assert [r["day"] for r in result["removed"]] == ["2026-03-07"]

@@ -403,7 +403,9 @@ class LocalStorage:
         """
         from llm_core.storage.prune import prune_store
 
-        return prune_store(self, dry_run=dry_run)
+        # LLM_TELEMETRY_NOW (a test hook of the reports) pins "today" here too.
+        pinned = getattr(self.settings, "telemetry_now", None)
+        return prune_store(self, dry_run=dry_run, today=as_day(pinned) if pinned else None)
 
     # ------------------------------------------------------------------ reading
 
