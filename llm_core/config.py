@@ -61,6 +61,8 @@ class Settings:
     debug: bool = False
     # Test hook, deliberately not in the table above: pins "now" for llm-telemetry reports.
     telemetry_now: str | None = None
+    # Test hook, likewise: pins "today" (YYYY-MM-DD) for the model registry's retirements and price ages.
+    models_today: str | None = None
     openrouter_referer: str = DEFAULT_OPENROUTER_REFERER
     openrouter_title: str = DEFAULT_OPENROUTER_TITLE
     anthropic_base_url: str | None = None
@@ -149,6 +151,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         cache_dir=cache_home / "llm-core",
         debug=_bool(env, "LLM_DEBUG", False),
         telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),
+        models_today=_text(env, "LLM_MODELS_TODAY"),
         openrouter_referer=_text(env, "LLM_OPENROUTER_REFERER") or DEFAULT_OPENROUTER_REFERER,
         openrouter_title=_text(env, "LLM_OPENROUTER_TITLE") or DEFAULT_OPENROUTER_TITLE,
         anthropic_base_url=_text(env, "ANTHROPIC_BASE_URL"),

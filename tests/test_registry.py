@@ -343,5 +343,13 @@ def test_bad_requirements(req):
         select_model(req)
 
 
-def test_today_is_utc():
+def test_today_is_utc_unless_pinned(monkeypatch):
     assert registry._today() == dt.datetime.now(dt.timezone.utc).date().isoformat()
+    monkeypatch.setenv("LLM_MODELS_TODAY", "2026-12-12")
+    reset_settings()
+    assert registry._today() == "2026-12-12"
+    assert get_model("gpt-5")["retired"] is True
+    monkeypatch.setenv("LLM_MODELS_TODAY", "soon")
+    reset_settings()
+    with pytest.raises(ConfigError, match="LLM_MODELS_TODAY"):
+        get_model("gpt-5")

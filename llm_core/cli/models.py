@@ -80,7 +80,11 @@ def age(date: str | None, today: _dt.date | None = None) -> str:
         then = _dt.date.fromisoformat(date[:10])
     except ValueError:
         return "unknown"
-    days = ((today or _dt.datetime.now(_dt.timezone.utc).date()) - then).days
+    if today is None:
+        from llm_core.models.registry import today as registry_today
+
+        today = registry_today()
+    days = (today - then).days
     if days <= 0:
         return "today"
     return "1 day ago" if days == 1 else f"{days} days ago"

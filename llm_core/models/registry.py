@@ -92,7 +92,20 @@ def _stat_key(path: Path) -> tuple:
 
 
 def _today() -> str:
+    """Today's UTC date, YYYY-MM-DD (LLM_MODELS_TODAY pins it for tests)."""
+    from llm_core.config import get_settings
+
+    pinned = get_settings().models_today
+    if pinned:
+        try:
+            return _dt.date.fromisoformat(pinned).isoformat()
+        except ValueError:
+            raise ConfigError(f"LLM_MODELS_TODAY must be a date (YYYY-MM-DD), got {pinned!r}") from None
     return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+
+
+def today() -> _dt.date:
+    return _dt.date.fromisoformat(_today())
 
 
 def _load_registry() -> _Registry:
