@@ -92,6 +92,25 @@ def locked_append(n: int, folder: str) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def record_call_cost(n: int, folder: str) -> float:
+    """Median µs of build_record + store_telemetry with a given price (what a client pays)."""
+    from llm_core.telemetry import record_call
+
+    storage = LocalStorage(settings=settings_for(folder))
+    kw = dict(provider="anthropic", model="claude-haiku-4-5", tokens={"input": 500, "output": 200},
+              duration_ms=1234, success=True, prompt="Write a commit message", response="Fix the bug",
+              cost_usd=0.0015, storage=storage)
+    record_call(**kw)
+    clock = time.perf_counter_ns
+    samples = []
+    for _ in range(n):
+        t0 = clock()
+        record_call(**kw)
+        samples.append((clock() - t0) / 1000)
+    storage.flush()
+    return statistics.median(samples)
+
+
 def count_lines(folder: str) -> int:
     return sum(p.read_bytes().count(b"\n") for p in Path(folder).rglob("telemetry.jsonl"))
 
@@ -102,13 +121,14 @@ def main() -> None:
     n = parser.parse_args().records
     small = max(1, n // 10)
     with tempfile.TemporaryDirectory() as tmp:
-        dirs = {k: os.path.join(tmp, k) for k in ("caller", "e2e", "plain", "locked")}
+        dirs = {k: os.path.join(tmp, k) for k in ("caller", "e2e", "plain", "locked", "call")}
         for d in dirs.values():
             os.makedirs(d)
         samples = caller_side(n, dirs["caller"])
         e2e = end_to_end(n, dirs["e2e"])
         plain = plain_append(small, dirs["plain"])
         locked = locked_append(small, dirs["locked"])
+        call_us = record_call_cost(small, dirs["call"])
         assert count_lines(dirs["e2e"]) == n, "records lost in the end-to-end run"
         assert count_lines(dirs["caller"]) == n + 1, "records lost in the caller-side run"
 
@@ -119,6 +139,7 @@ def main() -> None:
     print(f"records: {n:,} (plain/locked baselines: {small:,})")
     print(f"caller side store_telemetry: median {median:.2f} µs, p99 {p99:.2f} µs   (target <= 5 µs)")
     print(f"end to end (store + flush):  {e2e:,.0f} records/s = {1e6 / e2e:.2f} µs/record   (target >= 50,000/s)")
+    print(f"record_call (build + store): median {call_us:.2f} µs   (ids, hashes, labels; price given)")
     print(f"plain open-append-close:     {plain:,.0f} records/s = {plain_us:.2f} µs/record")
     print(f"locked append per record:    {locked:,.0f} records/s = {locked_us:.2f} µs/record")
     print(f"ratio caller median / plain append:  {median / plain_us:.3f}  ({plain_us / median:.1f}x cheaper)")
