@@ -123,7 +123,7 @@ def cli(ctx: click.Context) -> None:
 
     \b
     Examples:
-      llm-models                                  # current models, cheapest input first per provider
+      llm-models                                  # current models, by provider
       llm-models list --provider anthropic --all  # include retired models
       llm-models list --capability vision --json | jq -r '.[].id'
       llm-models show sonnet                      # aliases resolve

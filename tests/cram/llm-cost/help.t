@@ -1,0 +1,16 @@
+--help shows the options and examples.
+
+  $ . "$TESTDIR/../_setup.sh"
+  $ llm-cost --help | head -3
+  Usage: llm-cost [OPTIONS] [MODEL]...
+  
+    What an LLM call costs, from token counts or from text on stdin.
+  $ llm-cost --help | grep -A7 '^  Examples:'
+    Examples:
+      llm-cost -m claude-sonnet-4-6 --input 1000 --output 100
+      llm-cost -m gpt-4o --input 200 --cache-read 1000 --output 300 --json
+      git diff | llm-cost -m sonnet --output 500        # count the diff, expect 500 out
+      llm-cost --compare --input 20000 --output 1000    # every current model, cheapest first
+      llm-cost --compare gpt-4o sonnet llama-3.1-70b -i 5000 -o 500
+      llm-cost --reprice < telemetry.jsonl > repriced.jsonl
+  

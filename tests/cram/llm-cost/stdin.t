@@ -1,0 +1,12 @@
+Text on stdin is counted with the model's tokenizer; --output is the expected answer length.
+
+  $ . "$TESTDIR/../_setup.sh"
+  $ printf 'hello world' | llm-cost -m gpt-4o --output 10
+  gpt-4o (openai)
+    input     2 tokens  $0.000005
+    output   10 tokens  $0.0001
+    total    12 tokens  $0.000105
+  $ printf 'hello world' | llm-cost -m gpt-4o -o 10 --json | jq -c '{tokens, input_exact, cost_usd}'
+  {"tokens":{"input":2,"output":10,"cache_read":0,"cache_write":0,"total":12},"input_exact":true,"cost_usd":0.000105}
+  $ printf 'hello world' | llm-cost -m claude-sonnet-4-6 -o 10 --json | jq -c '{input: .tokens.input, input_exact}'
+  {"input":3,"input_exact":false}

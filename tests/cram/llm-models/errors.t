@@ -1,0 +1,42 @@
+Bad input: one clear line on stderr and a documented exit status.
+
+  $ . "$TESTDIR/../_setup.sh"
+  $ export LLM_MODELS_TODAY=2026-11-27
+  $ llm-models show claude-sonet-4-6
+  Error: unknown model 'claude-sonet-4-6' (did you mean claude-sonnet-4-6, claude-sonnet-4.6, claude-sonnet-4-5?); see 'llm-models list'
+  [3]
+  $ llm-models list --provider anthropix
+  Usage: llm-models list [OPTIONS]
+  Try 'llm-models list --help' for help.
+  
+  Error: Invalid value for --provider: unknown provider 'anthropix' (did you mean anthropic?); known: anthropic, echo, openai, openrouter
+  [2]
+  $ llm-models select --budget cheap
+  Usage: llm-models select [OPTIONS]
+  Try 'llm-models select --help' for help.
+  
+  Error: Invalid value for '-b' / '--budget': 'cheap' is not a valid float range.
+  [2]
+  $ llm-models select --input-tokens -1
+  Usage: llm-models select [OPTIONS]
+  Try 'llm-models select --help' for help.
+  
+  Error: Invalid value for '-i' / '--input-tokens': -1 is not in the range x>=0.
+  [2]
+  $ llm-models frobnicate
+  Usage: llm-models [OPTIONS] COMMAND [ARGS]...
+  Try 'llm-models --help' for help.
+  
+  Error: No such command 'frobnicate'.
+  [2]
+
+A broken user model file is a configuration error.
+
+  $ echo '{"models": {"gpt-4o": {"pricing": {"input": -1}}}}' > bad.json
+  $ LLM_MODELS_FILE=bad.json llm-models show gpt-4o
+  Error: bad.json: model 'gpt-4o': pricing.input must be a number >= 0 (USD per 1M tokens)
+  [4]
+  $ echo '{oops' > bad.json
+  $ LLM_MODELS_FILE=bad.json llm-models list
+  Error: the model file bad.json is not valid JSON: unexpected character: line 1 column 2 (char 1)
+  [4]
