@@ -3,7 +3,7 @@
 It speaks the real wire formats (JSON and server-sent events), validates what the real APIs
 validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
 answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
-500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off. A script is a list of
+slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off. A script is a list of
 steps, one per request; the last step repeats.
 
     python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
@@ -37,6 +37,7 @@ SCENARIOS = {
     "401": ["401"],
     "garbage": ["garbage"],
     "slow": ["slow"],
+    "slow-stream": ["slow-stream"],
     "500-always": ["500"],
     "overloaded": ["overloaded"],
     "overloaded-then-ok": ["overloaded", "ok"],
@@ -392,6 +393,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _step_slow(self, body: dict[str, Any], stream: bool) -> None:
         time.sleep(self.fake.delay)
         self._step_ok(body, stream)
+
+    def _step_slow_stream(self, body: dict[str, Any], stream: bool) -> None:
+        """The first words at once, the rest after the delay."""
+        if not stream:
+            self._step_slow(body, stream)
+            return
+        events = self._stream_events(body)
+        first_text = next(i for i, (_, d) in enumerate(events) if _has_text(d))
+        self._start_sse()
+        for i, (name, data) in enumerate(events):
+            if i == first_text + 1:
+                time.sleep(self.fake.delay)
+            self._event(name, data)
 
     def _step_500(self, body: dict[str, Any], stream: bool) -> None:
         kind = "api_error" if self.provider == "anthropic" else "server_error"

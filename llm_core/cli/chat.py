@@ -1,18 +1,4 @@
-"""Send a prompt to an LLM and stream the answer to stdout.
-
-The prompt is stdin (when piped) followed by the arguments. The provider comes from -p, else
-the model's provider, else the API keys present (ANTHROPIC_API_KEY, OPENROUTER_API_KEY,
-OPENAI_API_KEY). Every call is recorded in the local telemetry store. The model `echo`
-answers with its input, offline and free.
-
-\b
-Examples:
-  echo "hello" | llm-chat -m echo
-  git diff --staged | llm-chat -s "You are a git expert" "Write a commit message"
-  llm-chat -m claude-haiku-4-5 --max-tokens 200 "Explain SSE in one line"
-  llm-chat --json --no-stream "2+2?" | python -m json.tool
-  cat design.md | llm-chat --cache "List the open questions"
-"""
+"""llm-chat: send a prompt to an LLM and stream the answer to stdout (help text: `cli`)."""
 
 from __future__ import annotations
 
@@ -75,7 +61,21 @@ MAN_SECTIONS = {
 @debug_option
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
         agent, operation, session, cache, cache_ttl):
-    """Send a prompt to an LLM and stream the answer to stdout."""
+    """Send a prompt to an LLM and stream the answer to stdout.
+
+    The prompt is stdin (when piped) followed by the arguments. The provider comes from -p, else
+    the model's provider, else the API keys present (ANTHROPIC_API_KEY, OPENROUTER_API_KEY,
+    OPENAI_API_KEY). Every call is recorded in the local telemetry store. The model `echo`
+    answers with its input, offline and free.
+
+    \b
+    Examples:
+      echo "hello" | llm-chat -m echo
+      git diff --staged | llm-chat -s "You are a git expert" "Write a commit message"
+      llm-chat -m claude-haiku-4-5 --max-tokens 200 "Explain SSE in one line"
+      llm-chat --json --no-stream "2+2?" | python -m json.tool
+      cat design.md | llm-chat --cache "List the open questions"
+    """
     piped = "" if stdin_is_terminal() else read_stdin().rstrip("\n")
     question = " ".join(prompt)
     if not piped and not question:

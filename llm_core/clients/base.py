@@ -131,6 +131,7 @@ class ChatStream:
 
     def __init__(self, chunks: Iterator[str]) -> None:
         self.response: LLMResponse | None = None
+        self.interrupted = False
         self._chunks = chunks
 
     def __iter__(self) -> ChatStream:
@@ -147,7 +148,8 @@ class ChatStream:
     def __enter__(self) -> ChatStream:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
         self.close()
 
 
@@ -329,7 +331,8 @@ class BaseLLMClient:
                     provider=self.provider,
                 )
         except GeneratorExit:
-            self._record_failure(call, _StreamClosed(), start, retries[0], result)
+            reason = KeyboardInterrupt() if holder.interrupted else _StreamClosed()
+            self._record_failure(call, reason, start, retries[0], result)
             raise
         except BaseException as exc:
             self._record_failure(call, exc, start, retries[0], result)

@@ -3,3 +3,25 @@
 # PATH and pointed HOME, XDG_* and LLM_TELEMETRY_DIR into this test's temp directory.
 export LLM_TELEMETRY_DIR="$CRAMTMP/telemetry"
 export NO_COLOR=1
+
+# start_fake_provider [--scenario NAME]: run tests/fake_provider.py on a free port, point
+# ANTHROPIC/OPENAI/OPENROUTER_BASE_URL at it and set its test keys. It stops with the shell.
+start_fake_provider() {
+  local portfile="$CRAMTMP/fake-provider.port"
+  rm -f "$portfile"
+  python "$TESTDIR/../../fake_provider.py" "$@" >"$portfile" 2>"$CRAMTMP/fake-provider.log" &
+  FAKE_PROVIDER_PID=$!
+  trap 'kill "$FAKE_PROVIDER_PID" 2>/dev/null' EXIT
+  local i
+  for i in $(seq 200); do
+    [ -s "$portfile" ] && break
+    sleep 0.025
+  done
+  FAKE_PORT=$(head -n 1 "$portfile")
+  export ANTHROPIC_BASE_URL="http://127.0.0.1:$FAKE_PORT"
+  export OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1"
+  export OPENROUTER_BASE_URL="http://127.0.0.1:$FAKE_PORT/api/v1"
+  export ANTHROPIC_API_KEY=sk-ant-test-0123456789abcdef
+  export OPENAI_API_KEY=sk-test-0123456789abcdef
+  export OPENROUTER_API_KEY=sk-or-v1-test-0123456789abcdef
+}
