@@ -310,13 +310,23 @@ def get_model(name: str) -> dict:
     """The entry (a copy) for a model id, API id or alias; UnknownModelError with close matches."""
     entry = find_model(name)
     if entry is None:
-        reg = _load_registry()
-        raise UnknownModelError(str(name), sorted({*reg.models, *_alias_names(reg)}))
+        raise UnknownModelError(str(name), _suggestions(str(name)))
     return _copy(entry)
 
 
-def _alias_names(reg: _Registry) -> list[str]:
-    return [a for e in reg.models.values() for a in e.get("aliases", ())]
+def _suggestions(name: str) -> list[str]:
+    """Close names, at most one per model (the name that matched best)."""
+    import difflib
+
+    reg = _load_registry()
+    names = sorted({n for mid, e in reg.models.items() for n in (mid, *e.get("aliases", ()))})
+    seen, out = set(), []
+    for match in difflib.get_close_matches(name, names, n=12, cutoff=0.5):
+        model_id = reg.resolve(match)
+        if model_id not in seen:
+            seen.add(model_id)
+            out.append(match)
+    return out[:3]
 
 
 def resolve_model_id(name: str) -> str:

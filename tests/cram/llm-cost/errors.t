@@ -2,7 +2,7 @@ Bad input: one clear line on stderr and a documented exit status.
 
   $ . "$TESTDIR/../_setup.sh"
   $ llm-cost -m claude-sonet-4-6 -i 1000
-  Error: unknown model 'claude-sonet-4-6' (did you mean claude-sonnet-4-6, claude-sonnet-4.6, claude-sonnet-4-5?); see 'llm-models list'
+  Error: unknown model 'claude-sonet-4-6' (did you mean claude-sonnet-4-6, claude-sonnet-4-5, claude-sonnet-4-0?); see 'llm-models list'
   [3]
   $ llm-cost -m gpt-4o -i 1k
   Usage: llm-cost [OPTIONS] [MODEL]...

@@ -3,7 +3,7 @@ Bad input: one clear line on stderr and a documented exit status.
   $ . "$TESTDIR/../_setup.sh"
   $ export LLM_MODELS_TODAY=2026-11-27
   $ llm-models show claude-sonet-4-6
-  Error: unknown model 'claude-sonet-4-6' (did you mean claude-sonnet-4-6, claude-sonnet-4.6, claude-sonnet-4-5?); see 'llm-models list'
+  Error: unknown model 'claude-sonet-4-6' (did you mean claude-sonnet-4-6, claude-sonnet-4-5, claude-sonnet-4-0?); see 'llm-models list'
   [3]
   $ llm-models list --provider anthropix
   Usage: llm-models list [OPTIONS]
