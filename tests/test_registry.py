@@ -203,6 +203,13 @@ def test_user_file_adds_and_overrides(tmp_path, monkeypatch):
     assert sonnet["price_source"] == "user"
 
 
+def test_missing_file_named_by_the_variable_is_a_config_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("LLM_MODELS_FILE", str(tmp_path / "nope.json"))
+    reset_settings()
+    with pytest.raises(ConfigError, match=r"LLM_MODELS_FILE names .*nope\.json, which does not exist"):
+        get_model("gpt-4o")
+
+
 def test_user_file_in_the_config_dir_is_used_without_the_variable(isolated_env):
     path = isolated_env / "config" / "llm-core" / "models.json"
     path.parent.mkdir(parents=True)

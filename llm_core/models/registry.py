@@ -83,6 +83,12 @@ def _paths() -> tuple[Path, Path]:
     return settings.cache_dir / SYNC_FILE_NAME, settings.user_models_file
 
 
+def _explicit_user_file() -> bool:
+    from llm_core.config import get_settings
+
+    return get_settings().models_file is not None
+
+
 def _stat_key(path: Path) -> tuple:
     try:
         st = path.stat()
@@ -114,6 +120,8 @@ def _load_registry() -> _Registry:
     key = (_stat_key(sync_path), _stat_key(user_path), _today())
     if _cache is not None and _cache.key == key:
         return _cache
+    if key[1][1] is None and _explicit_user_file():
+        raise ConfigError(f"LLM_MODELS_FILE names {user_path}, which does not exist")
     models, meta = build_models(
         sync_path if key[0][1] is not None else None,
         user_path if key[1][1] is not None else None,
