@@ -313,6 +313,13 @@ def test_requirements_filter(tmp_path, monkeypatch):
     assert select_model({"provider": "local", "input_tokens": 7500, "output_tokens": 900}) == "local-c"
 
 
+def test_unknown_context_window_only_fails_an_explicit_minimum(tmp_path, monkeypatch):
+    write_user_file(tmp_path, monkeypatch, {"models": {"bare": {"provider": "local", "pricing": {"input": 0, "output": 0}}}})
+    assert select_model({"provider": "local"}) == "bare"
+    with pytest.raises(InputError):
+        select_model({"provider": "local", "min_context": 1000})
+
+
 def test_speed_priority_picks_the_fastest_tier(tmp_path, monkeypatch):
     write_user_file(tmp_path, monkeypatch, LOCAL)
     assert select_model({"provider": "local", "speed_priority": True}) == "local-c"

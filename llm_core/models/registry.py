@@ -419,8 +419,10 @@ def rank_models(requirements: dict | None = None, **kwargs: Any) -> list[tuple[d
             continue
         if provider and entry.get("provider") != provider:
             continue
-        context = entry.get("context_window") or 0
-        if context < max(min_context, n_in + n_out):
+        context = entry.get("context_window")
+        if context is None and min_context:
+            continue  # unknown window (a user entry): fine unless a minimum was asked for
+        if context is not None and context < max(min_context, n_in + n_out):
             continue
         if entry.get("max_output") and entry["max_output"] < n_out:
             continue
