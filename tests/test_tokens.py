@@ -160,6 +160,19 @@ def test_read_chunks_streams_and_keeps_counts(reference, tmp_path):
     assert tokens.count_chunks(chunks, "cl100k_base", threads=2) == expected
 
 
+def test_read_chunks_long_lines_and_split_characters(reference):
+    import io
+
+    text = "word😀 " * 3000 + "\n" + "tail line\n/x\n" * 50 + "é" * 999
+    data = text.encode()
+    for size in (1, 7, 100, 4096):
+        chunks = list(tokens.read_chunks(io.BytesIO(data), size))
+        assert "".join(chunks) == text
+        ref = reference["o200k_base"]
+        assert sum(len(ref.encode_ordinary(c)) for c in chunks) == len(ref.encode_ordinary(text))
+    assert len(list(tokens.read_chunks(io.BytesIO(data), 100))) > 5
+
+
 # ---------------------------------------------------------------- offline
 
 def test_counting_never_downloads(tmp_path, monkeypatch):

@@ -253,20 +253,25 @@ def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS, stats: dict | None =
         stats.setdefault("bad_bytes", 0)
         errors = _counting_handler(stats)
     decoder = codecs.getincrementaldecoder("utf-8")(errors=errors)
-    carry = ""
+    pending: list[str] = []  # text read since the last cut (no safe point in it yet)
     while True:
         block = stream.read(size)
-        text = carry + decoder.decode(block, final=not block)
+        text = decoder.decode(block, final=not block)
         if not block:
-            if text:
-                yield text
+            tail = "".join(pending) + text
+            if tail:
+                yield tail
             return
-        cut = _last_safe_split(text, len(text) - 1)
-        if cut <= 0:
-            carry = text
+        # Look for a cut only in the new text (and at its seam), so a long line costs O(n).
+        prev = pending[-1][-1:] if pending else ""
+        window = prev + text
+        cut = _last_safe_split(window, len(window) - 1) - len(prev)
+        if cut < 0:
+            pending.append(text)
             continue
-        yield text[:cut]
-        carry = text[cut:]
+        pending.append(text[:cut])
+        yield "".join(pending)
+        pending = [text[cut:]]
 
 
 def _counting_handler(stats: dict) -> str:
