@@ -81,6 +81,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
     if not piped and not question:
         raise click.UsageError("expected a prompt as arguments or on stdin")
 
+    # httpcore imports trio when it is installed (~40 ms); this process never runs trio.
+    sys.modules.setdefault("trio", None)
     from llm_core.clients import get_client
 
     cache_opt = None

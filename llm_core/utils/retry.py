@@ -17,7 +17,6 @@ LLM_MAX_RETRIES (2).
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import random
 import time
@@ -77,6 +76,8 @@ def server_delay(headers: Mapping[str, str] | None) -> float | None:
         return float(value)
     except ValueError:
         pass
+    import email.utils  # only for the rare HTTP-date form
+
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
         return None
