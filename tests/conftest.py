@@ -77,7 +77,7 @@ class CramItem(pytest.Item):
             os.chdir(tmp)
             try:
                 _ref, _out, diff = cram.testfile(
-                    str(self.path), shell="/bin/bash", indent=2, cleanenv=True, env=env
+                    os.fsencode(self.path), shell="/bin/bash", indent=2, cleanenv=True, env=env
                 )
                 lines = [line.decode("utf-8", "replace") for line in diff]
             finally:
