@@ -282,7 +282,9 @@ def _truncate(name: str, max_tokens: int, model: str | None, encoding: str | Non
         emit({"text": text, "count": result.count, "truncated": truncated,
               "exact": result.exact, "method": result.method}, as_json=True)
     else:
-        sys.stdout.write(text)
+        # Bytes, so the prefix comes out as UTF-8 whatever the locale's encoding is.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
     return 0
 
 
