@@ -403,3 +403,26 @@ def test_echo_answers_with_its_input_offline_and_free():
     assert stream.response.stop_reason == "max_tokens"
     first, _ = telemetry_records()
     assert first["provider"] == "echo" and first["cost_usd"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "expected"),
+    [
+        (502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "Bad Gateway (an HTML page"),
+        (404, b'{"error": "model \'llama9\' not found"}', "model 'llama9' not found"),
+        (400, b'{"object": "error", "message": "bad max_tokens"}', "bad max_tokens"),
+        (500, b"upstream exploded", "upstream exploded"),
+    ],
+)
+def test_error_bodies_of_other_servers_give_a_readable_message(status, content, expected):
+    import httpx
+
+    from llm_core.errors import APIError
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, content=content))
+    client = OpenAIClient(model="llama9", base_url="http://localhost:8000/v1", transport=transport,
+                          max_retries=0)
+    with pytest.raises(APIError) as info:
+        client.chat("hi")
+    assert expected in str(info.value) and f"HTTP {status}" in str(info.value)
+    assert "\n" not in str(info.value)

@@ -551,9 +551,16 @@ class HTTPClient(BaseLLMClient):
         message, error_type = (None, None)
         if isinstance(body, dict):
             message, error_type = self._error_details(body)
+        if not message and isinstance(body, dict):
+            # Other OpenAI-compatible servers: {"message": ...} (vLLM), {"detail": ...}
+            found = body.get("message") or body.get("detail")
+            message = found if isinstance(found, str) else None
         if not message:
-            snippet = " ".join(str(body or "").split())[:200]
-            message = snippet or response.reason_phrase or "error"
+            text = " ".join(str(body or "").split())
+            if text.startswith("<"):
+                message = f"{response.reason_phrase or 'error'} (an HTML page, not the API's answer; is the base URL right?)"
+            else:
+                message = text[:200] or response.reason_phrase or "error"
         return self._make_error(
             response.status_code, message, error_type, self._request_id(response.headers),
             body, response.headers,
