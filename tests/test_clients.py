@@ -426,3 +426,22 @@ def test_error_bodies_of_other_servers_give_a_readable_message(status, content, 
         client.chat("hi")
     assert expected in str(info.value) and f"HTTP {status}" in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_llm_timeout_and_the_connect_timeout(fake, monkeypatch):
+    monkeypatch.setenv("LLM_TIMEOUT", "0.3")
+    reset_settings()
+    fake.set_scenario("slow")
+    fake.delay = 1.5
+    client = make(fake, "openai", max_retries=0)
+    assert client._client().timeout.connect == 5.0 and client._client().timeout.read == 0.3
+    with pytest.raises(APITimeoutError, match="timed out"):
+        client.chat("hi")
+    fake.set_scenario("ok")
+    assert client.chat("hi", timeout=5).text == "You said: hi"  # per call
+
+
+def test_unknown_model_warning_suggests_close_names(fake, capsys):
+    make(fake, "anthropic", model="claude-haiku-4-6")
+    err = capsys.readouterr().err
+    assert "did you mean" in err and "claude-haiku-4-5" in err

@@ -243,8 +243,12 @@ class BaseLLMClient:
             return name, name, None
         try:
             info = get_model(name)
-        except UnknownModelError:
-            warn_once(f"model '{name}' is not in the registry; sending it to {self.provider} as is (cost unknown)")
+        except UnknownModelError as exc:
+            hint = f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+            warn_once(
+                f"model '{name}' is not in the registry{hint}; "
+                f"sending it to {self.provider} as is (cost unknown)"
+            )
             return name, name, None
         return self._api_model_id(info), info.get("id", name), info
 

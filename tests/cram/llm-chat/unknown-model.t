@@ -4,6 +4,6 @@ does not know it either.
   $ . "$TESTDIR/../_setup.sh"
   $ start_fake_provider
   $ llm-chat -m claude-nonexistent-9 "hi" < /dev/null
-  Warning: model 'claude-nonexistent-9' is not in the registry; sending it to anthropic as is (cost unknown)
+  Warning: model 'claude-nonexistent-9' is not in the registry (did you mean *); sending it to anthropic as is (cost unknown) (glob)
   Error: Anthropic: not_found_error: model: claude-nonexistent-9 (HTTP 404, request id req_*) (glob)
   [5]
