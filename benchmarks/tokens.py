@@ -100,7 +100,7 @@ def main() -> int:
 
         big_ours, out = timed([*llm_tokens, str(big)], args.big_runs, None, env)
         big_plain, theirs_big = timed([*plain, str(big)], args.big_runs, None, env)
-        count = int(out.split()[0].replace(",", ""))
+        count = int(out.split()[0])
         assert count == int(theirs_big), (count, theirs_big)
 
         print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "

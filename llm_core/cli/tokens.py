@@ -10,7 +10,6 @@ import click
 from llm_core.cli._common import (
     debug_option,
     emit,
-    fmt_int,
     json_option,
     make_main,
     stdin_is_terminal,
@@ -157,8 +156,9 @@ def _human(data: dict[str, Any], named: bool) -> str:
     rows = [(r["count"], r["file"]) for r in data["files"]]
     if len(rows) > 1:
         rows.append((data["count"], "total"))
-    width = max(len(fmt_int(c)) for c, _ in rows)
-    return "\n".join(f"{fmt_int(c):>{width}} {name}" for c, name in rows)
+    # Plain digits like wc, so `llm-tokens FILE | cut -d' ' -f1` style scripts work.
+    width = max(len(str(c)) for c, _ in rows)
+    return "\n".join(f"{c:>{width}} {name}" for c, name in rows)
 
 
 def _common_method(results: list[dict[str, Any]]) -> str | None:
