@@ -445,3 +445,20 @@ def test_unknown_model_warning_suggests_close_names(fake, capsys):
     make(fake, "anthropic", model="claude-haiku-4-6")
     err = capsys.readouterr().err
     assert "did you mean" in err and "claude-haiku-4-5" in err
+
+
+def test_a_server_that_ignores_stream_still_streams_its_whole_answer():
+    import httpx
+
+    def handler(request):
+        assert json.loads(request.content)["stream"] is True
+        return httpx.Response(200, json={
+            "id": "x", "object": "chat.completion", "model": "m",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": "whole"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+        })
+
+    client = OpenAIClient(model="m", base_url="http://localhost:1234/v1", transport=httpx.MockTransport(handler))
+    stream = client.stream("hi")
+    assert list(stream) == ["whole"]
+    assert stream.response.tokens["input"] == 3 and stream.response.time_to_first_token_ms is not None

@@ -9,6 +9,13 @@
         print(chunk, end="", flush=True)
     stream.response                             # the final LLMResponse, once the stream ended
 
+Keyword arguments of chat() and stream(): messages=[{"role", "content"}, ...] (multi-turn;
+a prompt is appended as the last user message), model, max_tokens, temperature, stop (a
+string or a list), timeout (seconds), metadata (a dict added to the telemetry record's
+metadata), cache (True or a PromptCache), agent_name, operation, session_id, user_id; any
+other keyword goes into the request body as is (e.g. thinking=..., top_p=...). A stream sends
+its request on the first iteration.
+
 Every call, success or failure, records one telemetry record; a telemetry problem never
 breaks or slows the call.
 """
@@ -415,6 +422,12 @@ def _noop() -> None:
     return None
 
 
+def _whole(result: Result) -> Iterator[str]:
+    if result.text:
+        result.first_token_at = time.perf_counter()
+        yield result.text
+
+
 def _ms_since(start: float) -> int:
     return round((time.perf_counter() - start) * 1000)
 
@@ -590,9 +603,11 @@ class HTTPClient(BaseLLMClient):
         )
 
     def _complete(self, call: Call) -> Result:
+        return self._read_json(call, self._send(call))
+
+    def _read_json(self, call: Call, response: Any) -> Result:
         import httpx
 
-        response = self._send(call)
         result = Result(request_id=self._request_id(response.headers))
         try:
             data = response.json()
@@ -620,6 +635,10 @@ class HTTPClient(BaseLLMClient):
                 response.read()
             finally:
                 response.close()
+            if kind == "application/json":
+                # Some compatible servers and proxies ignore "stream": one whole answer.
+                result = self._read_json(call, response)
+                return result, _whole(result), _noop
             raise self._format_error(
                 f"expected an event stream, got content-type {kind or 'none'}; is the base URL right?",
                 response,
