@@ -81,7 +81,10 @@ def test_stream_yields_chunks_and_then_the_response(fake, provider):
     assert len(chunks) > 1
     assert "".join(chunks) == "You said: one two three four"
     assert stream.response.text == "".join(chunks)
-    assert stream.response.tokens["output"] > 0
+    # The usage a stream reports (message_start + cumulative message_delta, or the final
+    # usage chunk) equals the non-streamed one.
+    assert stream.response.tokens == make(fake, provider).chat("one two three four").tokens
+    assert stream.response.tokens["output"] > 1
     assert stream.response.time_to_first_token_ms is not None
     assert stream.response.time_to_first_token_ms <= stream.response.duration_ms
 
