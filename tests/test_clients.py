@@ -465,3 +465,10 @@ def test_a_server_that_ignores_stream_still_streams_its_whole_answer():
     stream = client.stream("hi")
     assert list(stream) == ["whole"]
     assert stream.response.tokens["input"] == 3 and stream.response.time_to_first_token_ms is not None
+
+
+def test_openrouter_sends_max_tokens_and_temperature_for_every_model(fake):
+    make(fake, "openrouter", model="openai/gpt-5-mini").chat("x", max_tokens=20, temperature=0.4)
+    body = fake.requests[-1]["body"]
+    assert body["max_tokens"] == 20 and body["temperature"] == 0.4
+    assert "max_completion_tokens" not in body

@@ -73,6 +73,10 @@ class OpenAIClient(HTTPClient):
         # A local OpenAI-compatible server (Ollama, vLLM, ...) usually has no keys.
         return self.base_url.rstrip("/") == self.default_base_url
 
+    def _strict_reasoning_params(self, model: str) -> bool:
+        """Whether `model` takes max_completion_tokens and rejects temperature and stop."""
+        return is_reasoning_model(model)
+
     def _url(self, call: Call) -> str:
         return f"{self.base_url}/chat/completions"
 
@@ -90,7 +94,7 @@ class OpenAIClient(HTTPClient):
         if call.system:
             messages.insert(0, {"role": "system", "content": call.system})
         body: dict[str, Any] = {"model": call.model, "messages": messages}
-        reasoning = is_reasoning_model(call.model)
+        reasoning = self._strict_reasoning_params(call.model)
         if call.max_tokens:
             official = self.base_url == OPENAI_BASE_URL
             key = "max_completion_tokens" if reasoning or official else "max_tokens"

@@ -46,6 +46,10 @@ class OpenRouterClient(OpenAIClient):
             return info.get("api_id") or info["id"]
         return openrouter_model_id(info)
 
+    def _strict_reasoning_params(self, model: str) -> bool:
+        # OpenRouter takes max_tokens for every model and drops what a model does not support.
+        return False
+
     def _headers(self, call: Call) -> dict[str, str]:
         settings = get_settings()
         headers = super()._headers(call)
