@@ -74,9 +74,15 @@ class AnthropicClient(HTTPClient):
             "accept": "text/event-stream" if call.stream else "application/json",
         }
 
-    def _default_max_tokens(self) -> int:
+    def _default_max_tokens(self, call: Call) -> int:
         info = self.model_info or {}
-        return min(int(info.get("max_output") or DEFAULT_MAX_TOKENS), DEFAULT_MAX_TOKENS)
+        limit = int(info.get("max_output") or DEFAULT_MAX_TOKENS)
+        wanted = DEFAULT_MAX_TOKENS
+        thinking = call.extra.get("thinking")
+        if isinstance(thinking, dict) and isinstance(thinking.get("budget_tokens"), int):
+            # The API requires max_tokens > the thinking budget; leave room for the answer.
+            wanted = max(wanted, thinking["budget_tokens"] + 4096)
+        return min(limit, wanted)
 
     def _body(self, call: Call) -> dict[str, Any]:
         system = call.system
@@ -94,7 +100,7 @@ class AnthropicClient(HTTPClient):
             system, messages = cache.apply(system, messages, model=call.model_name)
         body: dict[str, Any] = {
             "model": call.model,
-            "max_tokens": call.max_tokens or self._default_max_tokens(),
+            "max_tokens": call.max_tokens or self._default_max_tokens(call),
             "messages": messages,
         }
         if system:
