@@ -108,10 +108,10 @@ def test_anthropic_stream_ignores_thinking_and_keeps_cumulative_usage(fake):
     stream = make(fake, "anthropic").stream("think about it", thinking={"type": "enabled", "budget_tokens": 1024})
     assert "".join(stream) == "You said: think about it"
     assert fake.requests[-1]["body"]["thinking"]["budget_tokens"] == 1024
-    make(fake, "anthropic").chat("x", thinking={"type": "enabled", "budget_tokens": 10000})
-    assert fake.requests[-1]["body"]["max_tokens"] == 14096  # above the thinking budget
     assert fake.requests[-1]["body"]["stream"] is True
     assert stream.response.tokens["input"] > 0
+    make(fake, "anthropic").chat("x", thinking={"type": "enabled", "budget_tokens": 10000})
+    assert fake.requests[-1]["body"]["max_tokens"] == 14096  # above the thinking budget
 
 
 def test_openai_stream_asks_for_usage(fake):
