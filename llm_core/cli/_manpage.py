@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -103,7 +104,7 @@ def render(prog: str, module_name: str) -> str:
         parts.append(f".SH {title.upper()}")
         parts.append(_paragraphs(body))
     parts.append(".SH ENVIRONMENT")
-    parts.append(_paragraphs(_ENVIRONMENT))
+    parts.append(".nf\n" + _esc(textwrap.dedent(_ENVIRONMENT)) + "\n.fi")
     parts.append(".SH EXIT STATUS")
     for code, meaning in EXIT_STATUS_TABLE:
         parts.append(f".TP\n.B {code}\n{_esc(meaning)}")
