@@ -474,3 +474,12 @@ def test_openrouter_sends_max_tokens_and_temperature_for_every_model(fake):
     body = fake.requests[-1]["body"]
     assert body["max_tokens"] == 20 and body["temperature"] == 0.4
     assert "max_completion_tokens" not in body
+
+
+def test_a_client_is_a_context_manager_that_closes_its_connections(fake):
+    with make(fake, "anthropic") as client:
+        assert client.chat("hi").text == "You said: hi"
+        assert client._http is not None
+    assert client._http is None
+    with EchoClient() as echo:
+        assert echo.chat("x").text == "x"

@@ -193,6 +193,15 @@ class BaseLLMClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self.model_name!r})"
 
+    def close(self) -> None:
+        """Release connections (a client is also a context manager)."""
+
+    def __enter__(self) -> BaseLLMClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # ------------------------------------------------------------ public API
 
     def chat(
