@@ -483,3 +483,12 @@ def test_a_client_is_a_context_manager_that_closes_its_connections(fake):
     assert client._http is None
     with EchoClient() as echo:
         assert echo.chat("x").text == "x"
+
+
+def test_a_per_call_model_is_sent_and_priced(fake):
+    client = make(fake, "anthropic")
+    response = client.chat("hi", model="claude-sonnet-4-6")
+    assert fake.requests[-1]["body"]["model"] == "claude-sonnet-4-6"
+    assert response.model == "claude-sonnet-4-6"
+    assert response.cost_usd == pytest.approx(calculate_cost(response.tokens, "claude-sonnet-4-6"))
+    assert response.cost_usd != pytest.approx(calculate_cost(response.tokens, "claude-haiku-4-5"))

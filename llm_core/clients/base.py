@@ -232,12 +232,13 @@ class BaseLLMClient:
             return max(1, len(text) // 4) if text else 0
         return estimate_tokens(text, self.model_name)
 
-    def calculate_cost(self, tokens: dict[str, Any]) -> float | None:
+    def calculate_cost(self, tokens: dict[str, Any], model: str | None = None) -> float | None:
+        """USD for `tokens` on this client's model (or `model`); None when the price is unknown."""
         try:
             from llm_core.models.pricing import calculate_cost
 
-            return calculate_cost(complete_tokens(tokens), self.model_name)
-        except (ImportError, UnknownModelError):
+            return calculate_cost(complete_tokens(tokens), model or self.model_name)
+        except Exception:  # an unknown price never fails a call that succeeded
             return None
 
     # ------------------------------------------------------------ provider hooks
@@ -364,7 +365,7 @@ class BaseLLMClient:
     def _finish(self, call: Call, result: Result, start: float, retries: int) -> LLMResponse:
         duration = _ms_since(start)
         tokens = complete_tokens(result.usage)
-        cost = self.calculate_cost(tokens)
+        cost = self.calculate_cost(tokens, call.model_name)
         if cost is None:
             cost = result.provider_cost_usd
         ttft = None
@@ -401,7 +402,7 @@ class BaseLLMClient:
         request_id = getattr(exc, "request_id", None) or (result.request_id if result else None)
         self._record(
             call, success=False, tokens=tokens,
-            cost_usd=self.calculate_cost(tokens) if any(tokens.values()) else None,
+            cost_usd=self.calculate_cost(tokens, call.model_name) if any(tokens.values()) else None,
             duration_ms=_ms_since(start), response=partial or None, error=redact(error),
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,
