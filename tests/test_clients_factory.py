@@ -95,6 +95,8 @@ def test_echo_needs_no_key(keys):
     keys()
     assert get_client(model="echo").provider == "echo"
     assert get_client("echo").chat("x").text == "x"
+    keys(LLM_PROVIDER="anthropic")  # a default provider does not hijack the offline model
+    assert get_client(model="echo").provider == "echo"
 
 
 def test_llm_provider_and_llm_model_settings(keys):

@@ -52,9 +52,9 @@ def get_client(provider: str | None = "auto", model: str | None = None, **kwargs
     """
     settings = get_settings()
     provider = (provider or "auto").strip().lower()
-    if provider == "auto" and settings.default_provider:
-        provider = settings.default_provider.strip().lower()
     model = model or settings.default_model
+    if provider == "auto" and settings.default_provider and model != "echo":
+        provider = settings.default_provider.strip().lower()
     if provider == "auto":
         provider = "echo" if model == "echo" else _choose_provider(settings, model, kwargs)
     return client_class(provider)(model, **kwargs)
