@@ -125,7 +125,7 @@ def _notes(store: Path, col) -> None:
 
 @cli.command(context_settings=_CONTEXT)
 @click.argument("period", type=click.Choice(["today", "yesterday", "week", "month", "all"]),
-                required=False)
+                required=False, metavar="[PERIOD]")
 @_report()
 def stats(col, window, filters):
     """Calls, failures, tokens, cost, latency and top model for a period.

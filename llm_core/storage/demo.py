@@ -35,6 +35,8 @@ AGENTS = {
     "chat": (("chat", 1.0),),
 }
 AGENT_WEIGHTS = (25, 20, 20, 15, 20)
+OP_SPEED = {"commit-message": 0.8, "search": 0.9, "summarize": 1.3, "review": 1.5, "explain": 1.2,
+            "classify": 0.6, "label": 0.5, "chat": 1.0}
 PROJECTS = (("spacewalker", 40), ("api-gateway", 25), ("docs-site", 20), ("data-pipeline", 15))
 USERS = ("ana", "ben", "chen", "dara")
 ERRORS = ("overloaded_error (HTTP 529)", "rate_limit_error (HTTP 429)", "timeout after 600s")
@@ -96,7 +98,7 @@ def records(days: int, calls: int, seed: int, end_ms: int):
             cr = int(rng.lognormvariate(math.log(4000), 0.5))
         elif provider == "anthropic" and rng.random() < 0.05:
             cw = int(rng.lognormvariate(math.log(4000), 0.5))
-        ms = int(rng.lognormvariate(math.log(median), 0.45) * (1 + o / 2000))
+        ms = int(rng.lognormvariate(math.log(median * OP_SPEED[operation]), 0.45) * (1 + o / 2000))
         if rng.random() < 0.01:
             ms *= rng.randint(4, 20)  # the long tail: a slow provider, retries
         record = {

@@ -1,0 +1,223 @@
+"""llm-telemetry: stdout, stderr and exit codes of every subcommand."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from llm_core.cli.telemetry import main
+from llm_core.config import reset_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = "2026-11-27T12:00:00Z"
+
+
+@pytest.fixture
+def store(isolated_env, monkeypatch) -> Path:
+    monkeypatch.setenv("LLM_TELEMETRY_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    reset_settings()
+    return Path(os.environ["LLM_TELEMETRY_DIR"])
+
+
+@pytest.fixture
+def demo(store, capsys) -> Path:
+    assert main(["demo", "--days", "5", "--calls", "2000", "--seed", "3"]) == 0
+    capsys.readouterr()
+    return store
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _json(capsys, *args: str) -> dict:
+    code, out, err = _run(capsys, *args, "--json")
+    assert code == 0, err
+    return orjson.loads(out)
+
+
+def test_no_store_is_friendly_zeros(store, capsys):
+    code, out, err = _run(capsys, "stats")
+    assert code == 0
+    assert "No telemetry recorded yet" in err
+    assert "Calls      0" in out
+    r = _json(capsys, "costs")
+    assert r["total_cost_usd"] == 0 and r["breakdown"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stats", "--since", "2026-02-30"], "--since: cannot read '2026-02-30'"),
+        (["costs", "--since", "2026-11-05", "--until", "2026-11-01"], "is not before --until"),
+        (["stats", "week", "--since", "2026-11-01"], "give a period or --since/--until, not both"),
+        (["models", "--days", "7", "--until", "2026-11-01"], "give --days or --since/--until"),
+        (["costs", "--by", "colour"], "Invalid value for '--by'"),
+        (["stats", "fortnight"], "Invalid value for '[PERIOD]'"),
+        (["log", "--since", "soon"], "--since: cannot read 'soon'"),
+    ],
+)
+def test_bad_dates_and_options_are_usage_errors(store, capsys, args, message):
+    code, out, err = _run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert message in err
+
+
+def test_every_report_has_a_stable_json_shape(demo, capsys):
+    common = {"report", "window", "filters", "corrupt_lines", "store"}
+    shapes = {
+        "stats": {"totals", "latency_ms", "top_model"},
+        "costs": {"by", "total_cost_usd", "calls", "unknown_cost_calls", "breakdown"},
+        "models": {"calls", "models"},
+        "agents": {"agents"},
+        "projects": {"projects"},
+        "performance": {"overall", "by_model", "slowest_operations"},
+        "patterns": {"calls", "by_hour", "by_weekday", "peak_hours", "busiest_weekday", "top_operations"},
+    }
+    for name, keys in shapes.items():
+        r = _json(capsys, name, *(["all"] if name == "stats" else []))
+        assert set(r) == common | keys, name
+        assert r["report"] == name
+    stats = _json(capsys, "stats", "all")
+    assert stats["totals"]["calls"] == 2000
+    assert set(stats["totals"]) == {"calls", "successes", "failures", "error_rate", "tokens", "cost_usd",
+                                    "unknown_cost_calls", "avg_ms"}
+
+
+def test_costs_human_lines_and_shares(demo, capsys):
+    code, out, err = _run(capsys, "costs", "--days", "5")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith("Last 5 days") and ": total cost $" in lines[0]
+    r = _json(capsys, "costs", "--days", "5")
+    assert abs(sum(b["share"] for b in r["breakdown"]) - 1) < 1e-4
+    assert abs(sum(b["cost_usd"] for b in r["breakdown"]) - r["total_cost_usd"]) < 1e-6
+    top = r["breakdown"][0]
+    assert f"{top['key']}" in lines[1] and f"{round(top['share'] * 100)}%" in lines[1]
+    assert "without a known price" in out
+
+
+def test_filters_narrow_every_report(demo, capsys):
+    everything = _json(capsys, "stats", "all")["totals"]["calls"]
+    haiku = _json(capsys, "stats", "all", "--model", "claude-haiku-4-5")
+    assert 0 < haiku["totals"]["calls"] < everything
+    assert haiku["filters"]["model"] == "claude-haiku-4-5"
+    models = _json(capsys, "models", "--model", "claude-haiku-4-5", "--days", "10")["models"]
+    assert [m["model"] for m in models] == ["claude-haiku-4-5"]
+    projects = _json(capsys, "projects", "--project", "docs-site", "--days", "10")["projects"]
+    assert [p["project"] for p in projects] == ["docs-site"]
+    assert _json(capsys, "agents", "--agent", "nobody")["agents"] == []
+
+
+def test_stats_periods_follow_the_pinned_clock(demo, capsys):
+    today = _json(capsys, "stats")
+    assert today["window"]["label"] == "today"
+    assert today["window"]["since"].startswith("2026-11-27T00:00:00")
+    week = _json(capsys, "stats", "week")
+    assert week["window"]["since"].startswith("2026-11-21")
+    assert 0 < today["totals"]["calls"] < week["totals"]["calls"] == 2000
+
+
+def test_patterns_draws_bars(demo, capsys):
+    code, out, _ = _run(capsys, "patterns", "--days", "10")
+    assert code == 0
+    assert "█" in out and "Peak hours:" in out and "Busiest weekday:" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_performance_lists_models_and_slowest_operations(demo, capsys):
+    r = _json(capsys, "performance", "--days", "10")
+    o = r["overall"]
+    assert o["p50"] <= o["p95"] <= o["p99"]
+    assert r["slowest_operations"][0]["operation"] in {"review", "summarize"}  # the demo's slow ones
+    _, out, _ = _run(capsys, "performance", "--days", "10")
+    assert "P99" in out and "Slowest operations" in out
+
+
+def test_log_is_newest_first_and_json_is_the_records(demo, capsys):
+    code, out, _ = _run(capsys, "log", "-n", "5", "--json")
+    assert code == 0
+    records = [orjson.loads(line) for line in out.splitlines()]
+    assert len(records) == 5
+    stamps = [r["timestamp"] for r in records]
+    assert stamps == sorted(stamps, reverse=True)
+    _, out, _ = _run(capsys, "log", "-n", "2", "--agent", "chat")
+    assert len(out.splitlines()) == 2 and all("chat/chat" in line for line in out.splitlines())
+
+
+def test_export_csv_and_jsonl(demo, capsys):
+    code, out, _ = _run(capsys, "export", "--format", "csv", "--since", "2026-11-26", "--until", "2026-11-26")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(r["timestamp"].startswith("2026-11-26") for r in rows)
+    count = _json(capsys, "stats", "--since", "2026-11-26", "--until", "2026-11-26")["totals"]["calls"]
+    assert len(rows) == count
+    code, out, _ = _run(capsys, "export", "--project", "docs-site")
+    lines = out.splitlines()
+    assert lines and all(orjson.loads(x)["metadata"]["project"] == "docs-site" for x in lines)
+
+
+def test_demo_refuses_a_store_with_data(demo, capsys):
+    code, out, err = _run(capsys, "demo", "--calls", "10")
+    assert code == 2 and "already holds telemetry" in err
+    code, out, _ = _run(capsys, "demo", "--calls", "10", "--force", "--json")
+    assert code == 0 and orjson.loads(out)["records"] == 10
+    assert _json(capsys, "stats", "all")["totals"]["calls"] == 2010
+
+
+def test_corrupt_lines_give_one_warning(demo, capsys):
+    day = sorted(p for p in demo.iterdir() if p.name[0] == "2")[-1]
+    with open(day / "telemetry.jsonl", "ab") as f:
+        f.write(b"garbage\n{\"also\": \"bad\"}\n")
+    code, _out, err = _run(capsys, "stats", "all")
+    assert code == 0
+    assert err.count("Warning: skipped 2 unreadable lines") == 1
+    assert _json(capsys, "stats", "all")["corrupt_lines"] == 2
+
+
+def test_prune_dry_run_reports_what_it_would_remove(demo, capsys, monkeypatch):
+    monkeypatch.setenv("LLM_RETENTION_DAYS", "2")
+    reset_settings()
+    before = sorted(p.name for p in demo.iterdir())
+    r = _json(capsys, "prune", "--dry-run")
+    assert r["dry_run"] is True and r["removed"]
+    assert sorted(p.name for p in demo.iterdir()) == before
+    code, out, _ = _run(capsys, "prune", "--dry-run")
+    assert code == 0 and out.startswith("Would remove")
+
+
+def test_log_follow_prints_new_records(demo):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bin" / "llm-telemetry"), "log", "-n", "1", "--follow",
+                             "--poll", "0.05", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        first = proc.stdout.readline()
+        assert orjson.loads(first)["timestamp"]
+        newest = max(p for p in demo.iterdir() if p.name[0] == "2")
+        rec = orjson.loads(first)
+        rec["id"] = "followed"
+        with open(newest / "telemetry.jsonl", "ab") as f:
+            f.write(orjson.dumps(rec) + b"\n")
+        assert orjson.loads(proc.stdout.readline())["id"] == "followed"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+def test_help_has_examples(capsys):
+    for args in ([], ["stats"], ["costs"], ["log"], ["demo"]):
+        code, out, _ = _run(capsys, *args, "--help")
+        assert code == 0 and "Examples" in out
