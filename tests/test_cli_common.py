@@ -99,3 +99,11 @@ def test_fmt_pct_and_ms():
     assert fmt_pct(1, 0) == "0%"
     assert fmt_ms(1234) == "1.23s"
     assert fmt_ms(87.4) == "87ms"
+
+
+def test_debug_does_not_stick_to_the_next_run(capsys):
+    main = _command(RuntimeError("boom"))
+    assert main(["--debug"]) == 1
+    capsys.readouterr()
+    assert main([]) == 1
+    assert "Traceback" not in capsys.readouterr().err

@@ -47,7 +47,7 @@ def make_main(command: click.Command, prog_name: str) -> Callable[..., int]:
 
 def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -> int:
     global _debug
-    _debug = _debug or debug_requested()
+    _debug = debug_requested()  # --debug, parsed below, may turn it on
     try:
         rv = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
         _flush_stdout()
