@@ -47,10 +47,10 @@ SCENARIOS = {
 }
 _KNOWN_MODEL = {
     "anthropic": re.compile(r"^claude-(?:(?:haiku|sonnet|opus)-\d|3-)"),
-    "openai": re.compile(r"^(?:gpt-[345]|o\d|chatgpt-)"),
+    "openai": re.compile(r"^(?:gpt-\d|o\d|chatgpt-)"),
     "openrouter": re.compile(r"^[a-z0-9][\w.-]*/[\w.:-]+$"),
 }
-_REASONING = re.compile(r"^(?:openai/)?(?:o\d|gpt-5(?!.*-chat))")
+_REASONING = re.compile(r"^(?:openai/)?(?:o\d|gpt-(?:[5-9]|\d\d)(?!.*-chat))")
 
 
 def count_tokens(text: str) -> int:

@@ -7,6 +7,7 @@ import pytest
 from llm_core.clients import get_client
 from llm_core.config import reset_settings
 from llm_core.errors import ConfigError, InputError
+from llm_core.models.registry import get_model
 
 
 @pytest.fixture
@@ -47,9 +48,28 @@ def test_by_key_order(keys, present, expected):
 
 def test_default_models_are_current_cheap_ones(keys):
     keys("anthropic", "openai", "openrouter")
-    assert get_client("anthropic").model_name == "claude-haiku-4-5"
-    assert get_client("openai").model_name == "gpt-4.1-mini"
-    assert get_client("openrouter").model_name == "google/gemini-2.5-flash-lite"
+    assert get_client("anthropic").model_name == "claude-haiku-5-5"
+    assert get_client("openai").model_name == "gpt-6-luna"
+    assert get_client("openrouter").model_name == "anthropic/claude-haiku-5.5"
+    assert get_client("echo").model_name == "echo"
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "openai", "openrouter"])
+def test_default_models_are_current(provider):
+    from llm_core.models.registry import default_model
+
+    entry = get_model(default_model(provider))
+    assert entry["provider"] == provider
+    assert not entry["deprecated"] and not entry["retired"]
+
+
+@pytest.mark.parametrize("provider", ["anthropic", "openai"])
+def test_default_models_are_the_providers_cheapest_current_model(provider):
+    from llm_core.models.registry import default_model, list_models
+
+    entry = get_model(default_model(provider))
+    current = [m for m in list_models(provider=provider) if not m["deprecated"]]
+    assert entry["pricing"]["output"] <= min(m["pricing"]["output"] for m in current)
 
 
 def test_the_models_provider_wins_when_its_key_is_present(keys):

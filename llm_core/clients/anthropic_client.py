@@ -54,7 +54,6 @@ def usage_to_tokens(usage: dict[str, Any]) -> dict[str, Any]:
 class AnthropicClient(HTTPClient):
     provider = "anthropic"
     display_name = "Anthropic"
-    default_model = "claude-haiku-4-5"
     default_base_url = "https://api.anthropic.com"
     api_key_env = "ANTHROPIC_API_KEY"
 

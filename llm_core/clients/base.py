@@ -164,7 +164,6 @@ class BaseLLMClient:
     """The provider-independent part. Subclasses implement `_complete` and `_open_stream`."""
 
     provider = "base"
-    default_model = ""
 
     def __init__(
         self,
@@ -189,6 +188,13 @@ class BaseLLMClient:
             "agent_name": agent_name, "operation": operation,
             "session_id": session_id, "user_id": user_id,
         }
+
+    @property
+    def default_model(self) -> str:
+        """The provider's current cheap default, named in the registry's data file."""
+        from llm_core.models.registry import default_model
+
+        return default_model(self.provider)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self.model_name!r})"

@@ -18,7 +18,6 @@ from llm_core.clients.base import BaseLLMClient, Call, Result, content_text
 
 class EchoClient(BaseLLMClient):
     provider = "echo"
-    default_model = "echo"
 
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:
         for ignored in ("api_key", "base_url", "transport"):

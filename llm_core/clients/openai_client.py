@@ -18,7 +18,7 @@ from llm_core.errors import ConfigError, ResponseFormatError, error_class_for_st
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 # Reasoning models take max_completion_tokens and reject temperature and stop.
-_REASONING = re.compile(r"^(?:[\w.-]+/)?(?:o\d+(?:-|$)|gpt-5(?!.*-chat))")
+_REASONING = re.compile(r"^(?:[\w.-]+/)?(?:o\d+(?:-|$)|gpt-(?:[5-9]|\d\d)(?!.*-chat))")
 
 _ERROR_STATUS = {
     "invalid_request_error": 400,
@@ -60,7 +60,6 @@ def is_reasoning_model(model: str) -> bool:
 class OpenAIClient(HTTPClient):
     provider = "openai"
     display_name = "OpenAI"
-    default_model = "gpt-4.1-mini"
     default_base_url = OPENAI_BASE_URL
     api_key_env = "OPENAI_API_KEY"
 

@@ -14,9 +14,6 @@ from llm_core.clients.base import Call
 from llm_core.clients.openai_client import OpenAIClient
 from llm_core.config import get_settings
 
-DEFAULT_OPENROUTER_MODEL = "google/gemini-2.5-flash-lite"
-
-
 def openrouter_model_id(info: dict[str, Any]) -> str:
     """The OpenRouter id of a model registered for another provider."""
     if info.get("openrouter_id"):
@@ -34,7 +31,6 @@ def openrouter_model_id(info: dict[str, Any]) -> str:
 class OpenRouterClient(OpenAIClient):
     provider = "openrouter"
     display_name = "OpenRouter"
-    default_model = DEFAULT_OPENROUTER_MODEL
     default_base_url = "https://openrouter.ai/api/v1"
     api_key_env = "OPENROUTER_API_KEY"
 

@@ -147,6 +147,7 @@ def build_models(sync_path: Path | None, user_path: Path | None,
     meta: dict[str, Any] = {
         "prices_checked": checked,
         "sources": data.get("sources", {}),
+        "default_models": data.get("default_models", {}),
         "synced_at": _apply_synced(models, sync_path) if sync_path else None,
         "user_file": str(user_path) if user_path else None,
     }
@@ -340,6 +341,14 @@ def _suggestions(name: str) -> list[str]:
 def resolve_model_id(name: str) -> str:
     """The canonical id for a name; UnknownModelError if unknown."""
     return get_model(name)["id"]
+
+
+def default_model(provider: str) -> str:
+    """The provider's default model: a current, cheap one, chosen in the data file."""
+    try:
+        return _load_registry().meta["default_models"][provider]
+    except KeyError:
+        raise InputError(f"no default model for provider '{provider}'; name one with -m") from None
 
 
 def registry_info() -> dict[str, Any]:

@@ -5,7 +5,7 @@
   $ llm-chat --json "2+2?" < /dev/null | python -m json.tool
   {
       "text": "You said: 2+2?",
-      "model": "claude-haiku-4-5",
+      "model": "claude-haiku-5-5",
       "provider": "anthropic",
       "tokens": {
           "input": 1,
@@ -15,7 +15,7 @@
           "cache_write": 0,
           "reasoning": 0
       },
-      "cost_usd": 2.1e-05,
+      "cost_usd": 2.1e-06,
       "duration_ms": \d+, (re)
       "time_to_first_token_ms": null,
       "stop_reason": "end_turn",

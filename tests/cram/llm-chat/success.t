@@ -17,7 +17,7 @@ A prompt from the arguments, from stdin, or both (stdin first), against each pro
   > for line in sys.stdin:
   >     r = json.loads(line)
   >     print(r["provider"], r["model"], r["success"], r["tokens"]["input"] > 0, r["cost_usd"] > 0)'
-  anthropic claude-haiku-4-5 True True True
-  anthropic claude-haiku-4-5 True True True
+  anthropic claude-haiku-5-5 True True True
+  anthropic claude-haiku-5-5 True True True
   openai gpt-4.1-mini True True True
   openrouter meta-llama/llama-3.1-70b-instruct True True True
