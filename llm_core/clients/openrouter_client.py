@@ -14,6 +14,7 @@ from llm_core.clients.base import Call
 from llm_core.clients.openai_client import OpenAIClient
 from llm_core.config import get_settings
 
+
 def openrouter_model_id(info: dict[str, Any]) -> str:
     """The OpenRouter id of a model registered for another provider."""
     if info.get("openrouter_id"):
