@@ -25,6 +25,7 @@ variable and what it accepts.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from pathlib import Path
 from llm_core.errors import ConfigError
 
 _TRUE = {"1", "true", "yes", "on"}
+_MASKED_KEY = re.compile(r"[\w-]*\*{4,}[\w-]*")
 _FALSE = {"0", "false", "no", "off", ""}
 
 DEFAULT_OPENROUTER_REFERER = "https://github.com/degree-analytics/llm-cli-tools-core"
@@ -191,4 +193,5 @@ def redact(text: str, secrets: list[str] | None = None) -> str:
     for secret in secrets:
         if len(secret) >= 8:
             text = text.replace(secret, "***")
-    return text
+    # Providers echo a masked key ("Incorrect API key provided: sk-proj-****7890"): drop it too.
+    return _MASKED_KEY.sub("***", text)

@@ -57,3 +57,8 @@ def test_api_keys_never_appear_in_repr(tmp_path):
 
 def test_redact_replaces_keys(tmp_path):
     assert redact("bad key sk-abcdefgh123 given", ["sk-abcdefgh123"]) == "bad key *** given"
+
+
+def test_redact_removes_masked_keys_that_providers_echo():
+    message = "Incorrect API key provided: sk-proj-********************7890. You can find..."
+    assert redact(message, []) == "Incorrect API key provided: ***. You can find..."
