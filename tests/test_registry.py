@@ -347,8 +347,8 @@ def test_bundled_selection_respects_capabilities_and_budget():
     assert {"vision", "reasoning"} <= set(entry["capabilities"]) and entry["context_window"] >= 500_000
     ranked = rank_models({"capabilities": ["vision", "reasoning"], "min_context": 500_000})
     assert ranked[0][0]["id"] == model
-    costs = [cost for _entry, cost in ranked]
-    assert costs == sorted(costs)
+    order = [(entry["deprecated"], cost) for entry, cost in ranked]
+    assert order == sorted(order)  # current models first, each group cheapest first
 
 
 @pytest.mark.parametrize("req", [{"budget": 1}, {"min_context": -5}, {"input_tokens": 1.5}, {"budget_per_call": "x"}])
@@ -367,3 +367,17 @@ def test_today_is_utc_unless_pinned(monkeypatch):
     reset_settings()
     with pytest.raises(ConfigError, match="LLM_MODELS_TODAY"):
         get_model("gpt-5")
+
+
+def test_selection_prefers_current_models_over_deprecated_cheaper_ones():
+    from llm_core.models.registry import get_model, rank_models, select_model
+
+    chosen = get_model(select_model({"provider": "openai"}))
+    assert not chosen["deprecated"]
+    cheaper_deprecated = [e for e, _cost in rank_models(provider="openai")
+                          if e["deprecated"] and e["pricing"]["output"] < chosen["pricing"]["output"]]
+    assert cheaper_deprecated, "the data must hold a cheaper deprecated model for this test to mean something"
+    # A deprecated model is still chosen when it is the only one that fits.
+    only = cheaper_deprecated[0]
+    budget = rank_models(provider="openai", capabilities=only["capabilities"])
+    assert any(e["id"] == only["id"] for e, _ in budget)

@@ -401,8 +401,9 @@ def rank_models(requirements: dict | None = None, **kwargs: Any) -> list[tuple[d
     Requirements: budget_per_call (USD), input_tokens / output_tokens (expected per call,
     default 1000 / 500), min_context (tokens), capabilities (all required), provider,
     speed_priority (fastest tier first instead of cheapest first). Retired models and the
-    offline `echo` model (unless provider="echo") are never candidates. Ties break on the
-    other criterion, then on the id, so the answer is deterministic.
+    offline `echo` model (unless provider="echo") are never candidates; deprecated ones rank
+    after every current one. Ties break on the other criterion, then on the id, so the
+    answer is deterministic.
     """
     from llm_core.models.pricing import calculate_cost
 
@@ -449,11 +450,13 @@ def rank_models(requirements: dict | None = None, **kwargs: Any) -> list[tuple[d
     def key(item: tuple[dict, float | None]) -> tuple:
         entry, cost = item
         price = float("inf") if cost is None else cost
-        # On a tie the provider's own API beats the same model through OpenRouter.
+        # A model on its way out only wins when no current one fits; on a tie the
+        # provider's own API beats the same model through OpenRouter.
+        deprecated = bool(entry.get("deprecated"))
         via_router = entry.get("provider") == "openrouter"
         if req.get("speed_priority"):
-            return (speed_rank(entry), price, via_router, entry["id"])
-        return (price, speed_rank(entry), via_router, entry["id"])
+            return (deprecated, speed_rank(entry), price, via_router, entry["id"])
+        return (deprecated, price, speed_rank(entry), via_router, entry["id"])
 
     ranked.sort(key=key)
     return [(_copy(e), c) for e, c in ranked]
