@@ -546,3 +546,37 @@ def test_a_file_pruned_between_open_and_lock_is_reopened(monkeypatch):
     assert storage.store_telemetry(rec(1)) is True
     storage.flush()
     assert raced and [orjson.loads(x)["seq"] for x in lines_of(path)] == [1]
+
+
+def test_writers_wait_for_a_portalocker_lock_held_by_another_program():
+    import threading
+
+    import portalocker
+
+    storage = LocalStorage()
+    storage.store_telemetry(rec(0))
+    path = storage.base_dir / utc_today() / "telemetry.jsonl"
+    size = path.stat().st_size
+    with open(path, "ab") as held:
+        portalocker.lock(held, portalocker.LOCK_EX)
+        writer = threading.Thread(target=lambda: storage.store_telemetry(rec(1)) and storage.flush())
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive() and path.stat().st_size == size  # blocked on the lock
+        held.write(b'{"id": "from-the-other-program"}\n')
+        held.flush()
+        portalocker.unlock(held)
+    writer.join(10)
+    assert [r.get("seq", r["id"]) for r in read_jsonl(path)] == [0, "from-the-other-program", 1]
+
+
+def test_one_shot_writes_do_not_import_portalocker(isolated_env):
+    done = run_py("""
+        import sys
+        from llm_core.telemetry import record_call
+        from llm_core.storage.local import get_storage
+        record_call(provider="p", model="m", tokens={}, duration_ms=1, success=True)
+        get_storage().flush()
+        print("portalocker" in sys.modules)
+    """)
+    assert done.stdout.strip() == "False", done.stderr

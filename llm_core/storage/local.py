@@ -10,7 +10,8 @@
 
 Writes: `store_telemetry` serialises the record and hands the line to a background writer
 (bounded queue; when it is full the caller writes itself). The writer appends whole lines with
-one `os.write` per file per batch, in append mode, under an exclusive portalocker lock, so any
+one `os.write` per file per batch, in append mode, under an exclusive lock (flock, as portalocker
+takes it; portalocker itself where there is no fcntl), so any
 number of threads and processes can write at once without tearing or losing a line. If a file
 does not end in a newline (a writer was killed mid-write), the next write starts with one.
 Queued records are written on `flush()` and at interpreter exit. The first record of a day in
@@ -64,17 +65,46 @@ _OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 _DUMP_OPTS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-_portalocker = None
+_lock_api = None
+
+
+class _Flock:
+    """portalocker's POSIX locking (`fcntl.flock`, its default LOCKER) without its import.
+
+    `import portalocker` costs 20-40 ms (it pulls in its redis support), which every one-shot
+    command would pay at exit; `fcntl` costs 0.1 ms. It is the same flock lock, so processes
+    locking through portalocker and through this exclude each other.
+    """
+
+    def __init__(self) -> None:
+        import fcntl
+
+        self._flock = fcntl.flock
+        self.LOCK_EX, self.LOCK_NB, self._LOCK_UN = fcntl.LOCK_EX, fcntl.LOCK_NB, fcntl.LOCK_UN
+        self.LockException = BlockingIOError
+
+    def lock(self, fd: int, flags: int) -> None:
+        while True:
+            try:
+                return self._flock(fd, flags)
+            except InterruptedError:  # a signal; PEP 475 retries flock, older kernels may not
+                continue
+
+    def unlock(self, fd: int) -> None:
+        self._flock(fd, self._LOCK_UN)
 
 
 def _locker():
-    # portalocker costs ~20 ms to import: paid on the first write, never by `import llm_core`.
-    global _portalocker
-    if _portalocker is None:
-        import portalocker
+    """The lock API: flock on POSIX, portalocker elsewhere (imported on the first write only)."""
+    global _lock_api
+    if _lock_api is None:
+        try:
+            _lock_api = _Flock()
+        except ImportError:  # no fcntl: Windows
+            import portalocker
 
-        _portalocker = portalocker
-    return _portalocker
+            _lock_api = portalocker
+    return _lock_api
 
 
 def utc_today() -> str:
