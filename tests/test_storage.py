@@ -238,7 +238,9 @@ def test_sigkilled_writers_leave_only_skippable_torn_lines(tmp_path, capsys):
     today = utc_today()
     path = base / today / "telemetry.jsonl"
     torn_seen = 0
-    for round_ in range(8):
+    for round_ in range(30):
+        if torn_seen >= 3:
+            break
         proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(base), str(round_), today],
                                 stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert proc.stdout.readline() == b"ready\n"
