@@ -313,6 +313,10 @@ def test_8_processes_x_4_threads_lose_nothing_and_tear_nothing(isolated_env):
     assert seen == expected
     assert len({r["id"] for r in records}) == len(records)
     assert all(len(r["pad"]) == (200_000 if r["seq"] % 50 == 0 else 10) for r in records)
+    # Eight processes updated summary.json at exit, racing: it is whole, and catches up exactly.
+    orjson.loads((storage.base_dir / "summary.json").read_bytes())
+    assert storage.get_today_stats()["calls"] == len(records)
+    assert not list(storage.base_dir.glob(".summary.*.tmp"))
 
 
 def test_many_threads_in_one_process_with_a_tiny_queue(monkeypatch):

@@ -305,3 +305,15 @@ def test_pinned_now_of_the_reports_is_today_for_prune(monkeypatch):
     result = storage.prune(dry_run=True)
     assert result["today"] == "2026-03-10"
     assert [r["day"] for r in result["removed"]] == ["2026-03-07"]
+
+
+def test_prune_clears_temp_files_left_by_a_killed_summary_writer():
+    storage = LocalStorage()
+    put(storage.base_dir, utc_today())
+    old_tmp = storage.base_dir / ".summary.123.456.tmp"
+    new_tmp = storage.base_dir / ".summary.123.789.tmp"
+    old_tmp.write_text("{")
+    new_tmp.write_text("{")  # may belong to a process writing right now
+    os.utime(old_tmp, (0, 0))
+    storage.prune()
+    assert not old_tmp.exists() and new_tmp.exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -61,6 +62,15 @@ def _remove_folder(folder: Path) -> None:
     for name in (TELEMETRY_FILE, *_SIDE_FILES):
         _remove_file(folder / name)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_stale_temp_files(base: Path, max_age_s: float = 3600) -> None:
+    """summary.json temp files left by a process killed between write and rename."""
+    now = time.time()
+    for tmp in base.glob(".summary.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > max_age_s:
+                tmp.unlink()
 
 
 def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dict:
@@ -121,6 +131,7 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
             remaining -= size
 
     if not dry_run:
+        _remove_stale_temp_files(base)
         for folder in kept:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only succeeds when the size cap emptied it
