@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import multiprocessing
 import os
 import signal
@@ -270,14 +271,17 @@ def test_sigkilled_writers_leave_only_skippable_torn_lines(tmp_path, capsys):
 # ------------------------------------------------------------------ concurrency
 
 CONCURRENT_WRITER = """
-import sys, threading
+import sys, threading, time
 from llm_core.storage.local import get_storage
 from llm_core.telemetry import record_call
 proc, threads, per_thread = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 storage = get_storage()
+time.sleep(max(0.0, float(sys.argv[4]) - time.time()))  # all processes start writing together
 
 def work(t):
     for i in range(per_thread):
+        if i % 5 == 0:
+            storage.flush()  # many small locked appends, not only a few big batches
         # every 50th record is large, so unlocked or split writes would interleave visibly
         pad = "y" * (200_000 if i % 50 == 0 else 10)
         ok = record_call(provider="p", model="m", tokens={"input": 1, "output": 1}, duration_ms=1,
@@ -294,8 +298,9 @@ def test_8_processes_x_4_threads_lose_nothing_and_tear_nothing(isolated_env):
     procs, threads, per_thread = 8, 4, 400
     env = {k: v for k, v in os.environ.items()}
     env["PYTHONPATH"] = str(ROOT)
+    start_at = str(time.time() + 2.0)
     running = [
-        subprocess.Popen([sys.executable, "-c", CONCURRENT_WRITER, str(p), str(threads), str(per_thread)],
+        subprocess.Popen([sys.executable, "-c", CONCURRENT_WRITER, str(p), str(threads), str(per_thread), start_at],
                          env=env, stderr=subprocess.PIPE)
         for p in range(procs)
     ]
@@ -312,6 +317,9 @@ def test_8_processes_x_4_threads_lose_nothing_and_tear_nothing(isolated_env):
     expected = {(f"{p}-{t}", i) for p in range(procs) for t in range(threads) for i in range(per_thread)}
     assert seen == expected
     assert len({r["id"] for r in records}) == len(records)
+    order = [r["writer"].split("-")[0] for r in records]
+    switches = sum(a != b for a, b in itertools.pairwise(order))
+    assert switches > 8 * procs, f"the writers hardly overlapped ({switches} switches): nothing tested"
     assert all(len(r["pad"]) == (200_000 if r["seq"] % 50 == 0 else 10) for r in records)
     # Eight processes updated summary.json at exit, racing: it is whole, and catches up exactly.
     orjson.loads((storage.base_dir / "summary.json").read_bytes())
