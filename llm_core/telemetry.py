@@ -448,6 +448,9 @@ class AITelemetryTracker:
                 duration_ms=self.duration_ms, success=self.success, error=self.error,
                 **self.fields,
             )
+            # Rebuilt after a set_*: still the same operation, so the same id and time.
+            self.fields.setdefault("id", self._record["id"])
+            self.fields.setdefault("timestamp", self._record["timestamp"])
         return {k: v for k, v in self._record.items() if k not in ("prompt", "response")}
 
     def send_metrics(self) -> bool:

@@ -333,8 +333,10 @@ def test_tracker_without_with_and_when_storage_is_disabled(monkeypatch, isolated
     configure(monkeypatch, LLM_TELEMETRY_STORAGE_ENABLED="false")
     t = telemetry.AITelemetryTracker(provider="p", model="m", auto_send=False).start()
     t.set_tokens(input=3)
+    first = t.to_dict()
     t.set_tokens({"output": 4})
     assert t.to_dict()["tokens"]["total"] == 7
+    assert (t.to_dict()["id"], t.to_dict()["timestamp"]) == (first["id"], first["timestamp"])
     assert t.send_metrics() is False
     assert not (isolated_env / "telemetry").exists()
 
