@@ -350,7 +350,10 @@ class LocalStorage:
             wake.wait()
             wake.clear()
             self._waking = False  # before draining, so a record queued from here on wakes us
-            self._drain()
+            try:
+                self._drain()
+            except Exception as e:  # the writer must outlive any surprise
+                self._fail(e)
 
     def _drain(self) -> None:
         with self._mutex:
