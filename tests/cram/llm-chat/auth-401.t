@@ -9,7 +9,7 @@ A rejected key: the provider's message, the status and the request id; never the
   $ OPENAI_API_KEY=sk-wrong-key-1234567890 llm-chat --debug -p openai "hi" < /dev/null 2>debug.txt
   [4]
   $ tail -n 1 debug.txt
-  Error: OpenAI: invalid_request_error: Incorrect API key provided: sk-*****7890. (HTTP 401, request id *) (glob)
+  Error: OpenAI: invalid_request_error: Incorrect API key provided: \*\*\*. (HTTP 401, request id *) (glob)
   $ grep -c Traceback debug.txt
   1
   $ grep -r -l -e sk-ant-wrong-key-1234567890 -e sk-wrong-key-1234567890 err.txt debug.txt "$LLM_TELEMETRY_DIR"
