@@ -34,21 +34,10 @@ ERROR_STATUS = {
 
 def usage_to_tokens(usage: dict[str, Any]) -> dict[str, Any]:
     """Anthropic usage -> llm-core tokens (input already excludes cache reads and writes)."""
-    try:
-        from llm_core.models.pricing import usage_from_anthropic
+    from llm_core.models.pricing import usage_from_anthropic
 
-        tokens = dict(usage_from_anthropic(usage))
-    except ImportError:
-        tokens = {
-            "input": usage.get("input_tokens") or 0,
-            "output": usage.get("output_tokens") or 0,
-            "cache_read": usage.get("cache_read_input_tokens") or 0,
-            "cache_write": usage.get("cache_creation_input_tokens") or 0,
-        }
-    if not tokens.get("reasoning"):
-        details = usage.get("output_tokens_details") or {}
-        tokens["reasoning"] = details.get("thinking_tokens") or 0
-    return tokens
+    # Anthropic counts thinking inside output_tokens and reports no separate figure.
+    return {"reasoning": 0, **usage_from_anthropic(usage)}
 
 
 class AnthropicClient(HTTPClient):

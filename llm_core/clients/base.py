@@ -232,10 +232,8 @@ class BaseLLMClient:
         return holder
 
     def estimate_tokens(self, text: str) -> int:
-        try:
-            from llm_core.utils.tokens import estimate_tokens
-        except ImportError:
-            return max(1, len(text) // 4) if text else 0
+        from llm_core.utils.tokens import estimate_tokens
+
         return estimate_tokens(text, self.model_name)
 
     def calculate_cost(self, tokens: dict[str, Any], model: str | None = None) -> float | None:
@@ -260,10 +258,8 @@ class BaseLLMClient:
 
     def _resolve_model(self, name: str) -> tuple[str, str, dict[str, Any] | None]:
         """(id sent to the API, registry id, registry entry or None)."""
-        try:
-            from llm_core.models.registry import get_model
-        except ImportError:
-            return name, name, None
+        from llm_core.models.registry import get_model
+
         try:
             info = get_model(name)
         except UnknownModelError as exc:

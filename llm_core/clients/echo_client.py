@@ -31,10 +31,8 @@ class EchoClient(BaseLLMClient):
         return 0.0
 
     def estimate_tokens(self, text: str) -> int:
-        try:
-            from llm_core.utils.tokens import estimate_tokens
-        except ImportError:
-            return max(1, len(text) // 4) if text else 0
+        from llm_core.utils.tokens import estimate_tokens
+
         return estimate_tokens(text)
 
     def _answer(self, call: Call, result: Result) -> str:
@@ -77,8 +75,6 @@ class EchoClient(BaseLLMClient):
 
 
 def _truncate(text: str, max_tokens: int) -> str:
-    try:
-        from llm_core.utils.tokens import truncate_to_tokens
-    except ImportError:
-        return text[: max_tokens * 4]
+    from llm_core.utils.tokens import truncate_to_tokens
+
     return truncate_to_tokens(text, max_tokens)

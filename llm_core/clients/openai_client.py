@@ -35,22 +35,9 @@ _ERROR_STATUS = {
 
 def usage_to_tokens(usage: dict[str, Any]) -> dict[str, Any]:
     """OpenAI usage -> llm-core tokens (prompt_tokens include cached ones: taken out)."""
-    try:
-        from llm_core.models.pricing import usage_from_openai
+    from llm_core.models.pricing import usage_from_openai
 
-        tokens = dict(usage_from_openai(usage))
-    except ImportError:
-        cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
-        tokens = {
-            "input": (usage.get("prompt_tokens") or 0) - cached,
-            "output": usage.get("completion_tokens") or 0,
-            "cache_read": cached,
-            "cache_write": 0,
-        }
-    if not tokens.get("reasoning"):
-        details = usage.get("completion_tokens_details") or {}
-        tokens["reasoning"] = details.get("reasoning_tokens") or 0
-    return tokens
+    return {"reasoning": 0, **usage_from_openai(usage)}
 
 
 def is_reasoning_model(model: str) -> bool:
