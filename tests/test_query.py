@@ -306,3 +306,18 @@ def test_demo_is_deterministic(tmp_path):
     write_demo(b, days=2, calls=300, seed=9, end_ms=NOW)
     files = sorted(p.relative_to(a) for p in a.rglob("*.jsonl"))
     assert files and all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
+def test_reading_backwards_across_chunk_edges(tmp_path):
+    store = tmp_path / "s"
+    rng = random.Random(4)
+    path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 120), extra=b'{"torn": ')
+    lines = path.read_bytes().split(b"\n")[:-1]
+    for chunk in (7, 64, 1000, 1 << 16):
+        assert list(query._lines_backwards(path, chunk=chunk)) == lines[::-1]
+    upto = len(b"\n".join(lines[:50])) + 1
+    assert list(query._lines_backwards(path, upto, chunk=33)) == lines[:50][::-1]
+    _write(store, "2026-11-26", _odd_records(rng, "2026-11-26", 5))
+    latest = query.latest_records(store, 123)
+    assert [line for line, _ in latest[:120]] == lines[::-1]
+    assert len(latest) == 123 and all(r["timestamp"] < "2026-11-27" for _, r in latest[120:])

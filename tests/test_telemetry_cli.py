@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import select
 import subprocess
 import sys
 import time
@@ -203,15 +204,24 @@ def test_log_follow_prints_new_records(demo):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, str(ROOT / "bin" / "llm-telemetry"), "log", "-n", "1", "--follow",
                              "--poll", "0.05", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    def line() -> bytes:
+        ready, _, _ = select.select([proc.stdout], [], [], 10)
+        assert ready, "llm-telemetry log --follow printed nothing"
+        return proc.stdout.readline()
+
     try:
-        first = proc.stdout.readline()
-        assert orjson.loads(first)["timestamp"]
-        newest = max(p for p in demo.iterdir() if p.name[0] == "2")
+        first = line()  # appended right after: the follower must not miss it
         rec = orjson.loads(first)
         rec["id"] = "followed"
+        newest = max(p for p in demo.iterdir() if p.name[0] == "2")
         with open(newest / "telemetry.jsonl", "ab") as f:
             f.write(orjson.dumps(rec) + b"\n")
-        assert orjson.loads(proc.stdout.readline())["id"] == "followed"
+        assert orjson.loads(line())["id"] == "followed"
+        tomorrow = demo / "2026-11-28"
+        tomorrow.mkdir()
+        rec["id"] = "next-day"
+        (tomorrow / "telemetry.jsonl").write_bytes(orjson.dumps(rec) + b"\n")
+        assert orjson.loads(line())["id"] == "next-day"
     finally:
         proc.terminate()
         proc.wait(timeout=5)

@@ -65,11 +65,12 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         window, filters = _selection(project, agent, model, provider, since, until)
         store = get_settings().telemetry_dir
         bad = [0]
-        rows = latest_records(store, count, window, filters, bad)
+        seen = _follow_start(store) if follow else None
+        rows = latest_records(store, count, window, filters, bad, upto=seen)
         if bad[0]:
             from llm_core.cli._common import warn
 
-            warn(f"skipped {bad[0]} unreadable line{'s' if bad[0] != 1 else ''} (torn or not JSON) in {store}")
+            warn(f"skipped {bad[0]} unreadable line{'s' if bad[0] != 1 else ''} (torn, not JSON or without a timestamp) in {store}")
         if follow:
             rows.reverse()
         for line, rec in rows:
@@ -80,7 +81,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         if not rows and not follow and not store.is_dir():
             sys.stderr.write(f"No telemetry recorded yet in {store}.\n")
         if follow:
-            _follow(store, window, filters, as_json, poll)
+            _follow(store, seen, window, filters, as_json, poll)
 
     @cli.command(context_settings=_CONTEXT)
     @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True,
@@ -112,7 +113,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         if bad[0]:
             from llm_core.cli._common import warn
 
-            warn(f"skipped {bad[0]} unreadable line{'s' if bad[0] != 1 else ''} (torn or not JSON) in {store}")
+            warn(f"skipped {bad[0]} unreadable line{'s' if bad[0] != 1 else ''} (torn, not JSON or without a timestamp) in {store}")
 
     @cli.command(context_settings=_CONTEXT)
     @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
@@ -186,18 +187,29 @@ def _csv_row(rec: dict) -> list:
     ]
 
 
-def _follow(store: Path, window, filters, as_json: bool, poll: float) -> None:
-    """Print records appended after now, from the newest day file and any that appear later."""
+def _follow_start(store: Path) -> dict[Path, int]:
+    """Where following starts: the end of the last complete line of the newest day file."""
+    from llm_core.storage.index import day_files
+
+    files = day_files(store)
+    if not files:
+        return {}
+    path = files[-1][1]
+    with open(path, "rb") as f:
+        size = f.seek(0, 2)
+        f.seek(max(0, size - (1 << 16)))
+        tail = f.read()
+    cut = tail.rfind(b"\n")
+    return {path: size - len(tail) + cut + 1 if cut >= 0 else 0}
+
+
+def _follow(store: Path, seen: dict[Path, int], window, filters, as_json: bool, poll: float) -> None:
+    """Print records appended after `seen`, from the newest day file and any that appear later."""
     from llm_core.storage.index import day_files
     from llm_core.storage.query import _select
 
-    files = day_files(store)
-    positions: dict[Path, int] = {}
-    newest = files[-1][0] if files else ""
-    if files:
-        path = files[-1][1]
-        data = path.read_bytes()
-        positions[path] = data.rfind(b"\n") + 1
+    positions = dict(seen)
+    newest = max((p.parent.name for p in positions), default="")
     sys.stdout.flush()
     while True:
         time.sleep(poll)

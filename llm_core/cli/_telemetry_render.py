@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from llm_core.cli._common import fmt_int, fmt_ms, fmt_pct, fmt_usd, style, table
@@ -10,18 +11,28 @@ NONE = "(none)"
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
+def _usd(value: float | None) -> str:
+    """Cents for amounts of a cent or more (tables stay aligned), more digits below that."""
+    if value is not None and (value >= 0.01 or value == 0):
+        return f"${value:,.2f}"
+    return fmt_usd(value)
+
+
 def _name(value) -> str:
     return NONE if value is None else str(value)
 
 
 def _title(report: dict) -> str:
     w = report["window"]
-    label = w["label"]
-    if w["since"] or w["until"]:
-        since = (w["since"] or "")[:16].replace("T", " ")
-        until = (w["until"] or "")[:16].replace("T", " ")
-        label = f"{label} ({since or '...'} to {until or 'now'})"
-    return style(label[:1].upper() + label[1:], bold=True)
+    since = (w["since"] or "")[:16].replace("T", " ")
+    until = (w["until"] or "")[:16].replace("T", " ")
+    if w["label"] == "custom":
+        text = f"From {since or 'the beginning'} to {until or 'now'}"
+    elif since or until:
+        text = f"{w['label'][:1].upper()}{w['label'][1:]} ({since or '...'} to {until or 'now'})"
+    else:
+        text = w["label"][:1].upper() + w["label"][1:]
+    return style(text, bold=True)
 
 
 def _filters(report: dict) -> str:
@@ -41,7 +52,7 @@ def stats(r: dict) -> str:
     t, lat = r["totals"], r["latency_ms"]
     tok = t["tokens"]
     calls = t["calls"]
-    cost = fmt_usd(t["cost_usd"])
+    cost = _usd(t["cost_usd"])
     if t["unknown_cost_calls"]:
         cost += f"  ({_unknown(t['unknown_cost_calls'])})"
     top = r["top_model"]
@@ -59,8 +70,8 @@ def stats(r: dict) -> str:
 
 def costs(r: dict) -> str:
     lines = _head(r)
-    lines[0] = f"{lines[0]}: total cost {fmt_usd(r['total_cost_usd'])}"
-    rows = [(_name(b["key"]), fmt_usd(b["cost_usd"]), fmt_pct(b["cost_usd"], r["total_cost_usd"]),
+    lines[0] = f"{lines[0]}: total cost {_usd(r['total_cost_usd'])}"
+    rows = [(_name(b["key"]), _usd(b["cost_usd"]), fmt_pct(b["cost_usd"], r["total_cost_usd"]),
              _unknown(b["unknown_cost_calls"]).replace("without a known price", "unpriced"))
             for b in r["breakdown"]]
     if rows:
@@ -92,7 +103,7 @@ def projects(r: dict) -> str:
 
 
 def _cost(m: dict) -> str:
-    text = fmt_usd(m["cost_usd"])
+    text = _usd(m["cost_usd"])
     return text + "*" if m["unknown_cost_calls"] else text
 
 
@@ -124,12 +135,23 @@ def performance(r: dict) -> str:
     return "\n".join(lines)
 
 
-def bar(value: int, peak: int, width: int = 30) -> str:
-    """A bar of text blocks, `width` cells for `peak`, in eighths of a cell."""
+def bar(value: int, peak: int, width: int = 30, blocks: bool = True) -> str:
+    """A bar of text blocks, `width` cells for `peak`, in eighths of a cell ('#' cells when
+    the output cannot show block characters)."""
     if not peak or not value:
         return ""
+    if not blocks:
+        return "#" * max(1, round(value * width / peak))
     eighths = max(1, round(value * width * 8 / peak))
     return BLOCKS[8] * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")
+
+
+def _can_draw_blocks() -> bool:
+    try:
+        BLOCKS.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def patterns(r: dict) -> str:
@@ -139,9 +161,10 @@ def patterns(r: dict) -> str:
         lines.append("  no calls")
         return "\n".join(lines)
     peak = max(hours)
+    blocks = _can_draw_blocks()
     lines.append("Calls per hour (local time)")
     for h, n in enumerate(hours):
-        lines.append(f"  {h:02d}:00 {bar(n, peak):<30} {fmt_int(n)}")
+        lines.append(f"  {h:02d}:00 {bar(n, peak, blocks=blocks):<30} {fmt_int(n)}")
     lines.append("")
     lines.append("Peak hours: " + ", ".join(f"{h:02d}:00" for h in r["peak_hours"]))
     busiest = next(w for w in r["by_weekday"] if w["weekday"] == r["busiest_weekday"])

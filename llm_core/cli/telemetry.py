@@ -118,7 +118,7 @@ def _notes(store: Path, col) -> None:
                          " `llm-telemetry demo` writes sample data).\n")
     if col.corrupt_lines:
         warn(f"skipped {col.corrupt_lines} unreadable line{'s' if col.corrupt_lines != 1 else ''}"
-             f" (torn or not JSON) in {store}")
+             f" (torn, not JSON or without a timestamp) in {store}")
 
 
 # ---------------------------------------------------------------- reports

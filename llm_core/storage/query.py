@@ -186,8 +186,7 @@ def range_window(since: str | None, until: str | None, fallback: Window) -> Wind
             raise DateError(f"--until: cannot read {until!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
     if start is not None and end is not None and start >= end:
         raise DateError(f"--since {since} is not before --until {until}")
-    label = f"{since or 'the beginning'} to {until or 'now'}"
-    return Window(start, end, label)
+    return Window(start, end, "custom")
 
 
 # ---------------------------------------------------------------- collecting
@@ -623,13 +622,15 @@ def _select(lines: Iterable[bytes], window: Window, filters: Filters,
 
 
 def latest_records(store: Path | str, n: int, window: Window = Window(), filters: Filters = Filters(),
-                   counter: list[int] | None = None) -> list[tuple[bytes, dict]]:
-    """The newest `n` selected records, newest first (reading day files from the end)."""
+                   counter: list[int] | None = None,
+                   upto: dict[Path, int] | None = None) -> list[tuple[bytes, dict]]:
+    """The newest `n` selected records, newest first (reading day files from the end).
+    `upto` maps a day file to the byte offset to stop at (what a follower has not seen)."""
     out: list[tuple[bytes, dict]] = []
     if n <= 0:
         return out
     for _day, path in reversed(day_files(Path(store))):
-        for line in _lines_backwards(path):
+        for line in _lines_backwards(path, (upto or {}).get(path)):
             for got in _select((line,), window, filters, counter):
                 out.append(got)
                 if len(out) >= n:
@@ -637,28 +638,26 @@ def latest_records(store: Path | str, n: int, window: Window = Window(), filters
     return out
 
 
-def _lines_backwards(path: Path, chunk: int = 1 << 16) -> Iterator[bytes]:
-    """The complete lines of a file, last first, reading it from the end in chunks."""
+def _lines_backwards(path: Path, end: int | None = None, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """The complete lines of a file (up to byte `end`), last first, read from the end in chunks."""
     with open(path, "rb") as f:
-        pos = f.seek(0, 2)
-        f.seek(0)
-        data = f.read(min(pos, chunk)) if pos <= chunk else b""
-        if pos <= chunk:
-            yield from reversed(split_lines(data))
-            return
-        rest = b""
-        end = pos
-        first = True
-        while end > 0:
-            start = max(0, end - chunk)
+        pos = f.seek(0, 2) if end is None else end
+        while pos > 0:  # skip an unterminated last line: it is still being written
+            start = max(0, pos - chunk)
             f.seek(start)
-            block = f.read(end - start) + rest
-            end = start
-            lines = block.split(b"\n")
+            cut = f.read(pos - start).rfind(b"\n")
+            if cut >= 0:
+                pos = start + cut + 1
+                break
+            pos = start
+        rest, first = b"", True
+        while pos > 0:
+            start = max(0, pos - chunk)
+            f.seek(start)
+            lines = (f.read(pos - start) + rest).split(b"\n")
+            pos = start
             if first:
-                lines.pop()  # an unterminated last line is still being written
+                lines.pop()  # the empty piece after the final newline
                 first = False
             rest = lines.pop(0) if start > 0 else b""
-            if start == 0:
-                rest = b""
             yield from reversed(lines)
