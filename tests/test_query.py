@@ -321,3 +321,22 @@ def test_reading_backwards_across_chunk_edges(tmp_path):
     latest = query.latest_records(store, 123)
     assert [line for line, _ in latest[:120]] == lines[::-1]
     assert len(latest) == 123 and all(r["timestamp"] < "2026-11-27" for _, r in latest[120:])
+
+
+def test_concurrent_reporters_build_the_same_summaries(tmp_path):
+    import subprocess
+    import sys
+
+    store = tmp_path / "s"
+    write_demo(store, days=8, calls=6000, seed=11, end_ms=NOW)
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys, orjson; from llm_core.storage import query as q; w = q.Window(); "
+            "sys.stdout.buffer.write(orjson.dumps(q.performance_report(q.collect(sys.argv[1], w), w)))")
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(store)], stdout=subprocess.PIPE, env=env)
+             for _ in range(3)]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    expected = query.performance_report(query.collect_scan(store, Window()), Window())
+    assert all(orjson.loads(out) == orjson.loads(orjson.dumps(expected)) for out in outputs)
+    assert not [p for p in (store / ".summaries").iterdir() if not p.name.endswith(".sum")]

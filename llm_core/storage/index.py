@@ -23,6 +23,7 @@ import contextlib
 import math
 import os
 import struct
+import time
 from array import array
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,37 +96,54 @@ def _int(value: Any) -> int:
 
 def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
     """(timestamp ms, dims, metrics, duration ms) of one record; None if it has no usable time."""
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         return None
     ts = parse_timestamp(obj.get("timestamp"))
     if ts is None:
         return None
+    # The common case (plain strings and ints, as llm-core writes them) without function calls.
     meta = obj.get("metadata")
-    project = meta.get("project") if isinstance(meta, dict) else None
+    project = meta.get("project") if type(meta) is dict else None
+    agent, op, model, provider = obj.get("agent_name"), obj.get("operation"), obj.get("model"), obj.get("provider")
     dims = (
-        _text(project), _text(obj.get("agent_name")), _text(obj.get("operation")),
-        _text(obj.get("model")), _text(obj.get("provider")), obj.get("success") is not False,
+        project if type(project) is str and project else _text(project),
+        agent if type(agent) is str and agent else _text(agent),
+        op if type(op) is str and op else _text(op),
+        model if type(model) is str and model else _text(model),
+        provider if type(provider) is str and provider else _text(provider),
+        obj.get("success") is not False,
     )
     tok = obj.get("tokens")
-    if isinstance(tok, dict):
-        i, o = _int(tok.get("input")), _int(tok.get("output"))
-        cr, cw = _int(tok.get("cache_read")), _int(tok.get("cache_write"))
-        total = tok.get("total")
-        t = _int(total) if total is not None else i + o + cr + cw
+    if type(tok) is dict:
+        i, o, cr, cw, t = (tok.get("input"), tok.get("output"), tok.get("cache_read"),
+                           tok.get("cache_write"), tok.get("total"))
+        if type(i) is not int:
+            i = _int(i)
+        if type(o) is not int:
+            o = _int(o)
+        if type(cr) is not int:
+            cr = _int(cr)
+        if type(cw) is not int:
+            cw = _int(cw)
+        if type(t) is not int:
+            t = _int(t) if t is not None else i + o + cr + cw
     else:
         i = o = cr = cw = t = 0
     cost = obj.get("cost_usd")
-    if isinstance(cost, (int, float)) and not isinstance(cost, bool) and math.isfinite(cost):
+    if (type(cost) is float or type(cost) is int) and -_INF < cost < _INF:
         cu, unknown = round(cost * COST_SCALE), 0
     else:
         cu, unknown = 0, 1
     d = obj.get("duration_ms")
-    if isinstance(d, (int, float)) and not isinstance(d, bool) and math.isfinite(d) and d >= 0:
+    if (type(d) is int or type(d) is float) and 0 <= d < _INF:
         d = float(d)
         du, dn = round(d * DUR_SCALE), 1
     else:
         d, du, dn = None, 0, 0
     return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn], d
+
+
+_INF = float("inf")
 
 
 def split_lines(data: bytes) -> list[bytes]:
@@ -446,7 +464,10 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
 def _run_jobs(jobs: list[tuple[str, str | None]], workers: int | None) -> list[bytes]:
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(jobs) < 3:
+    import threading
+
+    # Forking a process that runs other threads can copy a held lock into the child.
+    if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
         return [_build_job(j) for j in jobs]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -464,7 +485,12 @@ def _drop_orphans(folder: Path, days: set[str]) -> None:
         names = os.listdir(folder)
     except OSError:
         return
+    now = time.time()
     for name in names:
-        if name.endswith(".sum") and name[:-4] not in days:
+        stale = name.endswith(".sum") and name[:-4] not in days
+        if not stale and name.endswith(".tmp"):  # left by a reporter killed mid-write
+            with contextlib.suppress(OSError):
+                stale = now - os.stat(folder / name).st_mtime > 600
+        if stale:
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)

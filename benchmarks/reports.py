@@ -1,0 +1,195 @@
+"""Time the llm-telemetry reports against a full orjson scan and DuckDB over the same files.
+
+    pip install -e '.[bench]'            # duckdb, for the comparison only
+    python benchmarks/reports.py         # builds /tmp/llm-bench-store once (1M records, 30 days)
+    python benchmarks/reports.py --store /tmp/other --calls 200000 --runs 7
+
+Prints, for a 30-day window: the first report on a never-read store (cold: summaries built),
+the warm median of every report in-process and as a command (process start included), and
+the baselines: orjson parse only, an orjson full-scan report (the reference the tests
+compare with), DuckDB read_json with declared columns. Also checks that every summarised
+report equals the full-scan one, and that DuckDB agrees on the totals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import orjson  # noqa: E402
+
+from llm_core.storage import index, query  # noqa: E402
+
+NOW = "2026-11-27T12:00:00Z"
+REPORTS = {
+    "stats": (query.stats_report, False, ["stats", "month"]),
+    "costs": (query.costs_report, False, ["costs"]),
+    "costs --by day": (lambda c, w, f: query.costs_report(c, w, f, by="day"), True, ["costs", "--by", "day"]),
+    "models": (query.models_report, False, ["models"]),
+    "agents": (query.agents_report, False, ["agents"]),
+    "projects": (query.projects_report, False, ["projects"]),
+    "performance": (query.performance_report, False, ["performance"]),
+    "patterns": (query.patterns_report, True, ["patterns"]),
+}
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def parse_only(store: Path) -> int:
+    n = 0
+    loads = orjson.loads
+    for _day, path in index.day_files(store):
+        for line in path.read_bytes().split(b"\n"):
+            if line:
+                loads(line)
+                n += 1
+    return n
+
+
+def duckdb_stats(store: Path, window: query.Window) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    columns = {
+        "timestamp": "TIMESTAMP", "model": "VARCHAR", "agent_name": "VARCHAR", "operation": "VARCHAR",
+        "provider": "VARCHAR", "duration_ms": "DOUBLE", "cost_usd": "DOUBLE", "success": "BOOLEAN",
+        "tokens": "STRUCT(input BIGINT, output BIGINT, total BIGINT, cache_read BIGINT, cache_write BIGINT)",
+        "metadata": "STRUCT(project VARCHAR)",
+    }
+    cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+    files = str(store / "*" / "telemetry.jsonl")
+    since = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(window.start / 1000))
+    until = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(window.end / 1000))
+    sql = f"""
+        select count(*), sum(tokens.total), sum(cost_usd), count(*) - count(cost_usd),
+               quantile_disc(duration_ms, 0.5), quantile_disc(duration_ms, 0.95),
+               quantile_disc(duration_ms, 0.99)
+        from read_json('{files}', format='newline_delimited', columns={cols})
+        where timestamp >= '{since}' and timestamp < '{until}'"""
+    row = con.execute(sql).fetchone()
+    by_model = con.execute(f"""
+        select model, count(*), sum(cost_usd), quantile_disc(duration_ms, 0.95)
+        from read_json('{files}', format='newline_delimited', columns={cols})
+        where timestamp >= '{since}' and timestamp < '{until}' group by 1""").fetchall()
+    return {"calls": row[0], "tokens": row[1], "cost": row[2], "unknown": row[3],
+            "p50": row[4], "p95": row[5], "p99": row[6], "models": len(by_model)}
+
+
+def command_median(args: list[str], runs: int, env: dict) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "bin" / "llm-telemetry"), *args, "--json"],
+                       env=env, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def command_rss(args: list[str], env: dict) -> float:
+    """Peak resident memory (MB) of one report command."""
+    code = ("import resource, sys; from llm_core.cli.telemetry import main; main(sys.argv[1:]); "
+            "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))")
+    done = subprocess.run([sys.executable, "-c", code, *args, "--json"], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=True)
+    return int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", type=Path, default=Path("/tmp/llm-bench-store"))
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tz", default=os.environ.get("TZ", "UTC"),
+                        help="local time zone of the reports (America/New_York makes windows cut UTC days)")
+    args = parser.parse_args(argv)
+    os.environ["TZ"] = args.tz
+    time.tzset()
+    store = args.store
+    if not index.day_files(store):
+        print(f"building {store} ({args.calls:,} records over {args.days} days) ...", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_store.py"), str(store),
+                        "--days", str(args.days), "--calls", str(args.calls), "--end", NOW], check=True)
+    size = sum(p.stat().st_size for _, p in index.day_files(store))
+    now = query.parse_when(NOW)
+    window = query.last_days(30, now)
+    print(f"store: {store}, {len(index.day_files(store))} day files, {size / 1e6:.0f} MB; "
+          f"window: last 30 days, TZ={args.tz}")
+
+    start = time.perf_counter()
+    records = parse_only(store)
+    t_parse = time.perf_counter() - start
+    print(f"\norjson parse only ({records:,} lines):        {t_parse:7.3f} s")
+    start = time.perf_counter()
+    scan = query.collect_scan(store, window)
+    t_scan = time.perf_counter() - start
+    print(f"orjson full-scan report (reference):       {t_scan:7.3f} s")
+    try:
+        start = time.perf_counter()
+        duck = duckdb_stats(store, window)
+        t_duck = time.perf_counter() - start
+        print(f"DuckDB read_json, declared columns:        {t_duck:7.3f} s  (totals + by model, 2 queries)")
+    except ImportError:
+        duck, t_duck = None, None
+        print("DuckDB: not installed (pip install -e '.[bench]')")
+
+    shutil.rmtree(store / index.SUMMARY_DIR, ignore_errors=True)
+    start = time.perf_counter()
+    col = query.collect(store, window, need_slots=False)
+    query.stats_report(col, window)
+    t_cold = time.perf_counter() - start
+    print(f"\ncold: first report, summaries built:       {t_cold:7.3f} s   "
+          f"{t_cold / t_parse:5.2f}x parse-only, {t_cold / t_scan:5.2f}x full scan")
+    summary_mb = sum(p.stat().st_size for p in (store / index.SUMMARY_DIR).iterdir()) / 1e6
+    print(f"summaries on disk: {summary_mb:.0f} MB ({100 * summary_mb * 1e6 / size:.1f}% of the store)")
+
+    env = {**os.environ, "LLM_TELEMETRY_DIR": str(store), "LLM_TELEMETRY_NOW": NOW, "PYTHONPATH": str(ROOT)}
+    print(f"\nwarm, median of {args.runs}     in-process   command   vs full scan   vs DuckDB   same as scan")
+    identical = True
+    for name, (report, slots, cli_args) in REPORTS.items():
+        t, rep = timed(lambda r=report, s=slots: r(query.collect(store, window, need_slots=s), window,
+                                                  query.Filters()), args.runs)
+        same = rep == report(scan, window, query.Filters())
+        identical &= same
+        t_cmd = command_median(cli_args, args.runs, env)
+        duck_ratio = f"{t_duck / t_cmd:8.1f}x" if t_duck else "       -"
+        print(f"  {name:<22} {t:9.3f} s {t_cmd:8.3f} s {t_scan / t_cmd:10.1f}x  {duck_ratio}   {same}")
+    filtered = query.Filters(project="docs-site", agent="doc-finder")
+    t, rep = timed(lambda: query.performance_report(query.collect(store, window, filtered), window, filtered),
+                   args.runs)
+    same = rep == query.performance_report(query.collect_scan(store, window, filtered), window, filtered)
+    identical &= same
+    print(f"  {'performance, filtered':<22} {t:9.3f} s {'':>10} {t_scan / t:10.1f}x  {'':>9}   {same}")
+    rss = [(a, command_rss(a, env)) for a in (["performance"], ["patterns"], ["stats", "all"])]
+    print("\npeak RSS of a report command: " + ", ".join(f"{' '.join(a)} {mb:.0f} MB" for a, mb in rss))
+
+    if duck:
+        stats = query.stats_report(query.collect(store, window), window)
+        t_ = stats["totals"]
+        agree = (duck["calls"] == t_["calls"] and duck["tokens"] == t_["tokens"]["total"]
+                 and abs(duck["cost"] - t_["cost_usd"]) < 1e-6 and duck["unknown"] == t_["unknown_cost_calls"]
+                 and [duck["p50"], duck["p95"], duck["p99"]] == [stats["latency_ms"][p] for p in ("p50", "p95", "p99")])
+        print(f"DuckDB agrees on calls, tokens, cost, unpriced calls, p50/p95/p99: {agree}")
+        identical &= agree
+    print(f"all summarised reports identical to the full scan: {identical}")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
