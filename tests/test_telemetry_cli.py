@@ -231,3 +231,11 @@ def test_help_has_examples(capsys):
     for args in ([], ["stats"], ["costs"], ["log"], ["demo"]):
         code, out, _ = _run(capsys, *args, "--help")
         assert code == 0 and "Examples" in out
+
+
+def test_a_bad_pinned_clock_is_a_configuration_error(store, capsys, monkeypatch):
+    monkeypatch.setenv("LLM_TELEMETRY_NOW", "teatime")
+    reset_settings()
+    code, out, err = _run(capsys, "stats")
+    assert (code, out) == (4, "")
+    assert err == "Error: LLM_TELEMETRY_NOW must be an ISO date-time, got 'teatime'\n"

@@ -107,9 +107,13 @@ def _period(period: str, now: int):
 
 
 def _now() -> int:
-    from llm_core.storage.query import now_ms
+    from llm_core.errors import ConfigError
+    from llm_core.storage.query import DateError, now_ms
 
-    return now_ms(get_settings().telemetry_now)
+    try:
+        return now_ms(get_settings().telemetry_now)
+    except DateError:
+        raise ConfigError(f"LLM_TELEMETRY_NOW must be an ISO date-time, got {get_settings().telemetry_now!r}") from None
 
 
 def _notes(store: Path, col) -> None:

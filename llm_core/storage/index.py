@@ -26,6 +26,7 @@ import struct
 import time
 from array import array
 from datetime import datetime, timezone
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,7 @@ class DayBuilder:
         combo_ids, combos, rows, durs = self.combo_ids, self.combos, self.rows, self.durs
         loads, bad, n = orjson.loads, 0, 0
         for line in split_lines(data[:end]):
-            if not line.strip():
+            if not line or line.isspace():
                 continue
             try:
                 got = extract(loads(line))
@@ -194,8 +195,7 @@ class DayBuilder:
                 rows[key] = metrics
                 durs[key] = [] if d is None else [d]
             else:
-                for k in range(NM):
-                    row[k] += metrics[k]
+                rows[key] = list(map(add, row, metrics))
                 if d is not None:
                     durs[key].append(d)
         self.bad += bad

@@ -296,7 +296,7 @@ def _scan_bytes(col: Collection, data: bytes, window: Window, filters: Filters,
     """Add the records of one day file's bytes; returns the number of unreadable lines."""
     loads, bad = orjson.loads, 0
     for line in split_lines(data):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         try:
             got = extract(loads(line))
