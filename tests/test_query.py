@@ -340,3 +340,18 @@ def test_concurrent_reporters_build_the_same_summaries(tmp_path):
     expected = query.performance_report(query.collect_scan(store, Window()), Window())
     assert all(orjson.loads(out) == orjson.loads(orjson.dumps(expected)) for out in outputs)
     assert not [p for p in (store / ".summaries").iterdir() if not p.name.endswith(".sum")]
+
+
+def test_timestamps_parse_exactly():
+    from datetime import datetime, timezone
+
+    rng = random.Random(8)
+    for _ in range(2000):
+        ms = rng.randrange(0, 4_102_444_800_000)
+        text = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+        assert index.parse_timestamp(text) == ms
+    assert index.parse_timestamp("2026-11-10T08:45:12-05:00") == index.parse_timestamp("2026-11-10T13:45:12.000Z")
+    assert index.parse_timestamp("2026-11-10T13:45:12") == index.parse_timestamp("2026-11-10T13:45:12Z")
+    for bad in ("2026-11-10T24:00:00.000Z", "2026-11-10T13:60:00.000Z", "2026-02-30T13:00:00.000Z",
+                "2026-11-10T13:0a:00.000Z", "yesterday", None, 1794318312000):
+        assert index.parse_timestamp(bad) is None

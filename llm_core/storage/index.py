@@ -49,26 +49,38 @@ Dims = tuple  # (project, agent, operation, model, provider, success)
 
 # ---------------------------------------------------------------- one record
 
-_day_ms: dict[str, int] = {}
+_hour_ms: dict[str, int | None] = {}
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _hour_base(prefix: str) -> int | None:
+    """Epoch ms of 'YYYY-MM-DDTHH' (UTC), cached: a store has few distinct hours."""
+    if len(_hour_ms) > 200_000:
+        _hour_ms.clear()
+    try:
+        dt = datetime.strptime(prefix, "%Y-%m-%dT%H")
+    except ValueError:
+        base = None
+    else:
+        base = (dt - datetime(1970, 1, 1)) // _ONE_MS
+    _hour_ms[prefix] = base
+    return base
 
 
 def parse_timestamp(value: Any) -> int | None:
     """Milliseconds since the epoch of an ISO 8601 timestamp (no zone = UTC), or None."""
     if not isinstance(value, str):
         return None
-    if len(value) == 24 and value[23] == "Z" and value[10] == "T" and value[19] == ".":
-        day = value[:10]
-        base = _day_ms.get(day)
-        try:
-            if base is None:
-                base = (datetime.strptime(day, "%Y-%m-%d") - datetime(1970, 1, 1)).days * 86_400_000
-                _day_ms[day] = base
-            h, m, s, ms = int(value[11:13]), int(value[14:16]), int(value[17:19]), int(value[20:23])
-        except ValueError:
-            return None
-        if h < 24 and m < 60 and s < 60 and value[13] == ":" and value[16] == ":":
-            return base + h * 3_600_000 + m * 60_000 + s * 1000 + ms
+    if len(value) == 24 and value[23] == "Z" and value[19] == "." and value[13] == ":" and value[16] == ":":
+        prefix = value[:13]
+        base = _hour_ms[prefix] if prefix in _hour_ms else _hour_base(prefix)
+        if base is not None:
+            try:
+                minute, ms = int(value[14:16]), int(value[17:19] + value[20:23])
+            except ValueError:
+                return None
+            if 0 <= minute < 60 and 0 <= ms < 60_000:
+                return base + minute * 60_000 + ms
     try:
         dt = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:
