@@ -103,8 +103,9 @@ def command_median(args: list[str], runs: int, env: dict) -> float:
 
 def command_rss(args: list[str], env: dict) -> float:
     """Peak resident memory (MB) of one report command."""
-    code = ("import resource, sys; from llm_core.cli.telemetry import main; main(sys.argv[1:]); "
-            "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))")
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from this (large) parent across exec.
+    code = ("import sys; from llm_core.cli.telemetry import main; main(sys.argv[1:]); "
+            "sys.stderr.write([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
     done = subprocess.run([sys.executable, "-c", code, *args, "--json"], env=env, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=True)
     return int(done.stderr.strip().splitlines()[-1]) / 1024
@@ -177,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     identical &= same
     print(f"  {'performance, filtered':<22} {t:9.3f} s {'':>10} {t_scan / t:10.1f}x  {'':>9}   {same}")
     rss = [(a, command_rss(a, env)) for a in (["performance"], ["patterns"], ["stats", "all"])]
+    shutil.rmtree(store / index.SUMMARY_DIR, ignore_errors=True)
+    rss.append((["stats", "month", "(cold)"], command_rss(["stats", "month"], env)))
     print("\npeak RSS of a report command: " + ", ".join(f"{' '.join(a)} {mb:.0f} MB" for a, mb in rss))
 
     if duck:
