@@ -355,3 +355,17 @@ def test_timestamps_parse_exactly():
     for bad in ("2026-11-10T24:00:00.000Z", "2026-11-10T13:60:00.000Z", "2026-02-30T13:00:00.000Z",
                 "2026-11-10T13:0a:00.000Z", "yesterday", None, 1794318312000):
         assert index.parse_timestamp(bad) is None
+
+
+def test_a_summary_replaced_by_another_reporter_is_read_as_a_whole(tmp_path):
+    store = tmp_path / "s"
+    rng = random.Random(6)
+    path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 100))
+    index.summaries(store)
+    (_, old), = index.summaries(store)  # section 1 only, as a reporter holds it
+    _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 40))
+    index.summaries(store)  # another reporter extends and replaces the file
+    cids, _, m, _ = old.rows()
+    assert old.meta["records"] == 140 == sum(m[r * index.NM] for r in range(len(cids)))
+    assert sum(t[index.M_CALLS] for t in old.totals) == 140
+    assert path.stat().st_size == old.meta["source"]["size"]

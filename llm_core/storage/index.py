@@ -307,6 +307,7 @@ class DaySummary:
         self.meta = orjson.loads(data[_HEAD.size:_HEAD.size + ml])
         body = orjson.loads(data[_HEAD.size + ml:_HEAD.size + ml + bl])
         self._blob_at = _HEAD.size + ml + bl
+        self._head = data[:self._blob_at]
         self._data = data if len(data) > self._blob_at + self.meta["s1"] else None
         self.combos: list[list] = body["combos"]
         self.totals: list[list[int]] = body["totals"]
@@ -343,11 +344,16 @@ class DaySummary:
         return out
 
     def rows(self) -> tuple[array, array, array, array]:
-        """Section 2: (combo id, slot, flat metrics, latencies) of every (combo, slot) group."""
+        """Section 2: (combo id, slot, flat metrics, latencies) of every (combo, slot) group.
+
+        Read from disk when needed. If another reporter replaced the file meanwhile, this
+        summary becomes the new one as a whole (so call rows() before using section 1)."""
         if self._rows is None:
             data = self._data
             if data is None:
                 data = self.path.read_bytes()  # type: ignore[union-attr]
+                if not data.startswith(self._head):
+                    self.__init__(self.path, data)
             n = self.meta["nrows"]
             at = self._blob_at + self.meta["s1"]
             cid, slot, m, durs = array("q"), array("q"), array("q"), array("d")
@@ -358,6 +364,11 @@ class DaySummary:
             self._rows = (cid, slot, m, durs)
             self._data = None
         return self._rows
+
+
+def section_one_end(data: bytes) -> int:
+    _, ml, bl = _HEAD.unpack_from(data, 0)
+    return _HEAD.size + ml + bl + orjson.loads(data[_HEAD.size:_HEAD.size + ml])["s1"]
 
 
 def _read_summary(path: Path) -> DaySummary | None:
@@ -421,14 +432,15 @@ def _build_job(args: tuple[str, str | None]) -> bytes:
     return build(Path(day_file), previous)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes) -> bool:
     try:
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only store still gets its reports, from summaries kept in memory
+        return False  # a read-only store still gets its reports, from summaries kept in memory
+    return True
 
 
 def day_files(store: Path) -> list[tuple[str, Path]]:
@@ -467,7 +479,8 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
         for k, data in zip(stale, _run_jobs(jobs, workers), strict=False):
             path = out[k][0]
             spath = folder / f"{path.parent.name}.sum"
-            _write_atomic(spath, data)
+            if _write_atomic(spath, data):
+                data = data[:section_one_end(data)]  # section 2 is read back from disk if needed
             out[k] = (path, DaySummary(spath, data))
     _drop_orphans(folder, {p.parent.name for p, _ in out})
     return out  # type: ignore[return-value]

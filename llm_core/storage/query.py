@@ -228,9 +228,8 @@ def collect(store: Path | str, window: Window, filters: Filters = Filters(),
         lo, hi = s.min_slot * SLOT_MS, (s.max_slot + 1) * SLOT_MS
         if (start is not None and hi <= start) or (end is not None and lo >= end):
             continue
-        inside = (start is None or start <= lo) and (end is None or hi <= end)
-        if inside:
-            _collect_day(col, s, filters, need_slots)
+        if _inside(s, window):
+            _collect_day(col, s, window, filters, need_slots)
         elif aligned:
             _collect_rows(col, s, window, filters)
         else:
@@ -241,7 +240,12 @@ def collect(store: Path | str, window: Window, filters: Filters = Filters(),
     return col
 
 
-def _collect_day(col: Collection, s, filters: Filters, need_slots: bool) -> None:
+def _inside(s, window: Window) -> bool:
+    return ((window.start is None or window.start <= s.min_slot * SLOT_MS)
+            and (window.end is None or (s.max_slot + 1) * SLOT_MS <= window.end))
+
+
+def _collect_day(col: Collection, s, window: Window, filters: Filters, need_slots: bool) -> None:
     combos = s.combos
     if filters.empty:
         for c, tot in zip(combos, s.totals, strict=False):
@@ -252,6 +256,11 @@ def _collect_day(col: Collection, s, filters: Filters, need_slots: bool) -> None
             for row in s.day_slots:
                 col.add_slot(row[0], row[1:])
         return
+    rows = s.rows() if need_slots else None  # first: it may refresh the summary
+    if rows is not None and not _inside(s, window):
+        _collect_rows(col, s, window, filters)
+        return
+    combos = s.combos
     selected = [filters.match(c) for c in combos]
     per_model: dict = {}
     for cid, values in enumerate(s.combo_durations()):
@@ -261,8 +270,8 @@ def _collect_day(col: Collection, s, filters: Filters, need_slots: bool) -> None
                 per_model.setdefault(combos[cid][3], []).extend(values)
     for model, values in per_model.items():
         col.add_latencies(model, sorted(values))
-    if need_slots:
-        cids, slots, m, _ = s.rows()
+    if rows is not None:
+        cids, slots, m, _ = rows
         for r, cid in enumerate(cids):
             if selected[cid]:
                 col.add_slot(slots[r], m[r * NM:(r + 1) * NM])
@@ -272,9 +281,9 @@ def _collect_rows(col: Collection, s, window: Window, filters: Filters) -> None:
     """A day the window cuts through: its (combo, slot) groups inside the window."""
     start = -math.inf if window.start is None else window.start // SLOT_MS
     end = math.inf if window.end is None else window.end // SLOT_MS
+    cids, slots, m, durs = s.rows()
     combos = [tuple(c) for c in s.combos]
     selected = [filters.match(c) for c in combos]
-    cids, slots, m, durs = s.rows()
     per_model: dict = {}
     pos = 0
     for r, cid in enumerate(cids):
