@@ -218,7 +218,7 @@ def test_a_changed_file_or_summary_is_rebuilt(tmp_path, change):
             p.unlink()
         summary.parent.rmdir()
     else:
-        summary.write_bytes(b"LLMTSUM2garbage")
+        summary.write_bytes(index._MAGIC + b"garbage")
     _assert_same(store, Window())
     if change == "rewrite_same_size":
         r = query.models_report(query.collect(store, Window()), Window())

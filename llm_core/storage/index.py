@@ -35,7 +35,7 @@ import orjson
 SLOT_MS = 900_000  # 15 minutes
 SUMMARY_DIR = ".summaries"
 DAY_FILE = "telemetry.jsonl"
-_MAGIC = b"LLMTSUM2"
+_MAGIC = b"LLMTSUM3"
 _HEAD = struct.Struct("<8sII")
 
 # The metrics vector of a group, all integers.
@@ -218,20 +218,14 @@ class DayBuilder:
         combos = self.combos
         models = sorted({c[3] for c in combos}, key=_model_key)
         model_idx = {m: k for k, m in enumerate(models)}
-        keys = sorted(self.rows, key=lambda k: (model_idx[combos[k[0]][3]], k[1], k[0]))
+        keys = sorted(self.rows)
         totals = [[0] * NM for _ in combos]
         day_slots: dict[int, list[int]] = {}
         combo_durs: list[list[float]] = [[] for _ in combos]
         row_cid, row_slot, row_m, row_durs = array("q"), array("q"), array("q"), array("d")
-        blocks = [[0, 0] for _ in models]
-        dur_int = True
-        for r, key in enumerate(keys):
+        for key in keys:
             cid, slot = key
             metrics, values = self.rows[key], sorted(self.durs[key])
-            block = blocks[model_idx[combos[cid][3]]]
-            if block[1] == 0:
-                block[0] = r
-            block[1] = r + 1
             row_cid.append(cid)
             row_slot.append(slot)
             row_m.extend(metrics)
@@ -244,8 +238,6 @@ class DayBuilder:
             for k in range(NM):
                 tot[k] += metrics[k]
                 ds[k] += metrics[k]
-            if dur_int and not all(v.is_integer() for v in values):
-                dur_int = False
         model_durs = [array("d") for _ in models]
         for cid, values in enumerate(combo_durs):
             values.sort()
@@ -258,11 +250,11 @@ class DayBuilder:
         meta = {
             "source": source, "offset": self.offset, "bad": self.bad, "records": self.records,
             "min_slot": slots[0] if slots else None, "max_slot": slots[-1] if slots else None,
-            "dur_int": dur_int, "s1": len(s1), "s2": len(s2), "nrows": len(keys),
+            "s1": len(s1), "s2": len(s2), "nrows": len(keys),
         }
         body = {
             "combos": combos, "totals": totals, "models": models,
-            "model_n": [len(a) for a in model_durs], "blocks": blocks,
+            "model_n": [len(a) for a in model_durs],
             "day_slots": [[s, *day_slots[s]] for s in slots],
         }
         mb, bb = orjson.dumps(meta), orjson.dumps(body)
@@ -313,7 +305,6 @@ class DaySummary:
         self.totals: list[list[int]] = body["totals"]
         self.models: list[str | None] = body["models"]
         self.model_n: list[int] = body["model_n"]
-        self.blocks: list[list[int]] = body["blocks"]
         self.day_slots: list[list[int]] = body["day_slots"]
         s1 = array("d")
         s1.frombytes(data[self._blob_at:self._blob_at + self.meta["s1"]])
