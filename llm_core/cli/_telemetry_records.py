@@ -39,7 +39,7 @@ def _write_line(line: bytes) -> None:
 def register(cli: click.Group, filter_options, now, notes) -> None:
     """Add log, export, prune and demo to the llm-telemetry group."""
 
-    @cli.command(context_settings=_CONTEXT)
+    @cli.command(context_settings=_CONTEXT, short_help="The latest records (--follow to keep watching).")
     @click.option("-n", "--lines", "count", type=click.IntRange(min=0), default=20, show_default=True,
                   metavar="N", help="How many of the latest records to show.")
     @click.option("-f", "--follow", is_flag=True, help="Keep printing new records as they arrive (Ctrl-C stops).")
@@ -83,7 +83,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         if follow:
             _follow(store, seen, window, filters, as_json, poll)
 
-    @cli.command(context_settings=_CONTEXT)
+    @cli.command(context_settings=_CONTEXT, short_help="The records as CSV or JSONL on stdout.")
     @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True,
                   help="csv (one row per call, the columns listed in FILES) or jsonl (the records as stored).")
     @filter_options
@@ -115,7 +115,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
 
             warn(f"skipped {bad[0]} unreadable line{'s' if bad[0] != 1 else ''} (torn, not JSON or without a timestamp) in {store}")
 
-    @cli.command(context_settings=_CONTEXT)
+    @cli.command(context_settings=_CONTEXT, short_help="Apply the retention and size cap now.")
     @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
     @json_option
     def prune(dry_run, as_json):
@@ -132,7 +132,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         result = LocalStorage(get_settings().telemetry_dir).prune(dry_run=dry_run)
         emit(result, as_json=as_json, human=render.prune)
 
-    @cli.command(context_settings=_CONTEXT)
+    @cli.command(context_settings=_CONTEXT, short_help="Write a realistic demo store (no key needed).")
     @click.option("--days", type=click.IntRange(min=1, max=3660), default=30, show_default=True, metavar="N",
                   help="Spread the records over the last N days.")
     @click.option("--calls", type=click.IntRange(min=1), default=10_000, show_default=True, metavar="N",

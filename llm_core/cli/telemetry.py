@@ -22,9 +22,9 @@ def cli() -> None:
 
     Every call made through llm-core is recorded in LLM_TELEMETRY_DIR (default .llm-telemetry)
     in UTC day folders. Days, hours and weekdays in the reports are local time (TZ is
-    honoured). Reports are answered from per-day summaries kept in the store's .summaries/
-    folder, built on first use and extended as the store grows; they are exact (percentiles
-    are nearest-rank over every recorded latency) and safe to delete.
+    honoured). Reports are answered from per-day summaries in the store's .summaries/ folder
+    (built on first use, extended as the store grows, safe to delete) and are exact:
+    percentiles are nearest-rank over every recorded latency.
 
     Every report takes --json and the filters --project, --agent, --model, --provider,
     --since and --until (YYYY-MM-DD, or YYYY-MM-DDTHH:MM local time, or with Z/an offset).
@@ -127,7 +127,7 @@ def _notes(store: Path, col) -> None:
 
 # ---------------------------------------------------------------- reports
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="Calls, failures, tokens, cost and latency for a period.")
 @click.argument("period", type=click.Choice(["today", "yesterday", "week", "month", "all"]),
                 required=False, metavar="[PERIOD]")
 @_report()
@@ -150,7 +150,7 @@ def stats(col, window, filters):
 
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="Total cost and its breakdown.")
 @_days_option()
 @click.option("--by", type=click.Choice(["model", "project", "agent", "provider", "day"]), default="model",
               show_default=True, help="What to break the total down by.")
@@ -171,7 +171,7 @@ def costs(col, window, filters, by):
     return costs_report(col, window, filters, by=by)
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="The most used models, with tokens and cost.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
               help="How many models to show.")
 @_days_option()
@@ -189,7 +189,7 @@ def models(col, window, filters, top):
     return models_report(col, window, filters, top=top)
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="Usage by agent and operation.")
 @_days_option()
 @_report()
 def agents(col, window, filters):
@@ -205,7 +205,7 @@ def agents(col, window, filters):
     return agents_report(col, window, filters)
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="Usage by project.")
 @_days_option()
 @_report()
 def projects(col, window, filters):
@@ -221,7 +221,7 @@ def projects(col, window, filters):
     return projects_report(col, window, filters)
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="Latency: avg, p50, p95, p99; slowest operations.")
 @_days_option()
 @_report()
 def performance(col, window, filters):
@@ -239,7 +239,7 @@ def performance(col, window, filters):
     return performance_report(col, window, filters)
 
 
-@cli.command(context_settings=_CONTEXT)
+@cli.command(context_settings=_CONTEXT, short_help="Calls per local hour, peak hours, busiest weekday.")
 @_days_option()
 @_report(need_slots=True)
 def patterns(col, window, filters):
