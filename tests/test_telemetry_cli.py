@@ -239,3 +239,19 @@ def test_a_bad_pinned_clock_is_a_configuration_error(store, capsys, monkeypatch)
     code, out, err = _run(capsys, "stats")
     assert (code, out) == (4, "")
     assert err == "Error: LLM_TELEMETRY_NOW must be an ISO date-time, got 'teatime'\n"
+
+
+def test_an_unreadable_day_file_is_a_clear_error(store, capsys, monkeypatch):
+    from llm_core.storage import index
+
+    (store / "2026-11-27").mkdir(parents=True)
+    (store / "2026-11-27" / "telemetry.jsonl").write_text("{}\n")
+
+    def denied(path, previous=None):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(index, "build", denied)
+    code, out, err = _run(capsys, "stats", "all")
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: cannot read the telemetry store: Permission denied: ")
+    assert err.rstrip().endswith("2026-11-27/telemetry.jsonl")

@@ -467,7 +467,13 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
     if stale:
         jobs = [(str(out[k][0]), str(folder / f"{out[k][0].parent.name}.sum") if out[k][1] else None)
                 for k in stale]
-        for k, data in zip(stale, _run_jobs(jobs, workers), strict=False):
+        try:
+            built = _run_jobs(jobs, workers)
+        except OSError as e:
+            from llm_core.errors import StorageError
+
+            raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
+        for k, data in zip(stale, built, strict=False):
             path = out[k][0]
             spath = folder / f"{path.parent.name}.sum"
             if _write_atomic(spath, data):
