@@ -76,6 +76,25 @@ def test_retention_removes_day_folders_older_than_the_limit(monkeypatch):
     assert done["bytes_after"] == done["bytes_before"] - done["freed_bytes"]
 
 
+def test_a_pruned_days_report_summary_goes_with_it_and_counts_as_freed(monkeypatch):
+    from llm_core.storage.index import summaries, summary_path
+
+    configure(monkeypatch, LLM_RETENTION_DAYS=7)
+    storage = LocalStorage()
+    old, recent = days_ago(9), days_ago(1)
+    for day in (old, recent):
+        put(storage.base_dir, day, records=20)
+    summaries(storage.base_dir)  # what the first llm-telemetry report builds
+    old_summary = summary_path(storage.base_dir, old)
+    assert old_summary.is_file()
+    expected = sum(f.stat().st_size for f in (storage.base_dir / old).iterdir()) + old_summary.stat().st_size
+    done = storage.prune()
+    assert [r["day"] for r in done["removed"]] == [old]
+    assert done["freed_bytes"] == expected
+    assert not old_summary.exists()
+    assert summary_path(storage.base_dir, recent).is_file()
+
+
 # ------------------------------------------------------------------ size cap
 
 def test_size_cap_removes_prompts_and_responses_before_telemetry_oldest_first(monkeypatch):

@@ -449,14 +449,18 @@ def day_files(store: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def summary_path(store: Path, day: str) -> Path:
+    """Where the summary of `store`'s day file for `day` (YYYY-MM-DD) lives."""
+    return store / SUMMARY_DIR / f"{day}.sum"
+
+
 def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySummary]]:
     """A current summary for every day file of `store` (building or extending stale ones)."""
     folder = store / SUMMARY_DIR
     out: list[tuple[Path, DaySummary | None]] = []
     stale: list[int] = []
     for day, path in day_files(store):
-        spath = folder / f"{day}.sum"
-        summary = _read_summary(spath)
+        summary = _read_summary(summary_path(store, day))
         try:
             st = path.stat()
         except FileNotFoundError:
@@ -465,7 +469,7 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
             stale.append(len(out))
         out.append((path, summary))
     if stale:
-        jobs = [(str(out[k][0]), str(folder / f"{out[k][0].parent.name}.sum") if out[k][1] else None)
+        jobs = [(str(out[k][0]), str(summary_path(store, out[k][0].parent.name)) if out[k][1] else None)
                 for k in stale]
         try:
             built = _run_jobs(jobs, workers)
@@ -475,7 +479,7 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
             raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
         for k, data in zip(stale, built, strict=False):
             path = out[k][0]
-            spath = folder / f"{path.parent.name}.sum"
+            spath = summary_path(store, path.parent.name)
             if _write_atomic(spath, data):
                 data = data[:section_one_end(data)]  # section 2 is read back from disk if needed
             out[k] = (path, DaySummary(spath, data))

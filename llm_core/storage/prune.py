@@ -14,6 +14,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from llm_core.storage.index import summary_path
 from llm_core.storage.local import (
     PROMPTS_FILE,
     RESPONSES_FILE,
@@ -89,6 +90,9 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
     removed_days: list[str] = []
 
     def drop(path: Path, day: str, kind: str, size: int, reason: str) -> None:
+        # A day's report summary is derived from its telemetry and goes with it.
+        derived = summary_path(base, day) if kind in ("folder", "telemetry") else None
+        size += _size(derived) if derived else 0
         result["removed"].append(
             {"path": str(path), "day": day, "kind": kind, "bytes": size, "reason": reason}
         )
@@ -96,11 +100,11 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
         if not dry_run:
             if kind == "folder":
                 _remove_folder(path)
-                removed_days.append(day)
             else:
                 _remove_file(path)
-                if kind == "telemetry":
-                    removed_days.append(day)
+            if derived:
+                derived.unlink(missing_ok=True)
+                removed_days.append(day)
 
     # A folder more than retention_days old goes whole (today minus retention_days is kept).
     kept = []
