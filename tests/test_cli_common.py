@@ -10,6 +10,7 @@ from llm_core.cli._common import (
     json_option,
     make_main,
     read_text,
+    table,
 )
 from llm_core.errors import APIConnectionError, ConfigError, InputError, RateLimitError
 
@@ -107,3 +108,19 @@ def test_debug_does_not_stick_to_the_next_run(capsys):
     capsys.readouterr()
     assert main([]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_table_with_headers_aligns_like_tabulate_simple():
+    text = table([["a", "1"], ["bbb", "22"]], ["NAME", "N"], align=["left", "right"])
+    assert text == "NAME   N\n----  --\na      1\nbbb   22"
+
+
+def test_table_without_headers_is_plain_columns():
+    assert table([["x", "$1.00"], ["longer", "$12.50"]], align=["left", "right"]) == (
+        "x        $1.00\nlonger  $12.50"
+    )
+
+
+def test_table_counts_wide_characters_as_two_columns():
+    text = table([["数据", "1"], ["ab", "2"]], ["P", "N"])
+    assert text.splitlines()[2:] == ["数据  1", "ab    2"]

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import pytest
 
-from llm_core.cli.models import format_table, main
+from llm_core.cli.models import main
 from llm_core.config import reset_settings
 from llm_core.models import registry
 from llm_core.models.registry import get_model
@@ -192,8 +192,3 @@ def test_select_prints_only_the_id(capsys):
 def test_select_nothing_fits(capsys):
     assert main(["select", "--budget", "0", "-c", "vision", "--min-context", "2000000"]) == 3
     assert "no model fits" in capsys.readouterr().err
-
-
-def test_format_table_aligns_like_tabulate_simple():
-    text = format_table([["a", "1"], ["bbb", "22"]], ["NAME", "N"], right=frozenset({1}))
-    assert text == "NAME   N\n----  --\na      1\nbbb   22"

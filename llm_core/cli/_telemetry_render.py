@@ -75,7 +75,7 @@ def costs(r: dict) -> str:
              _unknown(b["unknown_cost_calls"]).replace("without a known price", "unpriced"))
             for b in r["breakdown"]]
     if rows:
-        lines.append(_indent(table(rows, tablefmt="plain", colalign=("left", "right", "right", "left"))))
+        lines.append(_indent(table(rows, align=("left", "right", "right", "left"))))
     if r["unknown_cost_calls"]:
         lines.append(f"  ({_unknown(r['unknown_cost_calls'])}: not in the totals)")
     return "\n".join(lines)
@@ -112,7 +112,7 @@ def _with_table(r: dict, rows: list, headers: tuple, align: tuple) -> str:
     if not rows:
         lines.append("  no calls")
         return "\n".join(lines)
-    lines.append(table(rows, headers, colalign=align))
+    lines.append(table(rows, headers, align))
     if any(str(c).endswith("*") for row in rows for c in row):
         lines.append("* some calls had no known price; their cost is not included")
     return "\n".join(lines)
@@ -126,12 +126,12 @@ def performance(r: dict) -> str:
              fmt_ms(m["p99"])) for m in r["by_model"]]
     if rows:
         lines += ["", table(rows, ("MODEL", "CALLS", "AVG", "P50", "P95", "P99"),
-                           colalign=("left", "right", "right", "right", "right", "right"))]
+                           align=("left", "right", "right", "right", "right", "right"))]
     slow = [(_name(s["agent"]), _name(s["operation"]), fmt_int(s["calls"]), fmt_ms(s["avg_ms"]))
             for s in r["slowest_operations"]]
     if slow:
         lines += ["", "Slowest operations (by average)",
-                  table(slow, ("AGENT", "OPERATION", "CALLS", "AVG"), colalign=("left", "left", "right", "right"))]
+                  table(slow, ("AGENT", "OPERATION", "CALLS", "AVG"), align=("left", "left", "right", "right"))]
     return "\n".join(lines)
 
 
@@ -174,7 +174,7 @@ def patterns(r: dict) -> str:
         lines.append("")
         lines.append("Most common operations")
         rows = [(f"{_name(o['agent'])}/{_name(o['operation'])}", fmt_int(o["calls"])) for o in r["top_operations"]]
-        lines.append(_indent(table(rows, tablefmt="plain", colalign=("left", "right"))))
+        lines.append(_indent(table(rows, align=("left", "right"))))
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from llm_core.cli._common import (
     json_option,
     make_main,
     stdin_is_terminal,
+    table,
     warn,
 )
 from llm_core.errors import InputError
@@ -194,15 +195,13 @@ def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str
 
 
 def _compare_table(rows: list[dict]) -> str:
-    from llm_core.cli.models import format_table
-
     table_rows = [
         [r["model"], r["provider"], ("" if r["input_exact"] else "~") + fmt_int(r["input_tokens"]),
          fmt_int(r["output_tokens"]), fmt_usd(r["cost_usd"])]
         for r in rows
     ]
-    return format_table(table_rows, ["MODEL", "PROVIDER", "INPUT", "OUTPUT", "COST"],
-                        right=frozenset({2, 3, 4}))
+    return table(table_rows, ["MODEL", "PROVIDER", "INPUT", "OUTPUT", "COST"],
+                 align=["left", "left", "right", "right", "right"])
 
 
 # ---------------------------------------------------------------- --reprice

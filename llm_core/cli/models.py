@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from llm_core.cli._common import debug_option, emit, fmt_int, fmt_usd, json_option, make_main, warn
+from llm_core.cli._common import (
+    debug_option,
+    emit,
+    fmt_int,
+    fmt_usd,
+    json_option,
+    make_main,
+    table,
+    warn,
+)
 from llm_core.errors import InputError
 
 MAN_SECTIONS = {
@@ -53,18 +62,6 @@ MAN_SECTIONS = {
 
 
 # ---------------------------------------------------------------- formatting (shared with llm-cost)
-
-def format_table(rows: list[list[Any]], headers: list[str], right: frozenset[int] = frozenset()) -> str:
-    """A plain aligned table like tabulate's 'simple' style, without importing tabulate."""
-    cells = [[str(c) for c in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: list[str]) -> str:
-        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join([line(cells[0]), "  ".join("-" * w for w in widths), *map(line, cells[1:])])
-
 
 def fmt_price(value: float | None) -> str:
     """USD per 1M tokens: 3.00, 0.038, 0.10, -."""
@@ -173,7 +170,7 @@ def list_cmd(provider: str | None = None, capability: str | None = None, show_al
         for e in models
     ]
     headers = ["MODEL", "PROVIDER", "CONTEXT", "MAX OUT", "INPUT", "OUTPUT", "CACHED", "SPEED", "STATUS"]
-    text = format_table(rows, headers, right=frozenset({2, 3, 4, 5, 6}))
+    text = table(rows, headers, align=["left", "left"] + ["right"] * 5)
     emit(text + "\n\n" + price_age_line(info))
 
 

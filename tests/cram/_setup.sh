@@ -1,15 +1,17 @@
 # Sourced by every cram transcript: `  $ . "$TESTDIR/../_setup.sh"`.
-# The runner (tests/conftest.py) already scrubbed API keys and LLM_* settings, put bin/ on
-# PATH and pointed HOME, XDG_* and LLM_TELEMETRY_DIR into this test's temp directory.
-export LLM_TELEMETRY_DIR="$CRAMTMP/telemetry"
+# The runner (tests/conftest.py) already scrubbed API keys and LLM_* settings and put bin/ on
+# PATH. Everything a command may write goes under the transcript's own working directory
+# (under plain `cram` too, where $CRAMTMP is shared by all transcripts).
+export HOME="$PWD/home" XDG_CONFIG_HOME="$PWD/config" XDG_CACHE_HOME="$PWD/cache"
+export LLM_TELEMETRY_DIR="$PWD/telemetry"
 export NO_COLOR=1
 
 # start_fake_provider [--scenario NAME]: run tests/fake_provider.py on a free port, point
 # ANTHROPIC/OPENAI/OPENROUTER_BASE_URL at it and set its test keys. It stops with the shell.
 start_fake_provider() {
-  local portfile="$CRAMTMP/fake-provider.port"
+  local portfile="$PWD/fake-provider.port"
   rm -f "$portfile"
-  python "$TESTDIR/../../fake_provider.py" "$@" >"$portfile" 2>"$CRAMTMP/fake-provider.log" &
+  python "$TESTDIR/../../fake_provider.py" "$@" >"$portfile" 2>"$PWD/fake-provider.log" &
   FAKE_PROVIDER_PID=$!
   trap 'kill "$FAKE_PROVIDER_PID" 2>/dev/null' EXIT
   local i

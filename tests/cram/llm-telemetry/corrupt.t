@@ -12,5 +12,5 @@ Torn or garbage lines are skipped and counted, with one note on stderr.
     Cost       $1.64  (20 calls without a known price)
     Latency    avg 2.38s, p95 7.73s
     Top model  claude-sonnet-4-5 (53 calls)
-  $ llm-telemetry stats --json 2>/dev/null | grep corrupt
+  $ llm-telemetry stats --json 2>/dev/null | grep '"corrupt_lines"'
     "corrupt_lines": 2,
