@@ -52,7 +52,9 @@ def _remove_file(path: Path) -> None:
     try:
         locker.lock(fd, locker.LOCK_EX)
         try:
-            os.unlink(path)
+            # Another process pruning the same store may have removed it while we waited.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
         finally:
             locker.unlock(fd)
     finally:
