@@ -59,6 +59,8 @@ def _paragraphs(text: str) -> str:
 def _options(command: click.Command, ctx: click.Context) -> str:
     out = []
     for param in command.get_params(ctx):
+        if isinstance(param, click.Argument):
+            continue  # arguments are in the synopsis (click >= 8.5 gives them help records)
         record = param.get_help_record(ctx)
         if not record:
             continue

@@ -24,7 +24,7 @@ Bad input: one clear line on stderr and a documented exit status.
   Error: Invalid value for '-i' / '--input-tokens': -1 is not in the range x>=0.
   [2]
   $ llm-models frobnicate
-  Usage: llm-models [OPTIONS] COMMAND [ARGS]...
+  Usage: llm-models [OPTIONS] [COMMAND] [ARGS]...
   Try 'llm-models --help' for help.
   
   Error: No such command 'frobnicate'.
@@ -38,5 +38,5 @@ A broken user model file is a configuration error.
   [4]
   $ echo '{oops' > bad.json
   $ LLM_MODELS_FILE=bad.json llm-models list
-  Error: the model file bad.json is not valid JSON: unexpected character: line 1 column 2 (char 1)
+  Error: the model file bad.json is not valid JSON: unexpected character*: line 1 column 2 (char 1) (glob)
   [4]

@@ -3,7 +3,7 @@
   $ . "$TESTDIR/../_setup.sh"
   $ export LLM_MODELS_TODAY=2026-11-27
   $ llm-models --help | head -4
-  Usage: llm-models [OPTIONS] COMMAND [ARGS]...
+  Usage: llm-models [OPTIONS] [COMMAND] [ARGS]...
   
     List, inspect and choose models; keep OpenRouter prices fresh.
   
