@@ -22,11 +22,14 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import struct
 import time
 from array import array
+from collections import defaultdict, deque
 from datetime import datetime, timezone
-from operator import add
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +161,33 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
 
 _INF = float("inf")
 
+# The fast path of DayBuilder.add_bytes: the fields it reads, and the 15-minute slot of a
+# timestamp's 'YYYY-MM-DDTHH:MM:' prefix when the rest is 'SS.mmmZ' (then parse_timestamp takes
+# its exact fast path, and seconds and milliseconds cannot move the slot).
+_TOP = itemgetter("timestamp", "agent_name", "operation", "model", "provider", "success", "tokens",
+                  "cost_usd", "duration_ms", "metadata")
+_TOKENS = itemgetter("input", "output", "cache_read", "cache_write", "total")
+_TAIL = re.compile(r"[0-5][0-9]\.[0-9]{3}Z", re.ASCII).fullmatch
+_PREFIX = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:", re.ASCII).fullmatch
+_prefix_slot: dict[str, int] = {}
+_METRICS = itemgetter(slice(0, NM))
+_LATENCIES = itemgetter(NM)
+
+
+def _slot_of(stamp: Any) -> int | None:
+    """The slot of a timestamp the fast path can read (remembering its prefix), else None."""
+    if type(stamp) is not str or len(stamp) != 24 or _TAIL(stamp, 17) is None:
+        return None
+    prefix = stamp[:17]
+    slot = _prefix_slot.get(prefix)
+    if slot is None and _PREFIX(prefix):
+        ts = parse_timestamp(prefix + "00.000Z")
+        if ts is not None:
+            if len(_prefix_slot) > 200_000:
+                _prefix_slot.clear()
+            slot = _prefix_slot[prefix] = ts // SLOT_MS
+    return slot
+
 
 def split_lines(data: bytes) -> list[bytes]:
     """The complete lines of `data`; a last line without its newline is still being written."""
@@ -169,78 +199,142 @@ def split_lines(data: bytes) -> list[bytes]:
 # ---------------------------------------------------------------- building
 
 class DayBuilder:
-    """The groups of one day file, built from its lines; encode() makes the summary file."""
+    """The groups of one day file, built from its lines; encode() makes the summary file.
+
+    A group (one combo in one slot) is a list: the NM metrics, then its latencies."""
 
     def __init__(self) -> None:
         self.combo_ids: dict[Dims, int] = {}
         self.combos: list[Dims] = []
-        self.rows: dict[tuple[int, int], list[int]] = {}
-        self.durs: dict[tuple[int, int], list[float]] = {}
+        self.slots: list[dict[int, list]] = []  # per combo id: slot -> group
+        # The same slot dicts keyed by raw field values (project, agent, operation, model,
+        # provider, success), all str or None: a record found here needs no normalising.
+        self._raw: dict[tuple, dict[int, list]] = {}
         self.bad = 0
         self.records = 0
         self.offset = 0
 
     def add_bytes(self, data: bytes) -> None:
-        """Summarise the complete lines of `data` (which starts at self.offset)."""
-        end = data.rfind(b"\n") + 1
-        combo_ids, combos, rows, durs = self.combo_ids, self.combos, self.rows, self.durs
-        loads, bad, n = orjson.loads, 0, 0
-        for line in split_lines(data[:end]):
-            if not line or line.isspace():
-                continue
+        """Summarise the complete lines of `data` (which starts at self.offset).
+
+        The common record (llm-core's own shape) is summarised inline; anything else goes
+        through extract(), the reference, so both give the same groups."""
+        raw, slots, loads, top, tokens, tail = self._raw, _prefix_slot, orjson.loads, _TOP, _TOKENS, _TAIL
+        bad = n = 0
+        lines = split_lines(data)
+        for line in lines:
             try:
-                got = extract(loads(line))
+                obj = loads(line)
             except orjson.JSONDecodeError:
-                got = None
-            if got is None:
-                bad += 1
+                if line and not line.isspace():
+                    bad += 1
                 continue
             n += 1
-            ts, dims, metrics, d = got
-            cid = combo_ids.get(dims)
-            if cid is None:
-                cid = combo_ids[dims] = len(combos)
-                combos.append(dims)
-            key = (cid, ts // SLOT_MS)
-            row = rows.get(key)
-            if row is None:
-                rows[key] = metrics
-                durs[key] = [] if d is None else [d]
+            try:
+                ts, agent, op, model, provider, success, tok, cost, d, meta = top(obj)
+                by_slot = raw[meta["project"], agent, op, model, provider, success is not False]
+                slot = slots[ts[:17]]
+                i, o, cr, cw, t = tokens(tok)
+            except (KeyError, TypeError):
+                by_slot = None
+            if (by_slot is None or tail(ts, 17) is None
+                    or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
+                    or not (cost is None or (type(cost) is float and -_INF < cost < _INF) or type(cost) is int)
+                    or not (d is None or ((type(d) is int or type(d) is float) and 0 <= d < _INF))):
+                if not self._add_record(obj):
+                    bad += 1
+                    n -= 1
+                continue
+            g = by_slot.get(slot)
+            if g is None:
+                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
+            # Literal indexes (M_CALLS ... M_DURN, then the latencies): this runs per record.
+            g[0] += 1
+            g[1] += i
+            g[2] += o
+            g[3] += cr
+            g[4] += cw
+            g[5] += t
+            if cost is None:
+                g[7] += 1
             else:
-                rows[key] = list(map(add, row, metrics))
-                if d is not None:
-                    durs[key].append(d)
+                g[6] += round(cost * COST_SCALE)
+            if d is not None:
+                d = float(d)
+                g[8] += round(d * DUR_SCALE)
+                g[9] += 1
+                g[10].append(d)
         self.bad += bad
         self.records += n
-        self.offset += end
+        self.offset += data.rfind(b"\n") + 1
+
+    def _add_record(self, obj: Any) -> bool:
+        """Add one record the slow, exact way; False if it is unusable."""
+        got = extract(obj)
+        if got is None:
+            return False
+        ts, dims, metrics, d = got
+        by_slot = self._slots_of(dims)
+        slot = ts // SLOT_MS
+        g = by_slot.get(slot)
+        if g is None:
+            g = by_slot[slot] = [0] * NM + [[]]
+        for k in range(NM):
+            g[k] += metrics[k]
+        if d is not None:
+            g[NM].append(d)
+        with contextlib.suppress(KeyError, TypeError):
+            meta = obj["metadata"]
+            rk = (meta["project"], obj["agent_name"], obj["operation"], obj["model"], obj["provider"])
+            if all(v is None or type(v) is str for v in rk):
+                self._raw[(*rk, obj["success"] is not False)] = by_slot
+            _slot_of(obj["timestamp"])
+        return True
+
+    def _slots_of(self, dims: Dims) -> dict[int, list]:
+        cid = self.combo_ids.get(dims)
+        if cid is None:
+            cid = self.combo_ids[dims] = len(self.combos)
+            self.combos.append(dims)
+            self.slots.append({})
+        return self.slots[cid]
 
     def encode(self, source: dict) -> bytes:
         combos = self.combos
         models = sorted({c[3] for c in combos}, key=_model_key)
         model_idx = {m: k for k, m in enumerate(models)}
-        keys = sorted(self.rows)
-        totals = [[0] * NM for _ in combos]
-        day_slots: dict[int, list[int]] = {}
-        combo_durs: list[list[float]] = [[] for _ in combos]
+        totals: list[list[int]] = []
+        per_slot: dict[int, list[list]] = defaultdict(list)
+        combo_durs: list[list[float]] = []
+        cid_col: list[int] = []
+        slot_col: list[int] = []
+        m_col: list[int] = []
+        dur_col: list[float] = []
+        for cid, by_slot in enumerate(self.slots):  # rows in (combo, slot) order
+            slots = sorted(by_slot)
+            groups = list(map(by_slot.__getitem__, slots))
+            metrics = list(map(_METRICS, groups))
+            latencies = list(map(_LATENCIES, groups))
+            deque(map(list.sort, latencies), 0)
+            cid_col += [cid] * len(slots)
+            slot_col += slots
+            m_col += chain.from_iterable(metrics)
+            durs = list(chain.from_iterable(latencies))
+            dur_col += durs
+            durs.sort()
+            combo_durs.append(durs)
+            totals.append(list(map(sum, zip(*metrics, strict=True))))
+            for slot, m in zip(slots, metrics, strict=True):
+                per_slot[slot].append(m)
+        day_slots = {slot: list(map(sum, zip(*ms, strict=True))) for slot, ms in per_slot.items()}
+        nrows = len(cid_col)
         row_cid, row_slot, row_m, row_durs = array("q"), array("q"), array("q"), array("d")
-        for key in keys:
-            cid, slot = key
-            metrics, values = self.rows[key], sorted(self.durs[key])
-            row_cid.append(cid)
-            row_slot.append(slot)
-            row_m.extend(metrics)
-            row_durs.extend(values)
-            combo_durs[cid].extend(values)
-            tot = totals[cid]
-            ds = day_slots.get(slot)
-            if ds is None:
-                ds = day_slots[slot] = [0] * NM
-            for k in range(NM):
-                tot[k] += metrics[k]
-                ds[k] += metrics[k]
+        row_cid.fromlist(cid_col)
+        row_slot.fromlist(slot_col)
+        row_m.fromlist(m_col)
+        row_durs.fromlist(dur_col)
         model_durs = [array("d") for _ in models]
         for cid, values in enumerate(combo_durs):
-            values.sort()
             model_durs[model_idx[combos[cid][3]]].extend(values)
         arrays = [array("d", sorted(a)) for a in model_durs]
         arrays += [array("d", v) for v in combo_durs]
@@ -250,7 +344,7 @@ class DayBuilder:
         meta = {
             "source": source, "offset": self.offset, "bad": self.bad, "records": self.records,
             "min_slot": slots[0] if slots else None, "max_slot": slots[-1] if slots else None,
-            "s1": len(s1), "s2": len(s2), "nrows": len(keys),
+            "s1": len(s1), "s2": len(s2), "nrows": nrows,
         }
         body = {
             "combos": combos, "totals": totals, "models": models,
@@ -266,14 +360,14 @@ class DayBuilder:
         b = cls()
         b.combos = [tuple(c) for c in summary.combos]
         b.combo_ids = {c: k for k, c in enumerate(b.combos)}
+        b.slots = [{} for _ in b.combos]
         cid, slot, m, durs = summary.rows()
         pos = 0
         for r in range(len(cid)):
-            metrics = list(m[r * NM:(r + 1) * NM])
-            n = metrics[M_DURN]
-            key = (cid[r], slot[r])
-            b.rows[key] = metrics
-            b.durs[key] = durs[pos:pos + n].tolist()
+            g = m[r * NM:(r + 1) * NM].tolist()
+            n = g[M_DURN]
+            g.append(durs[pos:pos + n].tolist())
+            b.slots[cid[r]][slot[r]] = g
             pos += n
         b.bad = summary.meta["bad"]
         b.records = summary.meta["records"]
@@ -417,10 +511,15 @@ def is_current(summary: DaySummary, st: os.stat_result) -> bool:
         st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
 
 
-def _build_job(args: tuple[str, str | None]) -> bytes:
-    day_file, summary_path = args
-    previous = _read_summary(Path(summary_path)) if summary_path else None
-    return build(Path(day_file), previous)
+def _build_job(args: tuple[str, str, bool]) -> bytes:
+    """Build (or extend) and write one day's summary; returns section 1 when written (section 2
+    is read back from disk if needed), else the whole summary."""
+    day_file, spath, extend = args
+    previous = _read_summary(Path(spath)) if extend else None
+    data = build(Path(day_file), previous)
+    if _write_atomic(Path(spath), data):
+        return data[:section_one_end(data)]
+    return data  # a read-only store still gets its reports, from summaries kept in memory
 
 
 def _write_atomic(path: Path, data: bytes) -> bool:
@@ -430,7 +529,7 @@ def _write_atomic(path: Path, data: bytes) -> bool:
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
-        return False  # a read-only store still gets its reports, from summaries kept in memory
+        return False
     return True
 
 
@@ -459,6 +558,7 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
     folder = store / SUMMARY_DIR
     out: list[tuple[Path, DaySummary | None]] = []
     stale: list[int] = []
+    sizes: list[int] = []
     for day, path in day_files(store):
         summary = _read_summary(summary_path(store, day))
         try:
@@ -468,8 +568,10 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
         if summary is None or not is_current(summary, st):
             stale.append(len(out))
         out.append((path, summary))
+        sizes.append(st.st_size)
     if stale:
-        jobs = [(str(out[k][0]), str(summary_path(store, out[k][0].parent.name)) if out[k][1] else None)
+        stale.sort(key=lambda k: -sizes[k])  # biggest first: the workers finish together
+        jobs = [(str(out[k][0]), str(summary_path(store, out[k][0].parent.name)), out[k][1] is not None)
                 for k in stale]
         try:
             built = _run_jobs(jobs, workers)
@@ -479,15 +581,12 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
             raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
         for k, data in zip(stale, built, strict=False):
             path = out[k][0]
-            spath = summary_path(store, path.parent.name)
-            if _write_atomic(spath, data):
-                data = data[:section_one_end(data)]  # section 2 is read back from disk if needed
-            out[k] = (path, DaySummary(spath, data))
+            out[k] = (path, DaySummary(summary_path(store, path.parent.name), data))
     _drop_orphans(folder, {p.parent.name for p, _ in out})
     return out  # type: ignore[return-value]
 
 
-def _run_jobs(jobs: list[tuple[str, str | None]], workers: int | None) -> list[bytes]:
+def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[bytes]:
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
     import threading
