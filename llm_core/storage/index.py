@@ -160,6 +160,7 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
 
 
 _INF = float("inf")
+_DMAX = 2**53 // DUR_SCALE  # latencies (ms) below this turn into microseconds exactly
 
 # The fast path of DayBuilder.add_bytes: the fields it reads, and the 15-minute slot of a
 # timestamp's 'YYYY-MM-DDTHH:MM:' prefix when the rest is 'SS.mmmZ' (then parse_timestamp takes
@@ -220,7 +221,7 @@ class DayBuilder:
         The common record (llm-core's own shape) is summarised inline; anything else goes
         through extract(), the reference, so both give the same groups."""
         raw, slots, loads, top, tokens, tail = self._raw, _prefix_slot, orjson.loads, _TOP, _TOKENS, _TAIL
-        bad = n = 0
+        bad = blank = 0
         lines = split_lines(data)
         for line in lines:
             try:
@@ -228,8 +229,9 @@ class DayBuilder:
             except orjson.JSONDecodeError:
                 if line and not line.isspace():
                     bad += 1
+                else:
+                    blank += 1
                 continue
-            n += 1
             try:
                 ts, agent, op, model, provider, success, tok, cost, d, meta = top(obj)
                 by_slot = raw[meta["project"], agent, op, model, provider, success is not False]
@@ -240,10 +242,9 @@ class DayBuilder:
             if (by_slot is None or tail(ts, 17) is None
                     or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
                     or not (cost is None or (type(cost) is float and -_INF < cost < _INF) or type(cost) is int)
-                    or not (d is None or ((type(d) is int or type(d) is float) and 0 <= d < _INF))):
+                    or not (d is None or ((type(d) is int or type(d) is float) and 0 <= d < _DMAX))):
                 if not self._add_record(obj):
                     bad += 1
-                    n -= 1
                 continue
             g = by_slot.get(slot)
             if g is None:
@@ -259,13 +260,16 @@ class DayBuilder:
                 g[7] += 1
             else:
                 g[6] += round(cost * COST_SCALE)
-            if d is not None:
-                d = float(d)
+            if type(d) is int:  # round(float(d) * DUR_SCALE) == d * DUR_SCALE below _DMAX
+                g[8] += d * DUR_SCALE
+                g[9] += 1
+                g[10].append(float(d))
+            elif d is not None:
                 g[8] += round(d * DUR_SCALE)
                 g[9] += 1
                 g[10].append(d)
         self.bad += bad
-        self.records += n
+        self.records += len(lines) - bad - blank
         self.offset += data.rfind(b"\n") + 1
 
     def _add_record(self, obj: Any) -> bool:
