@@ -186,8 +186,18 @@ def _slot_of(stamp: Any) -> int | None:
         if ts is not None:
             if len(_prefix_slot) > 200_000:
                 _prefix_slot.clear()
+            _learn_date(prefix[:10])  # so the day's other minutes take the fast path at once
             slot = _prefix_slot[prefix] = ts // SLOT_MS
     return slot
+
+
+def _learn_date(date: str) -> None:
+    """Remember the slot of every minute of `date` (what _slot_of would find for each)."""
+    for h in range(24):
+        base = parse_timestamp(f"{date}T{h:02d}:00:00.000Z")
+        if base is not None:
+            for m in range(60):
+                _prefix_slot[f"{date}T{h:02d}:{m:02d}:"] = (base + m * 60_000) // SLOT_MS
 
 
 def split_lines(data: bytes) -> list[bytes]:
