@@ -20,6 +20,7 @@ content. Deleting `.summaries/` is always safe.
 from __future__ import annotations
 
 import contextlib
+import io
 import math
 import os
 import re
@@ -232,8 +233,12 @@ class DayBuilder:
         through extract(), the reference, so both give the same groups."""
         raw, slots, loads, top, tokens, tail = self._raw, _prefix_slot, orjson.loads, _TOP, _TOKENS, _TAIL
         bad = blank = 0
-        lines = split_lines(data)
-        for line in lines:
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            data = data[:end]  # the last line is still being written
+        # Lines one at a time from a BytesIO (sharing `data`), each with its newline (JSON
+        # whitespace): faster than split() making them all first.
+        for line in io.BytesIO(data):
             try:
                 obj = loads(line)
             except orjson.JSONDecodeError:
@@ -279,8 +284,8 @@ class DayBuilder:
                 g[9] += 1
                 g[10].append(d)
         self.bad += bad
-        self.records += len(lines) - bad - blank
-        self.offset += data.rfind(b"\n") + 1
+        self.records += data.count(b"\n") - bad - blank
+        self.offset += end
 
     def _add_record(self, obj: Any) -> bool:
         """Add one record the slow, exact way; False if it is unusable."""
