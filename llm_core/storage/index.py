@@ -20,6 +20,7 @@ content. Deleting `.summaries/` is always safe.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import math
 import os
@@ -534,8 +535,14 @@ def _build_job(args: tuple[str, str, bool]) -> bytes:
     """Build (or extend) and write one day's summary; returns section 1 when written (section 2
     is read back from disk if needed), else the whole summary."""
     day_file, spath, extend = args
-    previous = _read_summary(Path(spath)) if extend else None
-    data = build(Path(day_file), previous)
+    collecting = gc.isenabled()
+    gc.disable()  # a build makes no reference cycles; the collector would only rescan its objects
+    try:
+        previous = _read_summary(Path(spath)) if extend else None
+        data = build(Path(day_file), previous)
+    finally:
+        if collecting:
+            gc.enable()
     if _write_atomic(Path(spath), data):
         return data[:section_one_end(data)]
     return data  # a read-only store still gets its reports, from summaries kept in memory
