@@ -233,13 +233,13 @@ class DayBuilder:
         The common record (llm-core's own shape) is summarised inline; anything else goes
         through extract(), the reference, so both give the same groups."""
         raw, slots, loads, top, tokens, tail = self._raw, _prefix_slot, orjson.loads, _TOP, _TOKENS, _TAIL
-        bad = blank = 0
+        bad = blank = n = 0
         end = data.rfind(b"\n") + 1
         if end < len(data):
             data = data[:end]  # the last line is still being written
         # Lines one at a time from a BytesIO (sharing `data`), each with its newline (JSON
         # whitespace): faster than split() making them all first.
-        for line in io.BytesIO(data):
+        for n, line in enumerate(io.BytesIO(data), 1):  # noqa: B007 (n: lines read)
             try:
                 obj = loads(line)
             except orjson.JSONDecodeError:
@@ -285,7 +285,7 @@ class DayBuilder:
                 g[9] += 1
                 g[10].append(d)
         self.bad += bad
-        self.records += data.count(b"\n") - bad - blank
+        self.records += n - bad - blank
         self.offset += end
 
     def _add_record(self, obj: Any) -> bool:
