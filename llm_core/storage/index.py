@@ -30,7 +30,7 @@ import time
 from array import array
 from collections import defaultdict, deque
 from datetime import datetime, timezone
-from itertools import chain
+from itertools import chain, compress, cycle
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -173,8 +173,7 @@ _TOKENS = itemgetter("input", "output", "cache_read", "cache_write", "total")
 _TAIL = re.compile(r"[0-5][0-9]\.[0-9]{3}Z", re.ASCII).fullmatch
 _PREFIX = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:", re.ASCII).fullmatch
 _prefix_slot: dict[str, int] = {}
-_METRICS = itemgetter(slice(0, NM))
-_LATENCIES = itemgetter(NM)
+_METRIC_MASK = (True,) * NM + (False,)  # a group's metrics, not its latencies
 
 
 def _slot_of(stamp: Any) -> int | None:
@@ -333,20 +332,22 @@ class DayBuilder:
         for cid, by_slot in enumerate(self.slots):  # rows in (combo, slot) order
             slots = sorted(by_slot)
             groups = list(map(by_slot.__getitem__, slots))
-            metrics = list(map(_METRICS, groups))
-            latencies = list(map(_LATENCIES, groups))
+            flat = list(chain.from_iterable(groups))  # NM metrics and a latency list per group
+            latencies = flat[NM::NM + 1]
             deque(map(list.sort, latencies), 0)
             cid_col += [cid] * len(slots)
             slot_col += slots
-            m_col += chain.from_iterable(metrics)
+            m_col += compress(flat, cycle(_METRIC_MASK))
             durs = list(chain.from_iterable(latencies))
             dur_col += durs
             durs.sort()
             combo_durs.append(durs)
-            totals.append(list(map(sum, zip(*metrics, strict=True))))
-            for slot, m in zip(slots, metrics, strict=True):
-                per_slot[slot].append(m)
-        day_slots = {slot: list(map(sum, zip(*ms, strict=True))) for slot, ms in per_slot.items()}
+            totals.append([sum(flat[k::NM + 1]) for k in range(NM)])
+            deque(map(list.append, map(per_slot.__getitem__, slots), groups), 0)
+        day_slots = {}
+        for slot, gs in per_slot.items():
+            flat = list(chain.from_iterable(gs))
+            day_slots[slot] = [sum(flat[k::NM + 1]) for k in range(NM)]
         nrows = len(cid_col)
         row_cid, row_slot, row_m, row_durs = array("q"), array("q"), array("q"), array("d")
         row_cid.fromlist(cid_col)
