@@ -115,3 +115,28 @@ def test_a_torn_last_line_waits_for_its_newline():
     b = index.DayBuilder()
     b.add_bytes(data + b'{"timestamp": "2026-11-10T05:03:12.345Z"')
     assert b.offset == len(data) and b.encode({}) == _reference(data).encode({})
+
+
+@pytest.mark.parametrize("writable", [True, False])
+def test_worker_built_summaries_report_like_a_full_scan(tmp_path, monkeypatch, writable):
+    """Several days (built by the process pool); workers write the summaries and hand back
+    section 1, or the whole summary when the store cannot be written."""
+    from llm_core.storage import query
+
+    store = tmp_path / "s"
+    rng = random.Random(9)
+    for day in ("2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"):
+        (store / day).mkdir(parents=True)
+        lines = _lines(rng, 400, 0.05).replace(b"2026-11-10T", f"{day}T".encode())
+        (store / day / "telemetry.jsonl").write_bytes(lines)
+    if not writable:
+        monkeypatch.setattr(index, "_write_atomic", lambda path, data: False)
+    got = index.summaries(store, workers=2)
+    assert len(got) == 4
+    assert (store / index.SUMMARY_DIR).is_dir() == writable
+    window, filters = query.Window(), query.Filters(model="m1")
+    for f in (query.Filters(), filters):
+        fast, slow = query.collect(store, window, f), query.collect_scan(store, window, f)
+        assert query.performance_report(fast, window, f) == query.performance_report(slow, window, f)
+        assert query.costs_report(fast, window, f, by="day") == query.costs_report(slow, window, f, by="day")
+        assert query.stats_report(fast, window, f)["totals"]["calls"] > 100
