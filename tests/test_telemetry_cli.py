@@ -255,3 +255,21 @@ def test_an_unreadable_day_file_is_a_clear_error(store, capsys, monkeypatch):
     assert (code, out) == (1, "")
     assert err.startswith("Error: cannot read the telemetry store: Permission denied: ")
     assert err.rstrip().endswith("2026-11-27/telemetry.jsonl")
+
+
+def test_absurd_costs_and_latencies_are_damage_not_a_crash(store, capsys):
+    day = store / "2026-11-27"
+    day.mkdir(parents=True)
+    base = {"timestamp": "2026-11-27T10:00:00.000Z", "model": "m", "provider": "p", "success": True,
+            "tokens": {"input": 1, "output": 1, "total": 2, "cache_read": 0, "cache_write": 0}}
+    lines = [
+        {**base, "cost_usd": 0.5, "duration_ms": 100},
+        {**base, "cost_usd": 1e300, "duration_ms": 1e307},
+        {**base, "cost_usd": -1e300, "duration_ms": 200},
+    ]
+    (day / "telemetry.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in lines))
+    r = _json(capsys, "stats", "today")
+    assert r["totals"]["calls"] == 3
+    assert r["totals"]["cost_usd"] == 0.5
+    assert r["totals"]["unknown_cost_calls"] == 2
+    assert r["latency_ms"]["p99"] == 200  # the absurd latency is left out

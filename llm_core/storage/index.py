@@ -148,12 +148,12 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
     else:
         i = o = cr = cw = t = 0
     cost = obj.get("cost_usd")
-    if (type(cost) is float or type(cost) is int) and -_INF < cost < _INF:
+    if (type(cost) is float or type(cost) is int) and -_COST_LIMIT < cost < _COST_LIMIT:
         cu, unknown = round(cost * COST_SCALE), 0
     else:
         cu, unknown = 0, 1
     d = obj.get("duration_ms")
-    if (type(d) is int or type(d) is float) and 0 <= d < _INF:
+    if (type(d) is int or type(d) is float) and 0 <= d < _DURATION_LIMIT:
         d = float(d)
         du, dn = round(d * DUR_SCALE), 1
     else:
@@ -162,6 +162,9 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
 
 
 _INF = float("inf")
+# Larger figures are damage, not data (and would overflow once scaled): an unknown price, no latency.
+_COST_LIMIT = 1e15  # USD
+_DURATION_LIMIT = 1e15  # ms
 _DMAX = 2**53 // DUR_SCALE  # latencies (ms) below this turn into microseconds exactly
 
 # The fast path of DayBuilder.add_bytes: the fields it reads, and the 15-minute slot of a
@@ -256,7 +259,8 @@ class DayBuilder:
                 by_slot = None
             if (by_slot is None or tail(ts, 17) is None
                     or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
-                    or not (cost is None or (type(cost) is float and -_INF < cost < _INF) or type(cost) is int)
+                    or not (cost is None or ((type(cost) is float or type(cost) is int)
+                                             and -_COST_LIMIT < cost < _COST_LIMIT))
                     or not (d is None or ((type(d) is int or type(d) is float) and 0 <= d < _DMAX))):
                 if not self._add_record(obj):
                     bad += 1
