@@ -37,6 +37,7 @@ def clean_environ(tmp: Path) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch):
     from llm_core.config import reset_settings
+    from llm_core.storage._jsonl import reset_warnings
 
     work = tmp_path / "work"
     work.mkdir()
@@ -48,8 +49,10 @@ def isolated_env(tmp_path, monkeypatch):
             monkeypatch.setenv(key, value)
     monkeypatch.chdir(work)
     reset_settings()
+    reset_warnings()  # the store warns once per process: once per test here
     yield tmp_path
     reset_settings()
+    reset_warnings()
 
 
 def pytest_collect_file(parent, file_path: Path):

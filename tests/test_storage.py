@@ -20,19 +20,11 @@ import pytest
 
 from llm_core.config import reset_settings
 from llm_core.errors import InputError
-from llm_core.storage import _jsonl
 from llm_core.storage import local as local_mod
 from llm_core.storage.local import LocalStorage, ReadStats, get_storage, read_jsonl, utc_today
 from llm_core.telemetry import build_record, record_call
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def fresh_warnings():
-    _jsonl.reset_warnings()
-    yield
-    _jsonl.reset_warnings()
 
 
 def settings_env(monkeypatch, **env):

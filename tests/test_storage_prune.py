@@ -13,18 +13,11 @@ import orjson
 import pytest
 
 from llm_core.config import reset_settings
-from llm_core.storage import _jsonl, summary
+from llm_core.storage import summary
 from llm_core.storage.local import PRUNE_MARKER, LocalStorage, utc_today
 from llm_core.storage.prune import prune_store
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def fresh_warnings():
-    _jsonl.reset_warnings()
-    yield
-    _jsonl.reset_warnings()
 
 
 def configure(monkeypatch, **env):
