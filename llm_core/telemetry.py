@@ -333,10 +333,8 @@ def _error_text(error: BaseException | str | None) -> str | None:
 
 
 def _price(tokens: dict, model: str) -> float | None:
-    try:
-        from llm_core.models.pricing import calculate_cost
-    except ImportError:
-        return None
+    from llm_core.models.pricing import calculate_cost
+
     try:
         return calculate_cost(tokens, model)
     except Exception:  # an unknown model is an unknown price, not a failed record

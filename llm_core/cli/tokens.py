@@ -204,16 +204,13 @@ def _warn_if_unknown(model: str) -> None:
 
     if tokens.tokenizer_for_model(model) is not None:
         return
-    message = f"unknown model '{model}'"
-    try:
-        from llm_core.models.registry import get_model
+    from llm_core.models.registry import get_model
 
+    try:
         get_model(model)
         message = f"no tokenizer known for '{model}'"
     except InputError as e:
         message = str(e).split("; see ")[0]
-    except ImportError:
-        pass
     warn(f"{message}; counting with o200k_base as an estimate")
 
 

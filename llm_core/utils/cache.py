@@ -37,10 +37,8 @@ def min_cacheable_tokens(model: str | None) -> int:
 
 
 def _count(text: str, model: str | None) -> int:
-    try:
-        from llm_core.utils.tokens import estimate_tokens
-    except ImportError:
-        return len(text) // 4
+    from llm_core.utils.tokens import estimate_tokens
+
     try:
         return estimate_tokens(text, model)
     except Exception:
