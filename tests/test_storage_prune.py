@@ -13,8 +13,9 @@ import orjson
 import pytest
 
 from llm_core.config import reset_settings
-from llm_core.storage import summary
-from llm_core.storage.local import PRUNE_MARKER, LocalStorage, utc_today
+from llm_core.records import PRUNE_MARKER, utc_today
+from llm_core.storage import totals
+from llm_core.storage.local import LocalStorage
 from llm_core.storage.prune import prune_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ def test_retention_removes_day_folders_older_than_the_limit(monkeypatch):
 
 
 def test_a_pruned_days_report_summary_goes_with_it_and_counts_as_freed(monkeypatch):
-    from llm_core.storage.index import summaries, summary_path
+    from llm_core.storage.day_summaries import summaries, summary_path
 
     configure(monkeypatch, LLM_RETENTION_DAYS=7)
     storage = LocalStorage()
@@ -205,7 +206,7 @@ def test_pruning_while_other_processes_write(monkeypatch, isolated_env):
     try:
         for p in procs:
             _, err = p.communicate(timeout=120)
-            assert p.returncode == 0 and b"warning" not in err, err
+            assert p.returncode == 0 and b"Warning" not in err, err
     finally:
         stop.set()
         pruner.join()
@@ -247,8 +248,8 @@ def test_summary_catches_up_incrementally_with_appends_from_other_writers(monkey
     offset = storage.summary()["days"][utc_today()]["offset"]
     put(storage.base_dir, utc_today(), records=5)
     calls = []
-    real = summary.count_tail
-    monkeypatch.setattr(summary, "count_tail", lambda t, p, start, b=None: (calls.append(start), real(t, p, start, b))[1])
+    real = totals.count_tail
+    monkeypatch.setattr(totals, "count_tail", lambda t, p, start, b=None: (calls.append(start), real(t, p, start, b))[1])
     assert storage.get_today_stats()["calls"] == 7
     assert calls == [offset]  # read only what was appended
 
@@ -292,7 +293,7 @@ def test_summary_counts_torn_lines_and_waits_for_a_half_written_one(capsys):
     storage.store_telemetry({"model": "m"})  # starts on a fresh line: the fragment is now torn
     stats = storage.get_today_stats()
     assert (stats["calls"], stats["skipped_lines"]) == (3, 1)
-    assert capsys.readouterr().err.count("warning: skipped 1") == 1
+    assert capsys.readouterr().err.count("Warning: skipped 1") == 1
 
 
 def test_summary_forgets_pruned_days(monkeypatch):
@@ -350,6 +351,6 @@ def test_a_file_another_pruner_removed_while_we_waited_for_its_lock_is_no_error(
         def unlock(self, fd):
             pass
 
-    monkeypatch.setattr(prune, "_locker", RacingLock)
+    monkeypatch.setattr(prune, "locker", RacingLock)
     prune._remove_file(victim)
     assert not victim.exists()

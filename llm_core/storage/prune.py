@@ -14,15 +14,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from llm_core.storage.index import summary_path
-from llm_core.storage.local import (
-    PROMPTS_FILE,
-    RESPONSES_FILE,
-    TELEMETRY_FILE,
-    _locker,
-    _valid_day,
-    utc_today,
-)
+from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names, utc_today
+from llm_core.storage import totals
+from llm_core.storage.day_summaries import summary_path
+from llm_core.storage.locking import locker
 
 _SIDE_FILES = (PROMPTS_FILE, RESPONSES_FILE)
 
@@ -44,19 +39,19 @@ def _folder_size(folder: Path) -> int:
 
 def _remove_file(path: Path) -> None:
     """Unlink under the file's exclusive lock so no writer is mid-append to it."""
-    locker = _locker()
+    lock = locker()
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return
     try:
-        locker.lock(fd, locker.LOCK_EX)
+        lock.lock(fd, lock.LOCK_EX)
         try:
             # Another process pruning the same store may have removed it while we waited.
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
         finally:
-            locker.unlock(fd)
+            lock.unlock(fd)
     finally:
         os.close(fd)
 
@@ -82,7 +77,7 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
     cutoff = (date.fromisoformat(today) - timedelta(days=storage.retention_days)).isoformat()
     max_bytes = int(storage.max_size_mb * 1024 * 1024)
     base = storage.base_dir
-    days = [p for p in storage.day_dirs() if _valid_day(p.name)]
+    days = [base / day for day in day_names(base)]
     total = _folder_size(base) if base.is_dir() else 0
     result = {
         "dry_run": dry_run, "today": today, "base_dir": str(base),
@@ -142,8 +137,6 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only succeeds when the size cap emptied it
         if removed_days:
-            from llm_core.storage import summary
-
-            summary.drop_days(storage, removed_days)
+            totals.drop_days(storage, removed_days)
     result["bytes_after"] = total - result["freed_bytes"]
     return result

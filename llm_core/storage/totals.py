@@ -18,15 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 from typing import Any
 
 import orjson
 
-from llm_core.storage._jsonl import ReadStats, parse_lines
+from llm_core.records import (
+    TELEMETRY_FILE,
+    TOKEN_KEYS,
+    TOTALS_FILE,
+    ReadStats,
+    atomic_write,
+    now_timestamp,
+    parse_lines,
+)
 
 VERSION = 1
-TOKEN_KEYS = ("input", "output", "cache_read", "cache_write", "total")
 _INTERNAL = ("offset", "inode")
 
 
@@ -115,17 +121,7 @@ def load(path: str) -> dict | None:
 
 def save(path: str, data: dict) -> None:
     """Write atomically: a private temp file in the same folder, then rename over."""
-    folder = os.path.dirname(path)
-    tmp = os.path.join(folder, f".summary.{os.getpid()}.{time.monotonic_ns()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
 
 
 def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = None,
@@ -135,10 +131,8 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
     With `budget_bytes`, a day needing more reading than that is left as it was (used at exit).
     Nothing is written when the store is disabled, its folder does not exist, or nothing changed.
     """
-    from llm_core.storage.local import SUMMARY_FILE, TELEMETRY_FILE
-
     base = storage.base_dir
-    path = os.path.join(base, SUMMARY_FILE)
+    path = os.path.join(base, TOTALS_FILE)
     data = load(path)
     changed = data is None
     if data is None:
@@ -174,8 +168,6 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
             data["days"][day] = entry
             changed = True
     if changed and storage.enabled and os.path.isdir(base):
-        from llm_core.telemetry import now_timestamp
-
         data["updated"] = now_timestamp()
         data["days"] = dict(sorted(data["days"].items()))
         with contextlib.suppress(OSError):  # an unwritable cache only slows the next read
@@ -189,9 +181,7 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
 
 def drop_days(storage, days: list[str]) -> None:
     """Forget pruned days in summary.json (when it is valid; otherwise the next read rebuilds it)."""
-    from llm_core.storage.local import SUMMARY_FILE
-
-    path = os.path.join(storage.base_dir, SUMMARY_FILE)
+    path = os.path.join(storage.base_dir, TOTALS_FILE)
     data = load(path)
     if not storage.enabled or data is None or not any(d in data["days"] for d in days):
         return
