@@ -14,7 +14,7 @@ import pytest
 
 from llm_core.config import reset_settings
 from llm_core.records import PRUNE_MARKER, utc_today
-from llm_core.storage import totals
+from llm_core.storage.day_summaries import M_CALLS, DayBuilder, summaries
 from llm_core.storage.local import LocalStorage
 from llm_core.storage.prune import prune_store
 
@@ -71,7 +71,7 @@ def test_retention_removes_day_folders_older_than_the_limit(monkeypatch):
 
 
 def test_a_pruned_days_report_summary_goes_with_it_and_counts_as_freed(monkeypatch):
-    from llm_core.storage.day_summaries import summaries, summary_path
+    from llm_core.storage.day_summaries import summary_path
 
     configure(monkeypatch, LLM_RETENTION_DAYS=7)
     storage = LocalStorage()
@@ -248,10 +248,24 @@ def test_summary_catches_up_incrementally_with_appends_from_other_writers(monkey
     offset = storage.summary()["days"][utc_today()]["offset"]
     put(storage.base_dir, utc_today(), records=5)
     calls = []
-    real = totals.count_tail
-    monkeypatch.setattr(totals, "count_tail", lambda t, p, start, b=None: (calls.append(start), real(t, p, start, b))[1])
+    real = DayBuilder.add_bytes
+    monkeypatch.setattr(DayBuilder, "add_bytes", lambda b, data: (calls.append(b.offset), real(b, data))[1])
     assert storage.get_today_stats()["calls"] == 7
     assert calls == [offset]  # read only what was appended
+    assert storage.get_today_stats()["calls"] == 7 and calls == [offset]  # and nothing when current
+
+
+def test_summary_json_is_derived_from_the_per_day_summaries_the_reports_use():
+    storage = LocalStorage()
+    put(storage.base_dir, utc_today(), records=3, model="a", cost=0.25)
+    put(storage.base_dir, utc_today(), records=1, model="b", cost=None, success=False)
+    with open(storage.base_dir / utc_today() / "telemetry.jsonl", "ab") as f:
+        f.write(b'{"model": "a", "timestamp": "not a time"}\n')  # unusable for the reports too
+    today = storage.summary()["days"][utc_today()]
+    ((_, summary),) = summaries(storage.base_dir)
+    assert (today["calls"], today["skipped_lines"]) == (sum(t[M_CALLS] for t in summary.totals), 1) == (4, 1)
+    assert (today["errors"], today["unknown_cost_calls"], today["by_model"]["a"]["calls"]) == (1, 1, 3)
+    assert today["source"] == {k: summary.meta["source"][k] for k in ("ino", "dev", "size", "mtime_ns")}
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": 1, "days": []}', b"[]",

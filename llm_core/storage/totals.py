@@ -1,23 +1,27 @@
-"""summary.json: rolling per-day totals, a cache of the day files and never the source of truth.
+"""summary.json: per-day totals, derived from the per-day summaries (storage/day_summaries.py).
 
     {"version": 1, "updated": "2026-11-27T10:30:45.123Z",
      "days": {"2026-11-27": {"calls": 12, "errors": 1, "skipped_lines": 0,
                              "tokens": {"input": .., "output": .., "cache_read": .., "cache_write": .., "total": ..},
                              "cost_usd": 0.0123, "unknown_cost_calls": 2,
                              "by_model": {"claude-haiku-4-5": {"calls": .., "errors": .., "tokens": {..}, "cost_usd": ..}},
-                             "offset": 4711, "inode": 1234}}}
+                             "offset": 4711, "inode": 1234,
+                             "source": {"ino": 1234, "dev": 2049, "size": 4711, "mtime_ns": ..}}}}
 
-Each day remembers how far into its telemetry.jsonl it has counted (`offset`, always just after
-a newline, and the file's `inode`). An update reads only what was appended since; a day whose
-file shrank or was replaced, a corrupt entry or a corrupt file is recounted from the JSONL.
-Days whose folder is gone are dropped. The file is written atomically (temp file + rename), so
-concurrent updaters can only make it a little stale, never wrong.
+One source of truth: a day's entry is computed from that day's summary (`.summaries/DAY.sum`),
+which is built or extended from the day's telemetry.jsonl as the reports' are, so summary.json
+and the reports count the same records (a line without a usable timestamp is a skipped line in
+both). An entry whose `source` (the day file's identity when it was counted) still matches the
+file is kept as it is; any other is derived again. Days whose folder is gone are dropped. Only
+this module writes the file, atomically, so concurrent updaters can only make it a little
+stale, never wrong. Deleting it is always safe.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -28,12 +32,30 @@ from llm_core.records import (
     TOTALS_FILE,
     ReadStats,
     atomic_write,
+    day_names,
     now_timestamp,
-    parse_lines,
+)
+from llm_core.storage.day_summaries import (
+    COST_SCALE,
+    M_CACHE_READ,
+    M_CACHE_WRITE,
+    M_CALLS,
+    M_COST,
+    M_IN,
+    M_OUT,
+    M_TOTAL,
+    M_UNKNOWN,
+    DaySummary,
+    day_summary,
+    file_identity,
 )
 
+__all__ = ["day_totals", "drop_days", "empty_day", "load", "public_day", "refresh", "save"]
+
 VERSION = 1
-_INTERNAL = ("offset", "inode")
+_INTERNAL = ("offset", "inode", "source")
+_TOKEN_METRICS = {"input": M_IN, "output": M_OUT, "cache_read": M_CACHE_READ,
+                  "cache_write": M_CACHE_WRITE, "total": M_TOTAL}
 
 
 def empty_day() -> dict[str, Any]:
@@ -45,53 +67,41 @@ def empty_day() -> dict[str, Any]:
     }
 
 
-def _int(value: Any) -> int:
-    return value if type(value) is int else (int(value) if isinstance(value, float) else 0)
-
-
-def add_record(totals: dict, record: dict) -> None:
-    """Add one telemetry record to a day's totals (and its model's)."""
-    model = str(record.get("model") or "unknown")
-    per_model = totals["by_model"].get(model)
-    if per_model is None:
-        per_model = totals["by_model"][model] = {
-            "calls": 0, "errors": 0, "tokens": dict.fromkeys(TOKEN_KEYS, 0), "cost_usd": 0.0,
-        }
-    failed = record.get("success") is False
-    tokens = record.get("tokens") if isinstance(record.get("tokens"), dict) else {}
-    cost = record.get("cost_usd")
-    for target in (totals, per_model):
-        target["calls"] += 1
-        target["errors"] += failed
-        for key in TOKEN_KEYS:
-            target["tokens"][key] += _int(tokens.get(key))
-        if isinstance(cost, (int, float)) and not isinstance(cost, bool):
-            target["cost_usd"] += cost
-    if not isinstance(cost, (int, float)) or isinstance(cost, bool):
-        totals["unknown_cost_calls"] += 1
-
-
-def count_tail(totals: dict, path: str, start: int, budget: int | None = None) -> bool:
-    """Add the whole lines of `path` from byte `start` on; False if over `budget` bytes."""
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if budget is not None and size - start > budget:
-            return False
-        f.seek(start)
-        data = f.read()
-    end = data.rfind(b"\n") + 1  # a torn or still-being-written last line waits for its newline
-    stats = ReadStats()
-    for record in parse_lines(data[:end], stats):
-        add_record(totals, record)
-    totals["skipped_lines"] += stats.skipped
-    totals["offset"] = start + end
-    return True
+def day_totals(summary: DaySummary) -> dict[str, Any]:
+    """A day's summary.json entry, from its per-day summary."""
+    day = empty_day()
+    cost = unknown = 0
+    model_cost: dict[str, int] = {}
+    for combo, metrics in zip(summary.combos, summary.totals, strict=True):
+        model = str(combo[3] or "unknown")
+        per_model = day["by_model"].get(model)
+        if per_model is None:
+            per_model = day["by_model"][model] = {
+                "calls": 0, "errors": 0, "tokens": dict.fromkeys(TOKEN_KEYS, 0), "cost_usd": 0.0,
+            }
+        failed = metrics[M_CALLS] if combo[5] is False else 0
+        for target in (day, per_model):
+            target["calls"] += metrics[M_CALLS]
+            target["errors"] += failed
+            for key, m in _TOKEN_METRICS.items():
+                target["tokens"][key] += metrics[m]
+        cost += metrics[M_COST]
+        model_cost[model] = model_cost.get(model, 0) + metrics[M_COST]
+        unknown += metrics[M_UNKNOWN]
+    for model, units in model_cost.items():
+        day["by_model"][model]["cost_usd"] = round(units / COST_SCALE, 10)
+    source = summary.meta["source"]
+    day.update(cost_usd=round(cost / COST_SCALE, 10), unknown_cost_calls=unknown,
+               skipped_lines=summary.meta["bad"], offset=summary.meta["offset"], inode=source["ino"],
+               source={k: source[k] for k in ("ino", "dev", "size", "mtime_ns")})
+    return day
 
 
 def _valid_entry(entry: Any) -> bool:
     try:
         return (
             type(entry["offset"]) is int and type(entry["inode"]) is int
+            and type(entry["source"]) is dict
             and type(entry["calls"]) is int and type(entry["errors"]) is int
             and type(entry["skipped_lines"]) is int
             and isinstance(entry["cost_usd"], (int, float)) and type(entry["unknown_cost_calls"]) is int
@@ -128,46 +138,35 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
             warn: bool = True) -> dict:
     """Bring summary.json up to date for `days` (default: every day) and return it.
 
-    With `budget_bytes`, a day needing more reading than that is left as it was (used at exit).
-    Nothing is written when the store is disabled, its folder does not exist, or nothing changed.
+    With `budget_bytes`, a day whose summary needs more reading than that is left as it was
+    (used at exit). Nothing is written when the store is disabled, its folder does not exist,
+    or nothing changed.
     """
-    base = storage.base_dir
-    path = os.path.join(base, TOTALS_FILE)
+    base = Path(storage.base_dir)
+    path = base / TOTALS_FILE
     data = load(path)
     changed = data is None
     if data is None:
         data = {"version": VERSION, "updated": None, "days": {}}
-    on_disk = {p.name: p for p in storage.day_dirs()}
+    on_disk = set(day_names(base))
     for day in [d for d in data["days"] if d not in on_disk]:
         del data["days"][day]
         changed = True
-    wanted = on_disk if days is None else [d for d in days if d in on_disk]
+    wanted = sorted(on_disk) if days is None else [d for d in days if d in on_disk]
     for day in wanted:
-        file = os.path.join(on_disk[day], TELEMETRY_FILE)
         try:
-            st = os.stat(file)
+            st = os.stat(base / day / TELEMETRY_FILE)
         except FileNotFoundError:
-            if day in data["days"]:
-                del data["days"][day]
-                changed = True
+            changed |= data["days"].pop(day, None) is not None
             continue
         entry = data["days"].get(day)
-        fresh = (
-            _valid_entry(entry) and entry["inode"] == st.st_ino and entry["offset"] <= st.st_size
-        )
-        if fresh and entry["offset"] == st.st_size:
+        if _valid_entry(entry) and entry["source"] == file_identity(st):
             continue
-        if not fresh:
-            entry = empty_day()
-            entry["inode"] = st.st_ino
-        before = entry["offset"]
-        if not count_tail(entry, file, before, budget_bytes):
-            continue
-        if entry["offset"] != before or not fresh:
-            entry["cost_usd"] = round(entry["cost_usd"], 10)
-            data["days"][day] = entry
+        summary = day_summary(base, day, budget_bytes)
+        if summary is not None:
+            data["days"][day] = day_totals(summary)
             changed = True
-    if changed and storage.enabled and os.path.isdir(base):
+    if changed and storage.enabled and base.is_dir():
         data["updated"] = now_timestamp()
         data["days"] = dict(sorted(data["days"].items()))
         with contextlib.suppress(OSError):  # an unwritable cache only slows the next read
