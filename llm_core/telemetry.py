@@ -184,13 +184,7 @@ def build_record(
     """
     settings = _settings()
     defaults = _defaults()
-    ms = now_ms()
-    timestamp = extra.pop("timestamp", None)
-    if isinstance(timestamp, datetime):
-        timestamp = format_timestamp(timestamp)
-    elif not isinstance(timestamp, str) or not timestamp:
-        timestamp = format_ms(ms)
-    record_id = extra.pop("id", None) or new_id_at(ms)
+    record_id, timestamp = _id_and_time(extra.pop("id", None), extra.pop("timestamp", None))
     norm = normalize_tokens(tokens)
     if cost_usd is None and model:
         cost_usd = _price(norm, model)
@@ -230,6 +224,16 @@ def build_record(
         if settings.store_responses and response is not None:
             record["response"] = response
     return record
+
+
+def _id_and_time(record_id: Any, timestamp: Any) -> tuple[Any, str]:
+    """The given id and timestamp, or a fresh ULID and now (of the same millisecond)."""
+    ms = now_ms()
+    if isinstance(timestamp, datetime):
+        timestamp = format_timestamp(timestamp)
+    elif not isinstance(timestamp, str) or not timestamp:
+        timestamp = format_ms(ms)
+    return record_id or new_id_at(ms), timestamp
 
 
 def _duration(value: Any) -> int | None:
