@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
 import os
 import sys
 import threading
@@ -49,6 +48,8 @@ def content_hash(content: Any) -> str | None:
     """'sha256:<hex>' of a prompt or response (text, bytes, or JSON like a message list)."""
     if content is None:
         return None
+    import hashlib  # loads OpenSSL (~10 ms): paid on the first hash, not by records without texts
+
     if isinstance(content, str):
         data = content.encode("utf-8", "surrogatepass")
     elif isinstance(content, (bytes, bytearray)):

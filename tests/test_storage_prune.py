@@ -268,6 +268,22 @@ def test_summary_json_is_derived_from_the_per_day_summaries_the_reports_use():
     assert today["source"] == {k: summary.meta["source"][k] for k in ("ino", "dev", "size", "mtime_ns")}
 
 
+def test_exit_updates_summary_json_of_small_days_only_and_saves_no_day_summary():
+    storage = LocalStorage()
+    put(storage.base_dir, utc_today(), records=3)
+    storage.store_telemetry({"model": "m"})
+    storage._at_exit()
+    on_disk = lambda: orjson.loads((storage.base_dir / "summary.json").read_bytes())["days"][utc_today()]  # noqa: E731
+    assert on_disk()["calls"] == 4
+    assert not (storage.base_dir / ".summaries").exists()  # one file written at exit, not two
+    put(storage.base_dir, utc_today(), pad=600_000)  # the day is now too big to summarise at exit
+    later = LocalStorage()
+    later.store_telemetry({"model": "m"})
+    later._at_exit()
+    assert on_disk()["calls"] == 4  # left to the next reader
+    assert later.get_today_stats()["calls"] == 6 == on_disk()["calls"]
+
+
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": 1, "days": []}', b"[]",
                                     b'{"version": 1, "days": {"%s": {"calls": "many"}}}'])
 def test_summary_rebuilt_when_missing_or_corrupt(damage):

@@ -105,7 +105,7 @@ def is_current(summary: DaySummary, st: os.stat_result) -> bool:
         st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
 
 
-def _build_job(args: tuple[str, str, bool]) -> bytes:
+def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes:
     """Build (or extend) and write one day's summary; returns section 1 when written (section 2
     is read back from disk if needed), else the whole summary."""
     day_file, spath, extend = args
@@ -117,6 +117,8 @@ def _build_job(args: tuple[str, str, bool]) -> bytes:
     finally:
         if collecting:
             gc.enable()
+    if not write:
+        return data
     try:
         atomic_write(spath, data)
     except OSError:
@@ -166,11 +168,13 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
     return out  # type: ignore[return-value]
 
 
-def day_summary(store: Path, day: str, budget_bytes: int | None = None) -> DaySummary | None:
-    """The current summary of one day, built or extended (and written) when stale.
+def day_summary(store: Path, day: str, budget_bytes: int | None = None,
+                write: bool = True) -> DaySummary | None:
+    """The current summary of one day, built or extended (and, with `write`, saved) when stale.
 
-    None when the day has no telemetry file, or when bringing its summary up to date would read
-    more than `budget_bytes` of it (the caller leaves that to the next reader).
+    None when the day has no telemetry file, or when it is stale and the day file is bigger than
+    `budget_bytes` (extending a summary costs in proportion to the whole day, not the appended
+    part, so a process at exit leaves big days to the next reader).
     """
     path = store / day / TELEMETRY_FILE
     spath = summary_path(store, day)
@@ -181,10 +185,9 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None) -> DaySu
         return None
     if summary is not None and is_current(summary, st):
         return summary
-    start = summary.meta["offset"] if summary is not None and st.st_size > summary.meta["offset"] else 0
-    if budget_bytes is not None and st.st_size - start > budget_bytes:
+    if budget_bytes is not None and st.st_size > budget_bytes:
         return None
-    return DaySummary(spath, _build_job((str(path), str(spath), summary is not None)))
+    return DaySummary(spath, _build_job((str(path), str(spath), summary is not None), write))
 
 
 def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[bytes]:

@@ -313,10 +313,11 @@ class LocalStorage:
         self._exiting = self._direct = True
         self.flush()
         if self._wrote_days:
-            # Cheap: only the tails written since the last update; big rebuilds are left
-            # to the next reader.
+            # Cheap: small days only (their summaries are extended, not rebuilt, but that still
+            # costs in proportion to the day); bigger days are left to the next reader.
             with contextlib.suppress(Exception):
-                totals.refresh(self, days=sorted(self._wrote_days), budget_bytes=4 << 20, warn=False)
+                totals.refresh(self, days=sorted(self._wrote_days), budget_bytes=512 << 10, warn=False,
+                               write_summaries=False)
 
     # ------------------------------------------------------------------ pruning
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,6 +56,8 @@ def _remove_file(path: Path) -> None:
 
 
 def _remove_folder(folder: Path) -> None:
+    import shutil  # pulls in bz2, lzma and zlib (a few ms) that only removing a folder needs
+
     for name in (TELEMETRY_FILE, *_SIDE_FILES):
         _remove_file(folder / name)
     shutil.rmtree(folder, ignore_errors=True)

@@ -135,11 +135,13 @@ def save(path: str, data: dict) -> None:
 
 
 def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = None,
-            warn: bool = True) -> dict:
+            warn: bool = True, write_summaries: bool = True) -> dict:
     """Bring summary.json up to date for `days` (default: every day) and return it.
 
-    With `budget_bytes`, a day whose summary needs more reading than that is left as it was
-    (used at exit). Nothing is written when the store is disabled, its folder does not exist,
+    With `budget_bytes`, a stale day whose file is bigger than that is left as it was (used at
+    exit, to keep a one-shot command's exit within a few milliseconds). Without
+    `write_summaries` the per-day summaries are derived in memory and not saved (at exit: one
+    file written, not two; the next reader extends the saved ones). Nothing is written when the store is disabled, its folder does not exist,
     or nothing changed.
     """
     base = Path(storage.base_dir)
@@ -162,7 +164,7 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
         entry = data["days"].get(day)
         if _valid_entry(entry) and entry["source"] == file_identity(st):
             continue
-        summary = day_summary(base, day, budget_bytes)
+        summary = day_summary(base, day, budget_bytes, write_summaries)
         if summary is not None:
             data["days"][day] = day_totals(summary)
             changed = True
