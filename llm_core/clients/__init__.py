@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llm_core.config import get_settings
 from llm_core.errors import ConfigError, InputError, UnknownModelError
+from llm_core.models.registry import get_model
+
+if TYPE_CHECKING:  # the life cycle loads with the chosen client, not with this package
+    from llm_core.clients.base import BaseLLMClient
 
 PROVIDERS = {
     "anthropic": ("llm_core.clients.anthropic_client", "AnthropicClient"),
@@ -35,7 +39,7 @@ _GUESS = (
 __all__ = ["PROVIDERS", "client_class", "get_client"]
 
 
-def client_class(provider: str) -> type:
+def client_class(provider: str) -> type[BaseLLMClient]:
     try:
         module, name = PROVIDERS[provider]
     except KeyError:
@@ -45,7 +49,9 @@ def client_class(provider: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
-def get_client(provider: str | None = "auto", model: str | None = None, **kwargs: Any) -> Any:
+def get_client(
+    provider: str | None = "auto", model: str | None = None, **kwargs: Any
+) -> BaseLLMClient:
     """A ready client. `provider` "auto" (or None) uses LLM_PROVIDER, then the rules above;
     `model` None uses LLM_MODEL, then the provider's cheap default. Other keyword arguments
     (api_key, base_url, transport, max_retries, timeout, cache, agent_name, ...) go to the client.
@@ -63,10 +69,8 @@ def get_client(provider: str | None = "auto", model: str | None = None, **kwargs
 def _native_provider(model: str) -> tuple[str | None, bool]:
     """(provider, known to the registry) for a model name."""
     try:
-        from llm_core.models.registry import get_model
-
         return get_model(model).get("provider"), True
-    except (ImportError, UnknownModelError):
+    except UnknownModelError:
         pass
     for pattern, provider in _GUESS:
         if pattern.search(model):

@@ -7,12 +7,14 @@ and the provider-reported cost (`usage.cost`), recorded next to our own computed
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from llm_core.clients.base import Call
 from llm_core.clients.openai_client import OpenAIClient
 from llm_core.config import get_settings
+from llm_core.utils.cache import PromptCache
 
 
 def openrouter_model_id(info: dict[str, Any]) -> str:
@@ -57,15 +59,7 @@ class OpenRouterClient(OpenAIClient):
     def _body(self, call: Call) -> dict[str, Any]:
         if call.cache and call.model.startswith("anthropic/"):
             # OpenRouter passes Anthropic's cache_control markers through.
-            from llm_core.utils.cache import PromptCache
-
             cache = call.cache if isinstance(call.cache, PromptCache) else PromptCache()
             system, messages = cache.apply(call.system, call.messages, model=call.model_name)
-            call = _replace(call, system=system, messages=messages)
+            call = dataclasses.replace(call, system=system, messages=messages)
         return super()._body(call)
-
-
-def _replace(call: Call, **changes: Any) -> Call:
-    import dataclasses
-
-    return dataclasses.replace(call, **changes)

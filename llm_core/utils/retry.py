@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from llm_core.config import get_settings
 from llm_core.errors import APIConnectionError, APIError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,6 +39,11 @@ def _headers(exc: BaseException) -> Mapping[str, str]:
     return getattr(exc, "headers", None) or {}
 
 
+def retryable_status(status: int) -> bool:
+    """Whether an HTTP status is worth another attempt when the server does not say."""
+    return status in RETRY_STATUSES or status >= 500
+
+
 def should_retry(exc: BaseException) -> bool:
     """Whether the failure `exc` is worth another attempt."""
     if isinstance(exc, APIConnectionError):
@@ -45,9 +51,8 @@ def should_retry(exc: BaseException) -> bool:
     if not isinstance(exc, APIError):
         return False
     # Errors found inside a 200 body (a mid-stream `error` event) say so themselves.
-    retryable = getattr(exc, "retryable", None)
-    if retryable is not None:
-        return bool(retryable)
+    if exc.retryable is not None:
+        return exc.retryable
     status = exc.status_code
     if status is None or status in NEVER_RETRY_STATUSES:
         return False
@@ -56,7 +61,7 @@ def should_retry(exc: BaseException) -> bool:
         return True
     if hint == "false":
         return False
-    return status in RETRY_STATUSES or status >= 500
+    return retryable_status(status)
 
 
 def server_delay(headers: Mapping[str, str] | None) -> float | None:
@@ -98,8 +103,6 @@ def retry_delay(
 
 
 def default_max_retries() -> int:
-    from llm_core.config import get_settings
-
     return get_settings().max_retries
 
 
