@@ -4,6 +4,16 @@
     get_client(model="gpt-4.1-mini")          # the model's provider if its key is set, else OpenRouter
     get_client("openrouter", "llama-3.1-70b")
     get_client(model="echo")                  # offline, no key
+
+Where things live:
+    base.py            the request life cycle: BaseLLMClient (prepare, retry, finish, record),
+                       LLMResponse, ChatStream
+    http_client.py     HTTPClient: BaseLLMClient for providers reached over HTTP
+    _http.py           the one HTTP path: httpx client, status/body/network -> errors, request
+                       ids, constants (also used by token counting and `llm-models sync`)
+    sse.py             server-sent events framing
+    anthropic_client.py, openai_client.py, openrouter_client.py, echo_client.py: one per provider
+The retry rule itself is llm_core.utils.retry; the error tree is llm_core.errors.
 """
 
 from __future__ import annotations
@@ -14,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from llm_core.config import get_settings
 from llm_core.errors import ConfigError, InputError, UnknownModelError
-from llm_core.models.registry import get_model
 
 if TYPE_CHECKING:  # the life cycle loads with the chosen client, not with this package
     from llm_core.clients.base import BaseLLMClient
@@ -68,6 +77,9 @@ def get_client(
 
 def _native_provider(model: str) -> tuple[str | None, bool]:
     """(provider, known to the registry) for a model name."""
+    # Imported here for start-up: `-m echo` and an explicit provider never need it (~10 ms).
+    from llm_core.models.registry import get_model
+
     try:
         return get_model(model).get("provider"), True
     except UnknownModelError:

@@ -16,7 +16,6 @@ from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
 from llm_core.errors import ConfigError
 from llm_core.models.pricing import usage_from_anthropic
-from llm_core.utils.cache import PromptCache
 
 DEFAULT_MAX_TOKENS = 8192
 
@@ -83,6 +82,9 @@ class AnthropicClient(HTTPClient):
             else:
                 messages.append(message)
         if call.cache:
+            # Imported here for start-up: only cached calls need it (1-6 ms).
+            from llm_core.utils.cache import PromptCache
+
             cache = call.cache if isinstance(call.cache, PromptCache) else PromptCache()
             system, messages = cache.apply(system, messages, model=call.model_name)
         body: dict[str, Any] = {

@@ -33,7 +33,6 @@ from typing import Any
 from llm_core import telemetry
 from llm_core.config import get_settings, redact
 from llm_core.errors import InputError, ResponseFormatError, UnknownModelError, warn
-from llm_core.models import pricing, registry
 from llm_core.utils.retry import retry_with_backoff
 
 TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasoning")
@@ -178,6 +177,9 @@ class BaseLLMClient:
     @property
     def default_model(self) -> str:
         """The provider's current cheap default, named in the registry's data file."""
+        # The registry is imported where used: the echo client never loads it (~10 ms).
+        from llm_core.models import registry
+
         return registry.default_model(self.provider)
 
     def __repr__(self) -> str:
@@ -223,6 +225,9 @@ class BaseLLMClient:
 
     def calculate_cost(self, tokens: dict[str, Any], model: str | None = None) -> float | None:
         """USD for `tokens` on this client's model (or `model`); None when the price is unknown."""
+        # Imported here for start-up: the echo client prices nothing (~3 ms).
+        from llm_core.models import pricing
+
         try:
             return pricing.calculate_cost(complete_tokens(tokens), model or self.model_name)
         except Exception:  # an unknown price never fails a call that succeeded
@@ -241,6 +246,9 @@ class BaseLLMClient:
 
     def _resolve_model(self, name: str) -> tuple[str, str, dict[str, Any] | None]:
         """(id sent to the API, registry id, registry entry or None)."""
+        # Imported here for start-up: the echo client overrides this and never loads it (~10 ms).
+        from llm_core.models import registry
+
         try:
             info = registry.get_model(name)
         except UnknownModelError as exc:

@@ -14,7 +14,6 @@ from typing import Any
 from llm_core.clients.base import Call
 from llm_core.clients.openai_client import OpenAIClient
 from llm_core.config import get_settings
-from llm_core.utils.cache import PromptCache
 
 
 def openrouter_model_id(info: dict[str, Any]) -> str:
@@ -59,6 +58,9 @@ class OpenRouterClient(OpenAIClient):
     def _body(self, call: Call) -> dict[str, Any]:
         if call.cache and call.model.startswith("anthropic/"):
             # OpenRouter passes Anthropic's cache_control markers through.
+            # Imported here for start-up: only cached calls need it (1-6 ms).
+            from llm_core.utils.cache import PromptCache
+
             cache = call.cache if isinstance(call.cache, PromptCache) else PromptCache()
             system, messages = cache.apply(call.system, call.messages, model=call.model_name)
             call = dataclasses.replace(call, system=system, messages=messages)
