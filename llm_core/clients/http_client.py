@@ -86,9 +86,9 @@ class HTTPClient(BaseLLMClient):
     def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
         raise NotImplementedError
 
-    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
-        """(message, error type) from an error body."""
-        return error_details(body)
+    # (message, error type) from an error body; a static function, so that the ErrorMap holding
+    # it keeps no reference to the client.
+    _error_details = staticmethod(error_details)
 
     # the request
     def _send(self, call: Call) -> httpx.Response:

@@ -103,7 +103,8 @@ class OpenAIClient(HTTPClient):
         body.update(call.extra)
         return body
 
-    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
+    @staticmethod
+    def _error_details(body: Any) -> tuple[str | None, str | None]:
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict):
             kind = error.get("type") or error.get("code")
