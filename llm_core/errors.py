@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections.abc import Mapping
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -86,11 +87,22 @@ class StorageError(LLMCoreError):
 
 
 class APIConnectionError(LLMCoreError):
+    """The request never got an HTTP answer (DNS, refused connection, reset, TLS)."""
+
     exit_code = EXIT_NETWORK
+    status_code: int | None = None
+    headers: Mapping[str, str] = {}
+    request_id: str | None = None
+    retryable: bool | None = None
 
     def __init__(self, message: str = "connection error", *, provider: str | None = None) -> None:
         super().__init__(message)
         self.provider = provider
+        self.headers = {}
+
+    @property
+    def status(self) -> int | None:
+        return self.status_code
 
 
 class APITimeoutError(APIConnectionError):
@@ -99,9 +111,21 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIError(LLMCoreError):
-    """An HTTP answer from a provider that is not a success."""
+    """An HTTP answer from a provider that is not a success.
+
+    `status_code` (alias `status`) is None for an error found inside a 200 body, which then
+    says itself whether it is worth retrying (`retryable`); `headers` are the answer's, with
+    lower-case names, for the retry decision (`x-should-retry`, `retry-after`).
+    """
 
     exit_code = EXIT_REJECTED
+    status_code: int | None
+    headers: Mapping[str, str]
+    retryable: bool | None
+    request_id: str | None
+    provider: str | None
+    error_type: str | None
+    body: object
 
     def __init__(
         self,
@@ -112,17 +136,25 @@ class APIError(LLMCoreError):
         provider: str | None = None,
         error_type: str | None = None,
         body: object = None,
+        headers: Mapping[str, str] | None = None,
+        retryable: bool | None = None,
     ) -> None:
         self.status_code = status_code
         self.request_id = request_id
         self.provider = provider
         self.error_type = error_type
         self.body = body
+        self.headers = {k.lower(): v for k, v in dict(headers or {}).items()}
+        self.retryable = retryable
         parts = [message]
         if status_code is not None:
             parts.append(f"(HTTP {status_code}")
             parts[-1] += f", request id {request_id})" if request_id else ")"
         super().__init__(" ".join(parts))
+
+    @property
+    def status(self) -> int | None:
+        return self.status_code
 
 
 class BadRequestError(APIError):
