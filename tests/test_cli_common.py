@@ -9,10 +9,18 @@ from llm_core.cli._common import (
     fmt_usd,
     json_option,
     make_main,
-    read_text,
     table,
 )
-from llm_core.errors import APIConnectionError, ConfigError, InputError, RateLimitError
+from llm_core.errors import (
+    APIConnectionError,
+    ConfigError,
+    DateError,
+    ExitStatus,
+    InputError,
+    RateLimitError,
+    UsageError,
+    warn,
+)
 
 
 def _command(exc=None):
@@ -61,6 +69,75 @@ def test_usage_error_exits_2(capsys):
     assert "No such option" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--nope"], "No such option '--nope'."),
+        (["sub"], "Missing argument 'NAME'."),
+        (["sub", "x", "--count", "many"], "Invalid value for '--count': 'many' is not a valid integer."),
+        (["sub", "x", "--count", "1", "extra"], "Got unexpected extra argument (extra)"),
+        (["sub", "our-usage"], "give one or the other"),
+        (["sub", "bad-date"], "--since: cannot read 'soon'"),
+    ],
+)
+def test_a_usage_error_is_one_error_line_and_one_try_line(capsys, argv, message):
+    """Click's own usage errors and the tree's UsageError read the same: no usage block."""
+
+    @click.group()
+    @debug_option
+    def group():
+        pass
+
+    @group.command()
+    @click.argument("name")
+    @click.option("--count", type=int, default=1)
+    def sub(name, count):
+        if name == "our-usage":
+            raise UsageError("give one or the other")
+        if name == "bad-date":
+            raise DateError("--since: cannot read 'soon'")
+
+    assert make_main(group, "llm-test")(argv) == ExitStatus.USAGE
+    out, err = capsys.readouterr()
+    where = "llm-test" if argv == ["--nope"] else "llm-test sub"
+    assert (out, err) == ("", f"Error: {message}\nTry '{where} --help'.\n")
+
+
+def test_a_closed_stdout_exits_141_quietly(capsys, monkeypatch):
+    monkeypatch.setattr("llm_core.cli._common._silence_stdout", lambda: None)
+    assert _command(BrokenPipeError())([]) == ExitStatus.STDOUT_CLOSED == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_command_may_report_an_error_and_go_on(capsys):
+    from llm_core.cli._common import report
+
+    @click.command()
+    def cli():
+        report(InputError("a.txt: no such file"))
+        click.echo("counted the rest")
+        return ExitStatus.INPUT
+
+    assert make_main(cli, "llm-test")([]) == 3
+    assert capsys.readouterr() == ("counted the rest\n", "Error: a.txt: no such file\n")
+
+
+def test_warnings_are_once_per_run(capsys):
+    @click.command()
+    def cli():
+        warn("prices are old")
+        warn("prices are old")
+        warn("-: 3 bad bytes", key="file 1")
+        warn("-: 3 bad bytes", key="file 2")
+
+    main = make_main(cli, "llm-test")
+    expected = "Warning: prices are old\n" + "Warning: -: 3 bad bytes\n" * 2
+    assert main([]) == 0
+    assert capsys.readouterr().err == expected
+    assert main([]) == 0  # a second run is a second process: it warns again
+    assert capsys.readouterr().err == expected
+
+
 def test_json_and_human_forms(capsys):
     assert _command()([]) == 0
     assert capsys.readouterr().out == "a is 1\n"
@@ -77,13 +154,6 @@ def test_keys_are_redacted_from_error_messages(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "sk-test-1234567890" not in err
     assert "***" in err
-
-
-def test_read_text_without_stdin_or_args_is_a_usage_error(monkeypatch):
-    monkeypatch.setattr("llm_core.cli._common.stdin_is_terminal", lambda: True)
-    with pytest.raises(click.UsageError):
-        read_text([])
-    assert read_text(["hello", "world"]) == "hello world"
 
 
 @pytest.mark.parametrize(
