@@ -69,8 +69,8 @@ _MEANING = {
     ExitStatus.BUDGET_BLOCKED: "refused by a budget before sending",
     ExitStatus.HANGUP: "stopped by SIGHUP (the terminal went away)",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C); the call is still recorded",
-    ExitStatus.STDOUT_CLOSED: "the reader of stdout went away (SIGPIPE convention, as in "
-                              "cmd | head); no message",
+    ExitStatus.STDOUT_CLOSED: "the reader of stdout went away, as head does (SIGPIPE "
+                              "convention); no message",
     ExitStatus.TERMINATED: "stopped by SIGTERM",
 }
 

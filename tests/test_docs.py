@@ -36,6 +36,15 @@ def test_man_page_and_cram_transcripts_exist(command):
     assert list((ROOT / "tests" / "cram" / command).glob("*.t")), f"no cram transcript for {command}"
 
 
+def test_readme_exit_codes_are_the_documented_table():
+    from llm_core.errors import EXIT_STATUS_TABLE
+
+    section = (ROOT / "README.md").read_text().split("## Exit codes\n", 1)[1].split("\n## ")[0]
+    rows = [line.strip("| ").split(" | ") for line in section.splitlines() if line.startswith("| ")]
+    assert rows[:2] == [["code", "meaning"], ["---", "---"]]
+    assert [(int(code), meaning) for code, meaning in rows[2:]] == EXIT_STATUS_TABLE
+
+
 def test_man_pages_are_generated_from_the_current_code():
     result = _run(sys.executable, "-m", "llm_core.cli._manpage", "--check")
     assert result.returncode == 0, result.stdout
