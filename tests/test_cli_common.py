@@ -9,8 +9,10 @@ from llm_core.cli._common import (
     fmt_usd,
     json_option,
     make_main,
+    report,
     table,
 )
+from llm_core.config import reset_settings
 from llm_core.errors import (
     APIConnectionError,
     ConfigError,
@@ -110,8 +112,6 @@ def test_a_closed_stdout_exits_141_quietly(capsys, monkeypatch):
 
 
 def test_a_command_may_report_an_error_and_go_on(capsys):
-    from llm_core.cli._common import report
-
     @click.command()
     def cli():
         report(InputError("a.txt: no such file"))
@@ -147,8 +147,6 @@ def test_json_and_human_forms(capsys):
 
 def test_keys_are_redacted_from_error_messages(capsys, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-1234567890")
-    from llm_core.config import reset_settings
-
     reset_settings()
     _command(InputError("server said: bad key sk-test-1234567890"))([])
     err = capsys.readouterr().err

@@ -3,13 +3,17 @@ and the fast commands do not import what they do not need."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import tomllib
+
+from llm_core.errors import EXIT_STATUS_TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
@@ -37,8 +41,6 @@ def test_man_page_and_cram_transcripts_exist(command):
 
 
 def test_readme_exit_codes_are_the_documented_table():
-    from llm_core.errors import EXIT_STATUS_TABLE
-
     section = (ROOT / "README.md").read_text().split("## Exit codes\n", 1)[1].split("\n## ")[0]
     rows = [line.strip("| ").split(" | ") for line in section.splitlines() if line.startswith("| ")]
     assert rows[:2] == [["code", "meaning"], ["---", "---"]]
@@ -52,10 +54,6 @@ def test_man_pages_are_generated_from_the_current_code():
 
 @pytest.mark.parametrize("command", sorted(SCRIPTS))
 def test_every_command_has_a_json_mode(command):
-    import importlib
-
-    import click
-
     cli = importlib.import_module(SCRIPTS[command].split(":")[0]).cli
     commands = [cli]
     if isinstance(cli, click.Group):
