@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 import pytest
 
@@ -23,6 +28,8 @@ from llm_core.errors import (
     UsageError,
     warn,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _command(exc=None):
@@ -109,6 +116,31 @@ def test_a_closed_stdout_exits_141_quietly(capsys, monkeypatch):
     monkeypatch.setattr("llm_core.cli._common._silence_stdout", lambda: None)
     assert _command(BrokenPipeError())([]) == ExitStatus.STDOUT_CLOSED == 141
     assert capsys.readouterr().err == ""
+
+
+def test_a_real_closed_pipe_exits_141_not_clicks_1(tmp_path):
+    """Click's own main() turns EPIPE into exit 1; the wrapper drives the command itself."""
+    code = (
+        "import sys, click\n"
+        "from llm_core.cli._common import make_main\n"
+        "@click.command()\n"
+        "def cli():\n"
+        "    sys.stdout.write('x' * 1_000_000)\n"
+        "sys.exit(make_main(cli, 'llm-test')())\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc.stdout.close()  # the reader goes away before reading anything
+    err = proc.stderr.read()
+    assert (proc.wait(), err) == (141, b"")
+
+
+def test_shell_completion_still_works(capsys, monkeypatch):
+    monkeypatch.setenv("_LLM_TEST_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "llm-test --js")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    assert _command()([]) == 0
+    assert capsys.readouterr().out == "plain,--json\n"
 
 
 def test_a_command_may_report_an_error_and_go_on(capsys):

@@ -53,10 +53,10 @@ def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -
     _debug = debug_requested()  # --debug, parsed below, may turn it on
     reset_warnings()  # a run stands for a process: warnings are once per run
     try:
-        rv = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+        rv = _invoke(command, prog_name, argv)
         _flush_stdout()
         return int(rv) if isinstance(rv, int) else ExitStatus.OK
-    except click.exceptions.Exit as e:
+    except click.exceptions.Exit as e:  # --help, --version, ctx.exit()
         return e.exit_code
     except click.exceptions.NoArgsIsHelpError as e:
         e.show()  # the help text, on stderr
@@ -82,6 +82,24 @@ def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -
     except Exception as e:  # the one place that turns any crash into a line
         _report(f"unexpected {type(e).__name__}: {e}", hint=not _debug)
         return ExitStatus.INTERNAL
+
+
+def _invoke(command: click.Command, prog_name: str, argv: list[str] | None) -> Any:
+    """Command.main's work without its error handling, which exits 1 on a closed stdout."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    _shell_completion(command, prog_name)
+    with command.make_context(prog_name, args) as ctx:
+        return command.invoke(ctx)
+
+
+def _shell_completion(command: click.Command, prog_name: str) -> None:
+    """Click's shell completion, as Command.main gives it: _LLM_MODELS_COMPLETE=bash_source ..."""
+    var = f"_{prog_name.replace('-', '_').upper()}_COMPLETE"
+    instruction = os.environ.get(var)
+    if instruction:
+        from click.shell_completion import shell_complete  # here: only completion pays for it
+
+        raise click.exceptions.Exit(shell_complete(command, {}, prog_name, var, instruction))
 
 
 def report(error: LLMCoreError) -> None:

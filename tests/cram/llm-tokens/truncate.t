@@ -30,3 +30,9 @@
   Error: --exact counts; it does not combine with --truncate
   Try 'llm-tokens --help'.
   [2]
+
+A reader that goes away early ends the command quietly with 141, the status a shell gives
+a process that SIGPIPE stopped:
+
+  $ yes "hello world" | head -c 1000000 | llm-tokens --truncate 200000 | true; echo "${PIPESTATUS[2]}"
+  141
