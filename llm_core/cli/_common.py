@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -224,6 +223,8 @@ def _width(text: str) -> int:
     """Display width: East Asian wide and full-width characters take two columns."""
     if text.isascii():
         return len(text)
+    import unicodedata  # here: every command would pay its import, only wide text needs it
+
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
