@@ -1,6 +1,8 @@
 """The error tree. Every error carries the exit code a command returns for it.
 
     LLMCoreError                      1  unexpected internal error
+    ├── UsageError                    2  a usage error the command could not catch itself
+    │   └── DateError                 2  a date or range that cannot be used
     ├── InputError                    3  bad input data
     │   └── UnknownModelError         3  a model name the registry does not know
     ├── ConfigError                   4  configuration: missing API key, invalid LLM_* value
@@ -60,6 +62,14 @@ class LLMCoreError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class UsageError(LLMCoreError):
+    exit_code = EXIT_USAGE
+
+
+class DateError(UsageError):
+    """A date or range the user gave that cannot be used."""
 
 
 class InputError(LLMCoreError):

@@ -314,9 +314,9 @@ def test_reading_backwards_across_chunk_edges(tmp_path):
     path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 120), extra=b'{"torn": ')
     lines = path.read_bytes().split(b"\n")[:-1]
     for chunk in (7, 64, 1000, 1 << 16):
-        assert list(query._lines_backwards(path, chunk=chunk)) == lines[::-1]
+        assert list(query.lines_backwards(path, chunk=chunk)) == lines[::-1]
     upto = len(b"\n".join(lines[:50])) + 1
-    assert list(query._lines_backwards(path, upto, chunk=33)) == lines[:50][::-1]
+    assert list(query.lines_backwards(path, upto, chunk=33)) == lines[:50][::-1]
     _write(store, "2026-11-26", _odd_records(rng, "2026-11-26", 5))
     latest = query.latest_records(store, 123)
     assert [line for line, _ in latest[:120]] == lines[::-1]
