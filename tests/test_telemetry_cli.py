@@ -273,3 +273,32 @@ def test_absurd_costs_and_latencies_are_damage_not_a_crash(store, capsys):
     assert r["totals"]["cost_usd"] == 0.5
     assert r["totals"]["unknown_cost_calls"] == 2
     assert r["latency_ms"]["p99"] == 200  # the absurd latency is left out
+
+
+def test_every_listed_subcommand_loads_from_its_module(capsys):
+    import click
+
+    from llm_core.cli import telemetry
+
+    ctx = click.Context(telemetry.cli)
+    assert telemetry.cli.list_commands(ctx) == sorted(telemetry.SUBCOMMANDS)
+    for name in telemetry.SUBCOMMANDS:
+        command = telemetry.cli.get_command(ctx, name)
+        assert command.name == name and command.help
+    code, out, _ = _run(capsys, "--help")
+    assert code == 0 and all(f"  {name} " in out for name in telemetry.SUBCOMMANDS)
+    code, _, err = _run(capsys, "nosuch")
+    assert code == 2 and "No such command 'nosuch'" in err
+
+
+def test_the_cli_package_imports_no_private_library_name():
+    import ast
+
+    package = ROOT / "llm_core" / "cli" / "telemetry"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("llm_core.")
+                    and not node.module.startswith("llm_core.cli")):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name} imports {private} from {node.module}"
+                assert not any(part.startswith("_") for part in node.module.split(".")), (path.name, node.module)
