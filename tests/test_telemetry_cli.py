@@ -291,6 +291,15 @@ def test_every_listed_subcommand_loads_from_its_module(capsys):
     assert code == 2 and "No such command 'nosuch'" in err
 
 
+def test_help_lists_the_subcommands_without_importing_them():
+    code = ("import sys; from llm_core.cli.telemetry import main; rc = main(['--help']); "
+            "loaded = [m for m in sys.modules if m.startswith(('llm_core.cli.telemetry.', 'llm_core.storage'))]; "
+            "print(rc, sorted(loaded))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    assert out.splitlines()[-1] == "0 ['llm_core.cli.telemetry.manual']"
+
+
 def test_the_cli_package_imports_no_private_library_name():
     import ast
 

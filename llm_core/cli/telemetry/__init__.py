@@ -1,10 +1,10 @@
 """llm-telemetry: what your LLM calls cost, which models and agents spend it, how fast, and when.
 
 The command is this group plus one module per group of subcommands, imported only when one of
-its subcommands runs (or --help lists them), as in click's "complex" example:
+its subcommands runs (click's "complex" example; --help lists them without importing any):
 
-    options.py   what the subcommands share: filter options, report_command, the clock, notes
-    reports.py   stats, costs, models, agents, projects, performance, patterns
+    options.py   what the subcommands share: filter options, the clock, the skipped-lines warning
+    reports.py   stats, costs, models, agents, projects, performance, patterns (report_command)
     records.py   log, export (the records themselves)
     store.py     prune, demo (the store as a whole)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
@@ -12,9 +12,9 @@ its subcommands runs (or --help lists them), as in click's "complex" example:
 Adding a subcommand: write a module here that defines it as a module-level click command
 (`@click.command(context_settings=options.CONTEXT)`, the function named like the subcommand;
 a module may define several), importing at its top only what its commands need. Then add one
-line to SUBCOMMANDS below: `"name": "module"`, or `"name": "module:function"` when the
-function is named differently. Nothing else changes: --help, the man page (python -m
-llm_core.cli._manpage) and the main() wrapper pick it up.
+line to SUBCOMMANDS below: `"name": ("module", "the line --help lists")`, with
+"module:function" when the function is named differently. Nothing else changes: --help, the
+man page (python -m llm_core.cli._manpage) and the main() wrapper pick it up.
 """
 
 from __future__ import annotations
@@ -26,35 +26,43 @@ import click
 from llm_core.cli._common import debug_option, make_main
 from llm_core.cli.telemetry import manual
 
-SUBCOMMANDS = {
-    "stats": "reports",
-    "costs": "reports",
-    "models": "reports",
-    "agents": "reports",
-    "projects": "reports",
-    "performance": "reports",
-    "patterns": "reports",
-    "log": "records",
-    "export": "records",
-    "prune": "store",
-    "demo": "store",
+SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the line --help lists)
+    "stats": ("reports", "Calls, failures, tokens, cost and latency for a period."),
+    "costs": ("reports", "Total cost and its breakdown."),
+    "models": ("reports", "The most used models, with tokens and cost."),
+    "agents": ("reports", "Usage by agent and operation."),
+    "projects": ("reports", "Usage by project."),
+    "performance": ("reports", "Latency: avg, p50, p95, p99; slowest operations."),
+    "patterns": ("reports", "Calls per local hour, peak hours, busiest weekday."),
+    "log": ("records", "The latest records (--follow to keep watching)."),
+    "export": ("records", "The records as CSV or JSONL on stdout."),
+    "prune": ("store", "Apply the retention and size cap now."),
+    "demo": ("store", "Write a realistic demo store (no key needed)."),
 }
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands live in SUBCOMMANDS' modules, imported on first use."""
+    """A group whose subcommands live in SUBCOMMANDS' modules, imported on first use.
+    `llm-telemetry --help` lists them from the table, importing none of them."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *SUBCOMMANDS})
+        return sorted(SUBCOMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in SUBCOMMANDS:
             return super().get_command(ctx, cmd_name)
-        module, _, attr = SUBCOMMANDS[cmd_name].partition(":")
+        where, summary = SUBCOMMANDS[cmd_name]
+        module, _, attr = where.partition(":")
         command = getattr(importlib.import_module(f"{__name__}.{module}"), attr or cmd_name)
         if not isinstance(command, click.Command):
             raise TypeError(f"{__name__}.{module}.{attr or cmd_name} is not a click command")
+        command.short_help = summary
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUBCOMMANDS[name][1]) for name in sorted(SUBCOMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

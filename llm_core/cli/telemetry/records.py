@@ -28,7 +28,7 @@ def _write_record(line: bytes, rec: dict, as_json: bool) -> None:
         sys.stdout.write(render.log_line(rec) + "\n")
 
 
-@click.command(context_settings=CONTEXT, short_help="The latest records (--follow to keep watching).")
+@click.command(context_settings=CONTEXT)
 @click.option("-n", "--lines", "count", type=click.IntRange(min=0), default=20, show_default=True,
               metavar="N", help="How many of the latest records to show.")
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new records as they arrive (Ctrl-C stops).")
@@ -68,7 +68,7 @@ def log(count, follow, poll, project, agent, model, provider, since, until, as_j
             sys.stdout.flush()
 
 
-@click.command(context_settings=CONTEXT, short_help="The records as CSV or JSONL on stdout.")
+@click.command(context_settings=CONTEXT)
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True,
               help="csv (one row per call, the columns listed in FILES) or jsonl (the records as stored).")
 @filter_options

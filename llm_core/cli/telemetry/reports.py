@@ -3,9 +3,18 @@ agents, projects, performance, patterns."""
 
 from __future__ import annotations
 
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
 import click
 
-from llm_core.cli.telemetry.options import CONTEXT, days_option, report_command
+from llm_core.cli._common import emit, json_option
+from llm_core.cli.telemetry import render
+from llm_core.cli.telemetry.options import CONTEXT, days_option, filter_options, now, warn_skipped
+from llm_core.config import get_settings
+from llm_core.storage.collect import Collection, collect
 from llm_core.storage.reports import (
     BREAKDOWNS,
     agents_report,
@@ -16,10 +25,47 @@ from llm_core.storage.reports import (
     projects_report,
     stats_report,
 )
-from llm_core.storage.windows import PERIODS
+from llm_core.storage.windows import PERIODS, Filters, report_window
 
 
-@click.command(context_settings=CONTEXT, short_help="Calls, failures, tokens, cost and latency for a period.")
+def store_notes(store: Path, col: Collection) -> None:
+    """Say on stderr when the store is empty or had unreadable lines."""
+    if not col.files:
+        sys.stderr.write(f"No telemetry recorded yet in {store} (calls are recorded as you use llm-core;"
+                         " `llm-telemetry demo` writes sample data).\n")
+    warn_skipped(col.corrupt_lines, store)
+
+
+def report_command(need_slots: bool = False) -> Callable:
+    """Turn `fn(collection, window, filters, **options) -> report` into a command body with
+    the filter options and --json; the human form is `render.<fn name>`."""
+
+    def wrap(fn: Callable) -> Callable:
+        human = getattr(render, fn.__name__)
+
+        @filter_options
+        @json_option
+        @functools.wraps(fn)
+        def command(project, agent, model, provider, since, until, as_json, **options):
+            clock = now()
+            period = options.pop("period", False)
+            if period is None and not (since or until):
+                period = "today"  # a report with an optional PERIOD, given none
+            window = report_window(clock, period or None, options.pop("days", None), since, until)
+            filters = Filters(project=project, agent=agent, model=model, provider=provider)
+            store = get_settings().telemetry_dir
+            col = collect(store, window, filters, need_slots=need_slots)
+            store_notes(store, col)
+            report = fn(col, window, filters, **options)
+            report["store"] = str(store)
+            emit(report, as_json=as_json, human=human)
+
+        return command
+
+    return wrap
+
+
+@click.command(context_settings=CONTEXT)
 @click.argument("period", type=click.Choice(PERIODS),
                 required=False, metavar="[PERIOD]")
 @report_command()
@@ -38,7 +84,7 @@ def stats(col, window, filters):
     return stats_report(col, window, filters)
 
 
-@click.command(context_settings=CONTEXT, short_help="Total cost and its breakdown.")
+@click.command(context_settings=CONTEXT)
 @days_option()
 @click.option("--by", type=click.Choice(BREAKDOWNS), default="model",
               show_default=True, help="What to break the total down by.")
@@ -57,7 +103,7 @@ def costs(col, window, filters, by):
     return costs_report(col, window, filters, by=by)
 
 
-@click.command(context_settings=CONTEXT, short_help="The most used models, with tokens and cost.")
+@click.command(context_settings=CONTEXT)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
               help="How many models to show.")
 @days_option()
@@ -73,7 +119,7 @@ def models(col, window, filters, top):
     return models_report(col, window, filters, top=top)
 
 
-@click.command(context_settings=CONTEXT, short_help="Usage by agent and operation.")
+@click.command(context_settings=CONTEXT)
 @days_option()
 @report_command()
 def agents(col, window, filters):
@@ -87,7 +133,7 @@ def agents(col, window, filters):
     return agents_report(col, window, filters)
 
 
-@click.command(context_settings=CONTEXT, short_help="Usage by project.")
+@click.command(context_settings=CONTEXT)
 @days_option()
 @report_command()
 def projects(col, window, filters):
@@ -101,7 +147,7 @@ def projects(col, window, filters):
     return projects_report(col, window, filters)
 
 
-@click.command(context_settings=CONTEXT, short_help="Latency: avg, p50, p95, p99; slowest operations.")
+@click.command(context_settings=CONTEXT)
 @days_option()
 @report_command()
 def performance(col, window, filters):
@@ -117,7 +163,7 @@ def performance(col, window, filters):
     return performance_report(col, window, filters)
 
 
-@click.command(context_settings=CONTEXT, short_help="Calls per local hour, peak hours, busiest weekday.")
+@click.command(context_settings=CONTEXT)
 @days_option()
 @report_command(need_slots=True)
 def patterns(col, window, filters):

@@ -17,7 +17,7 @@ from llm_core.storage.index import day_files
 from llm_core.storage.local import LocalStorage
 
 
-@click.command(context_settings=CONTEXT, short_help="Apply the retention and size cap now.")
+@click.command(context_settings=CONTEXT)
 @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @json_option
 def prune(dry_run, as_json):
@@ -33,7 +33,7 @@ def prune(dry_run, as_json):
     emit(result, as_json=as_json, human=render.prune)
 
 
-@click.command(context_settings=CONTEXT, short_help="Write a realistic demo store (no key needed).")
+@click.command(context_settings=CONTEXT)
 @click.option("--days", type=click.IntRange(min=1, max=3660), default=30, show_default=True, metavar="N",
               help="Spread the records over the last N days.")
 @click.option("--calls", type=click.IntRange(min=1), default=10_000, show_default=True, metavar="N",
