@@ -1,5 +1,4 @@
-"""The llm-telemetry commands over the store as a whole: prune (retention and size cap now)
-and demo (fill a store with realistic made-up calls)."""
+"""llm-telemetry demo: fill a store with realistic made-up calls, to try the reports."""
 
 from __future__ import annotations
 
@@ -14,23 +13,6 @@ from llm_core.cli.telemetry.options import CONTEXT, now
 from llm_core.config import get_settings
 from llm_core.storage.demo import write_demo
 from llm_core.storage.index import day_files
-from llm_core.storage.local import LocalStorage
-
-
-@click.command(context_settings=CONTEXT)
-@click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
-@json_option
-def prune(dry_run, as_json):
-    """Apply the retention (LLM_RETENTION_DAYS) and size cap (LLM_STORAGE_MAX_SIZE_MB) now,
-    and say what was removed. Today's telemetry is never removed.
-
-    \b
-    Examples:
-      llm-telemetry prune --dry-run
-      LLM_RETENTION_DAYS=7 llm-telemetry prune
-    """
-    result = LocalStorage(get_settings().telemetry_dir).prune(dry_run=dry_run)
-    emit(result, as_json=as_json, human=render.prune)
 
 
 @click.command(context_settings=CONTEXT)
