@@ -11,9 +11,11 @@ from pathlib import Path
 import orjson
 import pytest
 
+from llm_core.errors import LLMCoreError, UsageError
 from llm_core.storage import index, query
 from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
+from llm_core.storage.records_iter import follow_records, follow_start
 
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 REPORTS = [
@@ -372,8 +374,6 @@ def test_a_summary_replaced_by_another_reporter_is_read_as_a_whole(tmp_path):
 
 
 def test_following_yields_only_what_is_appended_after_the_start(tmp_path):
-    from llm_core.storage.records_iter import follow_records, follow_start
-
     store = tmp_path / "s"
     path = _write(store, "2026-11-27", [_record("2026-11-27T10:00:00.000Z", id="old")],
                   extra=b'{"id": "torn"')  # a line still being written: not seen yet
@@ -411,8 +411,6 @@ def test_report_window_takes_one_kind_of_range():
 
 
 def test_date_errors_are_usage_errors():
-    from llm_core.errors import LLMCoreError, UsageError
-
     assert issubclass(query.DateError, UsageError) and issubclass(query.DateError, LLMCoreError)
     assert query.DateError("x").exit_code == 2
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import os
@@ -11,9 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import orjson
 import pytest
 
+from llm_core.cli import telemetry
 from llm_core.cli.telemetry import main
 from llm_core.config import reset_settings
 
@@ -276,10 +279,6 @@ def test_absurd_costs_and_latencies_are_damage_not_a_crash(store, capsys):
 
 
 def test_every_listed_subcommand_loads_from_its_module(capsys):
-    import click
-
-    from llm_core.cli import telemetry
-
     ctx = click.Context(telemetry.cli)
     assert telemetry.cli.list_commands(ctx) == sorted(telemetry.SUBCOMMANDS)
     for name in telemetry.SUBCOMMANDS:
@@ -301,8 +300,6 @@ def test_help_lists_the_subcommands_without_importing_them():
 
 
 def test_the_cli_package_imports_no_private_library_name():
-    import ast
-
     package = ROOT / "llm_core" / "cli" / "telemetry"
     for path in package.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
