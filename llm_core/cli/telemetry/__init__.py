@@ -10,11 +10,12 @@ its subcommands runs (click's "complex" example; --help lists them without impor
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
 
 Adding a subcommand: write a module here that defines it as a module-level click command
-(`@click.command(context_settings=options.CONTEXT)`, the function named like the subcommand;
-a module may define several), importing at its top only what its commands need. Then add one
-line to SUBCOMMANDS below: `"name": ("module", "the line --help lists")`, with
-"module:function" when the function is named differently. Nothing else changes: --help, the
-man page (python -m llm_core.cli._manpage) and the main() wrapper pick it up.
+(`@click.command(context_settings=CONTEXT)`, with CONTEXT imported from this package and the
+function named like the subcommand; a module may define several), importing at its top only
+what its commands need. Then add one line to SUBCOMMANDS below:
+`"name": ("module", "the line --help lists")`, with "module:function" when the function is
+named differently. Nothing else changes: --help, the man page (python -m
+llm_core.cli._manpage) and the main() wrapper pick it up.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import click
 
 from llm_core.cli._common import debug_option, make_main
 from llm_core.cli.telemetry import manual
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}  # the group's and every subcommand's
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the line --help lists)
     "stats": ("reports", "Calls, failures, tokens, cost and latency for a period."),
@@ -65,7 +68,7 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @debug_option
 def cli() -> None:
     """Reports over the local telemetry store: usage, costs, models, agents, speed, rhythm.

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from llm_core.cli._common import emit, json_option
-from llm_core.cli.telemetry import render
-from llm_core.cli.telemetry.options import CONTEXT, now
+from llm_core.cli.telemetry import CONTEXT, render
+from llm_core.cli.telemetry.options import now
 from llm_core.config import get_settings
 from llm_core.storage.demo import write_demo
 from llm_core.storage.index import day_files

@@ -13,8 +13,6 @@ from llm_core.config import get_settings
 from llm_core.errors import ConfigError, DateError
 from llm_core.storage.windows import ALL_TIME, Filters, Window, now_ms, range_window
 
-CONTEXT = {"help_option_names": ["-h", "--help"]}
-
 
 def filter_options(f: Callable) -> Callable:
     """--project, --agent, --model, --provider, --since, --until."""

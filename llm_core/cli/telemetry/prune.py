@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from llm_core.cli._common import emit, json_option
-from llm_core.cli.telemetry import render
-from llm_core.cli.telemetry.options import CONTEXT
+from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.config import get_settings
 from llm_core.storage.local import LocalStorage
 

@@ -9,9 +9,9 @@ import sys
 import click
 
 from llm_core.cli._common import json_option
-from llm_core.cli.telemetry import render
+from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.manual import CSV_COLUMNS
-from llm_core.cli.telemetry.options import CONTEXT, filter_options, selection, warn_skipped
+from llm_core.cli.telemetry.options import filter_options, selection, warn_skipped
 from llm_core.config import get_settings
 from llm_core.storage.records_iter import follow_records, follow_start, iter_records, latest_records
 

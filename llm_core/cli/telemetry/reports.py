@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from llm_core.cli._common import emit, json_option
-from llm_core.cli.telemetry import render
-from llm_core.cli.telemetry.options import CONTEXT, days_option, filter_options, now, warn_skipped
+from llm_core.cli.telemetry import CONTEXT, render
+from llm_core.cli.telemetry.options import days_option, filter_options, now, warn_skipped
 from llm_core.config import get_settings
 from llm_core.storage.collect import Collection, collect
 from llm_core.storage.reports import (
