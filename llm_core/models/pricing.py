@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core.errors import InputError
+from llm_core.models.registry import find_model
 
 _COUNT_KEYS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 
@@ -78,8 +79,6 @@ def _entry(model: str | dict) -> dict | None:
         return model
     if not model:
         return None
-    from llm_core.models.registry import find_model
-
     return find_model(model)
 
 
