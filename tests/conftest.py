@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -53,6 +55,36 @@ def isolated_env(tmp_path, monkeypatch):
     yield tmp_path
     reset_settings()
     reset_warnings()
+
+
+class CliResult(NamedTuple):
+    """What a command run in-process did, shaped like subprocess.CompletedProcess."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def run_main(main: Callable[[list[str]], int], *args: str, stdin: bytes | None = b"",
+             env: dict[str, str] | None = None) -> CliResult:
+    """Run a command's main() in this process, as a fresh process would see it: its own
+    stdin/stdout/stderr (click's CliRunner isolation: stdin is not a terminal), settings read
+    again from the environment, the store's once-per-process warnings reset. Spawning a
+    Python process per call is what made the suite slow; cram transcripts keep doing that."""
+    from click.testing import CliRunner
+
+    from llm_core.config import reset_settings
+    from llm_core.storage._jsonl import reset_warnings
+
+    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+        reset_settings()
+        reset_warnings()
+        code = main(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        result = CliResult(code, out.getvalue(), err.getvalue())
+    reset_settings()
+    return result
 
 
 def pytest_collect_file(parent, file_path: Path):
