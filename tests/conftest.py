@@ -7,6 +7,7 @@ Every tests/cram/**/*.t transcript is collected as one pytest test.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -111,6 +112,7 @@ class CramItem(pytest.Item):
         with tempfile.TemporaryDirectory(prefix="cram-") as tmp:
             tmp_path = Path(tmp)
             env = clean_environ(tmp_path)
+            shutil.copytree(prebuilt_token_index(), Path(env["XDG_CACHE_HOME"]) / "llm-core")
             env["CRAMTMP"] = tmp
             cwd = os.getcwd()
             os.chdir(tmp)
@@ -135,3 +137,23 @@ class CramItem(pytest.Item):
 
 class CramFailure(Exception):
     pass
+
+
+@functools.cache
+def prebuilt_token_index() -> Path:
+    """A cache dir holding the encodings' index, built once per test run. Copied into each
+    transcript's empty cache dir, it spares every llm-tokens/llm-chat process in them the
+    index build (most of their run time); tests/test_tokens.py tests the build itself."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from llm_core.utils import _encodings
+
+    folder = Path(tempfile.mkdtemp(prefix="llm-core-index-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name in _encodings.ENCODING_NAMES:
+        path = folder.joinpath(*_encodings.cache_path(name).parts[-2:])  # tiktoken/<file>
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_encodings.build_index(_encodings.load_source_ranks(name)))
+    return folder
