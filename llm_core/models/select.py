@@ -24,6 +24,7 @@ _REQUIREMENT_KEYS = {
     "expected_output_tokens", "min_context", "capabilities", "provider", "speed_priority",
 }
 
+
 def _number(requirements: dict, key: str, default: float | None, *, whole: bool = False) -> Any:
     value = requirements.get(key)
     if value is None:

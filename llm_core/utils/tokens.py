@@ -90,8 +90,7 @@ def _by_name(model: str) -> str | None:
 
 def _registry_tokenizer(model: str) -> str | None:
     """Resolves aliases ("sonnet") and user-defined models."""
-    # Imported here for start-up time: the family rules above answer the common case
-    # without loading the registry and its files.
+    # here for start-up: the family rules above answer most names without the registry
     from llm_core.models.registry import get_model
 
     try:
