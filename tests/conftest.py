@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,13 @@ def isolated_env(tmp_path, monkeypatch):
     reset_warnings()
 
 
+@pytest.fixture
+def prebuilt_index(isolated_env):
+    """This test's cache dir starts with the encodings' index (for commands run as processes:
+    in-process counting keeps the loaded index anyway)."""
+    shutil.copytree(prebuilt_token_index(), isolated_env / "cache" / "llm-core", dirs_exist_ok=True)
+
+
 class CliResult(NamedTuple):
     """What a command run in-process did, shaped like subprocess.CompletedProcess."""
 
@@ -101,7 +109,6 @@ class CramFile(pytest.File):
 
 class CramItem(pytest.Item):
     def runtest(self):
-        import shutil
         import tempfile
 
         import cram
@@ -145,7 +152,6 @@ def prebuilt_token_index() -> Path:
     transcript's empty cache dir, it spares every llm-tokens/llm-chat process in them the
     index build (most of their run time); tests/test_tokens.py tests the build itself."""
     import atexit
-    import shutil
     import tempfile
 
     from llm_core.utils import _encodings
