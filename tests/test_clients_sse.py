@@ -179,3 +179,4 @@ def test_lines_already_split_still_decode():
              "data: line one", "data:line two", "", "id: 7", "retry: 100", "data: x\r", ""]
     assert events(lines) == EXPECTED[:3]
     assert events(["data: [DONE]"]) == [SSEEvent(None, "[DONE]")]
+    assert events(["\ufeffdata: a", "", "\ufeffdata: b", ""]) == [SSEEvent(None, "a")]

@@ -66,7 +66,9 @@ def _lines(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
     first = True
     for chunk in chunks:
         if isinstance(chunk, str):
-            yield chunk.removesuffix("\n").removesuffix("\r")
+            line = chunk.removesuffix("\n").removesuffix("\r")
+            yield line.removeprefix("\ufeff") if first else line
+            first = False
             continue
         if not chunk:
             continue
