@@ -20,14 +20,12 @@ Items that are `str` are taken as lines already split (the older `iter_lines()` 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["SSEEvent", "iter_sse"]
 
 _BOM = b"\xef\xbb\xbf"
-_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def iter_sse(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[SSEEvent]:
 
 def _lines(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
     """Lines without their endings; the unterminated rest at the end counts as a line."""
-    pending = bytearray()
+    pending: list[bytes] = []  # the start of a line that has not ended yet
     after_cr = False  # the last chunk ended in CR: a LF opening the next one belongs to it
     first = True
     for chunk in chunks:
@@ -70,23 +68,27 @@ def _lines(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
             yield line.removeprefix("\ufeff") if first else line
             first = False
             continue
+        if after_cr and chunk:
+            after_cr = False
+            if chunk[0] == 0x0A:
+                chunk = chunk[1:]
         if not chunk:
             continue
-        start = 1 if after_cr and chunk[0] == 0x0A else 0
-        after_cr = False
-        for match in _LINE_END.finditer(chunk, start):
-            pending += chunk[start : match.start()]
-            start = match.end()
-            after_cr = start == len(chunk) and match.group() == b"\r"
-            yield _decode(pending, first)
-            pending.clear()
-            first = False
-        pending += chunk[start:]
+        # bytes.splitlines (unlike str.splitlines) ends lines at CR, LF and CRLF only
+        lines = chunk.splitlines(keepends=True)
+        end = lines[-1][-1:]
+        tail = lines.pop() if end not in (b"\n", b"\r") else b""
+        after_cr = end == b"\r"
+        for raw in lines:
+            if pending:
+                raw = b"".join([*pending, raw])
+                pending.clear()
+            line = raw.rstrip(b"\r\n")
+            if first:
+                line, first = line.removeprefix(_BOM), False
+            yield line.decode("utf-8", "replace")
+        if tail:
+            pending.append(tail)
     if pending:
-        yield _decode(pending, first)
-
-
-def _decode(line: bytearray, first: bool) -> str:
-    if first and line.startswith(_BOM):
-        return line[len(_BOM):].decode("utf-8", "replace")
-    return line.decode("utf-8", "replace")
+        rest = b"".join(pending)
+        yield (rest.removeprefix(_BOM) if first else rest).decode("utf-8", "replace")
