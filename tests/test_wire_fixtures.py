@@ -22,7 +22,7 @@ from llm_core.clients.openai_client import OpenAIClient
 from llm_core.clients.openrouter_client import OpenRouterClient
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ANTHROPIC_STREAMS = sorted((FIXTURES / "anthropic").glob("*/*.[ts][xs][te]"))
+ANTHROPIC_STREAMS = sorted([*(FIXTURES / "anthropic").glob("streaming/*.txt"), *(FIXTURES / "anthropic").glob("fable-fallback/*.sse")])
 OPENAI_BODIES = sorted((FIXTURES / "openai" / "chat_completions").glob("*.json"))
 OPENAI_STREAMS = sorted((FIXTURES / "openai" / "streams").glob("*.sse"))
 MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o-mini", "openrouter": "openai/gpt-4o-mini"}
