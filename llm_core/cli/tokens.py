@@ -36,8 +36,12 @@ MAN_SECTIONS = {
     """,
     "INPUT": """
         Text is read as UTF-8; undecodable bytes count as U+FFFD and a warning says how many
-        there were. Large inputs are read in pieces of 256K characters, cut at line breaks that
-        cannot change the count, and encoded on several threads.
+        there were. Input of any size is read in pieces of about 256K characters, cut where
+        the count cannot change (after a line break or a word), and encoded on several threads:
+        memory stays bounded (about 150 MB) whatever the input, also with no newline at all.
+        A run of over 1M characters with no such point (/dev/zero) is cut into pieces of 256K
+        characters; its count may then differ from tiktoken's by a token per piece (runs of
+        one character stay exact). --truncate N reads only as much input as N tokens need.
 
         Like wc, a missing or unreadable FILE gets an error line and the other files are still
         counted; the exit status is then 3.
@@ -250,8 +254,10 @@ def _truncate(name: str, max_tokens: int, model: str | None, encoding: str | Non
     out: list[str] = []
     used = 0
     truncated = False
+    # Small reads for a small budget: `--truncate 10 /dev/zero` reads kilobytes, not the input.
+    size = min(tokens.CHUNK_CHARS, max(4096, 16 * budget))
     with _open(name) as stream:
-        for chunk in tokens.read_chunks(stream, stats=stats):
+        for chunk in tokens.read_chunks(stream, size, stats=stats):
             # Chunks are cut at safe points, so counts add up across them.
             n = tokens.count_tokens(chunk, encoding=enc).count
             if used + n <= budget:
