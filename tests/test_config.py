@@ -21,12 +21,18 @@ def test_defaults_match_the_documented_ones(tmp_path):
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        ("LLM_RETENTION_DAYS", "abc", "LLM_RETENTION_DAYS must be a whole number >= 1, got 'abc'"),
-        ("LLM_RETENTION_DAYS", "0", "LLM_RETENTION_DAYS must be a whole number >= 1, got '0'"),
-        ("LLM_STORAGE_MAX_SIZE_MB", "-5", "LLM_STORAGE_MAX_SIZE_MB must be a number > 0, got '-5'"),
+        ("LLM_RETENTION_DAYS", "abc", "LLM_RETENTION_DAYS must be a whole number from 1 to 36,500, got 'abc'"),
+        ("LLM_RETENTION_DAYS", "0", "LLM_RETENTION_DAYS must be a whole number from 1 to 36,500, got '0'"),
+        ("LLM_STORAGE_MAX_SIZE_MB", "-5", "LLM_STORAGE_MAX_SIZE_MB must be a number > 0 and <= 1,000,000,000, got '-5'"),
         ("LLM_STORE_PROMPTS", "maybe", "LLM_STORE_PROMPTS must be true or false"),
-        ("LLM_TIMEOUT", "nan", "LLM_TIMEOUT must be a number > 0, got 'nan'"),
-        ("LLM_MAX_RETRIES", "-1", "LLM_MAX_RETRIES must be a whole number >= 0"),
+        ("LLM_TIMEOUT", "nan", "LLM_TIMEOUT must be a number > 0 and <= 86,400, got 'nan'"),
+        ("LLM_MAX_RETRIES", "-1", "LLM_MAX_RETRIES must be a whole number from 0 to 100"),
+        # Numbers Python reads but the store cannot use (once accepted, then a crash, exit 1).
+        ("LLM_RETENTION_DAYS", "99999999999999999999", "from 1 to 36,500, got '99999999999999999999'"),
+        ("LLM_STORAGE_MAX_SIZE_MB", "inf", "LLM_STORAGE_MAX_SIZE_MB must be a number > 0 and <= 1,000,000,000"),
+        ("LLM_STORAGE_MAX_SIZE_MB", "nan", "got 'nan'"),
+        ("LLM_TIMEOUT", "1e400", "LLM_TIMEOUT must be a number > 0 and <= 86,400, got '1e400'"),
+        ("LLM_MAX_RETRIES", "1000000", "LLM_MAX_RETRIES must be a whole number from 0 to 100"),
     ],
 )
 def test_invalid_values_name_the_variable_and_what_it_accepts(tmp_path, name, value, expected):

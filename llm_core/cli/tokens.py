@@ -8,12 +8,15 @@ from typing import IO, Any
 import click
 
 from llm_core.cli._common import (
+    MAX_TOKENS,
     debug_option,
     emit,
     json_option,
     make_main,
+    model_option,
     report,
     stdin_is_terminal,
+    version_option,
     warn,
 )
 from llm_core.config import get_settings
@@ -68,18 +71,19 @@ MAN_SECTIONS = {
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
-@click.option("-m", "--model", metavar="MODEL", help="Count for this model (picks the tokenizer).")
+@model_option
 @click.option("-e", "--encoding", metavar="NAME",
               help="Count exactly with this encoding: o200k_base or cl100k_base.")
-@click.option("--truncate", "max_tokens", type=click.IntRange(min=0), metavar="N",
-              help="Write the first N tokens of the input to stdout instead of counting.")
+@click.option("--truncate", "max_tokens", type=click.IntRange(0, MAX_TOKENS), metavar="N",
+              help=f"Write the first N tokens of the input to stdout instead of counting (0 to {MAX_TOKENS:,}).")
 @click.option("--exact", is_flag=True,
               help="Exact Claude count from Anthropic's API (needs ANTHROPIC_API_KEY).")
 @json_option
 @debug_option
+@version_option("llm-tokens")
 def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tokens: int | None,
         exact: bool, as_json: bool) -> int:
-    """Count the tokens of stdin or FILEs, like wc.
+    """Count the tokens of stdin or FILEs, like wc; -m picks the tokenizer.
 
     One line per FILE and a total line when there are several; just the number for stdin.
     OpenAI models are counted exactly, offline; Claude and other models get a documented
