@@ -25,6 +25,7 @@ Click's own usage errors exit 2, Ctrl-C exits 130 (see llm_core.cli._common).
 from __future__ import annotations
 
 import difflib
+import sys
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -183,3 +184,19 @@ def error_class_for_status(status: int) -> type[APIError]:
     if status >= 500:
         return InternalServerError
     return APIError
+
+
+_warned: set[str] = set()
+
+
+def warn(message: str, *, key: str | None = None) -> None:
+    """Write `Warning: <message>` to stderr, once per process per key (default: the message)."""
+    key = message if key is None else key
+    if key in _warned:
+        return
+    _warned.add(key)
+    sys.stderr.write(f"Warning: {message}\n")
+
+
+def reset_warnings() -> None:
+    _warned.clear()

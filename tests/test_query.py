@@ -11,7 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from llm_core.storage import index, query
+from llm_core import records
+from llm_core.storage import _day_summary_file, day_summaries, query
 from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
 
@@ -175,8 +176,8 @@ def test_appends_extend_the_summary_instead_of_rebuilding(tmp_path, monkeypatch)
     path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 200))
     query.collect(store, Window())
     extended = []
-    real = index.DayBuilder.from_summary
-    monkeypatch.setattr(index.DayBuilder, "from_summary",
+    real = day_summaries.DayBuilder.from_summary
+    monkeypatch.setattr(day_summaries.DayBuilder, "from_summary",
                         classmethod(lambda cls, s: extended.append(1) or real.__func__(cls, s)))
     # A torn half line first: it is not summarised until its newline arrives.
     more = _odd_records(rng, "2026-11-27", 50)
@@ -218,7 +219,7 @@ def test_a_changed_file_or_summary_is_rebuilt(tmp_path, change):
             p.unlink()
         summary.parent.rmdir()
     else:
-        summary.write_bytes(index._MAGIC + b"garbage")
+        summary.write_bytes(_day_summary_file._MAGIC + b"garbage")
     _assert_same(store, Window())
     if change == "rewrite_same_size":
         r = query.models_report(query.collect(store, Window()), Window())
@@ -349,23 +350,23 @@ def test_timestamps_parse_exactly():
     for _ in range(2000):
         ms = rng.randrange(0, 4_102_444_800_000)
         text = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
-        assert index.parse_timestamp(text) == ms
-    assert index.parse_timestamp("2026-11-10T08:45:12-05:00") == index.parse_timestamp("2026-11-10T13:45:12.000Z")
-    assert index.parse_timestamp("2026-11-10T13:45:12") == index.parse_timestamp("2026-11-10T13:45:12Z")
+        assert records.parse_timestamp(text) == ms
+    assert records.parse_timestamp("2026-11-10T08:45:12-05:00") == records.parse_timestamp("2026-11-10T13:45:12.000Z")
+    assert records.parse_timestamp("2026-11-10T13:45:12") == records.parse_timestamp("2026-11-10T13:45:12Z")
     for bad in ("2026-11-10T24:00:00.000Z", "2026-11-10T13:60:00.000Z", "2026-02-30T13:00:00.000Z",
                 "2026-11-10T13:0a:00.000Z", "yesterday", None, 1794318312000):
-        assert index.parse_timestamp(bad) is None
+        assert records.parse_timestamp(bad) is None
 
 
 def test_a_summary_replaced_by_another_reporter_is_read_as_a_whole(tmp_path):
     store = tmp_path / "s"
     rng = random.Random(6)
     path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 100))
-    index.summaries(store)
-    (_, old), = index.summaries(store)  # section 1 only, as a reporter holds it
+    day_summaries.summaries(store)
+    (_, old), = day_summaries.summaries(store)  # section 1 only, as a reporter holds it
     _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 40))
-    index.summaries(store)  # another reporter extends and replaces the file
+    day_summaries.summaries(store)  # another reporter extends and replaces the file
     cids, _, m, _ = old.rows()
-    assert old.meta["records"] == 140 == sum(m[r * index.NM] for r in range(len(cids)))
-    assert sum(t[index.M_CALLS] for t in old.totals) == 140
+    assert old.meta["records"] == 140 == sum(m[r * day_summaries.NM] for r in range(len(cids)))
+    assert sum(t[day_summaries.M_CALLS] for t in old.totals) == 140
     assert path.stat().st_size == old.meta["source"]["size"]

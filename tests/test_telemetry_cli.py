@@ -242,7 +242,7 @@ def test_a_bad_pinned_clock_is_a_configuration_error(store, capsys, monkeypatch)
 
 
 def test_an_unreadable_day_file_is_a_clear_error(store, capsys, monkeypatch):
-    from llm_core.storage import index
+    from llm_core.storage import day_summaries
 
     (store / "2026-11-27").mkdir(parents=True)
     (store / "2026-11-27" / "telemetry.jsonl").write_text("{}\n")
@@ -250,7 +250,7 @@ def test_an_unreadable_day_file_is_a_clear_error(store, capsys, monkeypatch):
     def denied(path, previous=None):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(index, "build", denied)
+    monkeypatch.setattr(day_summaries, "build", denied)
     code, out, err = _run(capsys, "stats", "all")
     assert (code, out) == (1, "")
     assert err.startswith("Error: cannot read the telemetry store: Permission denied: ")

@@ -154,8 +154,8 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
           llm-telemetry demo --days 30 --calls 20000
           llm-telemetry costs --by agent
         """
+        from llm_core.storage.day_summaries import day_files
         from llm_core.storage.demo import write_demo
-        from llm_core.storage.index import day_files
 
         store = get_settings().telemetry_dir
         if day_files(store) and not force:
@@ -189,7 +189,7 @@ def _csv_row(rec: dict) -> list:
 
 def _follow_start(store: Path) -> dict[Path, int]:
     """Where following starts: the end of the last complete line of the newest day file."""
-    from llm_core.storage.index import day_files
+    from llm_core.storage.day_summaries import day_files
 
     files = day_files(store)
     if not files:
@@ -205,7 +205,7 @@ def _follow_start(store: Path) -> dict[Path, int]:
 
 def _follow(store: Path, seen: dict[Path, int], window, filters, as_json: bool, poll: float) -> None:
     """Print records appended after `seen`, from the newest day file and any that appear later."""
-    from llm_core.storage.index import day_files
+    from llm_core.storage.day_summaries import day_files
     from llm_core.storage.query import _select
 
     positions = dict(seen)

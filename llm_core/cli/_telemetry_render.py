@@ -180,7 +180,7 @@ def patterns(r: dict) -> str:
 
 def log_line(rec: dict) -> str:
     """One record as a line: local time, status, model, agent/operation, tokens, cost, latency."""
-    from llm_core.storage.index import parse_timestamp
+    from llm_core.records import parse_timestamp
 
     ts = parse_timestamp(rec.get("timestamp"))
     when = datetime.fromtimestamp(ts / 1000).strftime("%Y-%m-%d %H:%M:%S") if ts is not None else "?"

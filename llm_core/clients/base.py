@@ -38,6 +38,7 @@ from llm_core.errors import (
     UnknownModelError,
     error_class_for_status,
 )
+from llm_core.records import normalize_tokens
 from llm_core.utils.retry import retry_with_backoff
 
 CONNECT_TIMEOUT = 5.0
@@ -87,12 +88,9 @@ def empty_tokens() -> dict[str, int]:
 
 
 def complete_tokens(tokens: dict[str, Any] | None) -> dict[str, int]:
-    """The six standard keys (plus any other counts given), integers, `total` recomputed."""
-    out = empty_tokens()
-    for key, value in (tokens or {}).items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = int(value)
-    out["total"] = out["input"] + out["cache_read"] + out["cache_write"] + out["output"]
+    """records.normalize_tokens with `total` recounted, and `reasoning` always present."""
+    out = normalize_tokens(tokens, recount_total=True)
+    out.setdefault("reasoning", 0)
     return out
 
 

@@ -17,9 +17,10 @@ download and parse succeed, so a failed sync leaves the registry as it was.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from llm_core.errors import (
     APIConnectionError,
@@ -28,6 +29,7 @@ from llm_core.errors import (
     error_class_for_status,
 )
 from llm_core.models import registry
+from llm_core.records import atomic_write
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 _PRICE_FIELDS = {
@@ -162,12 +164,4 @@ def _comparable(entry: dict) -> dict:
 
 
 def _write_atomically(path: Path, data: dict) -> None:
-    import orjson
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))

@@ -2,7 +2,7 @@
 
 Two ways to the same result:
 
-- `collect(store, window, filters)` answers from the per-day summaries in `index.py`
+- `collect(store, window, filters)` answers from the per-day summaries in `day_summaries.py`
   (built on first use, extended as day files grow) -- the fast path every report takes;
 - `collect_scan(...)` reads every record with orjson -- the reference the tests compare with.
 
@@ -32,7 +32,8 @@ from typing import Any
 
 import orjson
 
-from llm_core.storage.index import (
+from llm_core.records import parse_timestamp
+from llm_core.storage.day_summaries import (
     COST_SCALE,
     DUR_SCALE,
     M_CACHE_READ,
@@ -49,7 +50,6 @@ from llm_core.storage.index import (
     SLOT_MS,
     day_files,
     extract,
-    parse_timestamp,
     split_lines,
     summaries,
 )
