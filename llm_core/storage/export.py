@@ -33,7 +33,8 @@ from typing import IO, Any
 import orjson
 
 from llm_core.errors import ConfigError, InputError
-from llm_core.storage.index import (
+from llm_core.records import parse_timestamp
+from llm_core.storage._day_records import (
     COST_SCALE,
     M_CACHE_READ,
     M_CACHE_WRITE,
@@ -43,7 +44,6 @@ from llm_core.storage.index import (
     M_TOTAL,
     M_UNKNOWN,
     extract,
-    parse_timestamp,
 )
 from llm_core.storage.sql import require_duckdb
 
@@ -211,14 +211,18 @@ def write_xlsx(selected: Selected, path: Path | str) -> int:
     calls = book.create_sheet("calls")
     calls.append(COLUMNS)
     daily, n = _Daily(), 0
-    for _line, rec in selected:
-        r = row(rec)
-        n += 1
-        if n >= EXCEL_MAX_ROWS:
-            raise InputError(f"more than {EXCEL_MAX_ROWS - 1:,} calls do not fit in an Excel sheet: "
-                             "narrow the selection (--since, --until) or use --format sqlite or parquet")
-        daily.add(rec)
-        calls.append((r[0], _excel_time(r[1]), *r[2:]))
+    try:
+        for _line, rec in selected:
+            r = row(rec)
+            n += 1
+            if n >= EXCEL_MAX_ROWS:
+                raise InputError(f"more than {EXCEL_MAX_ROWS - 1:,} calls do not fit in an Excel sheet: "
+                                 "narrow the selection (--since, --until) or use --format sqlite or parquet")
+            daily.add(rec)
+            calls.append((r[0], _excel_time(r[1]), *r[2:]))
+    except BaseException:
+        calls.close()  # finish the sheet's temp file now, not in a finaliser
+        raise
     sheet = book.create_sheet("daily")
     sheet.append(DAILY_COLUMNS)
     for d in daily.rows():

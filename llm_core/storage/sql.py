@@ -25,12 +25,12 @@ refused with SqlRefused before it runs.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from llm_core.errors import EXIT_USAGE, ConfigError, InputError, LLMCoreError
+from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names
 
 __all__ = [
     "CALLS_COLUMNS", "SqlRefused", "SqlResult", "connect", "query", "require_duckdb", "store_files",
@@ -72,14 +72,15 @@ CALLS_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 # How each record field is read from the JSON: declared types, so a value of the wrong type
-# is NULL instead of a failed query.
+# is NULL instead of a failed query. `success` is JSON: only a JSON false is a failure (as in the
+# reports), where a BOOLEAN would read "no" as false.
 _READ_COLUMNS = {
     "id": "VARCHAR", "timestamp": "VARCHAR", "agent_name": "VARCHAR", "operation": "VARCHAR",
     "provider": "VARCHAR", "model": "VARCHAR", "session_id": "VARCHAR", "user_id": "VARCHAR",
     "duration_ms": "DOUBLE",
     "tokens": "STRUCT(input BIGINT, output BIGINT, cache_read BIGINT, cache_write BIGINT, "
               "total BIGINT, reasoning BIGINT)",
-    "cost_usd": "DOUBLE", "success": "BOOLEAN", "prompt_hash": "VARCHAR", "response_hash": "VARCHAR",
+    "cost_usd": "DOUBLE", "success": "JSON", "prompt_hash": "VARCHAR", "response_hash": "VARCHAR",
     "metadata": "JSON", "stream": "BOOLEAN", "retries": "INTEGER", "request_id": "VARCHAR",
     "stop_reason": "VARCHAR", "time_to_first_token_ms": "DOUBLE", "provider_cost_usd": "DOUBLE",
 }
@@ -100,14 +101,14 @@ SELECT id, {_TIMESTAMP} AS "timestamp", agent_name, operation, provider, model, 
     + coalesce(tokens.cache_read, 0) + coalesce(tokens.cache_write, 0)) AS tokens_total,
   tokens.reasoning AS tokens_reasoning,
   CASE WHEN abs(cost_usd) < {_LIMIT} THEN cost_usd END AS cost_usd,
-  success IS DISTINCT FROM false AS success, prompt_hash, response_hash,
+  success::VARCHAR IS DISTINCT FROM 'false' AS success, prompt_hash, response_hash,
   metadata->>'$.project' AS metadata_project, metadata->>'$.git_branch' AS metadata_git_branch,
   metadata->>'$.error' AS metadata_error, metadata, stream, retries, request_id, stop_reason,
   time_to_first_token_ms, provider_cost_usd
 FROM $source
 """
 
-_SIDES = {"prompts": ("prompts.jsonl", "prompt"), "responses": ("responses.jsonl", "response")}
+_SIDES = {"prompts": (PROMPTS_FILE, "prompt"), "responses": (RESPONSES_FILE, "response")}
 
 # The statement types a query may have; everything else (INSERT, COPY, ATTACH, SET, PRAGMA,
 # CREATE, LOAD, EXPORT, CALL ...) writes or changes the session.
@@ -138,19 +139,11 @@ def require_duckdb() -> Any:
     return duckdb
 
 
-def _is_day(name: str) -> bool:
-    return len(name) == 10 and name[4] == "-" and name[7] == "-" and name[:4].isdigit()
-
-
-def store_files(store: Path | str, name: str = "telemetry.jsonl") -> list[str]:
+def store_files(store: Path | str, name: str = TELEMETRY_FILE) -> list[str]:
     """Every day's `name` in the store, plain or gzip-compressed (`name`.gz), oldest day first."""
     store = Path(store)
-    try:
-        days = sorted(d for d in os.listdir(store) if _is_day(d))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
     out = []
-    for day in days:
+    for day in day_names(store):
         for candidate in (store / day / name, store / day / f"{name}.gz"):
             if candidate.is_file():
                 out.append(str(candidate))
