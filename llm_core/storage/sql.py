@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_core.errors import EXIT_USAGE, ConfigError, InputError, LLMCoreError
+from llm_core.errors import ConfigError, InputError, UsageError
 from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names
 
 __all__ = [
@@ -115,10 +115,8 @@ _SIDES = {"prompts": (PROMPTS_FILE, "prompt"), "responses": (RESPONSES_FILE, "re
 _ALLOWED = ("SELECT", "EXPLAIN")
 
 
-class SqlRefused(LLMCoreError):
+class SqlRefused(UsageError):
     """A statement the sql command does not run: it would write, or there are several."""
-
-    exit_code = EXIT_USAGE
 
 
 @dataclass
