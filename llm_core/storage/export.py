@@ -3,6 +3,9 @@
 Every writer takes the (line, record) pairs a selection yields (`iter_records(store, window,
 filters)`), oldest first, and returns how many records it wrote.
 
+    write(selected, "sqlite", "calls.db", update=True)      # any format, to a file
+    write_csv(selected, sys.stdout)                         # jsonl and csv also to a stream
+
     jsonl     the records as stored, one per line                 write_jsonl(selected, text_stream)
     csv       one row per call, COLUMNS                           write_csv(selected, text_stream)
     xlsx      sheet "calls" (COLUMNS), sheet "daily" (DAILY_COLUMNS, local days)
@@ -48,7 +51,7 @@ from llm_core.storage._day_records import (
 from llm_core.storage.sql import require_duckdb
 
 __all__ = [
-    "COLUMNS", "DAILY_COLUMNS", "FILE_FORMATS", "FORMATS", "csv_row", "daily_totals", "row",
+    "COLUMNS", "DAILY_COLUMNS", "FILE_FORMATS", "FORMATS", "csv_row", "daily_totals", "row", "write",
     "write_csv", "write_jsonl", "write_parquet", "write_sqlite", "write_xlsx",
 ]
 
@@ -311,3 +314,19 @@ def write_parquet(selected: Selected, path: Path | str) -> int:
 
 def _sql_text(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def write(selected: Selected, fmt: str, path: Path | str, update: bool = False) -> int:
+    """Write `selected` as `fmt` (one of FORMATS) to the file at `path`, replacing it whole;
+    update=True (sqlite only) adds to it instead. Returns the records written (or added)."""
+    if update and fmt != "sqlite":
+        raise ValueError("only a sqlite export can be updated")
+    if fmt == "sqlite":
+        return write_sqlite(selected, path, update=update)
+    if fmt == "xlsx":
+        return write_xlsx(selected, path)
+    if fmt == "parquet":
+        return write_parquet(selected, path)
+    stream = {"jsonl": write_jsonl, "csv": write_csv}[fmt]
+    with _replacing(Path(path)) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        return stream(selected, out)
