@@ -15,7 +15,7 @@ filters)`), oldest first, and returns how many records it wrote.
     parquet   COLUMNS with their types                            write_parquet(selected, path)  [sql extra]
 
 Files are written whole to a temporary name beside the target and renamed over it, so a
-reader never sees half an export. `write_sqlite(..., update=True)` instead adds to an existing
+reader never sees half an export; like the store's own files they are private (0600). `write_sqlite(..., update=True)` instead adds to an existing
 database the records whose id it does not hold yet (the JSONL stays the source of truth; a
 record without an id is keyed by a hash of its line).
 """
@@ -23,6 +23,7 @@ record without an id is keyed by a hash of its line).
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import math
 import os
@@ -36,7 +37,7 @@ from typing import IO, Any
 import orjson
 
 from llm_core.errors import ConfigError, InputError
-from llm_core.records import parse_timestamp
+from llm_core.records import FILE_MODE, parse_timestamp
 from llm_core.storage._day_records import (
     COST_SCALE,
     M_CACHE_READ,
@@ -131,8 +132,6 @@ def write_jsonl(selected: Selected, out: IO[str]) -> int:
 
 
 def write_csv(selected: Selected, out: IO[str]) -> int:
-    import csv  # only here: start-up
-
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     n = 0
@@ -190,6 +189,7 @@ def _replacing(path: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, FILE_MODE)  # the records are as private as the store they come from
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -15,7 +15,9 @@ Views (every day, plain `telemetry.jsonl` and compressed `telemetry.jsonl.gz` al
 `timestamp` is a TIMESTAMPTZ: DuckDB shows it, and `timestamp::DATE` cuts days, in the
 local time zone (TZ honoured), as the reports do. Cost and latency follow the reports'
 rules: a cost that is not a number (or absurdly large) is NULL, so `sum(cost_usd)` is the
-reports' known cost; tokens missing from a record count 0.
+reports' known cost; it is a DECIMAL to the 1e-12 dollar, as the reports sum it, so sums are
+exact and the same in any order (DuckDB adds DOUBLEs in parallel, in no fixed order). Tokens
+missing from a record count 0.
 
 Read-only: the query runs on an in-memory database whose file access is limited to the
 store's folder and locked, and only one SELECT (WITH, FROM-first, VALUES, DESCRIBE, SHOW,
@@ -55,7 +57,7 @@ CALLS_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("tokens_cache_write", "BIGINT", "tokens written to the prompt cache"),
     ("tokens_total", "BIGINT", "all of them"),
     ("tokens_reasoning", "BIGINT", "reasoning tokens, when the provider says; else NULL"),
-    ("cost_usd", "DOUBLE", "NULL when the price is unknown"),
+    ("cost_usd", "DECIMAL(38,12)", "NULL when the price is unknown; exact sums, as the reports'"),
     ("success", "BOOLEAN", "false for a failed call"),
     ("prompt_hash", "VARCHAR", "sha256 of the prompt"),
     ("response_hash", "VARCHAR", "sha256 of the response"),
@@ -100,7 +102,7 @@ SELECT id, {_TIMESTAMP} AS "timestamp", agent_name, operation, provider, model, 
   coalesce(tokens.total, coalesce(tokens.input, 0) + coalesce(tokens.output, 0)
     + coalesce(tokens.cache_read, 0) + coalesce(tokens.cache_write, 0)) AS tokens_total,
   tokens.reasoning AS tokens_reasoning,
-  CASE WHEN abs(cost_usd) < {_LIMIT} THEN cost_usd END AS cost_usd,
+  CAST(CASE WHEN abs(cost_usd) < {_LIMIT} THEN cost_usd END AS DECIMAL(38, 12)) AS cost_usd,
   success::VARCHAR IS DISTINCT FROM 'false' AS success, prompt_hash, response_hash,
   metadata->>'$.project' AS metadata_project, metadata->>'$.git_branch' AS metadata_git_branch,
   metadata->>'$.error' AS metadata_error, metadata, stream, retries, request_id, stop_reason,
@@ -198,8 +200,8 @@ def _check(con: Any, sql: str) -> Any:
         raise SqlRefused(f"give one SQL statement, not {len(statements)}")
     kind = statements[0].type.name
     if kind not in _ALLOWED:
-        raise SqlRefused(f"refused a {kind} statement: only queries run (SELECT, WITH, DESCRIBE, "
-                         "EXPLAIN ...), nothing that writes or changes the session")
+        raise SqlRefused(f"refused: {kind} statements write or change the session; only queries "
+                         "run (SELECT, WITH, DESCRIBE, EXPLAIN ...)")
     return statements[0]
 
 
