@@ -10,7 +10,6 @@ import click
 
 from llm_core.cli import _telemetry_render as render
 from llm_core.cli._common import emit, json_option
-from llm_core.config import get_settings
 
 _CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -36,7 +35,7 @@ def _write_line(line: bytes) -> None:
     out.write(line.decode("utf-8", "replace") + "\n")
 
 
-def register(cli: click.Group, filter_options, now, notes) -> None:
+def register(cli: click.Group, filter_options, now, notes, store_dir) -> None:
     """Add log, export, prune and demo to the llm-telemetry group."""
 
     @cli.command(context_settings=_CONTEXT, short_help="The latest records (--follow to keep watching).")
@@ -63,7 +62,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         from llm_core.storage.query import latest_records
 
         window, filters = _selection(project, agent, model, provider, since, until)
-        store = get_settings().telemetry_dir
+        store = store_dir()
         bad = [0]
         seen = _follow_start(store) if follow else None
         rows = latest_records(store, count, window, filters, bad, upto=seen)
@@ -98,7 +97,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         from llm_core.storage.query import iter_records
 
         window, filters = _selection(project, agent, model, provider, since, until)
-        store = get_settings().telemetry_dir
+        store = store_dir()
         bad = [0]
         if fmt == "jsonl":
             for line, _rec in iter_records(store, window, filters, bad):
@@ -129,7 +128,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         """
         from llm_core.storage.local import LocalStorage
 
-        result = LocalStorage(get_settings().telemetry_dir).prune(dry_run=dry_run)
+        result = LocalStorage().prune(dry_run=dry_run)
         emit(result, as_json=as_json, human=render.prune)
 
     @cli.command(context_settings=_CONTEXT, short_help="Write a realistic demo store (no key needed).")
@@ -157,7 +156,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         from llm_core.storage.day_summaries import day_files
         from llm_core.storage.demo import write_demo
 
-        store = get_settings().telemetry_dir
+        store = store_dir()
         if day_files(store) and not force:
             raise click.UsageError(
                 f"{store} already holds telemetry; use --force to add demo records to it, "

@@ -72,7 +72,6 @@ def _report(need_slots: bool = False):
         def command(project, agent, model, provider, since, until, as_json, **kwargs):
             from llm_core.storage.query import DateError, Filters, collect, last_days, range_window
 
-            settings = get_settings()
             filters = Filters(project=project, agent=agent, model=model, provider=provider)
             try:
                 now = _now()
@@ -88,7 +87,7 @@ def _report(need_slots: bool = False):
                 window = range_window(since, until, window)
             except DateError as e:
                 raise click.UsageError(str(e)) from None
-            store = settings.telemetry_dir
+            store = store_dir()
             col = collect(store, window, filters, need_slots=need_slots)
             _notes(store, col)
             report = fn(col, window, filters, **kwargs)
@@ -98,6 +97,15 @@ def _report(need_slots: bool = False):
         return command
 
     return wrap
+
+
+def store_dir() -> Path:
+    """The store a command reads (storage/location.py); ConfigError when it is not a store."""
+    from llm_core.storage.location import check_store, find_store
+
+    path = find_store(get_settings().telemetry_dir).path
+    check_store(path)
+    return path
 
 
 def _period(period: str, now: int):
@@ -258,7 +266,7 @@ def patterns(col, window, filters):
 
 from llm_core.cli import _telemetry_records  # noqa: E402  (log, export, prune, demo)
 
-_telemetry_records.register(cli, _filter_options, _now, _notes)
+_telemetry_records.register(cli, _filter_options, _now, _notes, store_dir)
 
 main = make_main(cli, "llm-telemetry")
 
