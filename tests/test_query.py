@@ -12,9 +12,11 @@ import orjson
 import pytest
 
 from llm_core import records
+from llm_core.errors import LLMCoreError, UsageError
 from llm_core.storage import _day_summary_file, day_summaries, query
 from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
+from llm_core.storage.records_iter import follow_records, follow_start
 
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 REPORTS = [
@@ -315,9 +317,9 @@ def test_reading_backwards_across_chunk_edges(tmp_path):
     path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 120), extra=b'{"torn": ')
     lines = path.read_bytes().split(b"\n")[:-1]
     for chunk in (7, 64, 1000, 1 << 16):
-        assert list(query._lines_backwards(path, chunk=chunk)) == lines[::-1]
+        assert list(query.lines_backwards(path, chunk=chunk)) == lines[::-1]
     upto = len(b"\n".join(lines[:50])) + 1
-    assert list(query._lines_backwards(path, upto, chunk=33)) == lines[:50][::-1]
+    assert list(query.lines_backwards(path, upto, chunk=33)) == lines[:50][::-1]
     _write(store, "2026-11-26", _odd_records(rng, "2026-11-26", 5))
     latest = query.latest_records(store, 123)
     assert [line for line, _ in latest[:120]] == lines[::-1]
@@ -370,3 +372,57 @@ def test_a_summary_replaced_by_another_reporter_is_read_as_a_whole(tmp_path):
     assert old.meta["records"] == 140 == sum(m[r * day_summaries.NM] for r in range(len(cids)))
     assert sum(t[day_summaries.M_CALLS] for t in old.totals) == 140
     assert path.stat().st_size == old.meta["source"]["size"]
+
+
+def test_following_yields_only_what_is_appended_after_the_start(tmp_path):
+    store = tmp_path / "s"
+    path = _write(store, "2026-11-27", [_record("2026-11-27T10:00:00.000Z", id="old")],
+                  extra=b'{"id": "torn"')  # a line still being written: not seen yet
+    seen = follow_start(store)
+    assert seen == {path: path.read_bytes().index(b'{"id": "torn"')}
+    follower = follow_records(store, seen, filters=Filters(model="m1"), poll=0.001)
+    with open(path, "ab") as f:  # the torn line is completed, then one more
+        f.write(b', "timestamp": "2026-11-27T10:00:01.000Z", "model": "m1"}\n')
+    _write(store, "2026-11-27", [_record("2026-11-27T10:00:02.000Z", id="new", model="other"),
+                                 _record("2026-11-27T10:00:03.000Z", id="kept")])
+    assert [rec["id"] for _, rec in (next(follower), next(follower))] == ["torn", "kept"]
+    _write(store, "2026-11-28", [_record("2026-11-28T00:00:01.000Z", id="next-day")])
+    line, rec = next(follower)
+    assert rec["id"] == "next-day" and orjson.loads(line) == rec
+
+
+def test_select_lines_counts_what_it_cannot_read():
+    bad = [0]
+    lines = [orjson.dumps(_record("2026-11-27T10:00:00.000Z", id="a")), b"not json", b"  ",
+             orjson.dumps({"id": "no-time"}), orjson.dumps(_record("2026-11-27T11:00:00.000Z", id="b"))]
+    window = query.range_window("2026-11-27T10:30Z", None, Window())
+    assert [r["id"] for _, r in query.select_lines(lines, window, Filters(), bad)] == ["b"]
+    assert bad == [2]
+
+
+def test_report_window_takes_one_kind_of_range():
+    assert query.report_window(NOW, "week") == query.period_window("week", NOW)
+    assert query.report_window(NOW, days=3) == query.last_days(3, NOW)
+    assert query.report_window(NOW) == query.last_days(30, NOW)
+    assert query.report_window(NOW, since="2026-11-01").label == "custom"
+    with pytest.raises(query.DateError, match="period or --since"):
+        query.report_window(NOW, "week", since="2026-11-01")
+    with pytest.raises(query.DateError, match="--days or --since"):
+        query.report_window(NOW, days=3, until="2026-11-01")
+
+
+def test_date_errors_are_usage_errors():
+    assert issubclass(query.DateError, UsageError) and issubclass(query.DateError, LLMCoreError)
+    assert query.DateError("x").exit_code == 2
+
+
+def test_groups_see_dimensions_by_name(store):
+    col = query.collect(store, Window())
+    assert col.combos
+    by_name = query.group(col, lambda d: (d.model, d.provider, d.success))
+    by_position = {}
+    for dims, m in col.combos.items():
+        key = (dims[3], dims[4], dims[5])
+        acc = by_position.setdefault(key, [0] * len(m))
+        by_position[key] = [a + b for a, b in zip(acc, m, strict=True)]
+    assert {k: v[:-1] for k, v in by_name.items()} == by_position
