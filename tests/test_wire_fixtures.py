@@ -314,8 +314,6 @@ def test_multi_byte_characters_split_across_reads(fake, provider):
     assert text == "日本語 🎉 известни"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 item 1: base.py still hands iter_sse response.iter_lines(); "
-                   "passing response.iter_bytes() (helper B's file) makes this pass")
 @pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u0085"])
 @pytest.mark.parametrize("provider", list(CLASSES))
 def test_unicode_line_separators_inside_json_strings(fake, provider, char):
