@@ -7,8 +7,7 @@ import sys
 import click
 
 from llm_core.cli.telemetry import CONTEXT
-from llm_core.cli.telemetry.options import filter_options, selection, warn_skipped
-from llm_core.config import get_settings
+from llm_core.cli.telemetry.options import filter_options, selection, store_dir, warn_skipped
 from llm_core.errors import UsageError
 from llm_core.storage.export import FILE_FORMATS, FORMATS, write, write_csv, write_jsonl
 from llm_core.storage.records_iter import iter_records
@@ -47,7 +46,7 @@ def export(fmt, output, update, project, agent, model, provider, since, until):
     if update and fmt != "sqlite":
         raise UsageError("--update works with --format sqlite only")
     window, filters = selection(project, agent, model, provider, since, until)
-    store = get_settings().telemetry_dir
+    store = store_dir()
     bad = [0]
     records = iter_records(store, window, filters, bad)
     if output in (None, "-"):

@@ -12,7 +12,7 @@ import click
 
 from llm_core.cli._common import emit, json_option, read_stdin, table
 from llm_core.cli.telemetry import CONTEXT
-from llm_core.config import get_settings
+from llm_core.cli.telemetry.options import store_dir
 from llm_core.errors import UsageError
 from llm_core.storage.sql import query as run_query
 
@@ -51,7 +51,7 @@ def sql(query, as_csv, as_json):
     statement = " ".join(query).strip() or read_stdin().strip()
     if not statement:
         raise UsageError("expected a SQL query as arguments or on stdin")
-    result = run_query(get_settings().telemetry_dir, statement)
+    result = run_query(store_dir(), statement)
     if as_csv:
         _write_csv(result)
     elif as_json:
