@@ -1,6 +1,6 @@
-"""What the llm-telemetry subcommands share: the filter options, the pinned clock, the
-selection of a command over records (the model filter resolved), and the unreadable-lines
-warning. The options themselves are the suite's shared ones, from cli/_common.py."""
+"""What the llm-telemetry subcommands share: the store they read, the filter options, the
+pinned clock, the selection of a command over records (the model filter resolved), and the
+unreadable-lines warning. The options themselves are the suite's shared ones, from cli/_common.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from llm_core.cli._common import model_option, provider_option, since_option, un
 from llm_core.config import get_settings
 from llm_core.errors import ConfigError, DateError, UnknownModelError
 from llm_core.records import skipped_lines_message
+from llm_core.storage.location import check_store, find_store
 from llm_core.storage.windows import ALL_TIME, Filters, Window, last_days, now_ms, range_window
+
+
+def store_dir() -> Path:
+    """The store the command works on (storage/location.py); ConfigError when the folder is not
+    a store. Nothing is created."""
+    path = find_store(get_settings().telemetry_dir).path
+    check_store(path)
+    return path
 
 
 def filter_options(f: Callable) -> Callable:
@@ -62,7 +71,7 @@ def make_filters(project, agent, model, provider) -> Filters:
         names = {entry["id"], entry.get("api_id"), *entry.get("aliases", ())} - {None, entry["id"]}
         return Filters(project=project, agent=agent, model=entry["id"], provider=provider,
                        model_aliases=tuple(sorted(names)))
-    recorded = recorded_models(get_settings().telemetry_dir)
+    recorded = recorded_models(store_dir())
     if model in recorded:
         return Filters(project=project, agent=agent, model=model, provider=provider)
     from llm_core.models.registry import current_models

@@ -12,8 +12,13 @@ import click
 
 from llm_core.cli._common import days_option, debug_option, emit, json_option, limit_option
 from llm_core.cli.telemetry import CONTEXT, render
-from llm_core.cli.telemetry.options import filter_options, make_filters, now, warn_skipped
-from llm_core.config import get_settings
+from llm_core.cli.telemetry.options import (
+    filter_options,
+    make_filters,
+    now,
+    store_dir,
+    warn_skipped,
+)
 from llm_core.storage.collect import Collection, collect
 from llm_core.storage.reports import (
     BREAKDOWNS,
@@ -55,7 +60,7 @@ def report_command(need_slots: bool = False) -> Callable:
                 period = "today"  # a report with an optional PERIOD, given none
             window = report_window(clock, period or None, days, since, until)
             filters = make_filters(project, agent, model, provider)
-            store = get_settings().telemetry_dir
+            store = store_dir()
             col = collect(store, window, filters, need_slots=need_slots)
             store_notes(store, col)
             report = fn(col, window, filters, **options)
