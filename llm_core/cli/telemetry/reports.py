@@ -16,6 +16,7 @@ from llm_core.cli.telemetry.options import (
     filter_options,
     make_filters,
     now,
+    retention_note,
     store_dir,
     warn_skipped,
 )
@@ -39,6 +40,13 @@ def store_notes(store: Path, col: Collection) -> None:
         sys.stderr.write(f"No telemetry recorded yet in {store} (calls are recorded as you use llm-core;"
                          " `llm-telemetry demo` writes sample data).\n")
     warn_skipped(col.corrupt_lines, store)
+
+
+def _with_note(human: Callable, note: str | None) -> Callable:
+    """The human form, with the retention note under the table when there is one."""
+    if note is None:
+        return human
+    return lambda report: human(report).rstrip("\n") + "\n\n" + note
 
 
 def report_command(need_slots: bool = False) -> Callable:
@@ -65,7 +73,8 @@ def report_command(need_slots: bool = False) -> Callable:
             store_notes(store, col)
             report = fn(col, window, filters, **options)
             report["store"] = str(store)
-            emit(report, as_json=as_json, human=human)
+            report["retention"] = retention_note(window, clock)
+            emit(report, as_json=as_json, human=_with_note(human, report["retention"]["note"]))
 
         return command
 
@@ -145,7 +154,8 @@ def projects(col, window, filters):
     \b
     Examples:
       llm-telemetry projects
-      llm-telemetry projects --days 90 --json
+      llm-telemetry projects --days 7 --json
+      llm-telemetry projects --days 90   # needs LLM_RETENTION_DAYS >= 90 where calls are recorded
     """
     return projects_report(col, window, filters)
 
