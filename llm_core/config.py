@@ -18,6 +18,7 @@ variable and what it accepts.
     LLM_MODELS_FILE                          user model file (else $XDG_CONFIG_HOME/llm-core/models.json)
     LLM_OPENROUTER_REFERER, LLM_OPENROUTER_TITLE   OpenRouter attribution headers
     LLM_DEBUG                      false     show tracebacks
+    LLM_LOCAL_MODELS_FREE          true      unknown models on a loopback/private OpenAI-compatible server cost 0
     ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY
     ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL
 """
@@ -67,6 +68,7 @@ class Settings:
     config_dir: Path = Path("~/.config/llm-core")
     cache_dir: Path = Path("~/.cache/llm-core")
     debug: bool = False
+    local_models_free: bool = True
     # Test hook, deliberately not in the table above: pins "now" for llm-telemetry reports.
     telemetry_now: str | None = None
     # Test hook, likewise: pins "today" (YYYY-MM-DD) for the model registry's retirements and price ages.
@@ -167,6 +169,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         config_dir=config_home / "llm-core",
         cache_dir=cache_home / "llm-core",
         debug=_bool(env, "LLM_DEBUG", False),
+        local_models_free=_bool(env, "LLM_LOCAL_MODELS_FREE", True),
         telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),
         models_today=_text(env, "LLM_MODELS_TODAY"),
         openrouter_referer=_text(env, "LLM_OPENROUTER_REFERER") or DEFAULT_OPENROUTER_REFERER,
