@@ -3,8 +3,8 @@
 It speaks the real wire formats (JSON and server-sent events), validates what the real APIs
 validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
 answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
-slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off. A script is a list of
-steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
+slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off, 429-wait-30,
+429-wait-150. A script is a list of steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
 
     python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
 
@@ -46,6 +46,8 @@ SCENARIOS = {
     "mid-stream-error": ["mid-stream-error"],
     "stream-error-then-ok": ["stream-error", "ok"],
     "cut-off": ["cut-off"],
+    "429-wait-30": [("error", 429, {"retry-after": "30"})],
+    "429-wait-150": [("error", 429, {"retry-after": "150"})],
 }
 _KNOWN_MODEL = {
     "anthropic": re.compile(r"^claude-(?:(?:haiku|sonnet|opus)-\d|3-)"),
@@ -101,7 +103,13 @@ class FakeProvider:
             self.replay_headers = {"content-type": content_type, ":status": str(status)}
             self.script = ["replay"]
 
-    def next_step(self) -> str:
+    def script_steps(self, *steps: str | tuple[Any, ...]) -> None:
+        """Answer request n with step n (the last one repeats). A step is a scenario step's
+        name or a tuple: ("error", status, headers) answers that status with those headers."""
+        with self._lock:
+            self.script = list(steps)
+
+    def next_step(self) -> str | tuple[Any, ...]:
         with self._lock:
             return self.script.pop(0) if len(self.script) > 1 else self.script[0]
 
@@ -155,9 +163,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(*problem)
             return
         step = self.fake.next_step()
+        name, args = (step[0], step[1:]) if isinstance(step, tuple) else (step, ())
         stream = bool(body.get("stream"))
         try:
-            getattr(self, "_step_" + step.replace("-", "_"))(body, stream)
+            getattr(self, "_step_" + name.replace("-", "_"))(body, stream, *args)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client went away (a timeout, a closed stream)
 
@@ -412,6 +421,10 @@ class _Handler(BaseHTTPRequestHandler):
         kind = "rate_limit_error" if self.provider == "anthropic" else "requests"
         self._error(429, kind, "Number of request tokens has exceeded your per-minute rate limit",
                     {"retry-after": "1", "retry-after-ms": "10"}, "rate_limit_exceeded")
+
+    def _step_error(self, body: dict[str, Any], stream: bool, status: int, headers: dict[str, str]) -> None:
+        kind = {400: "invalid_request_error", 429: "rate_limit_error"}.get(status, "api_error")
+        self._error(status, kind, f"scripted HTTP {status}", headers)
 
     def _step_401(self, body: dict[str, Any], stream: bool) -> None:
         if self.provider == "anthropic":

@@ -34,7 +34,7 @@ from llm_core import telemetry
 from llm_core.config import get_settings, redact
 from llm_core.errors import InputError, ResponseFormatError, UnknownModelError, warn
 from llm_core.records import normalize_tokens
-from llm_core.utils.retry import retry_with_backoff
+from llm_core.utils.retry import retry_policy, retry_with_backoff
 
 TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasoning")
 
@@ -311,7 +311,8 @@ class BaseLLMClient:
             counter[0] = n
 
         return retry_with_backoff(
-            func, max_retries=self.max_retries, sleep=self._sleep, on_retry=count
+            func, max_retries=self.max_retries, policy=retry_policy(self.provider),
+            sleep=self._sleep, on_retry=count,
         )()
 
     def _stream_chunks(self, call: Call, holder: ChatStream) -> Iterator[str]:
