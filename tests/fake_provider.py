@@ -3,8 +3,8 @@
 It speaks the real wire formats (JSON and server-sent events), validates what the real APIs
 validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
 answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
-slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off, 429-wait-30,
-429-wait-150. A script is a list of steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
+slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off, refusal,
+tool-call, 429-wait-30, 429-wait-150. A script is a list of steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
 
     python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
 
@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 KEYS = {
     "anthropic": "sk-ant-test-0123456789abcdef",
@@ -46,6 +46,8 @@ SCENARIOS = {
     "mid-stream-error": ["mid-stream-error"],
     "stream-error-then-ok": ["stream-error", "ok"],
     "cut-off": ["cut-off"],
+    "refusal": ["refusal"],
+    "tool-call": ["tool-call"],
     "429-wait-30": [("error", 429, {"retry-after": "30"})],
     "429-wait-150": [("error", 429, {"retry-after": "150"})],
 }
@@ -414,6 +416,78 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
+
+    # ------------------------------------------------------------ refusals and tool calls
+
+    REFUSAL = "I'm sorry, but I can't help with that."
+    TOOL: ClassVar[dict[str, str]] = {"id": "call_fake1", "name": "get_weather", "arguments": '{"city": "Paris"}'}
+
+    def _step_refusal(self, body: dict[str, Any], stream: bool) -> None:
+        """Anthropic: text and stop_reason "refusal"; OpenAI: content null, the `refusal` field."""
+        counts = self._usage_counts(body, self.REFUSAL)
+        if self.provider == "anthropic":
+            self._anthropic_answer(body, self.REFUSAL, counts, stream, "refusal", [])
+        elif not stream:
+            self._openai_answer(body, counts, {"content": None, "refusal": self.REFUSAL}, "stop")
+        else:
+            pieces = [{"refusal": p} for p in re.findall(r"\S+\s*", self.REFUSAL)]
+            self._openai_deltas(body, counts, [{"role": "assistant", "content": None, "refusal": ""}, *pieces], "stop")
+
+    def _step_tool_call(self, body: dict[str, Any], stream: bool) -> None:
+        """The model calls get_weather({"city": "Paris"}), after a few words (Anthropic)."""
+        counts = self._usage_counts(body, self.TOOL["arguments"])
+        tool = self.TOOL
+        if self.provider == "anthropic":
+            self._anthropic_answer(body, "Let me check.", counts, stream, "tool_use", [tool])
+        elif not stream:
+            call = {"id": tool["id"], "type": "function", "function": {"name": tool["name"], "arguments": tool["arguments"]}}
+            self._openai_answer(body, counts, {"content": None, "refusal": None, "tool_calls": [call]}, "tool_calls")
+        else:
+            first = {"index": 0, "id": tool["id"], "type": "function", "function": {"name": tool["name"], "arguments": ""}}
+            args = [tool["arguments"][:7], tool["arguments"][7:]]
+            deltas = [{"role": "assistant", "content": None, "tool_calls": [first]}]
+            deltas += [{"tool_calls": [{"index": 0, "function": {"arguments": a}}]} for a in args]
+            self._openai_deltas(body, counts, deltas, "tool_calls")
+
+    def _anthropic_answer(self, body: dict[str, Any], text: str, counts: dict[str, int], stream: bool,
+                          stop: str, tools: list[dict[str, str]]) -> None:
+        blocks = [{"type": "tool_use", "id": t["id"], "name": t["name"], "input": json.loads(t["arguments"])} for t in tools]
+        if not stream:
+            message = self._anthropic_message(body, [{"type": "text", "text": text}, *blocks], counts)
+            self._json(200, {**message, "stop_reason": stop})
+            return
+        events = self._anthropic_events(body, text, counts)
+        end = events[-2:]
+        end[0][1]["delta"]["stop_reason"] = stop
+        events = events[:-2]
+        for i, tool in enumerate(tools, start=1):
+            block = {"type": "tool_use", "id": tool["id"], "name": tool["name"], "input": {}}
+            half = len(tool["arguments"]) // 2
+            events.append(("content_block_start", {"type": "content_block_start", "index": i, "content_block": block}))
+            for part in (tool["arguments"][:half], tool["arguments"][half:]):
+                events.append(("content_block_delta", {"type": "content_block_delta", "index": i, "delta": {"type": "input_json_delta", "partial_json": part}}))
+            events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
+        self._start_sse()
+        for name, data in events + end:
+            self._event(name, data)
+
+    def _openai_answer(self, body: dict[str, Any], counts: dict[str, int], message: dict[str, Any], finish: str) -> None:
+        self._json(200, {
+            "id": "chatcmpl-" + uuid.uuid4().hex[:24], "object": "chat.completion", "created": int(time.time()),
+            "model": body["model"], "service_tier": "default",
+            "choices": [{"index": 0, "message": {"role": "assistant", **message}, "logprobs": None, "finish_reason": finish}],
+            "usage": self._openai_usage(counts),
+        })
+
+    def _openai_deltas(self, body: dict[str, Any], counts: dict[str, int], deltas: list[dict[str, Any]], finish: str) -> None:
+        self._start_sse()
+        for delta in deltas:
+            self._event(None, self._chunk(body, delta, service_tier="default"))
+        self._event(None, self._chunk(body, {}, finish, service_tier="default"))
+        final = self._chunk(body, {}, service_tier="default")
+        final["choices"], final["usage"] = [], self._openai_usage(counts)
+        self._event(None, final)
+        self._event(None, "[DONE]")
 
     # ------------------------------------------------------------ scripted failures
 

@@ -25,6 +25,7 @@ breaks or slows the call.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -42,7 +43,14 @@ TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasonin
 @dataclass
 class LLMResponse:
     """The answer to one call. Tokens follow llm-core's convention: `input` excludes cache
-    reads and writes, `output` includes reasoning, `total` is the sum of all four."""
+    reads and writes, `output` includes reasoning, `total` is the sum of all four.
+
+    What the API returned is kept: `refusal` is True when the model refused (OpenAI's
+    `refusal` field, whose text is then `text`; Anthropic's stop_reason "refusal");
+    `tool_calls` are the tool_use blocks / tool calls as data, each
+    `{"id", "name", "arguments": the JSON text, "input": it parsed, or None}`;
+    `service_tier` and `inference_geo` are what the provider says served the call (they
+    choose the price)."""
 
     text: str
     model: str
@@ -55,6 +63,10 @@ class LLMResponse:
     request_id: str | None = None
     retries: int = 0
     provider_cost_usd: float | None = None
+    refusal: bool = False
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    service_tier: str | None = None
+    inference_geo: str | None = None
 
     @property
     def input_tokens(self) -> int:
@@ -111,6 +123,10 @@ class Result:
     provider_cost_usd: float | None = None
     done: bool = False
     first_token_at: float | None = None
+    refusal: bool = False
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    service_tier: str | None = None
+    inference_geo: str | None = None
 
 
 class ChatStream:
@@ -365,7 +381,9 @@ class BaseLLMClient:
             text=result.text, model=call.model_name, provider=self.provider, tokens=tokens,
             cost_usd=cost, duration_ms=duration, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason, request_id=result.request_id, retries=retries,
-            provider_cost_usd=result.provider_cost_usd,
+            provider_cost_usd=result.provider_cost_usd, refusal=result.refusal,
+            tool_calls=result.tool_calls, service_tier=result.service_tier,
+            inference_geo=result.inference_geo,
         )
         self._record(
             call, success=True, tokens=tokens, cost_usd=cost, duration_ms=duration,
@@ -429,6 +447,16 @@ def whole_text(result: Result) -> Iterator[str]:
 
 def _ms_since(start: float) -> int:
     return round((time.perf_counter() - start) * 1000)
+
+
+def tool_call(call_id: Any, name: Any, arguments: Any) -> dict[str, Any]:
+    """One tool call as llm-core keeps it; `arguments` a JSON text or already an object."""
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    try:
+        parsed = json.loads(text) if text else {}
+    except ValueError:
+        parsed = None  # kept as sent: a model may stop mid-arguments (max_tokens)
+    return {"id": call_id, "name": name, "arguments": text, "input": parsed}
 
 
 def content_text(content: Any) -> str:
