@@ -152,6 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"error": {"message": f"no route for {path}", "type": "not_found"}})
             return
         self.provider = provider
+        self.served: dict[str, Any] = {}  # what the request asked for and the answer reports
         self.request_id = ("req_" if provider == "anthropic" else "") + uuid.uuid4().hex[:24]
         try:
             body = json.loads(raw or b"null")
@@ -160,6 +161,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.requests.append(
             {"provider": provider, "path": path, "headers": dict(self.headers), "body": body}
         )
+        if isinstance(body, dict):
+            # Echoed as the real APIs report them: usage.inference_geo, a top-level service_tier.
+            if provider == "anthropic" and body.get("inference_geo"):
+                self.served["inference_geo"] = body["inference_geo"]
+            if provider != "anthropic" and body.get("service_tier"):
+                self.served["service_tier"] = {"auto": "default"}.get(body["service_tier"], body["service_tier"])
         problem = self._validate(body)
         if problem:
             self._error(*problem)
@@ -292,6 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
             "cache_read_input_tokens": counts["read"],
             "cache_creation": {"ephemeral_5m_input_tokens": counts["write"], "ephemeral_1h_input_tokens": 0},
             "output_tokens": counts["output"], "service_tier": "standard",
+            **({"inference_geo": self.served["inference_geo"]} if "inference_geo" in self.served else {}),
         }
 
     def _anthropic_message(self, body: dict[str, Any], content: list[Any], counts: dict[str, int]) -> dict[str, Any]:
@@ -368,7 +376,7 @@ class _Handler(BaseHTTPRequestHandler):
             "id": "chatcmpl-" + uuid.uuid4().hex[:24], "object": "chat.completion",
             "created": int(time.time()), "model": body["model"],
             "choices": [{"index": 0, "message": {"role": "assistant", "content": answer, "refusal": None}, "logprobs": None, "finish_reason": "stop"}],
-            "usage": self._openai_usage(counts), "system_fingerprint": "fp_fake",
+            "usage": self._openai_usage(counts), "system_fingerprint": "fp_fake", **self.served,
         }
         if self.provider == "openrouter":
             obj["provider"] = "OpenAI"
@@ -378,7 +386,7 @@ class _Handler(BaseHTTPRequestHandler):
         return {
             "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
             "model": body["model"], "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-            **extra,
+            **self.served, **extra,
         }
 
     def _openai_chunks(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> list[Any]:

@@ -237,13 +237,20 @@ class BaseLLMClient:
 
         return estimate_tokens(text, self.model_name)
 
-    def calculate_cost(self, tokens: dict[str, Any], model: str | None = None) -> float | None:
-        """USD for `tokens` on this client's model (or `model`); None when the price is unknown."""
+    def calculate_cost(
+        self, tokens: dict[str, Any], model: str | None = None, *,
+        service_tier: str | None = None, inference_geo: str | None = None,
+    ) -> float | None:
+        """USD for `tokens` on this client's model (or `model`); None when the price is unknown.
+        `service_tier` and `inference_geo` (as the response reports them) choose the prices."""
         # Imported here for start-up: the echo client prices nothing (~3 ms).
         from llm_core.models import pricing
 
         try:
-            return pricing.calculate_cost(complete_tokens(tokens), model or self.model_name)
+            return pricing.calculate_cost(
+                complete_tokens(tokens), model or self.model_name,
+                service_tier=service_tier, inference_geo=inference_geo,
+            )
         except Exception:  # an unknown price never fails a call that succeeded
             return None
 
@@ -371,7 +378,9 @@ class BaseLLMClient:
     def _finish(self, call: Call, result: Result, start: float, retries: int) -> LLMResponse:
         duration = _ms_since(start)
         tokens = complete_tokens(result.usage)
-        cost = self.calculate_cost(tokens, call.model_name)
+        cost = self.calculate_cost(
+            tokens, call.model_name, service_tier=result.service_tier, inference_geo=result.inference_geo
+        )
         if cost is None:
             cost = result.provider_cost_usd
         ttft = None
@@ -410,11 +419,19 @@ class BaseLLMClient:
         request_id = getattr(exc, "request_id", None) or (result.request_id if result else None)
         self._record(
             call, success=False, tokens=tokens,
-            cost_usd=self.calculate_cost(tokens, call.model_name) if any(tokens.values()) else None,
+            cost_usd=self._failure_cost(call, tokens, result),
             duration_ms=_ms_since(start), response=partial or None, error=redact(error),
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,
             provider_cost_usd=result.provider_cost_usd if result else None,
+        )
+
+    def _failure_cost(self, call: Call, tokens: dict[str, int], result: Result | None) -> float | None:
+        if not any(tokens.values()):
+            return None
+        return self.calculate_cost(
+            tokens, call.model_name, service_tier=result.service_tier if result else None,
+            inference_geo=result.inference_geo if result else None,
         )
 
     def _record(self, call: Call, **fields: Any) -> None:
