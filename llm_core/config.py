@@ -11,7 +11,10 @@ variable and what it accepts.
     LLM_RETENTION_DAYS             30        day folders older than this are removed
     LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store
     LLM_TELEMETRY_FSYNC            false     fsync every telemetry write
-    LLM_TIMEOUT                    600       request timeout in seconds (connect: 5 s)
+    LLM_TIMEOUT                    600       seconds per attempt, all of it: connect (at most
+                                             5 s), wait, and the whole body or stream
+    LLM_STREAM_IDLE_TIMEOUT        (LLM_TIMEOUT)  longest silence between reads, seconds
+    LLM_MAX_RESPONSE_MB            16        largest answer or error body read, MB
     LLM_MAX_RETRIES                2         retries of a failed request
     LLM_MAX_RETRY_WAIT             (unset)   longest server-requested wait (retry-after) in
                                              seconds; asked for more: give up at once
@@ -61,6 +64,8 @@ class Settings:
     timeout: float = 600.0
     max_retries: int = 2
     max_retry_wait: float | None = None
+    stream_idle_timeout: float | None = None
+    max_response_mb: float = 16.0
     default_model: str | None = None
     default_provider: str | None = None
     agent_name: str | None = None
@@ -153,6 +158,8 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False),
         max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0),
         max_retry_wait=_number(env, "LLM_MAX_RETRY_WAIT", None, float, 0),
+        stream_idle_timeout=_number(env, "LLM_STREAM_IDLE_TIMEOUT", None, float, 0, allow_zero=False),
+        max_response_mb=_number(env, "LLM_MAX_RESPONSE_MB", 16.0, float, 0, allow_zero=False),
         default_model=_text(env, "LLM_MODEL"),
         default_provider=_text(env, "LLM_PROVIDER"),
         agent_name=_text(env, "LLM_AGENT_NAME"),

@@ -4,7 +4,10 @@ It speaks the real wire formats (JSON and server-sent events), validates what th
 validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
 answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
 slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off, refusal,
-tool-call, 429-wait-30, 429-wait-150. A script is a list of steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
+tool-call, 429-wait-30, 429-wait-150, and hostile ones, each bounded: trickle (the answer one
+byte every 0.3 s), ping-forever (`: ping` every 0.1 s, or a JSON body's leading blanks, for at
+most 120 s), deep (JSON nested 100,000 deep), huge-error (a 500 whose body is `huge_mb` MB,
+default 300, generated as it is sent), huge (the same as a 200 answer). A script is a list of steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
 
     python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
 
@@ -46,6 +49,11 @@ SCENARIOS = {
     "mid-stream-error": ["mid-stream-error"],
     "stream-error-then-ok": ["stream-error", "ok"],
     "cut-off": ["cut-off"],
+    "trickle": ["trickle"],
+    "ping-forever": ["ping-forever"],
+    "deep": ["deep"],
+    "huge-error": ["huge-error"],
+    "huge": ["huge"],
     "refusal": ["refusal"],
     "tool-call": ["tool-call"],
     "429-wait-30": [("error", 429, {"retry-after": "30"})],
@@ -81,6 +89,8 @@ class FakeProvider:
         self._lock = threading.Lock()
         self.replay_pieces: list[bytes] = []
         self.replay_headers: dict[str, str] = {}
+        self.trickle_interval = 0.3
+        self.huge_mb = 300
         self.set_scenario(scenario)
         handler = type("Handler", (_Handler,), {"fake": self})
         self.httpd = ThreadingHTTPServer((host, 0), handler)
@@ -423,6 +433,78 @@ class _Handler(BaseHTTPRequestHandler):
         for piece in pieces:
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
             self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
+    # ------------------------------------------------------------ hostile servers (bounded)
+
+    def _start_chunked(self, status: int, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("request-id" if self.provider == "anthropic" else "x-request-id", self.request_id)
+        self.send_header("transfer-encoding", "chunked")
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    def _write_chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def _ok_bytes(self, body: dict[str, Any], stream: bool) -> bytes:
+        """What the ok step would send as the body, as bytes."""
+        answer = self._answer(body)
+        counts = self._usage_counts(body, answer)
+        if not stream:
+            if self.provider == "anthropic":
+                return json.dumps(self._anthropic_message(body, [{"type": "text", "text": answer}], counts)).encode()
+            return json.dumps({"id": "chatcmpl-t", "object": "chat.completion", "created": 0, "model": body["model"],
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+                               "usage": self._openai_usage(counts)}).encode()
+        frames = []
+        for name, data in self._stream_events(body):
+            payload = data if isinstance(data, str) else json.dumps(data)
+            frames.append((f"event: {name}\n" if name else "") + f"data: {payload}\n\n")
+        return "".join(frames).encode()
+
+    def _step_trickle(self, body: dict[str, Any], stream: bool) -> None:
+        """A whole, valid answer, one byte every trickle_interval seconds."""
+        data = self._ok_bytes(body, stream)
+        self._start_chunked(200, "text/event-stream" if stream else "application/json")
+        for i in range(len(data)):
+            self._write_chunk(data[i : i + 1])
+            time.sleep(self.fake.trickle_interval)
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _step_ping_forever(self, body: dict[str, Any], stream: bool) -> None:
+        """Keep-alives and nothing else, for at most 120 s: `: ping` comments, or the blanks
+        some gateways send ahead of a JSON body."""
+        self._start_chunked(200, "text/event-stream" if stream else "application/json")
+        end = time.monotonic() + 120
+        while time.monotonic() < end:
+            self._write_chunk(b": ping\n\n" if stream else b" ")
+            time.sleep(0.1)
+
+    def _step_deep(self, body: dict[str, Any], stream: bool) -> None:
+        deep = "[" * 100_000 + "]" * 100_000
+        if not stream:
+            self._send(200, "application/json", deep.encode())
+            return
+        self._start_sse()
+        self.wfile.write(f"event: message_start\ndata: {deep}\n\n".encode())
+
+    def _step_huge_error(self, body: dict[str, Any], stream: bool) -> None:
+        self._huge(500)
+
+    def _step_huge(self, body: dict[str, Any], stream: bool) -> None:
+        self._huge(200, "text/event-stream" if stream else "application/json")
+
+    def _huge(self, status: int, content_type: str = "application/json") -> None:
+        """`huge_mb` MB made as they are sent (a JSON string that never ends, or one line)."""
+        self._start_chunked(status, content_type)
+        piece = b"x" * (1 << 20)
+        self._write_chunk(b'data: {"a": "' if content_type == "text/event-stream" else b'{"error": "')
+        for _ in range(self.fake.huge_mb):
+            self._write_chunk(piece)
         self.wfile.write(b"0\r\n\r\n")
 
     # ------------------------------------------------------------ refusals and tool calls

@@ -49,7 +49,9 @@ MAN_SECTIONS = {
         "off 0.5 s doubling to 8 s with jitter. x-should-retry: true/false decides before the "
         "status (true retries even a 400). LLM_MAX_RETRY_WAIT=N gives up at once on a longer "
         "server wait (\"retry after N s\", 429: exit 5). A stream is retried only before its "
-        "first output."
+        "first output. LLM_TIMEOUT bounds each attempt as a whole, a stream's keep-alives "
+        "included; LLM_STREAM_IDLE_TIMEOUT the silence between reads (both exit 7); "
+        "LLM_MAX_RESPONSE_MB the body read (exit 6 beyond it)."
     ),
     "FILES": (
         "Each call appends one record to $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl "

@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from llm_core.clients._http import ANTHROPIC_API_VERSION
+from llm_core.clients._http import ANTHROPIC_API_VERSION, max_response_bytes, parse_json
 from llm_core.clients.base import Call, Result, content_text, tool_call
 from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
@@ -133,11 +132,11 @@ class AnthropicClient(HTTPClient):
     def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
         usage: dict[str, Any] = {}
         tools: dict[Any, list[Any]] = {}  # content block index -> [id, name, JSON pieces]
-        for event in iter_sse(lines):
+        for event in iter_sse(lines, max_response_bytes()):
             kind = event.event
             if kind == "ping" or not event.data:
                 continue
-            data = json.loads(event.data)
+            data = parse_json(event.data)
             kind = kind or data.get("type")
             if kind == "error":
                 raise self._stream_error(data, result)

@@ -344,8 +344,11 @@ class BaseLLMClient:
         result: Result | None = None
         close: Callable[[], None] = noop
 
+        attempt: list[Result | None] = [None]  # the last attempt's, kept if it fails early
+
         def open_until_first_chunk() -> tuple[Result, Iterator[str], Callable[[], None], str | None]:
             res, chunks, closer = self._open_stream(call)
+            attempt[0] = res
             try:
                 first = next(chunks, None)
             except BaseException:
@@ -369,7 +372,8 @@ class BaseLLMClient:
             self._record_failure(call, reason, start, retries[0], result)
             raise
         except BaseException as exc:
-            self._record_failure(call, exc, start, retries[0], result)
+            # An error before the first text: the input tokens the stream reported are billed.
+            self._record_failure(call, exc, start, retries[0], result or attempt[0])
             raise
         finally:
             close()

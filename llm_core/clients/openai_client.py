@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
+from llm_core.clients._http import max_response_bytes, parse_json
 from llm_core.clients.base import Call, Result, content_text, tool_call
 from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
@@ -159,13 +159,13 @@ class OpenAIClient(HTTPClient):
     def _chunks(
         self, lines: Iterator[str], result: Result, usage: list[Any], tools: dict[Any, list[Any]]
     ) -> Iterator[str]:
-        for event in iter_sse(lines):
+        for event in iter_sse(lines, max_response_bytes()):
             if event.data.strip() == "[DONE]":
                 result.done = True
                 return
             if not event.data:
                 continue
-            data = json.loads(event.data)
+            data = parse_json(event.data)
             if data.get("error"):
                 raise self._body_error(data, result)
             result.model = data.get("model") or result.model
