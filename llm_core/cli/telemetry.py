@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from llm_core.cli import _charts
 from llm_core.cli import _telemetry_render as render
 from llm_core.cli._common import debug_option, emit, json_option, make_main, warn
 from llm_core.config import get_settings
@@ -93,7 +94,8 @@ def _report(need_slots: bool = False):
             _notes(store, col)
             report = fn(col, window, filters, **kwargs)
             report["store"] = str(store)
-            emit(report, as_json=as_json, human=getattr(render, fn.__name__))
+            human = _charts.costs if kwargs.get("chart") else getattr(render, fn.__name__)
+            emit(report, as_json=as_json, human=human)
 
         return command
 
@@ -154,8 +156,9 @@ def stats(col, window, filters):
 @_days_option()
 @click.option("--by", type=click.Choice(["model", "project", "agent", "provider", "day"]), default="model",
               show_default=True, help="What to break the total down by.")
+@click.option("--chart", is_flag=True, help="Draw a bar for each row (text; '#' where blocks cannot show).")
 @_report(need_slots=True)
-def costs(col, window, filters, by):
+def costs(col, window, filters, by, chart):
     """Total cost, broken down by model, project, agent, provider or local day.
 
     Only calls with a known price add to the amounts; the report says how many had none.
@@ -164,6 +167,7 @@ def costs(col, window, filters, by):
     Examples:
       llm-telemetry costs
       llm-telemetry costs --days 7 --by agent
+      llm-telemetry costs --by day --chart
       llm-telemetry costs --by day --json | jq '.breakdown[] | [.key, .cost_usd]'
     """
     from llm_core.storage.query import costs_report
@@ -256,9 +260,10 @@ def patterns(col, window, filters):
     return patterns_report(col, window, filters)
 
 
-from llm_core.cli import _telemetry_records  # noqa: E402  (log, export, prune, demo)
+from llm_core.cli import _telemetry_records, telemetry_report  # noqa: E402  (log, export, prune, demo; report)
 
 _telemetry_records.register(cli, _filter_options, _now, _notes)
+telemetry_report.register(cli, _filter_options, _now, _notes)
 
 main = make_main(cli, "llm-telemetry")
 

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from llm_core.report.data import build_report
+from llm_core.report.data import build_report, report_data
 from llm_core.report.page import render_html
 
-__all__ = ["build_report", "render_html"]
+__all__ = ["build_report", "render_html", "report_data"]

@@ -30,42 +30,59 @@ from llm_core.storage.query import (
     Window,
     collect,
     costs_report,
+    metrics_dict,
     models_report,
     patterns_report,
     performance_report,
-    stats_report,
+    totals,
 )
 
 __all__ = ["AVERAGE_DAYS", "MAX_EMPTY_LEAD_DAYS", "build_report", "calls_by_weekday_hour",
-           "tokens_by_day"]
+           "report_data", "tokens_by_day"]
 
 AVERAGE_DAYS = 7
 MAX_EMPTY_LEAD_DAYS = 366  # a window starting long before the first call starts at that call
 _ENVELOPE = ("report", "window", "filters", "corrupt_lines")
 _TOKEN_TYPES = (("input", M_IN), ("output", M_OUT), ("cache_read", M_CACHE_READ),
-                ("cache_write", M_CACHE_WRITE), ("total", M_TOTAL))
+                ("cache_write", M_CACHE_WRITE), ("total", M_TOTAL))  # the order _by_local_time sums
 
 
 def build_report(store: Path | str, window: Window, filters: Filters | None = None,
                  now: int | None = None) -> dict:
     """The data of the HTML report (also what `llm-telemetry report --json` prints)."""
     filters = filters or Filters()
-    col = collect(store, window, filters, need_slots=True)
-    stats = stats_report(col, window, filters)
+    return report_data(collect(store, window, filters, need_slots=True), window, filters, now)
+
+
+def report_data(col: Collection, window: Window, filters: Filters, now: int | None = None) -> dict:
+    """The same from a collection made with need_slots=True."""
     by_day = costs_report(col, window, filters, by="day")
-    out = {key: stats[key] for key in _ENVELOPE}
+    performance = performance_report(col, window, filters)
+    out = {key: performance[key] for key in _ENVELOPE}
     out["report"] = "report"
     out["generated_at"] = _iso(now) if now is not None else None
-    out["stats"] = _body(stats)
-    out["days"] = _days(by_day, tokens_by_day(col), window, now)
+    out["stats"] = _stats(col, performance)
+    tokens, grid = _by_local_time(col)
+    out["days"] = _days(by_day, tokens, window, now)
     out["average_days"] = AVERAGE_DAYS
     for by in ("model", "agent", "project"):
         out[f"costs_by_{by}"] = _body(costs_report(col, window, filters, by=by))
     out["models"] = models_report(col, window, filters, top=len(col.combos) or 1)["models"]
-    out["performance"] = _body(performance_report(col, window, filters))
+    out["performance"] = _body(performance)
     out["patterns"] = _body(patterns_report(col, window, filters))
-    out["heatmap"] = {"weekdays": list(WEEKDAYS), "calls": calls_by_weekday_hour(col)}
+    out["heatmap"] = {"weekdays": list(WEEKDAYS), "calls": grid}
     return out
+
+
+def _stats(col: Collection, performance: dict) -> dict:
+    """The body of `stats_report`, its latency taken from `performance` (which has the same
+    percentiles: computing them twice would double the time of a long window)."""
+    overall, by_model = performance["overall"], performance["by_model"]
+    return {
+        "totals": metrics_dict(totals(col)),
+        "latency_ms": {k: overall[k] for k in ("avg", "p50", "p95", "p99")},
+        "top_model": {"model": by_model[0]["model"], "calls": by_model[0]["calls"]} if by_model else None,
+    }
 
 
 def _body(report: dict) -> dict:
@@ -76,14 +93,16 @@ def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
 
 
-_local_cache: dict[int, datetime] = {}
+_local_cache: dict[int, tuple[str, int, int]] = {}
 
 
-def _local(slot: int) -> datetime:
-    """Local time at the start of a 15-minute slot (every zone's offset is a whole quarter hour)."""
+def _local(slot: int) -> tuple[str, int, int]:
+    """(local day YYYY-MM-DD, weekday, hour) of a 15-minute slot (every zone's offset is a whole
+    quarter hour)."""
     got = _local_cache.get(slot)
     if got is None:
-        got = _local_cache[slot] = datetime.fromtimestamp(slot * SLOT_MS // 1000)
+        when = datetime.fromtimestamp(slot * SLOT_MS // 1000)
+        got = _local_cache[slot] = (when.date().isoformat(), when.weekday(), when.hour)
     return got
 
 
@@ -94,24 +113,32 @@ def reset_local_cache() -> None:
 
 def tokens_by_day(col: Collection) -> dict[str, dict[str, int]]:
     """Local day (YYYY-MM-DD) -> tokens by type (input, output, cache_read, cache_write, total)."""
-    out: dict[str, list[int]] = {}
-    for slot, m in col.slots.items():
-        day = _local(slot).date().isoformat()
-        acc = out.get(day)
-        if acc is None:
-            acc = out[day] = [0] * len(_TOKEN_TYPES)
-        for i, (_, index) in enumerate(_TOKEN_TYPES):
-            acc[i] += m[index]
-    return {day: {name: acc[i] for i, (name, _) in enumerate(_TOKEN_TYPES)} for day, acc in out.items()}
+    return _by_local_time(col)[0]
 
 
 def calls_by_weekday_hour(col: Collection) -> list[list[int]]:
     """Calls per local weekday (Monday first) and hour: 7 rows of 24 counts."""
+    return _by_local_time(col)[1]
+
+
+def _by_local_time(col: Collection) -> tuple[dict[str, dict[str, int]], list[list[int]]]:
+    """Both views in one pass over the slots (a year has 35,000 of them)."""
+    days: dict[str, list[int]] = {}
     grid = [[0] * 24 for _ in range(7)]
     for slot, m in col.slots.items():
-        when = _local(slot)
-        grid[when.weekday()][when.hour] += m[M_CALLS]
-    return grid
+        day, weekday, hour = _local(slot)
+        grid[weekday][hour] += m[M_CALLS]
+        acc = days.get(day)
+        if acc is None:
+            days[day] = [m[M_IN], m[M_OUT], m[M_CACHE_READ], m[M_CACHE_WRITE], m[M_TOTAL]]
+        else:
+            acc[0] += m[M_IN]
+            acc[1] += m[M_OUT]
+            acc[2] += m[M_CACHE_READ]
+            acc[3] += m[M_CACHE_WRITE]
+            acc[4] += m[M_TOTAL]
+    names = [name for name, _ in _TOKEN_TYPES]
+    return {day: dict(zip(names, acc, strict=True)) for day, acc in days.items()}, grid
 
 
 def _days(by_day: dict, tokens: dict, window: Window, now: int | None) -> list[dict]:

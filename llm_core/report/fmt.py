@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["count", "ms", "pct", "short", "usd", "usd_tick"]
+__all__ = ["compact", "count", "ms", "pct", "short", "usd", "usd_tick"]
 
 
 def usd(value: float | None) -> str:
@@ -24,6 +24,18 @@ def usd_tick(value: float) -> str:
 
 def count(value: float | None) -> str:
     return "-" if value is None else f"{int(value):,}"
+
+
+def compact(value: int) -> str:
+    """At most five characters, for small boxes: 973, 9,732, 15.0k, 150k, 1.5M."""
+    if value < 10_000:
+        return f"{value:,}"
+    for div, unit in ((1e3, "k"), (1e6, "M"), (1e9, "G")):
+        x = value / div
+        text = f"{x:.1f}" if x < 99.95 else f"{x:.0f}"
+        if float(text) < 1000:
+            return text + unit
+    return f"{value:.2g}"
 
 
 def short(value: float) -> str:

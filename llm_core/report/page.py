@@ -112,11 +112,10 @@ def _table(name: str, caption: str, head: list[str], rows: list[tuple[dict, list
     """A <details> table; each row is (data attributes, cells)."""
     th = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
     body = []
-    for attrs, cells in rows:
+    for attrs, cells in rows:  # end tags of cells and rows left out, as HTML allows: a year is 365 rows
         a = "".join(f' data-{k.replace("_", "-")}="{_attr(v)}"' for k, v in attrs.items())
-        tds = "".join(f"<td>{escape(c)}</td>" if i else f'<th scope="row">{escape(c)}</th>'
-                      for i, c in enumerate(cells))
-        body.append(f"<tr{a}>{tds}</tr>")
+        tds = "".join(f"<td>{escape(c)}" if i else f"<th scope=row>{escape(c)}" for i, c in enumerate(cells))
+        body.append(f"<tr{a}>{tds}")
     return (f'<details><summary>Table: {escape(caption)}</summary><table data-table="{name}">'
             f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></details>")
 
@@ -233,7 +232,7 @@ def _rhythm(data: dict) -> str:
         return f"<section><h2>Rhythm</h2>{_empty(title)}</section>"
     p = data["patterns"]
     peak = ", ".join(f"{h:02d}:00" for h in p["peak_hours"])
-    chart = svg.heatmap("heatmap", grid, [n[:3] for n in names], title=title, fmt=fmt.count,
+    chart = svg.heatmap("heatmap", grid, [n[:3] for n in names], title=title, fmt=fmt.compact,
                         desc=f"A grid of calls per weekday and local hour; darker cells had more calls. "
                              f"Peak hours {peak}; busiest weekday {p['busiest_weekday']}.",
                         x_title="Hour of day (local time)", y_title="Weekday")

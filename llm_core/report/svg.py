@@ -178,8 +178,7 @@ def heatmap(ident: str, grid: Sequence[Sequence[int]], rows: Sequence[str], *, t
             share = v / peak if peak else 0
             fill = f' fill-opacity="{0.1 + 0.9 * share:.2f}"' if v else ""
             out.append(f'<rect class="{"hm" if v else "hm0"}" x="{_n(x + 1)}" y="{_n(y + 1)}" '
-                       f'width="{_n(cell_w - 2)}" height="{cell_h - 2}"{fill}>'
-                       f'<title>{escape(label)} {h:02d}:00: {escape(fmt(v))}</title></rect>')
+                       f'width="{_n(cell_w - 2)}" height="{cell_h - 2}"{fill}/>')
             if v:
                 out.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, fmt(v),
                                  "hi" if share > 0.5 else "val", "middle", ' font-size="10"'))
