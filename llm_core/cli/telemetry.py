@@ -38,6 +38,7 @@ def cli() -> None:
       llm-telemetry models --top 5 --json | jq '.models[].model'
       llm-telemetry performance --model claude-haiku-4-5
       llm-telemetry patterns --days 14
+      llm-telemetry report --html report.html       # one page of charts
       llm-telemetry log -n 20 --follow
       llm-telemetry export --format csv --since 2026-11-01 > calls.csv
       llm-telemetry demo --days 30 --calls 20000   # try the reports without a key
@@ -268,6 +269,6 @@ telemetry_report.register(cli, _filter_options, _now, _notes)
 main = make_main(cli, "llm-telemetry")
 
 MAN_SECTIONS = {
-    "JSON OUTPUT": _telemetry_records.JSON_OUTPUT,
+    "JSON OUTPUT": _telemetry_records.JSON_OUTPUT + telemetry_report.JSON_OUTPUT,
     "FILES": _telemetry_records.FILES,
 }
