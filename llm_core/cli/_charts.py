@@ -26,8 +26,8 @@ def sparkline(values: list[float], blocks: bool, width: int = SPARK_WIDTH) -> tu
     peak = max(sums, default=0)
     if not peak:
         return " " * len(sums), per
-    top = len(levels) - 1
-    return "".join(" " if not v else levels[max(0, math.ceil(v / peak * top - 1e-9))] for v in sums), per
+    n = len(levels)  # eighths of the peak, rounded up: any value above zero shows
+    return "".join(" " if not v else levels[max(0, math.ceil(v / peak * n - 1e-9) - 1)] for v in sums), per
 
 
 def _bars(values: list[float]) -> list[str]:

@@ -29,11 +29,11 @@ it cannot:
     2026-11-27  $1.64  7-day avg $2.84  ############
   
   Tokens per day, 2026-11-21 to 2026-11-27 (one character is a day)
-    total        8,510,709  =-@@@@=
-    input        5,194,979  =-@@@@=
-    output         953,612  ==@@@@=
-    cache read   2,094,109  =-@@#@-
-    cache write    268,009  -.***@-
+    total        8,510,709  --@@@@-
+    input        5,194,979  --@@@@=
+    output         953,612  =-@@@@-
+    cache read   2,094,109  --@@*@-
+    cache write    268,009  ._***@.
 
 The HTML file: one self-contained page, nothing to fetch (no script, no link, no image, no
 URL), every chart with a table of its numbers; a note on stderr says what was written:
