@@ -77,7 +77,7 @@ def _header(data: dict, window: str) -> str:
 
 
 def _card(name: str, value: float | None, big: str, label: str, sub: str = "") -> str:
-    sub_html = f'<p class="sub">{escape(sub)}</p>' if sub else ""
+    sub_html = f'<p class="sub">{"<br>".join(map(escape, sub.split(chr(10))))}</p>' if sub else ""
     return (f'<div class="card" data-name="{name}" data-value="{_attr(value)}">'
             f'<h2>{escape(label)}</h2><p class="big">{escape(big)}</p>{sub_html}</div>')
 
@@ -91,11 +91,11 @@ def _cards(data: dict) -> str:
               f"{fmt.pct(t['error_rate'])} of calls"),
         _card("tokens", tok["total"], fmt.short(tok["total"]), "Tokens",
               f"{fmt.short(tok['input'])} in · {fmt.short(tok['output'])} out"),
-        _card("cost_usd", t["cost_usd"], fmt.usd(t["cost_usd"]), "Cost", "calls with a known price"),
+        _card("cost_usd", t["cost_usd"], fmt.usd(t["cost_usd"]), "Cost", "known prices only"),
         _card("unknown_cost_calls", t["unknown_cost_calls"], fmt.count(t["unknown_cost_calls"]),
               "Unknown price", "calls not in the cost"),
         _card("p95_ms", lat["p95"], fmt.ms(lat["p95"]), "Latency p95",
-              f"p50 {fmt.ms(lat['p50'])} · p99 {fmt.ms(lat['p99'])}"),
+              f"p50 {fmt.ms(lat['p50'])}\np99 {fmt.ms(lat['p99'])}"),
     ]
     return f'<section class="cards" aria-label="Headline numbers">{"".join(cards)}</section>'
 
