@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         png = page.screenshot()
         for problem in page.problems:
             print(problem, file=sys.stderr)
-    if args.colours:
+    if args.colours:  # Pillow only for --colours: the browser tests need nothing but chromium here
         import io
 
         from PIL import Image

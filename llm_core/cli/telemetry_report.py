@@ -65,6 +65,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
           llm-telemetry report --since 2026-11-01 --until 2026-11-30 --json | jq .stats.totals
           llm-telemetry report --days 14
         """
+        # here, not at the top: the other commands' start-up does not pay for the reports
         from llm_core.report import report_data
         from llm_core.storage.query import DateError, Filters, collect, last_days, range_window
 
@@ -104,7 +105,8 @@ def _target(name: str) -> Path:
 
 
 def _write_html(data: dict, target: Path | None) -> None:
-    import tempfile  # here, not at the top: only --html FILE needs it (start-up time)
+    # here, not at the top: only --html needs them (start-up time)
+    import tempfile
 
     from llm_core.report import render_html
     from llm_core.report.page import window_text

@@ -16,7 +16,7 @@ from html import escape
 from llm_core.report import fmt, svg
 from llm_core.report.style import CSS
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "window_text"]
 
 TOKEN_TYPES = (("input", "Input", "t1"), ("output", "Output", "t2"),
                ("cache_read", "Cache read", "t3"), ("cache_write", "Cache write", "t4"))
