@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from llm_core.report import render_html, report_data  # noqa: E402
-from llm_core.storage import index, query  # noqa: E402
+from llm_core.storage import day_summaries, query  # noqa: E402
 
 NOW = "2026-11-27T12:00:00Z"
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
     store = args.store
-    if not index.day_files(store):
+    if not day_summaries.day_files(store):
         print(f"building {store} ({args.calls:,} records over {args.days} days) ...", flush=True)
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_store.py"), str(store),
                         "--days", str(args.days), "--calls", str(args.calls), "--end", NOW], check=True)

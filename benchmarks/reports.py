@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from llm_core.storage import index, query  # noqa: E402
+from llm_core.storage import day_summaries as index  # noqa: E402
+from llm_core.storage import query  # noqa: E402
 
 NOW = "2026-11-27T12:00:00Z"
 REPORTS = {

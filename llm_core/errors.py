@@ -1,6 +1,10 @@
-"""The error tree. Every error carries the exit code a command returns for it.
+"""The error tree, the exit statuses, and the one warning function.
+
+Every error carries the exit status a command returns for it (`exit_code`, an ExitStatus):
 
     LLMCoreError                      1  unexpected internal error
+    ├── UsageError                    2  the command was called wrongly
+    │   └── DateError                 2  a date, period or window that cannot be read
     ├── InputError                    3  bad input data
     │   └── UnknownModelError         3  a model name the registry does not know
     ├── ConfigError                   4  configuration: missing API key, invalid LLM_* value
@@ -19,40 +23,85 @@
         │   └── OverloadedError       6  529 (Anthropic "overloaded_error")
         └── ResponseFormatError       6  a 200 whose body breaks the API format
 
-Click's own usage errors exit 2, Ctrl-C exits 130 (see llm_core.cli._common).
+The statuses that no error class carries (click's own usage errors, Ctrl-C, a closed stdout)
+are given by the commands' one main() wrapper, llm_core.cli._common.run. EXIT_STATUS_TABLE is
+the documented table (man pages' EXIT STATUS, the README), made from ExitStatus.
+
+warn() is the one way anything in llm-core warns: `Warning: <message>` on stderr, once per
+process per key.
 """
 
 from __future__ import annotations
 
 import difflib
+import sys
+from collections.abc import Mapping
+from enum import IntEnum
 
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_USAGE = 2
-EXIT_INPUT = 3
-EXIT_CONFIG = 4
-EXIT_REJECTED = 5
-EXIT_PROVIDER_FAILED = 6
-EXIT_NETWORK = 7
-EXIT_INTERRUPTED = 130
 
-EXIT_STATUS_TABLE = [
-    (EXIT_OK, "success"),
-    (EXIT_INTERNAL, "unexpected internal error"),
-    (EXIT_USAGE, "usage error: unknown option, missing argument, bad date or range"),
-    (EXIT_INPUT, "bad input data, or unknown model"),
-    (EXIT_CONFIG, "authentication or configuration (no API key, invalid LLM_* value, 401/403)"),
-    (EXIT_REJECTED, "the provider rejected the request (4xx, including 429 once retries are spent)"),
-    (EXIT_PROVIDER_FAILED, "the provider failed (5xx, 529 overloaded, a response that breaks the API format) once retries are spent"),
-    (EXIT_NETWORK, "network error or timeout"),
-    (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),
-]
+class ExitStatus(IntEnum):
+    """What a command's exit status means (httpie's status.py, ripgrep's EXIT STATUS)."""
 
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    INPUT = 3
+    CONFIG = 4
+    REJECTED = 5
+    PROVIDER_FAILED = 6
+    NETWORK = 7
+    BUDGET_BLOCKED = 8
+    HANGUP = 129  # 128 + SIGHUP
+    INTERRUPTED = 130  # 128 + SIGINT
+    STDOUT_CLOSED = 141  # 128 + SIGPIPE
+    TERMINATED = 143  # 128 + SIGTERM
+
+
+_MEANING = {
+    ExitStatus.OK: "success",
+    ExitStatus.INTERNAL: "unexpected internal error",
+    ExitStatus.USAGE: "usage error: unknown option, missing argument, bad value, date or range",
+    ExitStatus.INPUT: "bad input data, or unknown model",
+    ExitStatus.CONFIG: "authentication or configuration (no API key, invalid LLM_* value, 401/403)",
+    ExitStatus.REJECTED: "the provider rejected the request (4xx, including 429 once retries are spent)",
+    ExitStatus.PROVIDER_FAILED: "the provider failed (5xx, 529 overloaded, a response that breaks "
+                                "the API format) once retries are spent",
+    ExitStatus.NETWORK: "network error or timeout",
+    ExitStatus.BUDGET_BLOCKED: "refused by a budget before sending",
+    ExitStatus.HANGUP: "stopped by SIGHUP (the terminal went away)",
+    ExitStatus.INTERRUPTED: "interrupted (Ctrl-C); the call is still recorded",
+    ExitStatus.STDOUT_CLOSED: "the reader of stdout went away, as head does (SIGPIPE "
+                              "convention); no message",
+    ExitStatus.TERMINATED: "stopped by SIGTERM",
+}
+
+EXIT_STATUS_TABLE: list[tuple[int, str]] = [(int(status), _MEANING[status]) for status in ExitStatus]
+
+
+# ---------------------------------------------------------------- warnings
+
+_warned: set[str] = set()
+
+
+def warn(message: str, *, key: str | None = None) -> None:
+    """Write `Warning: <message>` to stderr, once per process per key (default: the message)."""
+    key = message if key is None else key
+    if key in _warned:
+        return
+    _warned.add(key)
+    sys.stderr.write(f"Warning: {message}\n")
+
+
+def reset_warnings() -> None:
+    _warned.clear()
+
+
+# ---------------------------------------------------------------- the tree
 
 class LLMCoreError(Exception):
     """Base of every error llm-core raises on purpose."""
 
-    exit_code = EXIT_INTERNAL
+    exit_code: ExitStatus = ExitStatus.INTERNAL
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message)
@@ -62,8 +111,18 @@ class LLMCoreError(Exception):
         return self.message
 
 
+class UsageError(LLMCoreError):
+    """The command was called wrongly: options that do not combine, a missing argument."""
+
+    exit_code = ExitStatus.USAGE
+
+
+class DateError(UsageError):
+    """A date, time or period that cannot be read, or a window that ends before it starts."""
+
+
 class InputError(LLMCoreError):
-    exit_code = EXIT_INPUT
+    exit_code = ExitStatus.INPUT
 
 
 class UnknownModelError(InputError):
@@ -77,19 +136,30 @@ class UnknownModelError(InputError):
 
 
 class ConfigError(LLMCoreError):
-    exit_code = EXIT_CONFIG
+    exit_code = ExitStatus.CONFIG
 
 
 class StorageError(LLMCoreError):
-    exit_code = EXIT_INTERNAL
+    exit_code = ExitStatus.INTERNAL
 
 
 class APIConnectionError(LLMCoreError):
-    exit_code = EXIT_NETWORK
+    """The request never got an HTTP answer (DNS, refused connection, reset, TLS)."""
+
+    exit_code = ExitStatus.NETWORK
+    status_code: int | None = None
+    headers: Mapping[str, str] = {}
+    request_id: str | None = None
+    retryable: bool | None = None
 
     def __init__(self, message: str = "connection error", *, provider: str | None = None) -> None:
         super().__init__(message)
         self.provider = provider
+        self.headers = {}
+
+    @property
+    def status(self) -> int | None:
+        return self.status_code
 
 
 class APITimeoutError(APIConnectionError):
@@ -98,9 +168,21 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIError(LLMCoreError):
-    """An HTTP answer from a provider that is not a success."""
+    """An HTTP answer from a provider that is not a success.
 
-    exit_code = EXIT_REJECTED
+    `status_code` (alias `status`) is None for an error found inside a 200 body, which then
+    says itself whether it is worth retrying (`retryable`); `headers` are the answer's, with
+    lower-case names, for the retry decision (`x-should-retry`, `retry-after`).
+    """
+
+    exit_code = ExitStatus.REJECTED
+    status_code: int | None
+    headers: Mapping[str, str]
+    retryable: bool | None
+    request_id: str | None
+    provider: str | None
+    error_type: str | None
+    body: object
 
     def __init__(
         self,
@@ -111,17 +193,25 @@ class APIError(LLMCoreError):
         provider: str | None = None,
         error_type: str | None = None,
         body: object = None,
+        headers: Mapping[str, str] | None = None,
+        retryable: bool | None = None,
     ) -> None:
         self.status_code = status_code
         self.request_id = request_id
         self.provider = provider
         self.error_type = error_type
         self.body = body
+        self.headers = {k.lower(): v for k, v in dict(headers or {}).items()}
+        self.retryable = retryable
         parts = [message]
         if status_code is not None:
             parts.append(f"(HTTP {status_code}")
             parts[-1] += f", request id {request_id})" if request_id else ")"
         super().__init__(" ".join(parts))
+
+    @property
+    def status(self) -> int | None:
+        return self.status_code
 
 
 class BadRequestError(APIError):
@@ -129,11 +219,11 @@ class BadRequestError(APIError):
 
 
 class AuthenticationError(APIError):
-    exit_code = EXIT_CONFIG
+    exit_code = ExitStatus.CONFIG
 
 
 class PermissionDeniedError(APIError):
-    exit_code = EXIT_CONFIG
+    exit_code = ExitStatus.CONFIG
 
 
 class NotFoundError(APIError):
@@ -153,7 +243,7 @@ class RateLimitError(APIError):
 
 
 class InternalServerError(APIError):
-    exit_code = EXIT_PROVIDER_FAILED
+    exit_code = ExitStatus.PROVIDER_FAILED
 
 
 class OverloadedError(InternalServerError):
@@ -161,7 +251,7 @@ class OverloadedError(InternalServerError):
 
 
 class ResponseFormatError(APIError):
-    exit_code = EXIT_PROVIDER_FAILED
+    exit_code = ExitStatus.PROVIDER_FAILED
 
 
 _BY_STATUS: dict[int, type[APIError]] = {
@@ -183,3 +273,4 @@ def error_class_for_status(status: int) -> type[APIError]:
     if status >= 500:
         return InternalServerError
     return APIError
+

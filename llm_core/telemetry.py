@@ -23,74 +23,32 @@ unique, and sorting ids sorts records by time (strictly increasing within a proc
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import os
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-__all__ = [
-    "AITelemetryTracker", "build_record", "content_hash", "format_timestamp", "new_id",
-    "normalize_tokens", "now_timestamp", "project_context", "record_call",
-]
+from llm_core.config import get_settings, redact
+from llm_core.errors import warn
+from llm_core.models.pricing import calculate_cost
+from llm_core.records import format_ms, format_timestamp, new_id_at, normalize_tokens, now_ms
+from llm_core.storage.local import get_storage
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_id_lock = threading.Lock()
-_last_ms = 0
-_last_rand = 0
-
-
-def _ulid(ms: int) -> str:
-    global _last_ms, _last_rand
-    with _id_lock:
-        if ms <= _last_ms:
-            ms = _last_ms  # same (or a stepped-back) millisecond: keep order by counting up
-            rand = _last_rand + 1
-            if rand >> 80:
-                ms += 1
-                rand = int.from_bytes(os.urandom(10), "big") >> 1
-        else:
-            rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for the counter
-        _last_ms, _last_rand = ms, rand
-    value = (ms << 80) | rand
-    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-def _format_ms(ms: int) -> str:
-    sec, milli = divmod(ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)) + f".{milli:03d}Z"
-
-
-def new_id() -> str:
-    """A fresh ULID for a record."""
-    return _ulid(_now_ms())
-
-
-def now_timestamp() -> str:
-    """Now, UTC, milliseconds: '2026-11-27T10:30:45.123Z'."""
-    return _format_ms(_now_ms())
-
-
-def format_timestamp(value: datetime) -> str:
-    """A datetime (naive = UTC) in the record's timestamp format."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return _format_ms(int(value.timestamp() * 1000))
+__all__ = ["AITelemetryTracker", "build_record", "content_hash", "project_context", "record_call"]
 
 
 def content_hash(content: Any) -> str | None:
     """'sha256:<hex>' of a prompt or response (text, bytes, or JSON like a message list)."""
     if content is None:
         return None
-    import hashlib  # loads OpenSSL (a few ms): paid on the first hash, not on import
+    import hashlib  # loads OpenSSL (~10 ms): paid on the first hash, not by records without texts
 
     if isinstance(content, str):
         data = content.encode("utf-8", "surrogatepass")
@@ -101,40 +59,11 @@ def content_hash(content: Any) -> str | None:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def normalize_tokens(tokens: dict | None) -> dict:
-    """{input, output, total, cache_read, cache_write} ints (+ extra keys such as reasoning).
-
-    Missing or None counts are 0; total, when not given, is input + cache_read + cache_write + output.
-    """
-    tokens = dict(tokens or {})
-    out = {}
-    for key in ("input", "output", "cache_read", "cache_write"):
-        out[key] = _count(tokens.pop(key, 0))
-    total = tokens.pop("total", None)
-    out["total"] = (
-        _count(total) if total is not None
-        else out["input"] + out["cache_read"] + out["cache_write"] + out["output"]
-    )
-    out = {"input": out["input"], "output": out["output"], "total": out["total"],
-           "cache_read": out["cache_read"], "cache_write": out["cache_write"]}
-    for key, value in tokens.items():
-        out[key] = _count(value) if isinstance(value, (int, float)) and value is not None else value
-    return out
-
-
-def _count(value: Any) -> int:
-    if value is None or isinstance(value, bool):
-        return 0
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return 0
-
-
 # ------------------------------------------------------------- process context
 
 _context_cache: dict[str, dict] = {}
 _process: dict[str, str] = {}
+_process_lock = threading.Lock()
 
 
 def _find_git(start: Path) -> tuple[Path, Path] | None:
@@ -198,25 +127,21 @@ def _program_name() -> str:
 def _defaults() -> dict[str, str]:
     if not _process:
         try:
-            import getpass
-
             user = getpass.getuser()
         except Exception:
             user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
         found = {"agent_name": _program_name(), "operation": "chat",
                  "session_id": os.urandom(8).hex(), "user_id": user}
-        with _id_lock:  # two first calls racing must agree on one session id
+        with _process_lock:  # two first calls racing must agree on one session id
             if not _process:
                 _process.update(found)
     return _process
 
 
 def _reset_after_fork() -> None:
-    # A forked child is another process: its own session id, and fresh randomness for ids
-    # (counting on from the parent's last id would collide with the parent's next one).
-    global _id_lock, _last_ms, _last_rand
-    _id_lock = threading.Lock()
-    _last_ms = _last_rand = 0
+    # A forked child is another process: its own session id (records.py resets the ids).
+    global _process_lock
+    _process_lock = threading.Lock()
     _process.clear()
 
 
@@ -226,8 +151,6 @@ if hasattr(os, "register_at_fork"):
 
 def _settings():
     try:
-        from llm_core.config import get_settings
-
         return get_settings()
     except Exception:
         return None
@@ -262,13 +185,7 @@ def build_record(
     """
     settings = _settings()
     defaults = _defaults()
-    ms = _now_ms()
-    timestamp = extra.pop("timestamp", None)
-    if isinstance(timestamp, datetime):
-        timestamp = format_timestamp(timestamp)
-    elif not isinstance(timestamp, str) or not timestamp:
-        timestamp = _format_ms(ms)
-    record_id = extra.pop("id", None) or _ulid(ms)
+    record_id, timestamp = _id_and_time(extra.pop("id", None), extra.pop("timestamp", None))
     norm = normalize_tokens(tokens)
     if cost_usd is None and model:
         cost_usd = _price(norm, model)
@@ -310,6 +227,16 @@ def build_record(
     return record
 
 
+def _id_and_time(record_id: Any, timestamp: Any) -> tuple[Any, str]:
+    """The given id and timestamp, or a fresh ULID and now (of the same millisecond)."""
+    ms = now_ms()
+    if isinstance(timestamp, datetime):
+        timestamp = format_timestamp(timestamp)
+    elif not isinstance(timestamp, str) or not timestamp:
+        timestamp = format_ms(ms)
+    return record_id or new_id_at(ms), timestamp
+
+
 def _duration(value: Any) -> int | None:
     if value is None:
         return None
@@ -323,18 +250,12 @@ def _error_text(error: BaseException | str | None) -> str | None:
     if error is None:
         return None
     text = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else str(error)
-    try:
-        from llm_core.config import redact
-
+    with contextlib.suppress(Exception):
         text = redact(text)
-    except Exception:
-        pass
     return text[:2000]
 
 
 def _price(tokens: dict, model: str) -> float | None:
-    from llm_core.models.pricing import calculate_cost
-
     try:
         return calculate_cost(tokens, model)
     except Exception:  # an unknown model is an unknown price, not a failed record
@@ -359,8 +280,6 @@ def record_call(**kwargs: Any) -> dict | None:
 def _store(record: dict, storage=None) -> bool:
     try:
         if storage is None:
-            from llm_core.storage.local import get_storage
-
             storage = get_storage()
         return storage.store_telemetry(record)
     except Exception as e:
@@ -369,9 +288,8 @@ def _store(record: dict, storage=None) -> bool:
 
 
 def _warn(message: str) -> None:
-    from llm_core.storage._jsonl import warn_once
-
-    warn_once("telemetry-" + message.split(":")[0], message)
+    with contextlib.suppress(Exception):  # a closed stderr must not break the call
+        warn(message, key="telemetry-" + message.split(":")[0])
 
 
 class AITelemetryTracker:

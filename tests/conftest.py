@@ -37,7 +37,7 @@ def clean_environ(tmp: Path) -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch):
     from llm_core.config import reset_settings
-    from llm_core.storage._jsonl import reset_warnings
+    from llm_core.errors import reset_warnings
 
     work = tmp_path / "work"
     work.mkdir()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llm_core.cli import _charts
+from llm_core.cli.telemetry import charts as _charts
 
 
 def test_a_sparkline_has_a_level_per_value_and_blanks_for_nothing():

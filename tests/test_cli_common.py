@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 import pytest
 
@@ -9,10 +14,22 @@ from llm_core.cli._common import (
     fmt_usd,
     json_option,
     make_main,
-    read_text,
+    report,
     table,
 )
-from llm_core.errors import APIConnectionError, ConfigError, InputError, RateLimitError
+from llm_core.config import reset_settings
+from llm_core.errors import (
+    APIConnectionError,
+    ConfigError,
+    DateError,
+    ExitStatus,
+    InputError,
+    RateLimitError,
+    UsageError,
+    warn,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _command(exc=None):
@@ -61,6 +78,98 @@ def test_usage_error_exits_2(capsys):
     assert "No such option" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--nope"], "No such option '--nope'."),
+        (["sub"], "Missing argument 'NAME'."),
+        (["sub", "x", "--count", "many"], "Invalid value for '--count': 'many' is not a valid integer."),
+        (["sub", "x", "--count", "1", "extra"], "Got unexpected extra argument (extra)"),
+        (["sub", "our-usage"], "give one or the other"),
+        (["sub", "bad-date"], "--since: cannot read 'soon'"),
+    ],
+)
+def test_a_usage_error_is_one_error_line_and_one_try_line(capsys, argv, message):
+    """Click's own usage errors and the tree's UsageError read the same: no usage block."""
+
+    @click.group()
+    @debug_option
+    def group():
+        pass
+
+    @group.command()
+    @click.argument("name")
+    @click.option("--count", type=int, default=1)
+    def sub(name, count):
+        if name == "our-usage":
+            raise UsageError("give one or the other")
+        if name == "bad-date":
+            raise DateError("--since: cannot read 'soon'")
+
+    assert make_main(group, "llm-test")(argv) == ExitStatus.USAGE
+    out, err = capsys.readouterr()
+    where = "llm-test" if argv == ["--nope"] else "llm-test sub"
+    assert (out, err) == ("", f"Error: {message}\nTry '{where} --help'.\n")
+
+
+def test_a_closed_stdout_exits_141_quietly(capsys, monkeypatch):
+    monkeypatch.setattr("llm_core.cli._common._silence_stdout", lambda: None)
+    assert _command(BrokenPipeError())([]) == ExitStatus.STDOUT_CLOSED == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_real_closed_pipe_exits_141_not_clicks_1(tmp_path):
+    """Click's own main() turns EPIPE into exit 1; the wrapper drives the command itself."""
+    code = (
+        "import sys, click\n"
+        "from llm_core.cli._common import make_main\n"
+        "@click.command()\n"
+        "def cli():\n"
+        "    sys.stdout.write('x' * 1_000_000)\n"
+        "sys.exit(make_main(cli, 'llm-test')())\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc.stdout.close()  # the reader goes away before reading anything
+    err = proc.stderr.read()
+    assert (proc.wait(), err) == (141, b"")
+
+
+def test_shell_completion_still_works(capsys, monkeypatch):
+    monkeypatch.setenv("_LLM_TEST_COMPLETE", "bash_complete")
+    monkeypatch.setenv("COMP_WORDS", "llm-test --js")
+    monkeypatch.setenv("COMP_CWORD", "1")
+    assert _command()([]) == 0
+    assert capsys.readouterr().out == "plain,--json\n"
+
+
+def test_a_command_may_report_an_error_and_go_on(capsys):
+    @click.command()
+    def cli():
+        report(InputError("a.txt: no such file"))
+        click.echo("counted the rest")
+        return ExitStatus.INPUT
+
+    assert make_main(cli, "llm-test")([]) == 3
+    assert capsys.readouterr() == ("counted the rest\n", "Error: a.txt: no such file\n")
+
+
+def test_warnings_are_once_per_run(capsys):
+    @click.command()
+    def cli():
+        warn("prices are old")
+        warn("prices are old")
+        warn("-: 3 bad bytes", key="file 1")
+        warn("-: 3 bad bytes", key="file 2")
+
+    main = make_main(cli, "llm-test")
+    expected = "Warning: prices are old\n" + "Warning: -: 3 bad bytes\n" * 2
+    assert main([]) == 0
+    assert capsys.readouterr().err == expected
+    assert main([]) == 0  # a second run is a second process: it warns again
+    assert capsys.readouterr().err == expected
+
+
 def test_json_and_human_forms(capsys):
     assert _command()([]) == 0
     assert capsys.readouterr().out == "a is 1\n"
@@ -70,20 +179,11 @@ def test_json_and_human_forms(capsys):
 
 def test_keys_are_redacted_from_error_messages(capsys, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-1234567890")
-    from llm_core.config import reset_settings
-
     reset_settings()
     _command(InputError("server said: bad key sk-test-1234567890"))([])
     err = capsys.readouterr().err
     assert "sk-test-1234567890" not in err
     assert "***" in err
-
-
-def test_read_text_without_stdin_or_args_is_a_usage_error(monkeypatch):
-    monkeypatch.setattr("llm_core.cli._common.stdin_is_terminal", lambda: True)
-    with pytest.raises(click.UsageError):
-        read_text([])
-    assert read_text(["hello", "world"]) == "hello world"
 
 
 @pytest.mark.parametrize(

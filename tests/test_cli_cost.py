@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from llm_core.cli.cost import main
+from llm_core.config import reset_settings
 
 
 class _Stdin(io.TextIOWrapper):
@@ -105,8 +106,6 @@ def test_errors(capsys, stdin, args, code, message):
 
 
 def test_default_model_from_the_environment(capsys, monkeypatch):
-    from llm_core.config import reset_settings
-
     monkeypatch.setenv("LLM_MODEL", "gpt-4o-mini")
     reset_settings()
     out = ok(capsys, "-i", "1000000", "--json")

@@ -138,7 +138,8 @@ def test_offline_sync_exits_7_and_leaves_the_registry_alone(isolated_env, monkey
     reset_settings()
     assert main(["sync"]) == 7
     err = capsys.readouterr().err
-    assert err.startswith("Error: cannot reach http://127.0.0.1:") and "registry is unchanged" in err
+    assert err.startswith("Error: OpenRouter model list: cannot reach http://127.0.0.1:")
+    assert err.rstrip().endswith("; the registry is unchanged")
     assert path.read_bytes() == before
     registry.clear_cache()
     assert get_model("llama-3.1-70b")["pricing"]["input"] == 0.3

@@ -3,13 +3,17 @@ and the fast commands do not import what they do not need."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import tomllib
+
+from llm_core.errors import EXIT_STATUS_TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
@@ -36,6 +40,13 @@ def test_man_page_and_cram_transcripts_exist(command):
     assert list((ROOT / "tests" / "cram" / command).glob("*.t")), f"no cram transcript for {command}"
 
 
+def test_readme_exit_codes_are_the_documented_table():
+    section = (ROOT / "README.md").read_text().split("## Exit codes\n", 1)[1].split("\n## ")[0]
+    rows = [line.strip("| ").split(" | ") for line in section.splitlines() if line.startswith("| ")]
+    assert rows[:2] == [["code", "meaning"], ["---", "---"]]
+    assert [(int(code), meaning) for code, meaning in rows[2:]] == EXIT_STATUS_TABLE
+
+
 def test_man_pages_are_generated_from_the_current_code():
     result = _run(sys.executable, "-m", "llm_core.cli._manpage", "--check")
     assert result.returncode == 0, result.stdout
@@ -43,10 +54,6 @@ def test_man_pages_are_generated_from_the_current_code():
 
 @pytest.mark.parametrize("command", sorted(SCRIPTS))
 def test_every_command_has_a_json_mode(command):
-    import importlib
-
-    import click
-
     cli = importlib.import_module(SCRIPTS[command].split(":")[0]).cli
     commands = [cli]
     if isinstance(cli, click.Group):

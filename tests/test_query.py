@@ -11,9 +11,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from llm_core.storage import index, query
+from llm_core import records
+from llm_core.errors import LLMCoreError, UsageError
+from llm_core.storage import _day_summary_file, day_summaries, query
 from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
+from llm_core.storage.records_iter import follow_records, follow_start
 
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 REPORTS = [
@@ -175,8 +178,8 @@ def test_appends_extend_the_summary_instead_of_rebuilding(tmp_path, monkeypatch)
     path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 200))
     query.collect(store, Window())
     extended = []
-    real = index.DayBuilder.from_summary
-    monkeypatch.setattr(index.DayBuilder, "from_summary",
+    real = day_summaries.DayBuilder.from_summary
+    monkeypatch.setattr(day_summaries.DayBuilder, "from_summary",
                         classmethod(lambda cls, s: extended.append(1) or real.__func__(cls, s)))
     # A torn half line first: it is not summarised until its newline arrives.
     more = _odd_records(rng, "2026-11-27", 50)
@@ -218,7 +221,7 @@ def test_a_changed_file_or_summary_is_rebuilt(tmp_path, change):
             p.unlink()
         summary.parent.rmdir()
     else:
-        summary.write_bytes(index._MAGIC + b"garbage")
+        summary.write_bytes(_day_summary_file._MAGIC + b"garbage")
     _assert_same(store, Window())
     if change == "rewrite_same_size":
         r = query.models_report(query.collect(store, Window()), Window())
@@ -314,9 +317,9 @@ def test_reading_backwards_across_chunk_edges(tmp_path):
     path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 120), extra=b'{"torn": ')
     lines = path.read_bytes().split(b"\n")[:-1]
     for chunk in (7, 64, 1000, 1 << 16):
-        assert list(query._lines_backwards(path, chunk=chunk)) == lines[::-1]
+        assert list(query.lines_backwards(path, chunk=chunk)) == lines[::-1]
     upto = len(b"\n".join(lines[:50])) + 1
-    assert list(query._lines_backwards(path, upto, chunk=33)) == lines[:50][::-1]
+    assert list(query.lines_backwards(path, upto, chunk=33)) == lines[:50][::-1]
     _write(store, "2026-11-26", _odd_records(rng, "2026-11-26", 5))
     latest = query.latest_records(store, 123)
     assert [line for line, _ in latest[:120]] == lines[::-1]
@@ -349,23 +352,77 @@ def test_timestamps_parse_exactly():
     for _ in range(2000):
         ms = rng.randrange(0, 4_102_444_800_000)
         text = datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
-        assert index.parse_timestamp(text) == ms
-    assert index.parse_timestamp("2026-11-10T08:45:12-05:00") == index.parse_timestamp("2026-11-10T13:45:12.000Z")
-    assert index.parse_timestamp("2026-11-10T13:45:12") == index.parse_timestamp("2026-11-10T13:45:12Z")
+        assert records.parse_timestamp(text) == ms
+    assert records.parse_timestamp("2026-11-10T08:45:12-05:00") == records.parse_timestamp("2026-11-10T13:45:12.000Z")
+    assert records.parse_timestamp("2026-11-10T13:45:12") == records.parse_timestamp("2026-11-10T13:45:12Z")
     for bad in ("2026-11-10T24:00:00.000Z", "2026-11-10T13:60:00.000Z", "2026-02-30T13:00:00.000Z",
                 "2026-11-10T13:0a:00.000Z", "yesterday", None, 1794318312000):
-        assert index.parse_timestamp(bad) is None
+        assert records.parse_timestamp(bad) is None
 
 
 def test_a_summary_replaced_by_another_reporter_is_read_as_a_whole(tmp_path):
     store = tmp_path / "s"
     rng = random.Random(6)
     path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 100))
-    index.summaries(store)
-    (_, old), = index.summaries(store)  # section 1 only, as a reporter holds it
+    day_summaries.summaries(store)
+    (_, old), = day_summaries.summaries(store)  # section 1 only, as a reporter holds it
     _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 40))
-    index.summaries(store)  # another reporter extends and replaces the file
+    day_summaries.summaries(store)  # another reporter extends and replaces the file
     cids, _, m, _ = old.rows()
-    assert old.meta["records"] == 140 == sum(m[r * index.NM] for r in range(len(cids)))
-    assert sum(t[index.M_CALLS] for t in old.totals) == 140
+    assert old.meta["records"] == 140 == sum(m[r * day_summaries.NM] for r in range(len(cids)))
+    assert sum(t[day_summaries.M_CALLS] for t in old.totals) == 140
     assert path.stat().st_size == old.meta["source"]["size"]
+
+
+def test_following_yields_only_what_is_appended_after_the_start(tmp_path):
+    store = tmp_path / "s"
+    path = _write(store, "2026-11-27", [_record("2026-11-27T10:00:00.000Z", id="old")],
+                  extra=b'{"id": "torn"')  # a line still being written: not seen yet
+    seen = follow_start(store)
+    assert seen == {path: path.read_bytes().index(b'{"id": "torn"')}
+    follower = follow_records(store, seen, filters=Filters(model="m1"), poll=0.001)
+    with open(path, "ab") as f:  # the torn line is completed, then one more
+        f.write(b', "timestamp": "2026-11-27T10:00:01.000Z", "model": "m1"}\n')
+    _write(store, "2026-11-27", [_record("2026-11-27T10:00:02.000Z", id="new", model="other"),
+                                 _record("2026-11-27T10:00:03.000Z", id="kept")])
+    assert [rec["id"] for _, rec in (next(follower), next(follower))] == ["torn", "kept"]
+    _write(store, "2026-11-28", [_record("2026-11-28T00:00:01.000Z", id="next-day")])
+    line, rec = next(follower)
+    assert rec["id"] == "next-day" and orjson.loads(line) == rec
+
+
+def test_select_lines_counts_what_it_cannot_read():
+    bad = [0]
+    lines = [orjson.dumps(_record("2026-11-27T10:00:00.000Z", id="a")), b"not json", b"  ",
+             orjson.dumps({"id": "no-time"}), orjson.dumps(_record("2026-11-27T11:00:00.000Z", id="b"))]
+    window = query.range_window("2026-11-27T10:30Z", None, Window())
+    assert [r["id"] for _, r in query.select_lines(lines, window, Filters(), bad)] == ["b"]
+    assert bad == [2]
+
+
+def test_report_window_takes_one_kind_of_range():
+    assert query.report_window(NOW, "week") == query.period_window("week", NOW)
+    assert query.report_window(NOW, days=3) == query.last_days(3, NOW)
+    assert query.report_window(NOW) == query.last_days(30, NOW)
+    assert query.report_window(NOW, since="2026-11-01").label == "custom"
+    with pytest.raises(query.DateError, match="period or --since"):
+        query.report_window(NOW, "week", since="2026-11-01")
+    with pytest.raises(query.DateError, match="--days or --since"):
+        query.report_window(NOW, days=3, until="2026-11-01")
+
+
+def test_date_errors_are_usage_errors():
+    assert issubclass(query.DateError, UsageError) and issubclass(query.DateError, LLMCoreError)
+    assert query.DateError("x").exit_code == 2
+
+
+def test_groups_see_dimensions_by_name(store):
+    col = query.collect(store, Window())
+    assert col.combos
+    by_name = query.group(col, lambda d: (d.model, d.provider, d.success))
+    by_position = {}
+    for dims, m in col.combos.items():
+        key = (dims[3], dims[4], dims[5])
+        acc = by_position.setdefault(key, [0] * len(m))
+        by_position[key] = [a + b for a, b in zip(acc, m, strict=True)]
+    assert {k: v[:-1] for k, v in by_name.items()} == by_position

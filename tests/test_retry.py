@@ -14,13 +14,19 @@ from llm_core.errors import (
     RateLimitError,
     error_class_for_status,
 )
-from llm_core.utils.retry import retry_delay, retry_with_backoff, server_delay, should_retry
+from llm_core.utils.retry import (
+    retry_delay,
+    retry_with_backoff,
+    retryable_status,
+    server_delay,
+    server_says_retry,
+    should_retry,
+)
 
 
 def status_error(status: int, **headers: str):
-    err = error_class_for_status(status)("boom", status_code=status)
-    err.headers = {k.replace("_", "-"): v for k, v in headers.items()}
-    return err
+    headers = {k.replace("_", "-"): v for k, v in headers.items()}
+    return error_class_for_status(status)("boom", status_code=status, headers=headers)
 
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 529])
@@ -47,10 +53,33 @@ def test_network_errors_are_retried_other_exceptions_not():
 
 
 def test_error_found_inside_a_body_says_whether_to_retry():
-    err = InternalServerError("mid-stream", status_code=None)
-    assert not should_retry(err)
-    err.retryable = True
-    assert should_retry(err)
+    assert not should_retry(InternalServerError("mid-stream", status_code=None))
+    assert should_retry(InternalServerError("mid-stream", status_code=None, retryable=True))
+    # it decides over the status and the headers
+    assert not should_retry(InternalServerError("x", status_code=500, retryable=False))
+
+
+def test_errors_take_their_attributes_in_the_constructor():
+    err = RateLimitError("slow", status_code=429, headers={"Retry-After": "2"}, request_id="r")
+    assert (err.status, err.headers, err.retryable, err.request_id) == (429, {"retry-after": "2"}, None, "r")
+    assert str(err) == "slow (HTTP 429, request id r)"
+    with pytest.raises(TypeError):
+        RateLimitError("slow", 429)  # keyword-only, as the SDK's
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    ({"x-should-retry": "true"}, True), ({"x-should-retry": "FALSE"}, False),
+    ({"x-should-retry": "maybe"}, None), ({}, None), (None, None),
+])
+def test_server_says_retry(headers, expected):
+    assert server_says_retry(headers) is expected
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    (408, True), (409, True), (429, True), (500, True), (529, True), (400, False), (404, False), (418, False),
+])
+def test_retryable_status_is_the_one_statement_of_the_rule(status, expected):
+    assert retryable_status(status) is expected
 
 
 def test_server_delay_headers_in_order():

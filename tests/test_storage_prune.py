@@ -13,8 +13,9 @@ import orjson
 import pytest
 
 from llm_core.config import reset_settings
-from llm_core.storage import summary
-from llm_core.storage.local import PRUNE_MARKER, LocalStorage, utc_today
+from llm_core.records import PRUNE_MARKER, utc_today
+from llm_core.storage.day_summaries import M_CALLS, DayBuilder, summaries
+from llm_core.storage.local import LocalStorage
 from llm_core.storage.prune import prune_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ def test_retention_removes_day_folders_older_than_the_limit(monkeypatch):
 
 
 def test_a_pruned_days_report_summary_goes_with_it_and_counts_as_freed(monkeypatch):
-    from llm_core.storage.index import summaries, summary_path
+    from llm_core.storage.day_summaries import summary_path
 
     configure(monkeypatch, LLM_RETENTION_DAYS=7)
     storage = LocalStorage()
@@ -205,7 +206,7 @@ def test_pruning_while_other_processes_write(monkeypatch, isolated_env):
     try:
         for p in procs:
             _, err = p.communicate(timeout=120)
-            assert p.returncode == 0 and b"warning" not in err, err
+            assert p.returncode == 0 and b"Warning" not in err, err
     finally:
         stop.set()
         pruner.join()
@@ -247,10 +248,40 @@ def test_summary_catches_up_incrementally_with_appends_from_other_writers(monkey
     offset = storage.summary()["days"][utc_today()]["offset"]
     put(storage.base_dir, utc_today(), records=5)
     calls = []
-    real = summary.count_tail
-    monkeypatch.setattr(summary, "count_tail", lambda t, p, start, b=None: (calls.append(start), real(t, p, start, b))[1])
+    real = DayBuilder.add_bytes
+    monkeypatch.setattr(DayBuilder, "add_bytes", lambda b, data: (calls.append(b.offset), real(b, data))[1])
     assert storage.get_today_stats()["calls"] == 7
     assert calls == [offset]  # read only what was appended
+    assert storage.get_today_stats()["calls"] == 7 and calls == [offset]  # and nothing when current
+
+
+def test_summary_json_is_derived_from_the_per_day_summaries_the_reports_use():
+    storage = LocalStorage()
+    put(storage.base_dir, utc_today(), records=3, model="a", cost=0.25)
+    put(storage.base_dir, utc_today(), records=1, model="b", cost=None, success=False)
+    with open(storage.base_dir / utc_today() / "telemetry.jsonl", "ab") as f:
+        f.write(b'{"model": "a", "timestamp": "not a time"}\n')  # unusable for the reports too
+    today = storage.summary()["days"][utc_today()]
+    ((_, summary),) = summaries(storage.base_dir)
+    assert (today["calls"], today["skipped_lines"]) == (sum(t[M_CALLS] for t in summary.totals), 1) == (4, 1)
+    assert (today["errors"], today["unknown_cost_calls"], today["by_model"]["a"]["calls"]) == (1, 1, 3)
+    assert today["source"] == {k: summary.meta["source"][k] for k in ("ino", "dev", "size", "mtime_ns")}
+
+
+def test_exit_updates_summary_json_of_small_days_only_and_saves_no_day_summary():
+    storage = LocalStorage()
+    put(storage.base_dir, utc_today(), records=3)
+    storage.store_telemetry({"model": "m"})
+    storage._at_exit()
+    on_disk = lambda: orjson.loads((storage.base_dir / "summary.json").read_bytes())["days"][utc_today()]  # noqa: E731
+    assert on_disk()["calls"] == 4
+    assert not (storage.base_dir / ".summaries").exists()  # one file written at exit, not two
+    put(storage.base_dir, utc_today(), pad=600_000)  # the day is now too big to summarise at exit
+    later = LocalStorage()
+    later.store_telemetry({"model": "m"})
+    later._at_exit()
+    assert on_disk()["calls"] == 4  # left to the next reader
+    assert later.get_today_stats()["calls"] == 6 == on_disk()["calls"]
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": 1, "days": []}', b"[]",
@@ -292,7 +323,7 @@ def test_summary_counts_torn_lines_and_waits_for_a_half_written_one(capsys):
     storage.store_telemetry({"model": "m"})  # starts on a fresh line: the fragment is now torn
     stats = storage.get_today_stats()
     assert (stats["calls"], stats["skipped_lines"]) == (3, 1)
-    assert capsys.readouterr().err.count("warning: skipped 1") == 1
+    assert capsys.readouterr().err.count("Warning: skipped 1") == 1
 
 
 def test_summary_forgets_pruned_days(monkeypatch):
@@ -350,6 +381,6 @@ def test_a_file_another_pruner_removed_while_we_waited_for_its_lock_is_no_error(
         def unlock(self, fd):
             pass
 
-    monkeypatch.setattr(prune, "_locker", RacingLock)
+    monkeypatch.setattr(prune, "locker", RacingLock)
     prune._remove_file(victim)
     assert not victim.exists()

@@ -9,7 +9,8 @@ import random
 import orjson
 import pytest
 
-from llm_core.storage import index
+from llm_core.records import SUMMARY_DIR
+from llm_core.storage import day_summaries
 
 STAMPS = [
     "2026-11-10T05:03:12.345Z", "2026-11-10T05:03:59.999Z", "2026-11-10T05:14:00.000Z",
@@ -65,10 +66,10 @@ def _lines(rng: random.Random, n: int, weird: float) -> bytes:
     return b"\n".join(out) + b"\n"
 
 
-def _reference(data: bytes) -> index.DayBuilder:
+def _reference(data: bytes) -> day_summaries.DayBuilder:
     """A builder fed one record at a time through extract() only."""
-    b = index.DayBuilder()
-    for line in index.split_lines(data):
+    b = day_summaries.DayBuilder()
+    for line in day_summaries.split_lines(data):
         if not line or line.isspace():
             continue
         try:
@@ -88,7 +89,7 @@ def _reference(data: bytes) -> index.DayBuilder:
 @pytest.mark.parametrize("weird", [0.02, 0.3])
 def test_fast_path_builds_the_reference_summary(seed, weird):
     data = _lines(random.Random(seed), 3000, weird)
-    fast = index.DayBuilder()
+    fast = day_summaries.DayBuilder()
     cut = data.index(b"\n", len(data) // 2) + 1  # in two steps, as an appended file is read
     fast.add_bytes(data[:cut])
     fast.add_bytes(data[cut:])
@@ -101,9 +102,9 @@ def test_fast_path_builds_the_reference_summary(seed, weird):
 def test_the_fast_path_is_taken_and_agrees_with_extract(monkeypatch):
     data = _lines(random.Random(7), 2000, 0.0)
     slow = []
-    real = index.DayBuilder._add_record
-    monkeypatch.setattr(index.DayBuilder, "_add_record", lambda self, obj: slow.append(1) or real(self, obj))
-    fast = index.DayBuilder()
+    real = day_summaries.DayBuilder._add_record
+    monkeypatch.setattr(day_summaries.DayBuilder, "_add_record", lambda self, obj: slow.append(1) or real(self, obj))
+    fast = day_summaries.DayBuilder()
     fast.add_bytes(data)
     assert len(slow) <= 16  # once per combo (2 projects, agents, models, outcomes); the rest inline
     monkeypatch.undo()
@@ -112,7 +113,7 @@ def test_the_fast_path_is_taken_and_agrees_with_extract(monkeypatch):
 
 def test_a_torn_last_line_waits_for_its_newline():
     data = _lines(random.Random(8), 100, 0.1)
-    b = index.DayBuilder()
+    b = day_summaries.DayBuilder()
     b.add_bytes(data + b'{"timestamp": "2026-11-10T05:03:12.345Z"')
     assert b.offset == len(data) and b.encode({}) == _reference(data).encode({})
 
@@ -130,10 +131,13 @@ def test_worker_built_summaries_report_like_a_full_scan(tmp_path, monkeypatch, w
         lines = _lines(rng, 400, 0.05).replace(b"2026-11-10T", f"{day}T".encode())
         (store / day / "telemetry.jsonl").write_bytes(lines)
     if not writable:
-        monkeypatch.setattr(index, "_write_atomic", lambda path, data: False)
-    got = index.summaries(store, workers=2)
+        def read_only(path, data):
+            raise PermissionError(13, "Permission denied", str(path))
+
+        monkeypatch.setattr(day_summaries, "atomic_write", read_only)
+    got = day_summaries.summaries(store, workers=2)
     assert len(got) == 4
-    assert (store / index.SUMMARY_DIR).is_dir() == writable
+    assert (store / SUMMARY_DIR).is_dir() == writable
     window, filters = query.Window(), query.Filters(model="m1")
     for f in (query.Filters(), filters):
         fast, slow = query.collect(store, window, f), query.collect_scan(store, window, f)

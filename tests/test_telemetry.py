@@ -15,10 +15,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from llm_core import telemetry
+from llm_core import records, telemetry
 from llm_core.config import reset_settings
-from llm_core.storage import _jsonl
-from llm_core.storage.local import LocalStorage, get_storage, read_jsonl
+from llm_core.errors import reset_warnings
+from llm_core.records import read_jsonl
+from llm_core.storage.local import LocalStorage, get_storage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +52,7 @@ def test_record_has_exactly_the_schema_keys():
 @pytest.fixture(autouse=True)
 def fresh_context():
     telemetry._context_cache.clear()
-    _jsonl.reset_warnings()
+    reset_warnings()
     yield
     telemetry._context_cache.clear()
 
@@ -86,7 +87,7 @@ def test_ids_are_unique_sortable_ulids_carrying_the_timestamp():
 
 
 def test_ids_from_different_processes_do_not_collide():
-    code = "from llm_core.telemetry import new_id\nprint('\\n'.join(new_id() for _ in range(2000)))"
+    code = "from llm_core.records import new_id\nprint('\\n'.join(new_id() for _ in range(2000)))"
     outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout.split()
             for _ in range(2)]
@@ -101,11 +102,11 @@ def test_a_forked_child_gets_its_own_ids_and_session():
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     child = ctx.Process(target=lambda: queue.put(
-        [telemetry._last_ms, make()["session_id"]] + [telemetry.new_id() for _ in range(50)]))
+        [records._last_ms, make()["session_id"]] + [records.new_id() for _ in range(50)]))
     child.start()
     got = queue.get(timeout=30)
     child.join(30)
-    mine = [telemetry.new_id() for _ in range(50)]
+    mine = [records.new_id() for _ in range(50)]
     # The child must not count on from the parent's last id (its next ids would be the parent's).
     assert got[0] == 0
     assert got[1] != parent["session_id"]
@@ -139,7 +140,7 @@ def test_cost_is_null_when_unknown_never_a_fake_zero():
 def test_cost_is_priced_from_the_registry_when_not_given():
     pricing = pytest.importorskip("llm_core.models.pricing")
     tokens = {"input": 1_000_000, "output": 0}
-    expected = pricing.calculate_cost(telemetry.normalize_tokens(tokens), "claude-haiku-4-5")
+    expected = pricing.calculate_cost(records.normalize_tokens(tokens), "claude-haiku-4-5")
     if expected is None:
         pytest.skip("the registry has no price for claude-haiku-4-5")
     assert make(tokens=tokens)["cost_usd"] == pytest.approx(expected)

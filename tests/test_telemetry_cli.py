@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import os
@@ -11,9 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import orjson
 import pytest
 
+from llm_core.cli import telemetry
 from llm_core.cli.telemetry import main
 from llm_core.config import reset_settings
 
@@ -242,7 +245,7 @@ def test_a_bad_pinned_clock_is_a_configuration_error(store, capsys, monkeypatch)
 
 
 def test_an_unreadable_day_file_is_a_clear_error(store, capsys, monkeypatch):
-    from llm_core.storage import index
+    from llm_core.storage import day_summaries
 
     (store / "2026-11-27").mkdir(parents=True)
     (store / "2026-11-27" / "telemetry.jsonl").write_text("{}\n")
@@ -250,7 +253,7 @@ def test_an_unreadable_day_file_is_a_clear_error(store, capsys, monkeypatch):
     def denied(path, previous=None):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(index, "build", denied)
+    monkeypatch.setattr(day_summaries, "build", denied)
     code, out, err = _run(capsys, "stats", "all")
     assert (code, out) == (1, "")
     assert err.startswith("Error: cannot read the telemetry store: Permission denied: ")
@@ -273,3 +276,35 @@ def test_absurd_costs_and_latencies_are_damage_not_a_crash(store, capsys):
     assert r["totals"]["cost_usd"] == 0.5
     assert r["totals"]["unknown_cost_calls"] == 2
     assert r["latency_ms"]["p99"] == 200  # the absurd latency is left out
+
+
+def test_every_listed_subcommand_loads_from_its_module(capsys):
+    ctx = click.Context(telemetry.cli)
+    assert telemetry.cli.list_commands(ctx) == sorted(telemetry.SUBCOMMANDS)
+    for name in telemetry.SUBCOMMANDS:
+        command = telemetry.cli.get_command(ctx, name)
+        assert command.name == name and command.help
+    code, out, _ = _run(capsys, "--help")
+    assert code == 0 and all(f"  {name} " in out for name in telemetry.SUBCOMMANDS)
+    code, _, err = _run(capsys, "nosuch")
+    assert code == 2 and "No such command 'nosuch'" in err
+
+
+def test_help_lists_the_subcommands_without_importing_them():
+    code = ("import sys; from llm_core.cli.telemetry import main; rc = main(['--help']); "
+            "loaded = [m for m in sys.modules if m.startswith(('llm_core.cli.telemetry.', 'llm_core.storage'))]; "
+            "print(rc, sorted(loaded))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    assert out.splitlines()[-1] == "0 ['llm_core.cli.telemetry.manual']"
+
+
+def test_the_cli_package_imports_no_private_library_name():
+    package = ROOT / "llm_core" / "cli" / "telemetry"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("llm_core.")
+                    and not node.module.startswith("llm_core.cli")):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name} imports {private} from {node.module}"
+                assert not any(part.startswith("_") for part in node.module.split(".")), (path.name, node.module)

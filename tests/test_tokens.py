@@ -523,7 +523,8 @@ def test_cli_exact_through_the_api(anthropic_server):
     result = _cli("--exact", "-m", "claude-test-model", stdin=b"hello", env=env)
     assert result.returncode == 4
     assert b"sk-ant-test-key" not in result.stderr
-    assert result.stderr.decode().startswith("Error: Anthropic token counting failed: invalid")
+    assert result.stderr.decode().startswith(
+        "Error: Anthropic token counting failed: authentication_error: invalid x-api-key")
 
 
 def test_cli_exact_without_key_is_a_config_error():

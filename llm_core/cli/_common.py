@@ -16,7 +16,8 @@ from typing import Any
 import click
 
 from llm_core.config import debug_requested, redact
-from llm_core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, LLMCoreError
+from llm_core.errors import ExitStatus, LLMCoreError, UsageError, reset_warnings
+from llm_core.errors import warn as warn  # the CLI's Warning: lines are the library's
 
 _debug = False
 
@@ -46,29 +47,78 @@ def make_main(command: click.Command, prog_name: str) -> Callable[..., int]:
 
 
 def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -> int:
+    """Run a command: the one place where errors become `Error:` lines and exit statuses."""
     global _debug
     _debug = debug_requested()  # --debug, parsed below, may turn it on
+    reset_warnings()  # a run stands for a process: warnings are once per run
     try:
-        rv = command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+        rv = _invoke(command, prog_name, argv)
         _flush_stdout()
-        return rv if isinstance(rv, int) else 0
-    except click.exceptions.Exit as e:
+        return int(rv) if isinstance(rv, int) else ExitStatus.OK
+    except click.exceptions.Exit as e:  # --help, --version, ctx.exit()
         return e.exit_code
+    except click.exceptions.NoArgsIsHelpError as e:
+        e.show()  # the help text, on stderr
+        return ExitStatus.USAGE
+    except click.UsageError as e:  # click's own: unknown option, missing argument, bad value
+        _usage(e.format_message(), e.ctx.command_path if e.ctx else prog_name)
+        return ExitStatus.USAGE
     except click.ClickException as e:
-        e.show()
+        _report(e.format_message())
         return e.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
         sys.stderr.write("\nInterrupted\n")
-        return EXIT_INTERRUPTED
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
-        return 141
+        return ExitStatus.STDOUT_CLOSED
+    except UsageError as e:
+        _usage(str(e), _command_path(e) or prog_name)
+        return e.exit_code
     except LLMCoreError as e:
-        _report(str(e) or type(e).__name__)
+        report(e)
         return e.exit_code
     except Exception as e:  # the one place that turns any crash into a line
         _report(f"unexpected {type(e).__name__}: {e}", hint=not _debug)
-        return EXIT_INTERNAL
+        return ExitStatus.INTERNAL
+
+
+def _invoke(command: click.Command, prog_name: str, argv: list[str] | None) -> Any:
+    """Command.main's work without its error handling, which exits 1 on a closed stdout."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    _shell_completion(command, prog_name)
+    with command.make_context(prog_name, args) as ctx:
+        return command.invoke(ctx)
+
+
+def _shell_completion(command: click.Command, prog_name: str) -> None:
+    """Click's shell completion, as Command.main gives it: _LLM_MODELS_COMPLETE=bash_source ..."""
+    var = f"_{prog_name.replace('-', '_').upper()}_COMPLETE"
+    instruction = os.environ.get(var)
+    if instruction:
+        from click.shell_completion import shell_complete  # here: only completion pays for it
+
+        raise click.exceptions.Exit(shell_complete(command, {}, prog_name, var, instruction))
+
+
+def report(error: LLMCoreError) -> None:
+    """The `Error:` line of an error; for a command that says so and goes on (wc and a missing file)."""
+    _report(str(error) or type(error).__name__)
+
+
+def _usage(message: str, command_path: str) -> None:
+    _report(message)
+    sys.stderr.write(f"Try '{command_path} --help'.\n")
+
+
+def _command_path(error: BaseException) -> str | None:
+    """The (sub)command an error came out of: the innermost click context it passed through."""
+    path = None
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        ctx = frame.f_locals.get("ctx")
+        if isinstance(ctx, click.Context):
+            path = ctx.command_path
+    return path
 
 
 def _report(message: str, hint: bool = False) -> None:
@@ -93,19 +143,13 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def warn(message: str) -> None:
-    """One warning line on stderr."""
-    sys.stderr.write(f"Warning: {message}\n")
-
-
 # ---------------------------------------------------------------- output formats
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON (one document).")
-jsonl_option = click.option("--jsonl", "as_jsonl", is_flag=True, help="Write JSON Lines (one object per line).")
 
 
 def dumps(data: Any, *, pretty: bool = True) -> str:
-    import orjson
+    import orjson  # here, not at the top: ~2 ms that only JSON output pays
 
     opts = orjson.OPT_NON_STR_KEYS
     if pretty:
@@ -179,7 +223,7 @@ def _width(text: str) -> int:
     """Display width: East Asian wide and full-width characters take two columns."""
     if text.isascii():
         return len(text)
-    import unicodedata
+    import unicodedata  # here: every command would pay its import, only wide text needs it
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -213,21 +257,6 @@ def read_stdin() -> str:
         return ""
     data = sys.stdin.buffer.read()
     return data.decode("utf-8", errors="replace")
-
-
-def read_text(args: Iterable[str] = (), *, what: str = "text") -> str:
-    """Text from stdin (when piped) followed by the arguments; a usage error if neither."""
-    parts = []
-    if not stdin_is_terminal():
-        piped = read_stdin()
-        if piped:
-            parts.append(piped.rstrip("\n"))
-    joined = " ".join(args)
-    if joined:
-        parts.append(joined)
-    if not parts:
-        raise click.UsageError(f"expected {what} as arguments or on stdin")
-    return "\n\n".join(parts)
 
 
 # ---------------------------------------------------------------- formatting

@@ -18,7 +18,10 @@ from llm_core.cli._common import (
     table,
     warn,
 )
-from llm_core.errors import InputError
+from llm_core.config import get_settings
+from llm_core.errors import InputError, UsageError
+from llm_core.models.pricing import calculate_cost, cost_breakdown
+from llm_core.models.registry import find_model, get_model, list_models
 
 MAN_SECTIONS = {
     "PRICING": """
@@ -86,35 +89,34 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
     """
     if reprice:
         if compare or models or model or input_tokens is not None:
-            raise click.UsageError("--reprice takes telemetry on stdin and no other options")
+            raise UsageError("--reprice takes telemetry on stdin and no other options")
         _reprice()
         return
     if models and not compare:
-        raise click.UsageError(f"unexpected argument '{models[0]}' (model names go after --compare, or use -m)")
+        raise UsageError(f"unexpected argument '{models[0]}' (model names go after --compare, or use -m)")
     counts = {"output": output_tokens, "cache_read": cache_read,
               "cache_write": cache_write + cache_write_1h, "cache_write_1h": cache_write_1h}
     text = None
     if input_tokens is None:
         text = "" if stdin_is_terminal() else sys.stdin.buffer.read().decode("utf-8", "replace")
         if not text:
-            raise click.UsageError("give --input N, or the text to count on stdin")
+            raise UsageError("give --input N, or the text to count on stdin")
     if compare:
         names = list(models) + ([model] if model else [])
         rows = _compare(names, counts, input_tokens, text)
         emit(rows, as_json=as_json, human=_compare_table)
         return
     if not model:
-        from llm_core.config import get_settings
-
         model = get_settings().default_model
         if not model:
-            raise click.UsageError("give a model with -m MODEL (or set LLM_MODEL)")
+            raise UsageError("give a model with -m MODEL (or set LLM_MODEL)")
     emit(_price_one(model, counts, input_tokens, text), as_json=as_json, human=_one_summary)
 
 
 def _input_count(entry: dict, input_tokens: int | None, text: str | None, memo: dict) -> tuple[int, bool]:
     if input_tokens is not None:
         return input_tokens, True
+    # Imported here: tiktoken's wrapper costs ~10 ms that --input N never needs.
     from llm_core.utils.tokens import count_tokens, tokenizer_for_model
 
     key = tokenizer_for_model(entry["api_id"]) or tokenizer_for_model(entry["id"])
@@ -125,9 +127,6 @@ def _input_count(entry: dict, input_tokens: int | None, text: str | None, memo: 
 
 
 def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | None) -> dict:
-    from llm_core.models.pricing import cost_breakdown
-    from llm_core.models.registry import get_model
-
     entry = get_model(name)
     n_in, exact = _input_count(entry, input_tokens, text, {})
     tokens = {"input": n_in, **counts}
@@ -169,9 +168,6 @@ def _one_summary(r: dict) -> str:
 
 
 def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str | None) -> list[dict]:
-    from llm_core.models.pricing import calculate_cost
-    from llm_core.models.registry import get_model, list_models
-
     if names:
         entries, seen = [], set()
         for name in names:
@@ -207,13 +203,10 @@ def _compare_table(rows: list[dict]) -> str:
 # ---------------------------------------------------------------- --reprice
 
 def _reprice() -> None:
-    import orjson
-
-    from llm_core.models.pricing import calculate_cost
-    from llm_core.models.registry import find_model
+    import orjson  # here: ~2 ms that only --reprice pays
 
     if stdin_is_terminal():
-        raise click.UsageError("--reprice reads telemetry JSON Lines on stdin")
+        raise UsageError("--reprice reads telemetry JSON Lines on stdin")
     out = sys.stdout.buffer
     skipped: list[int] = []
     unknown: list[int] = []

@@ -4,16 +4,29 @@
     get_client(model="gpt-4.1-mini")          # the model's provider if its key is set, else OpenRouter
     get_client("openrouter", "llama-3.1-70b")
     get_client(model="echo")                  # offline, no key
+
+Where things live:
+    base.py            the request life cycle: BaseLLMClient (prepare, retry, finish, record),
+                       LLMResponse, ChatStream
+    http_client.py     HTTPClient: BaseLLMClient for providers reached over HTTP
+    _http.py           the one HTTP path: httpx client, status/body/network -> errors, request
+                       ids, constants (also used by token counting and `llm-models sync`)
+    sse.py             server-sent events framing
+    anthropic_client.py, openai_client.py, openrouter_client.py, echo_client.py: one per provider
+The retry rule itself is llm_core.utils.retry; the error tree is llm_core.errors.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llm_core.config import get_settings
 from llm_core.errors import ConfigError, InputError, UnknownModelError
+
+if TYPE_CHECKING:  # the life cycle loads with the chosen client, not with this package
+    from llm_core.clients.base import BaseLLMClient
 
 PROVIDERS = {
     "anthropic": ("llm_core.clients.anthropic_client", "AnthropicClient"),
@@ -35,7 +48,7 @@ _GUESS = (
 __all__ = ["PROVIDERS", "client_class", "get_client"]
 
 
-def client_class(provider: str) -> type:
+def client_class(provider: str) -> type[BaseLLMClient]:
     try:
         module, name = PROVIDERS[provider]
     except KeyError:
@@ -45,7 +58,9 @@ def client_class(provider: str) -> type:
     return getattr(importlib.import_module(module), name)
 
 
-def get_client(provider: str | None = "auto", model: str | None = None, **kwargs: Any) -> Any:
+def get_client(
+    provider: str | None = "auto", model: str | None = None, **kwargs: Any
+) -> BaseLLMClient:
     """A ready client. `provider` "auto" (or None) uses LLM_PROVIDER, then the rules above;
     `model` None uses LLM_MODEL, then the provider's cheap default. Other keyword arguments
     (api_key, base_url, transport, max_retries, timeout, cache, agent_name, ...) go to the client.
@@ -62,11 +77,12 @@ def get_client(provider: str | None = "auto", model: str | None = None, **kwargs
 
 def _native_provider(model: str) -> tuple[str | None, bool]:
     """(provider, known to the registry) for a model name."""
-    try:
-        from llm_core.models.registry import get_model
+    # Imported here for start-up: `-m echo` and an explicit provider never need it (~10 ms).
+    from llm_core.models.registry import get_model
 
+    try:
         return get_model(model).get("provider"), True
-    except (ImportError, UnknownModelError):
+    except UnknownModelError:
         pass
     for pattern, provider in _GUESS:
         if pattern.search(model):

@@ -10,11 +10,13 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from llm_core.clients.base import Call, HTTPClient, Result, content_text
+from llm_core.clients._http import ANTHROPIC_API_VERSION
+from llm_core.clients.base import Call, Result, content_text
+from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
-from llm_core.errors import ConfigError, ResponseFormatError
+from llm_core.errors import ConfigError
+from llm_core.models.pricing import usage_from_anthropic
 
-API_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 8192
 
 # The HTTP status each error type is sent with; used for errors that arrive inside a stream.
@@ -34,8 +36,6 @@ ERROR_STATUS = {
 
 def usage_to_tokens(usage: dict[str, Any]) -> dict[str, Any]:
     """Anthropic usage -> llm-core tokens (input already excludes cache reads and writes)."""
-    from llm_core.models.pricing import usage_from_anthropic
-
     # Anthropic counts thinking inside output_tokens and reports no separate figure.
     return {"reasoning": 0, **usage_from_anthropic(usage)}
 
@@ -57,7 +57,7 @@ class AnthropicClient(HTTPClient):
     def _headers(self, call: Call) -> dict[str, str]:
         return {
             "x-api-key": self._api_key or "",
-            "anthropic-version": API_VERSION,
+            "anthropic-version": ANTHROPIC_API_VERSION,
             "content-type": "application/json",
             "accept": "text/event-stream" if call.stream else "application/json",
         }
@@ -82,6 +82,7 @@ class AnthropicClient(HTTPClient):
             else:
                 messages.append(message)
         if call.cache:
+            # Imported here for start-up: only cached calls need it (1-6 ms).
             from llm_core.utils.cache import PromptCache
 
             cache = call.cache if isinstance(call.cache, PromptCache) else PromptCache()
@@ -102,22 +103,12 @@ class AnthropicClient(HTTPClient):
         body.update(call.extra)
         return body
 
-    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
-        error = body.get("error") if isinstance(body, dict) else None
-        if isinstance(error, dict):
-            return error.get("message"), error.get("type")
-        return None, None
-
-    def _request_id(self, headers: Any) -> str | None:
-        return headers.get("request-id") or headers.get("x-request-id")
-
     def _parse(self, call: Call, data: Any, result: Result) -> None:
         if data.get("type") == "error":
             raise self._stream_error(data, result)
         if data.get("type") != "message" or not isinstance(data.get("content"), list):
-            raise ResponseFormatError(
-                "Anthropic: the answer is not a message object", status_code=200,
-                request_id=result.request_id, provider=self.provider,
+            raise self._errors.format_error(
+                "the answer is not a message object", request_id=result.request_id
             )
         result.text = "".join(b.get("text", "") for b in data["content"] if b.get("type") == "text")
         result.usage = usage_to_tokens(data.get("usage") or {})
@@ -158,16 +149,12 @@ class AnthropicClient(HTTPClient):
                 return
 
     def _stream_error(self, data: dict[str, Any], result: Result) -> Exception:
-        from llm_core.errors import error_class_for_status
-
+        """An `error` event (mid-stream, or a 200 body of type "error")."""
         message, error_type = self._error_details(data)
-        status = ERROR_STATUS.get(error_type or "", 500)
-        err = self._make_error(
-            None, message or "error event", error_type, data.get("request_id") or result.request_id,
-            body=data, cls=error_class_for_status(status),
+        return self._errors.body_error(
+            ERROR_STATUS.get(error_type or "", 500), message or "error event", error_type,
+            data.get("request_id") or result.request_id, data,
         )
-        err.retryable = status in (408, 409, 429) or status >= 500
-        return err
 
 
 def _join_system(system: Any, extra: Any) -> Any:

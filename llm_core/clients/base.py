@@ -1,4 +1,7 @@
-"""What every client shares: the request life cycle, retries, error mapping and telemetry.
+"""What every client shares: the request life cycle (prepare, retry, finish) and telemetry.
+
+The HTTP side lives apart: `http_client.HTTPClient` (the providers' common client) on top of
+`_http` (the httpx client, error mapping, request ids).
 
     client = get_client()
     response = client.chat("Summarise this", system="Be brief", max_tokens=200)
@@ -22,35 +25,18 @@ breaks or slows the call.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from llm_core import telemetry
 from llm_core.config import get_settings, redact
-from llm_core.errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    InputError,
-    ResponseFormatError,
-    UnknownModelError,
-    error_class_for_status,
-)
+from llm_core.errors import InputError, ResponseFormatError, UnknownModelError, warn
+from llm_core.records import normalize_tokens
 from llm_core.utils.retry import retry_with_backoff
 
-CONNECT_TIMEOUT = 5.0
 TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasoning")
-
-_warned: set[str] = set()
-
-
-def warn_once(message: str) -> None:
-    """One `Warning:` line on stderr per distinct message and process."""
-    if message not in _warned:
-        _warned.add(message)
-        sys.stderr.write(f"Warning: {redact(message)}\n")
 
 
 @dataclass
@@ -87,12 +73,9 @@ def empty_tokens() -> dict[str, int]:
 
 
 def complete_tokens(tokens: dict[str, Any] | None) -> dict[str, int]:
-    """The six standard keys (plus any other counts given), integers, `total` recomputed."""
-    out = empty_tokens()
-    for key, value in (tokens or {}).items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = int(value)
-    out["total"] = out["input"] + out["cache_read"] + out["cache_write"] + out["output"]
+    """records.normalize_tokens with `total` recounted, and `reasoning` always present."""
+    out = normalize_tokens(tokens, recount_total=True)
+    out.setdefault("reasoning", 0)
     return out
 
 
@@ -192,9 +175,10 @@ class BaseLLMClient:
     @property
     def default_model(self) -> str:
         """The provider's current cheap default, named in the registry's data file."""
-        from llm_core.models.registry import default_model
+        # The registry is imported where used: the echo client never loads it (~10 ms).
+        from llm_core.models import registry
 
-        return default_model(self.provider)
+        return registry.default_model(self.provider)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self.model_name!r})"
@@ -232,16 +216,18 @@ class BaseLLMClient:
         return holder
 
     def estimate_tokens(self, text: str) -> int:
+        # Imported here: the tokenizer tables cost ~10 ms and few calls need an estimate.
         from llm_core.utils.tokens import estimate_tokens
 
         return estimate_tokens(text, self.model_name)
 
     def calculate_cost(self, tokens: dict[str, Any], model: str | None = None) -> float | None:
         """USD for `tokens` on this client's model (or `model`); None when the price is unknown."""
-        try:
-            from llm_core.models.pricing import calculate_cost
+        # Imported here for start-up: the echo client prices nothing (~3 ms).
+        from llm_core.models import pricing
 
-            return calculate_cost(complete_tokens(tokens), model or self.model_name)
+        try:
+            return pricing.calculate_cost(complete_tokens(tokens), model or self.model_name)
         except Exception:  # an unknown price never fails a call that succeeded
             return None
 
@@ -258,16 +244,17 @@ class BaseLLMClient:
 
     def _resolve_model(self, name: str) -> tuple[str, str, dict[str, Any] | None]:
         """(id sent to the API, registry id, registry entry or None)."""
-        from llm_core.models.registry import get_model
+        # Imported here for start-up: the echo client overrides this and never loads it (~10 ms).
+        from llm_core.models import registry
 
         try:
-            info = get_model(name)
+            info = registry.get_model(name)
         except UnknownModelError as exc:
             hint = f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
-            warn_once(
+            warn(redact(
                 f"model '{name}' is not in the registry{hint}; "
                 f"sending it to {self.provider} as is (cost unknown)"
-            )
+            ))
             return name, name, None
         return self._api_model_id(info), info.get("id", name), info
 
@@ -331,7 +318,7 @@ class BaseLLMClient:
         start = time.perf_counter()
         retries = [0]
         result: Result | None = None
-        close: Callable[[], None] = _noop
+        close: Callable[[], None] = noop
 
         def open_until_first_chunk() -> tuple[Result, Iterator[str], Callable[[], None], str | None]:
             res, chunks, closer = self._open_stream(call)
@@ -414,10 +401,8 @@ class BaseLLMClient:
     def _record(self, call: Call, **fields: Any) -> None:
         """Store one telemetry record; never raises."""
         try:
-            from llm_core.telemetry import record_call
-
             extra = {k: v for k, v in fields.items() if v is not None}
-            record_call(
+            telemetry.record_call(
                 provider=self.provider, model=call.model_name, prompt=call.prompt_text,
                 metadata=call.metadata, stream=call.stream, **call.labels, **extra,
             )
@@ -430,11 +415,12 @@ class _StreamClosed(Exception):
         return "stream closed by the caller before the end"
 
 
-def _noop() -> None:
+def noop() -> None:
     return None
 
 
-def _whole(result: Result) -> Iterator[str]:
+def whole_text(result: Result) -> Iterator[str]:
+    """The chunks of an answer that came whole (a server that ignored "stream")."""
     if result.text:
         result.first_token_at = time.perf_counter()
         yield result.text
@@ -458,221 +444,3 @@ def prompt_text(system: Any, messages: list[dict[str, Any]]) -> str:
     parts = [content_text(system)] if system else []
     parts += [content_text(m.get("content")) for m in messages]
     return "\n\n".join(parts)
-
-
-# ---------------------------------------------------------------- HTTP clients
-
-
-class HTTPClient(BaseLLMClient):
-    """A provider reached over HTTP with httpx; the transport is injectable."""
-
-    default_base_url = ""
-    api_key_env = ""
-    display_name = ""
-
-    def __init__(
-        self,
-        model: str | None = None,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        transport: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        settings = get_settings()
-        self._api_key = api_key if api_key is not None else self._settings_key(settings)
-        self.base_url = (base_url or self._settings_base_url(settings) or self.default_base_url).rstrip("/")
-        self._transport = transport
-        self._http: Any = None
-        super().__init__(model, **kwargs)
-
-    def _settings_key(self, settings: Any) -> str | None:
-        return getattr(settings, f"{self.provider}_api_key")
-
-    def _settings_base_url(self, settings: Any) -> str | None:
-        return getattr(settings, f"{self.provider}_base_url")
-
-    def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
-            self._http = None
-
-    def _client(self) -> Any:
-        if self._http is None:
-            import httpx
-
-            self._http = httpx.Client(
-                transport=self._transport,
-                timeout=httpx.Timeout(self.timeout, connect=CONNECT_TIMEOUT),
-                # Plain-HTTP servers (a local model, a test server) need no CA bundle: loading
-                # one costs ~20 ms of a short command's start. HTTPS is always verified.
-                verify=not self.base_url.startswith("http://"),
-            )
-        return self._http
-
-    # provider hooks
-    def _url(self, call: Call) -> str:
-        raise NotImplementedError
-
-    def _headers(self, call: Call) -> dict[str, str]:
-        raise NotImplementedError
-
-    def _body(self, call: Call) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _parse(self, call: Call, data: Any, result: Result) -> None:
-        raise NotImplementedError
-
-    def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
-        raise NotImplementedError
-
-    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
-        """(message, error type) from an error body."""
-        raise NotImplementedError
-
-    def _request_id(self, headers: Any) -> str | None:
-        return headers.get("request-id") or headers.get("x-request-id")
-
-    # the request
-    def _send(self, call: Call) -> Any:
-        import httpx
-
-        client = self._client()
-        timeout = httpx.Timeout(call.timeout, connect=CONNECT_TIMEOUT)
-        request = client.build_request(
-            "POST", self._url(call), headers=self._headers(call), json=self._body(call),
-            timeout=timeout,
-        )
-        try:
-            response = client.send(request, stream=call.stream)
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, request.url) from None
-        if response.status_code >= 400:
-            try:
-                response.read()
-            except httpx.HTTPError as exc:
-                raise self._transport_error(exc, request.url) from None
-            finally:
-                response.close()
-            raise self._status_error(response)
-        return response
-
-    def _transport_error(self, exc: Exception, url: Any) -> APIConnectionError:
-        import httpx
-
-        where = f"{url.scheme}://{url.host}" + (f":{url.port}" if url.port else "")
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(
-                redact(f"{self.display_name}: request to {where} timed out ({reason})"),
-                provider=self.provider,
-            )
-        return APIConnectionError(
-            redact(f"{self.display_name}: cannot reach {where} ({reason})"), provider=self.provider
-        )
-
-    def _status_error(self, response: Any) -> APIError:
-        body: Any = None
-        try:
-            body = response.json()
-        except ValueError:
-            body = response.text
-        message, error_type = (None, None)
-        if isinstance(body, dict):
-            message, error_type = self._error_details(body)
-        if not message and isinstance(body, dict):
-            # Other OpenAI-compatible servers: {"message": ...} (vLLM), {"detail": ...}
-            found = body.get("message") or body.get("detail")
-            message = found if isinstance(found, str) else None
-        if not message:
-            text = " ".join(str(body or "").split())
-            if text.startswith("<"):
-                message = f"{response.reason_phrase or 'error'} (an HTML page, not the API's answer; is the base URL right?)"
-            else:
-                message = text[:200] or response.reason_phrase or "error"
-        return self._make_error(
-            response.status_code, message, error_type, self._request_id(response.headers),
-            body, response.headers,
-        )
-
-    def _make_error(
-        self, status: int | None, message: str, error_type: str | None, request_id: str | None,
-        body: Any = None, headers: Any = None, cls: type[APIError] | None = None,
-    ) -> APIError:
-        cls = cls or error_class_for_status(status or 500)
-        label = f"{error_type}: " if error_type else ""
-        err = cls(
-            redact(f"{self.display_name}: {label}{message}"), status_code=status,
-            request_id=request_id, provider=self.provider, error_type=error_type, body=body,
-        )
-        err.headers = {k.lower(): v for k, v in dict(headers or {}).items()}
-        return err
-
-    def _format_error(self, what: str, response: Any) -> ResponseFormatError:
-        return ResponseFormatError(
-            redact(f"{self.display_name}: {what}"), status_code=response.status_code,
-            request_id=self._request_id(response.headers), provider=self.provider,
-        )
-
-    def _complete(self, call: Call) -> Result:
-        return self._read_json(call, self._send(call))
-
-    def _read_json(self, call: Call, response: Any) -> Result:
-        import httpx
-
-        result = Result(request_id=self._request_id(response.headers))
-        try:
-            data = response.json()
-        except (ValueError, httpx.HTTPError):
-            kind = response.headers.get("content-type", "unknown").split(";")[0]
-            raise self._format_error(
-                f"the answer is not JSON (content-type {kind}); is the base URL right?", response
-            ) from None
-        if not isinstance(data, dict):
-            raise self._format_error("the answer is not a JSON object", response)
-        try:
-            self._parse(call, data, result)
-        except APIError:
-            raise
-        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-            raise self._format_error(f"unexpected answer format ({type(exc).__name__}: {exc})", response) from None
-        result.done = True
-        return result
-
-    def _open_stream(self, call: Call) -> tuple[Result, Iterator[str], Callable[[], None]]:
-        response = self._send(call)
-        kind = response.headers.get("content-type", "").split(";")[0].strip()
-        if kind != "text/event-stream":
-            try:
-                response.read()
-            finally:
-                response.close()
-            if kind == "application/json":
-                # Some compatible servers and proxies ignore "stream": one whole answer.
-                result = self._read_json(call, response)
-                return result, _whole(result), _noop
-            raise self._format_error(
-                f"expected an event stream, got content-type {kind or 'none'}; is the base URL right?",
-                response,
-            )
-        result = Result(request_id=self._request_id(response.headers))
-        return result, self._guarded_events(call, response, result), response.close
-
-    def _guarded_events(self, call: Call, response: Any, result: Result) -> Iterator[str]:
-        import httpx
-
-        try:
-            for chunk in self._events(call, response.iter_lines(), result):
-                if chunk:
-                    if result.first_token_at is None:
-                        result.first_token_at = time.perf_counter()
-                    result.text += chunk
-                    yield chunk
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, response.request.url) from None
-        except APIError:
-            raise
-        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-            raise self._format_error(
-                f"unexpected stream format ({type(exc).__name__}: {exc})", response
-            ) from None

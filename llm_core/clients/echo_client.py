@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from llm_core.clients.base import BaseLLMClient, Call, Result, content_text
+from llm_core.clients.base import BaseLLMClient, Call, Result, content_text, noop
+from llm_core.utils.tokens import estimate_tokens, truncate_to_tokens
 
 
 class EchoClient(BaseLLMClient):
@@ -31,8 +32,6 @@ class EchoClient(BaseLLMClient):
         return 0.0
 
     def estimate_tokens(self, text: str) -> int:
-        from llm_core.utils.tokens import estimate_tokens
-
         return estimate_tokens(text)
 
     def _answer(self, call: Call, result: Result) -> str:
@@ -46,7 +45,7 @@ class EchoClient(BaseLLMClient):
             if cut >= 0:
                 text, result.stop_reason = text[:cut], "stop_sequence"
         if call.max_tokens and self.estimate_tokens(text) > call.max_tokens:
-            text, result.stop_reason = _truncate(text, call.max_tokens), "max_tokens"
+            text, result.stop_reason = truncate_to_tokens(text, call.max_tokens), "max_tokens"
         result.model = self.model_name
         result.usage = {"input": self.estimate_tokens(call.prompt_text), "output": 0}
         return text
@@ -71,10 +70,4 @@ class EchoClient(BaseLLMClient):
             result.usage["output"] = self.estimate_tokens(result.text)
             result.done = True
 
-        return result, chunks(), lambda: None
-
-
-def _truncate(text: str, max_tokens: int) -> str:
-    from llm_core.utils.tokens import truncate_to_tokens
-
-    return truncate_to_tokens(text, max_tokens)
+        return result, chunks(), noop

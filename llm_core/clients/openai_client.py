@@ -12,9 +12,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from llm_core.clients.base import Call, HTTPClient, Result, content_text, warn_once
+from llm_core.clients.base import Call, Result, content_text
+from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
-from llm_core.errors import ConfigError, ResponseFormatError, error_class_for_status
+from llm_core.config import redact
+from llm_core.errors import ConfigError, warn
+from llm_core.models.pricing import usage_from_openai
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 # Reasoning models take max_completion_tokens and reject temperature and stop.
@@ -35,8 +38,6 @@ _ERROR_STATUS = {
 
 def usage_to_tokens(usage: dict[str, Any]) -> dict[str, Any]:
     """OpenAI usage -> llm-core tokens (prompt_tokens include cached ones: taken out)."""
-    from llm_core.models.pricing import usage_from_openai
-
     return {"reasoning": 0, **usage_from_openai(usage)}
 
 
@@ -49,6 +50,7 @@ class OpenAIClient(HTTPClient):
     display_name = "OpenAI"
     default_base_url = OPENAI_BASE_URL
     api_key_env = "OPENAI_API_KEY"
+    request_id_headers = ("x-request-id", "request-id")
 
     def __init__(self, model: str | None = None, **kwargs: Any) -> None:
         super().__init__(model, **kwargs)
@@ -87,12 +89,12 @@ class OpenAIClient(HTTPClient):
             body[key] = call.max_tokens
         if call.temperature is not None:
             if reasoning:
-                warn_once(f"{call.model} does not accept a temperature; not sending it")
+                warn(redact(f"{call.model} does not accept a temperature; not sending it"))
             else:
                 body["temperature"] = call.temperature
         if call.stop:
             if reasoning:
-                warn_once(f"{call.model} does not accept stop sequences; not sending them")
+                warn(redact(f"{call.model} does not accept stop sequences; not sending them"))
             else:
                 body["stop"] = call.stop
         if call.stream:
@@ -101,7 +103,8 @@ class OpenAIClient(HTTPClient):
         body.update(call.extra)
         return body
 
-    def _error_details(self, body: Any) -> tuple[str | None, str | None]:
+    @staticmethod
+    def _error_details(body: Any) -> tuple[str | None, str | None]:
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict):
             kind = error.get("type") or error.get("code")
@@ -110,18 +113,12 @@ class OpenAIClient(HTTPClient):
             return error, None
         return None, None
 
-    def _request_id(self, headers: Any) -> str | None:
-        return headers.get("x-request-id") or headers.get("request-id")
-
     def _parse(self, call: Call, data: Any, result: Result) -> None:
         if "error" in data and not data.get("choices"):
             raise self._body_error(data, result)
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices:
-            raise ResponseFormatError(
-                f"{self.display_name}: the answer has no choices", status_code=200,
-                request_id=result.request_id, provider=self.provider,
-            )
+            raise self._errors.format_error("the answer has no choices", request_id=result.request_id)
         choice = choices[0]
         result.text = content_text(choice["message"].get("content"))
         result.stop_reason = choice.get("finish_reason")
@@ -171,9 +168,6 @@ class OpenAIClient(HTTPClient):
         error = data.get("error") if isinstance(data.get("error"), dict) else {}
         code = error.get("code")
         status = code if isinstance(code, int) and 400 <= code < 600 else _ERROR_STATUS.get(kind or "", 500)
-        err = self._make_error(
-            None, message or "error in the answer", kind, result.request_id, body=data,
-            cls=error_class_for_status(status),
+        return self._errors.body_error(
+            status, message or "error in the answer", kind, result.request_id, data
         )
-        err.retryable = status in (408, 409, 429) or status >= 500
-        return err

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core.errors import InputError
+from llm_core.records import normalize_tokens
 
 _COUNT_KEYS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 
@@ -106,15 +107,9 @@ def _int(value: Any) -> int:
 
 
 def _normalized(input_: int, output: int, cache_read: int, cache_write: int, **extra: int) -> dict:
-    tokens = {
-        "input": input_,
-        "output": output,
-        "total": input_ + cache_read + cache_write + output,
-        "cache_read": cache_read,
-        "cache_write": cache_write,
-    }
-    tokens.update({k: v for k, v in extra.items() if v})
-    return tokens
+    """records.normalize_tokens of these counts; extra counts (reasoning ...) only when not 0."""
+    counts = {"input": input_, "output": output, "cache_read": cache_read, "cache_write": cache_write}
+    return normalize_tokens({**counts, **{k: v for k, v in extra.items() if v}})
 
 
 def usage_from_anthropic(usage: Any) -> dict:

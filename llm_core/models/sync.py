@@ -17,19 +17,22 @@ download and parse succeed, so a failed sync leaves the registry as it was.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from pathlib import Path
 from typing import Any
 
-from llm_core.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ResponseFormatError,
-    error_class_for_status,
-)
+import orjson
+
+from llm_core.clients._http import ErrorMap, request_json
+from llm_core.config import get_settings
+from llm_core.errors import ResponseFormatError
 from llm_core.models import registry
+from llm_core.records import atomic_write
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+_ERRORS = ErrorMap(
+    "OpenRouter model list", "openrouter", id_headers=("x-request-id",),
+    note="the registry is unchanged",
+)
 _PRICE_FIELDS = {
     "prompt": "input",
     "completion": "output",
@@ -95,31 +98,14 @@ def _positive_int(value: Any) -> int | None:
 
 
 def fetch(url: str, timeout: float = 30.0, headers: dict[str, str] | None = None) -> Any:
-    import httpx
-
-    try:
-        response = httpx.get(url, timeout=httpx.Timeout(timeout, connect=5.0), headers=headers,
-                             follow_redirects=True)
-    except httpx.TimeoutException:
-        raise APITimeoutError(f"timed out fetching {url}", provider="openrouter") from None
-    except httpx.HTTPError as e:
-        raise APIConnectionError(f"cannot reach {url} ({type(e).__name__}); the registry is unchanged",
-                                 provider="openrouter") from None
-    if response.status_code >= 400:
-        cls = error_class_for_status(response.status_code)
-        raise cls(f"OpenRouter refused the model list request for {url}",
-                  status_code=response.status_code, provider="openrouter",
-                  request_id=response.headers.get("x-request-id"))
-    try:
-        return response.json()
-    except ValueError:
-        raise ResponseFormatError(f"{url} did not return JSON", provider="openrouter") from None
+    data, _response = request_json(
+        _ERRORS, "GET", url, headers=headers or {}, seconds=timeout, follow_redirects=True
+    )
+    return data
 
 
 def sync(base_url: str | None = None, *, now: _dt.datetime | None = None) -> dict[str, Any]:
     """Download, compare with the current data, save. Returns what was added and changed."""
-    from llm_core.config import get_settings
-
     settings = get_settings()
     url = models_url(base_url or settings.openrouter_base_url)
     headers = {"HTTP-Referer": settings.openrouter_referer, "X-Title": settings.openrouter_title}
@@ -162,12 +148,4 @@ def _comparable(entry: dict) -> dict:
 
 
 def _write_atomically(path: Path, data: dict) -> None:
-    import orjson
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from llm_core.storage.index import (
+from llm_core.storage.collect import Collection, collect
+from llm_core.storage.day_summaries import (
     M_CACHE_READ,
     M_CACHE_WRITE,
     M_CALLS,
@@ -23,12 +24,8 @@ from llm_core.storage.index import (
     M_TOTAL,
     SLOT_MS,
 )
-from llm_core.storage.query import (
+from llm_core.storage.reports import (
     WEEKDAYS,
-    Collection,
-    Filters,
-    Window,
-    collect,
     costs_report,
     metrics_dict,
     models_report,
@@ -36,6 +33,7 @@ from llm_core.storage.query import (
     performance_report,
     totals,
 )
+from llm_core.storage.windows import Filters, Window
 
 __all__ = ["AVERAGE_DAYS", "MAX_EMPTY_LEAD_DAYS", "build_report", "calls_by_weekday_hour",
            "report_data", "tokens_by_day"]

@@ -1,10 +1,13 @@
-"""The local telemetry store.
+"""The local telemetry store (its layout, ids, timestamps and the JSONL reader: llm_core.records).
 
-    local.py     LocalStorage: locked, whole-line JSONL appends from a background writer
-    _jsonl.py    the tolerant reader (torn and garbage lines skipped and counted)
-    summary.py   summary.json, the rolling per-day totals (a cache, rebuilt from the JSONL)
-    prune.py     retention and the size cap
-    index.py     per-day summaries the reports are answered from (.summaries/)
-    query.py     the reports' aggregations, exact and equal to a full scan
-    demo.py      a realistic synthetic store for trying the reports
+    local.py             LocalStorage: locked, whole-line JSONL appends from a background writer
+    locking.py           the exclusive flock writers append under and pruning unlinks under
+    prune.py             retention and the size cap
+    day_summaries.py     the per-day summaries (.summaries/DAY.sum) the reports are answered from:
+                         which to build, extend or drop
+      _day_records.py      one record as a summary sees it (15-minute slot, combo, metrics)
+      _day_summary_file.py the summary file format: DayBuilder writes one, DaySummary reads one
+    totals.py            summary.json, the per-day totals (get_today_stats); a cache of the JSONL
+    query.py             the reports' aggregations, exact and equal to a full scan
+    demo.py              a realistic synthetic store for trying the reports
 """

@@ -1,12 +1,8 @@
 """LocalStorage: the locked JSONL telemetry store.
 
-    .llm-telemetry/                 LLM_TELEMETRY_DIR (0700)
-    ├── 2026-11-27/                 one folder per UTC day of the record's timestamp
-    │   ├── telemetry.jsonl         one JSON object per line (0600)
-    │   ├── prompts.jsonl           {"id", "timestamp", "prompt"}     LLM_STORE_PROMPTS=true
-    │   └── responses.jsonl         {"id", "timestamp", "response"}   LLM_STORE_RESPONSES=true
-    ├── summary.json                per-day totals; a cache rebuilt from the JSONL
-    └── .last-prune                 the UTC day pruning last ran
+The store's layout (a folder per UTC day holding telemetry.jsonl, and the side files
+prompts.jsonl / responses.jsonl when LLM_STORE_PROMPTS / LLM_STORE_RESPONSES are on) is drawn
+in llm_core.records.
 
 Writes: `store_telemetry` serialises the record and hands the line to a background writer
 (bounded queue; when it is full the caller writes itself). The writer appends whole lines with
@@ -33,107 +29,50 @@ import atexit
 import contextlib
 import errno
 import os
-import re
 import threading
 import time
 import weakref
 from collections import deque
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from llm_core.storage._jsonl import ReadStats, read_jsonl, warn_once
+from llm_core.config import get_settings
+from llm_core.errors import warn
+from llm_core.records import (
+    DIR_MODE,
+    FILE_MODE,
+    PROMPTS_FILE,
+    PRUNE_MARKER,
+    RESPONSES_FILE,
+    TELEMETRY_FILE,
+    ReadStats,
+    as_day,
+    day_names,
+    format_timestamp,
+    is_day_name,
+    new_id,
+    now_timestamp,
+    read_jsonl,
+    utc_today,
+)
+from llm_core.storage import totals
+from llm_core.storage.locking import locker
+from llm_core.storage.prune import prune_store
 
-__all__ = [
-    "PROMPTS_FILE", "RESPONSES_FILE", "SUMMARY_FILE", "TELEMETRY_FILE",
-    "LocalStorage", "ReadStats", "get_storage", "read_jsonl", "utc_today",
-]
+__all__ = ["LocalStorage", "get_storage"]
 
-TELEMETRY_FILE = "telemetry.jsonl"
-PROMPTS_FILE = "prompts.jsonl"
-RESPONSES_FILE = "responses.jsonl"
-SUMMARY_FILE = "summary.json"
-PRUNE_MARKER = ".last-prune"
-
-DIR_MODE = 0o700
-FILE_MODE = 0o600
 QUEUE_MAX = 10_000
 _OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 _DUMP_OPTS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-_lock_api = None
 
 
-class _Flock:
-    """portalocker's POSIX locking (`fcntl.flock`, its default LOCKER) without its import.
-
-    `import portalocker` costs 20-40 ms (it pulls in its redis support), which every one-shot
-    command would pay at exit; `fcntl` costs 0.1 ms. It is the same flock lock, so processes
-    locking through portalocker and through this exclude each other.
-    """
-
-    def __init__(self) -> None:
-        import fcntl
-
-        self._flock = fcntl.flock
-        self.LOCK_EX, self.LOCK_NB, self._LOCK_UN = fcntl.LOCK_EX, fcntl.LOCK_NB, fcntl.LOCK_UN
-        self.LockException = BlockingIOError
-
-    def lock(self, fd: int, flags: int) -> None:
-        while True:
-            try:
-                return self._flock(fd, flags)
-            except InterruptedError:  # a signal; PEP 475 retries flock, older kernels may not
-                continue
-
-    def unlock(self, fd: int) -> None:
-        self._flock(fd, self._LOCK_UN)
-
-
-def _locker():
-    """The lock API: flock on POSIX, portalocker elsewhere (imported on the first write only)."""
-    global _lock_api
-    if _lock_api is None:
-        try:
-            _lock_api = _Flock()
-        except ImportError:  # no fcntl: Windows
-            import portalocker
-
-            _lock_api = portalocker
-    return _lock_api
-
-
-def utc_today() -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime())
-
-
-def as_day(value: date | datetime | str) -> str:
-    """'YYYY-MM-DD' for a date, a datetime or such a string (InputError otherwise)."""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()[:10]
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        from llm_core.errors import InputError
-
-        raise InputError(f"not a date (expected YYYY-MM-DD): {value!r}") from None
-
-
-def _valid_day(day: str) -> bool:
-    if not DAY_RE.match(day):
-        return False
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        return False
-    return True
+def _warn(key: str, message: str) -> None:
+    with contextlib.suppress(Exception):  # a closed stderr must not turn a warning into a crash
+        warn(message, key=key)
 
 
 def _jsonable(obj: Any) -> Any:
@@ -162,8 +101,6 @@ class LocalStorage:
 
     def __init__(self, base_dir: str | os.PathLike | None = None, settings=None) -> None:
         if settings is None:
-            from llm_core.config import get_settings
-
             settings = get_settings()
         self.settings = settings
         raw = Path(base_dir) if base_dir is not None else Path(settings.telemetry_dir)
@@ -216,7 +153,7 @@ class LocalStorage:
             day = ts[:10]
             line = orjson.dumps(data, default=_jsonable, option=_DUMP_OPTS)
             if day not in self._ready_days or self._direct or len(self._queue) >= QUEUE_MAX:
-                if not _valid_day(day):
+                if not is_day_name(day):
                     day = utc_today()
                 return self._write_now([(day, TELEMETRY_FILE, line), *side])
             queue = self._queue
@@ -233,7 +170,7 @@ class LocalStorage:
             self._fail(e)
             return False
         except Exception as e:  # telemetry must never break the call that produced it
-            warn_once("bad-record", f"telemetry record not saved: {type(e).__name__}: {e}")
+            _warn("bad-record", f"telemetry record not saved: {type(e).__name__}: {e}")
             return False
 
     def _split(self, data: dict) -> tuple[dict, list]:
@@ -242,17 +179,11 @@ class LocalStorage:
         prompt = record.pop("prompt", None)
         response = record.pop("response", None)
         if not record.get("id"):
-            from llm_core.telemetry import new_id
-
             record["id"] = new_id()
         ts = record.get("timestamp")
         if isinstance(ts, datetime):
-            from llm_core.telemetry import format_timestamp
-
             record["timestamp"] = format_timestamp(ts)
-        elif not isinstance(ts, str) or not _valid_day(ts[:10]):
-            from llm_core.telemetry import now_timestamp
-
+        elif not isinstance(ts, str) or not is_day_name(ts[:10]):
             record["timestamp"] = now_timestamp()
         day = record["timestamp"][:10]
         side = []
@@ -279,7 +210,7 @@ class LocalStorage:
         self._direct = True
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         where = getattr(error, "filename", None) or self.base_dir
-        warn_once(
+        _warn(
             "write-failed",
             f"telemetry not saved ({reason}: {where}); LLM calls go on without it",
         )
@@ -300,7 +231,7 @@ class LocalStorage:
 
     def _append(self, day: str, name: str, data: bytes) -> None:
         """Append whole lines to day/name under an exclusive lock, in one write."""
-        locker = _locker()
+        lock = locker()
         folder = self.base_dir / day
         path = folder / name
         for _ in range(5):
@@ -310,7 +241,7 @@ class LocalStorage:
                 self._make_dirs(folder)
                 continue
             try:
-                locker.lock(fd, locker.LOCK_EX)
+                lock.lock(fd, lock.LOCK_EX)
                 try:
                     st = os.fstat(fd)
                     if st.st_nlink == 0:
@@ -323,7 +254,7 @@ class LocalStorage:
                     return
                 finally:
                     # Unlock explicitly: a child forked meanwhile holds a copy of this fd.
-                    locker.unlock(fd)
+                    lock.unlock(fd)
             finally:
                 os.close(fd)
         raise OSError(errno.ENOENT, "the day folder keeps disappearing", str(path))
@@ -382,14 +313,11 @@ class LocalStorage:
         self._exiting = self._direct = True
         self.flush()
         if self._wrote_days:
-            try:
-                from llm_core.storage import summary
-
-                # Cheap: only the tails written since the last update; big rebuilds are left
-                # to the next reader.
-                summary.refresh(self, days=sorted(self._wrote_days), budget_bytes=4 << 20, warn=False)
-            except Exception:
-                pass
+            # Cheap: small days only (their summaries are extended, not rebuilt, but that still
+            # costs in proportion to the day); bigger days are left to the next reader.
+            with contextlib.suppress(Exception):
+                totals.refresh(self, days=sorted(self._wrote_days), budget_bytes=512 << 10, warn=False,
+                               write_summaries=False)
 
     # ------------------------------------------------------------------ pruning
 
@@ -406,12 +334,12 @@ class LocalStorage:
                     return
             except FileNotFoundError:
                 pass
-            locker = _locker()
+            lock = locker()
             fd = os.open(marker, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
             try:
                 try:
-                    locker.lock(fd, locker.LOCK_EX | locker.LOCK_NB)
-                except locker.LockException:
+                    lock.lock(fd, lock.LOCK_EX | lock.LOCK_NB)
+                except lock.LockException:
                     return  # another process is pruning right now
                 try:
                     if os.read(fd, 32).decode("ascii", "replace").strip() == today:
@@ -421,11 +349,11 @@ class LocalStorage:
                     os.lseek(fd, 0, os.SEEK_SET)
                     os.write(fd, today.encode() + b"\n")
                 finally:
-                    locker.unlock(fd)
+                    lock.unlock(fd)
             finally:
                 os.close(fd)
         except Exception as e:
-            warn_once("prune-failed", f"telemetry pruning failed: {e}")
+            _warn("prune-failed", f"telemetry pruning failed: {e}")
 
     def prune(self, dry_run: bool = False) -> dict:
         """Apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was (or would be) removed.
@@ -434,8 +362,6 @@ class LocalStorage:
         the size cap, prompts and responses oldest first, then telemetry oldest first. Today's
         (and any later day's) telemetry is never deleted.
         """
-        from llm_core.storage.prune import prune_store
-
         # LLM_TELEMETRY_NOW (a test hook of the reports) pins "today" here too.
         pinned = getattr(self.settings, "telemetry_now", None)
         return prune_store(self, dry_run=dry_run, today=as_day(pinned) if pinned else None)
@@ -444,12 +370,7 @@ class LocalStorage:
 
     def day_dirs(self) -> list[Path]:
         """The day folders, oldest first."""
-        try:
-            entries = list(os.scandir(self.base_dir))
-        except (FileNotFoundError, NotADirectoryError):
-            return []
-        days = [e.name for e in entries if DAY_RE.match(e.name) and e.is_dir()]
-        return [self.base_dir / d for d in sorted(days)]
+        return [self.base_dir / d for d in day_names(self.base_dir)]
 
     def iter_records(self, start=None, end=None, stats: ReadStats | None = None) -> Iterator[dict]:
         """Yield the telemetry records of the days start..end (inclusive; None = open)."""
@@ -477,17 +398,13 @@ class LocalStorage:
     def summary(self, days: list[str] | None = None) -> dict:
         """summary.json brought up to date (the given days, or all) and returned."""
         self.flush()
-        from llm_core.storage import summary
-
-        return summary.refresh(self, days=days)
+        return totals.refresh(self, days=days)
 
     def get_today_stats(self) -> dict:
         """Today's (UTC) totals: calls, errors, tokens, cost_usd, by_model."""
-        from llm_core.storage import summary
-
         today = utc_today()
         data = self.summary(days=[today])
-        return summary.public_day(today, data["days"].get(today))
+        return totals.public_day(today, data["days"].get(today))
 
 
 # ---------------------------------------------------------------- process-wide
@@ -500,8 +417,6 @@ _process_storage: tuple[Any, LocalStorage] | None = None
 def get_storage() -> LocalStorage:
     """The process's default store (follows get_settings(); a new one when they are reset)."""
     global _process_storage
-    from llm_core.config import get_settings
-
     settings = get_settings()
     current = _process_storage
     if current is not None and current[0] is settings:

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from llm_core.storage.index import summary_path
-from llm_core.storage.local import (
-    PROMPTS_FILE,
-    RESPONSES_FILE,
-    TELEMETRY_FILE,
-    _locker,
-    _valid_day,
-    utc_today,
-)
+from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names, utc_today
+from llm_core.storage import totals
+from llm_core.storage.day_summaries import summary_path
+from llm_core.storage.locking import locker
 
 _SIDE_FILES = (PROMPTS_FILE, RESPONSES_FILE)
 
@@ -44,24 +38,26 @@ def _folder_size(folder: Path) -> int:
 
 def _remove_file(path: Path) -> None:
     """Unlink under the file's exclusive lock so no writer is mid-append to it."""
-    locker = _locker()
+    lock = locker()
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return
     try:
-        locker.lock(fd, locker.LOCK_EX)
+        lock.lock(fd, lock.LOCK_EX)
         try:
             # Another process pruning the same store may have removed it while we waited.
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
         finally:
-            locker.unlock(fd)
+            lock.unlock(fd)
     finally:
         os.close(fd)
 
 
 def _remove_folder(folder: Path) -> None:
+    import shutil  # pulls in bz2, lzma and zlib (a few ms) that only removing a folder needs
+
     for name in (TELEMETRY_FILE, *_SIDE_FILES):
         _remove_file(folder / name)
     shutil.rmtree(folder, ignore_errors=True)
@@ -80,60 +76,34 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
     """Remove (or with dry_run, list) what retention and the size cap require."""
     today = today or utc_today()
     cutoff = (date.fromisoformat(today) - timedelta(days=storage.retention_days)).isoformat()
-    max_bytes = int(storage.max_size_mb * 1024 * 1024)
     base = storage.base_dir
-    days = [p for p in storage.day_dirs() if _valid_day(p.name)]
     total = _folder_size(base) if base.is_dir() else 0
     result = {
         "dry_run": dry_run, "today": today, "base_dir": str(base),
         "retention_days": storage.retention_days, "max_size_mb": storage.max_size_mb,
         "bytes_before": total, "bytes_after": total, "freed_bytes": 0, "removed": [],
     }
-    removed_days: list[str] = []
-
-    def drop(path: Path, day: str, kind: str, size: int, reason: str) -> None:
-        # A day's report summary is derived from its telemetry and goes with it.
-        derived = summary_path(base, day) if kind in ("folder", "telemetry") else None
-        size += _size(derived) if derived else 0
-        result["removed"].append(
-            {"path": str(path), "day": day, "kind": kind, "bytes": size, "reason": reason}
-        )
-        result["freed_bytes"] += size
-        if not dry_run:
-            if kind == "folder":
-                _remove_folder(path)
-            else:
-                _remove_file(path)
-            if derived:
-                derived.unlink(missing_ok=True)
-                removed_days.append(day)
+    plan = _Removal(base, dry_run, result)
 
     # A folder more than retention_days old goes whole (today minus retention_days is kept).
     kept = []
-    for folder in days:
+    for folder in (base / day for day in day_names(base)):
         if folder.name < cutoff:
-            drop(folder, folder.name, "folder", _folder_size(folder), "retention")
+            plan.drop(folder, folder.name, "folder", _folder_size(folder), "retention")
         else:
             kept.append(folder)
 
     # Then the size cap: prompts and responses (any day) before telemetry (never today's).
     remaining = total - result["freed_bytes"]
-    if remaining > max_bytes:
-        candidates = [
-            (folder / name, folder.name, name.split(".")[0])
-            for folder in kept for name in _SIDE_FILES
-        ]
-        candidates += [
-            (folder / TELEMETRY_FILE, folder.name, "telemetry")
-            for folder in kept if folder.name < today
-        ]
-        for path, day, kind in candidates:
-            if remaining <= max_bytes:
-                break
-            size = _size(path)
-            if not path.exists():
-                continue
-            drop(path, day, kind, size, "size")
+    max_bytes = int(storage.max_size_mb * 1024 * 1024)
+    candidates = [(folder / name, folder.name, name.split(".")[0]) for folder in kept for name in _SIDE_FILES]
+    candidates += [(folder / TELEMETRY_FILE, folder.name, "telemetry") for folder in kept if folder.name < today]
+    for path, day, kind in candidates:
+        if remaining <= max_bytes:
+            break
+        size = _size(path)
+        if path.exists():
+            plan.drop(path, day, kind, size, "size")
             remaining -= size
 
     if not dry_run:
@@ -141,9 +111,33 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
         for folder in kept:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only succeeds when the size cap emptied it
-        if removed_days:
-            from llm_core.storage import summary
-
-            summary.drop_days(storage, removed_days)
+        if plan.removed_days:
+            totals.drop_days(storage, plan.removed_days)
     result["bytes_after"] = total - result["freed_bytes"]
     return result
+
+
+class _Removal:
+    """Removes (or, in a dry run, only lists) files and folders, accounting for them in `result`."""
+
+    def __init__(self, base: Path, dry_run: bool, result: dict) -> None:
+        self.base, self.dry_run, self.result = base, dry_run, result
+        self.removed_days: list[str] = []
+
+    def drop(self, path: Path, day: str, kind: str, size: int, reason: str) -> None:
+        # A day's report summary is derived from its telemetry and goes with it.
+        derived = summary_path(self.base, day) if kind in ("folder", "telemetry") else None
+        size += _size(derived) if derived else 0
+        self.result["removed"].append(
+            {"path": str(path), "day": day, "kind": kind, "bytes": size, "reason": reason}
+        )
+        self.result["freed_bytes"] += size
+        if self.dry_run:
+            return
+        if kind == "folder":
+            _remove_folder(path)
+        else:
+            _remove_file(path)
+        if derived:
+            derived.unlink(missing_ok=True)
+            self.removed_days.append(day)

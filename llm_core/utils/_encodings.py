@@ -17,7 +17,7 @@ tiktoken, built from the same ranks without any download. Both give tiktoken's e
 
 from __future__ import annotations
 
-import os
+import contextlib
 import struct
 import sys
 import zlib
@@ -200,14 +200,12 @@ def rank_index(name: str) -> RankIndex:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    # Imported here: llm_core.records loads orjson (~15 ms), which llm-tokens otherwise never needs.
+    from llm_core.records import atomic_write
+
     # A read-only cache dir only costs speed, never a failure.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        atomic_write(path, data)
 
 
 @cache

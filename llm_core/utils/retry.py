@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from llm_core.config import get_settings
 from llm_core.errors import APIConnectionError, APIError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,6 +39,11 @@ def _headers(exc: BaseException) -> Mapping[str, str]:
     return getattr(exc, "headers", None) or {}
 
 
+def retryable_status(status: int) -> bool:
+    """Whether an HTTP status is worth another attempt when the server does not say."""
+    return status in RETRY_STATUSES or status >= 500
+
+
 def should_retry(exc: BaseException) -> bool:
     """Whether the failure `exc` is worth another attempt."""
     if isinstance(exc, APIConnectionError):
@@ -45,18 +51,21 @@ def should_retry(exc: BaseException) -> bool:
     if not isinstance(exc, APIError):
         return False
     # Errors found inside a 200 body (a mid-stream `error` event) say so themselves.
-    retryable = getattr(exc, "retryable", None)
-    if retryable is not None:
-        return bool(retryable)
+    if exc.retryable is not None:
+        return bool(exc.retryable)
     status = exc.status_code
     if status is None or status in NEVER_RETRY_STATUSES:
         return False
-    hint = str(_headers(exc).get("x-should-retry", "")).lower()
-    if hint == "true":
-        return True
-    if hint == "false":
-        return False
-    return status in RETRY_STATUSES or status >= 500
+    asked = server_says_retry(exc.headers)
+    if asked is not None:
+        return asked
+    return retryable_status(status)
+
+
+def server_says_retry(headers: Mapping[str, str] | None) -> bool | None:
+    """The server's `x-should-retry: true|false`, or None when it does not say."""
+    hint = str((headers or {}).get("x-should-retry", "")).lower()
+    return {"true": True, "false": False}.get(hint)
 
 
 def server_delay(headers: Mapping[str, str] | None) -> float | None:
@@ -76,7 +85,7 @@ def server_delay(headers: Mapping[str, str] | None) -> float | None:
         return float(value)
     except ValueError:
         pass
-    import email.utils  # only for the rare HTTP-date form
+    import email.utils  # here for start-up: 10-30 ms, and only the rare HTTP-date form needs it
 
     parsed = email.utils.parsedate_tz(value)
     if parsed is None:
@@ -98,8 +107,6 @@ def retry_delay(
 
 
 def default_max_retries() -> int:
-    from llm_core.config import get_settings
-
     return get_settings().max_retries
 
 

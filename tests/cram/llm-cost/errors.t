@@ -5,34 +5,24 @@ Bad input: one clear line on stderr and a documented exit status.
   Error: unknown model 'claude-sonet-4-6' (did you mean claude-sonnet-4-6, claude-sonnet-4-5, claude-sonnet-4-0?); see 'llm-models list'
   [3]
   $ llm-cost -m gpt-4o -i 1k
-  Usage: llm-cost [OPTIONS] [MODEL]...
-  Try 'llm-cost --help' for help.
-  
   Error: Invalid value for '-i' / '--input': '1k' is not a valid integer range.
+  Try 'llm-cost --help'.
   [2]
   $ llm-cost -m gpt-4o -i 10 -o -1
-  Usage: llm-cost [OPTIONS] [MODEL]...
-  Try 'llm-cost --help' for help.
-  
   Error: Invalid value for '-o' / '--output': -1 is not in the range x>=0.
+  Try 'llm-cost --help'.
   [2]
   $ llm-cost -i 1000 < /dev/null
-  Usage: llm-cost [OPTIONS] [MODEL]...
-  Try 'llm-cost --help' for help.
-  
   Error: give a model with -m MODEL (or set LLM_MODEL)
+  Try 'llm-cost --help'.
   [2]
   $ llm-cost -m gpt-4o < /dev/null
-  Usage: llm-cost [OPTIONS] [MODEL]...
-  Try 'llm-cost --help' for help.
-  
   Error: give --input N, or the text to count on stdin
+  Try 'llm-cost --help'.
   [2]
   $ llm-cost --reprice -m gpt-4o < /dev/null
-  Usage: llm-cost [OPTIONS] [MODEL]...
-  Try 'llm-cost --help' for help.
-  
   Error: --reprice takes telemetry on stdin and no other options
+  Try 'llm-cost --help'.
   [2]
   $ LLM_MODEL=gpt-4o-mini llm-cost -i 1000000 -o 0 --json | jq .cost_usd
   0.15

@@ -6,28 +6,20 @@ Bad input: one clear line on stderr and a documented exit status.
   Error: unknown model 'claude-sonet-4-6' (did you mean claude-sonnet-4-6, claude-sonnet-4-5, claude-sonnet-4-0?); see 'llm-models list'
   [3]
   $ llm-models list --provider anthropix
-  Usage: llm-models list [OPTIONS]
-  Try 'llm-models list --help' for help.
-  
   Error: Invalid value for --provider: unknown provider 'anthropix' (did you mean anthropic?); known: anthropic, echo, openai, openrouter
+  Try 'llm-models list --help'.
   [2]
   $ llm-models select --budget cheap
-  Usage: llm-models select [OPTIONS]
-  Try 'llm-models select --help' for help.
-  
   Error: Invalid value for '-b' / '--budget': 'cheap' is not a valid float range.
+  Try 'llm-models select --help'.
   [2]
   $ llm-models select --input-tokens -1
-  Usage: llm-models select [OPTIONS]
-  Try 'llm-models select --help' for help.
-  
   Error: Invalid value for '-i' / '--input-tokens': -1 is not in the range x>=0.
+  Try 'llm-models select --help'.
   [2]
   $ llm-models frobnicate
-  Usage: llm-models [OPTIONS] [COMMAND] [ARGS]...
-  Try 'llm-models --help' for help.
-  
   Error: No such command 'frobnicate'.
+  Try 'llm-models --help'.
   [2]
 
 A broken user model file is a configuration error.

@@ -39,7 +39,7 @@ sync reads OpenRouter's model list (here a local server) and saves it in the cac
 Offline: exit 7, and the saved prices stay.
 
   $ OPENROUTER_BASE_URL=http://127.0.0.1:1/api/v1 llm-models sync
-  Error: cannot reach http://127.0.0.1:1/api/v1/models (ConnectError); the registry is unchanged
+  Error: OpenRouter model list: cannot reach http://127.0.0.1:1 \(.*\); the registry is unchanged (re)
   [7]
   $ llm-models show llama-3.1-70b | grep -E '^price per 1M'
   price per 1M:    input $0.35, output $0.45

@@ -27,8 +27,6 @@ costs: the total, then the breakdown with amounts and shares.
     2026-11-27  $1.64  17%  20 calls unpriced
     (134 calls without a known price: not in the totals)
   $ llm-telemetry costs --by colour
-  Usage: llm-telemetry costs [OPTIONS]
-  Try 'llm-telemetry costs --help' for help.
-  
   Error: Invalid value for '--by': 'colour' is not one of 'model', 'project', 'agent', 'provider', 'day'.
+  Try 'llm-telemetry costs --help'.
   [2]

@@ -13,26 +13,18 @@
   $ llm-telemetry stats --since 2026-11-26T09:30 --until 2026-11-26T10:00 --json | grep -m1 '"calls"'
       "calls": 23,
   $ llm-telemetry stats --since 2026-11-31
-  Usage: llm-telemetry stats [OPTIONS] [PERIOD]
-  Try 'llm-telemetry stats --help' for help.
-  
   Error: --since: cannot read '2026-11-31' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)
+  Try 'llm-telemetry stats --help'.
   [2]
   $ llm-telemetry costs --since 2026-11-26 --until 2026-11-20
-  Usage: llm-telemetry costs [OPTIONS]
-  Try 'llm-telemetry costs --help' for help.
-  
   Error: --since 2026-11-26 is not before --until 2026-11-20
+  Try 'llm-telemetry costs --help'.
   [2]
   $ llm-telemetry stats week --since 2026-11-20
-  Usage: llm-telemetry stats [OPTIONS] [PERIOD]
-  Try 'llm-telemetry stats --help' for help.
-  
   Error: give a period or --since/--until, not both
+  Try 'llm-telemetry stats --help'.
   [2]
   $ llm-telemetry models --days 0
-  Usage: llm-telemetry models [OPTIONS]
-  Try 'llm-telemetry models --help' for help.
-  
   Error: Invalid value for '--days': 0 is not in the range x>=1.
+  Try 'llm-telemetry models --help'.
   [2]

@@ -15,10 +15,8 @@ The demo writes a seeded store and refuses to mix into one that has data.
   2026-11-26
   2026-11-27
   $ llm-telemetry demo --calls 10
-  Usage: llm-telemetry demo [OPTIONS]
-  Try 'llm-telemetry demo --help' for help.
-  
   Error: */telemetry already holds telemetry; use --force to add demo records to it, or point LLM_TELEMETRY_DIR at an empty folder (glob)
+  Try 'llm-telemetry demo --help'.
   [2]
   $ llm-telemetry demo --calls 10 --force --json | grep records
     "records": 10,

@@ -15,8 +15,6 @@ export: CSV or JSONL to stdout.
   $ llm-telemetry export --since 2026-11-27 | wc -l
   200
   $ llm-telemetry export --format xml
-  Usage: llm-telemetry export [OPTIONS]
-  Try 'llm-telemetry export --help' for help.
-  
   Error: Invalid value for '--format': 'xml' is not one of 'csv', 'jsonl'.
+  Try 'llm-telemetry export --help'.
   [2]

@@ -82,40 +82,28 @@ The same filters and window as the other reports:
 Errors: usage errors exit 2 and write nothing.
 
   $ llm-telemetry report --html missing/report.html
-  Usage: llm-telemetry report [OPTIONS]
-  Try 'llm-telemetry report --help' for help.
-  
   Error: Invalid value for --html: no folder 'missing' to write report.html in
+  Try 'llm-telemetry report --help'.
   [2]
   $ llm-telemetry report --html .
-  Usage: llm-telemetry report [OPTIONS]
-  Try 'llm-telemetry report --help' for help.
-  
   Error: Invalid value for --html: . is a folder
+  Try 'llm-telemetry report --help'.
   [2]
   $ llm-telemetry report --html - --json
-  Usage: llm-telemetry report [OPTIONS]
-  Try 'llm-telemetry report --help' for help.
-  
   Error: --html - and --json both write to stdout; give --html a FILE
+  Try 'llm-telemetry report --help'.
   [2]
   $ llm-telemetry report --days 7 --since 2026-11-01
-  Usage: llm-telemetry report [OPTIONS]
-  Try 'llm-telemetry report --help' for help.
-  
   Error: give --days or --since/--until, not both
+  Try 'llm-telemetry report --help'.
   [2]
   $ llm-telemetry report --since yesterday
-  Usage: llm-telemetry report [OPTIONS]
-  Try 'llm-telemetry report --help' for help.
-  
   Error: --since: cannot read 'yesterday' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)
+  Try 'llm-telemetry report --help'.
   [2]
   $ llm-telemetry report --days 0
-  Usage: llm-telemetry report [OPTIONS]
-  Try 'llm-telemetry report --help' for help.
-  
   Error: Invalid value for '--days': 0 is not in the range x>=1.
+  Try 'llm-telemetry report --help'.
   [2]
   $ ls
   both.html

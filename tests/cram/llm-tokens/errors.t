@@ -5,16 +5,12 @@ Bad input: a clear line on stderr and a documented exit status.
   Error: unknown encoding 'BADNAME'; valid encodings: o200k_base, cl100k_base
   [3]
   $ echo x | llm-tokens -e cl100k_base -m gpt-4o
-  Usage: llm-tokens [OPTIONS] [FILES]...
-  Try 'llm-tokens --help' for help.
-  
   Error: use either -m/--model or -e/--encoding, not both
+  Try 'llm-tokens --help'.
   [2]
   $ echo x | llm-tokens --bogus
-  Usage: llm-tokens [OPTIONS] [FILES]...
-  Try 'llm-tokens --help' for help.
-  
   Error: No such option '--bogus'.
+  Try 'llm-tokens --help'.
   [2]
   $ printf 'caf\351 \377 ok\n' | llm-tokens
   Warning: -: not UTF-8; 2 undecodable bytes counted as U+FFFD

@@ -25,5 +25,5 @@ OpenAI counts are exact already, so --exact changes nothing there:
 An unreachable endpoint is a network error:
 
   $ echo hello | ANTHROPIC_API_KEY=sk-ant-fake-key-for-tests ANTHROPIC_BASE_URL=http://127.0.0.1:9 llm-tokens --exact -m claude-sonnet-4-5
-  Error: cannot reach http://127.0.0.1:9: ConnectError
+  Error: Anthropic token counting failed: cannot reach http://127.0.0.1:9 \(.*\) (re)
   [7]

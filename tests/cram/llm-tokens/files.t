@@ -28,3 +28,10 @@ A missing file gets an error line; the others are still counted, and the exit st
   $ mkdir adir && llm-tokens adir
   Error: adir: is a directory
   [3]
+
+When no file can be read, each gets its line and nothing is counted:
+
+  $ llm-tokens missing.txt adir --json
+  Error: missing.txt: no such file
+  Error: adir: is a directory
+  [3]

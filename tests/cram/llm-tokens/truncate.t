@@ -19,20 +19,20 @@
   $ echo "one two three four five six" | llm-tokens --truncate 3 | llm-tokens
   3
   $ echo "x" | llm-tokens --truncate -1
-  Usage: llm-tokens [OPTIONS] [FILES]...
-  Try 'llm-tokens --help' for help.
-  
   Error: Invalid value for '--truncate': -1 is not in the range x>=0.
+  Try 'llm-tokens --help'.
   [2]
   $ llm-tokens --truncate 5 a b
-  Usage: llm-tokens [OPTIONS] [FILES]...
-  Try 'llm-tokens --help' for help.
-  
   Error: --truncate takes one input (stdin or one FILE)
+  Try 'llm-tokens --help'.
   [2]
   $ echo x | llm-tokens --truncate 5 --exact -m claude-sonnet-4-5
-  Usage: llm-tokens [OPTIONS] [FILES]...
-  Try 'llm-tokens --help' for help.
-  
   Error: --exact counts; it does not combine with --truncate
+  Try 'llm-tokens --help'.
   [2]
+
+A reader that goes away early ends the command quietly with 141, the status a shell gives
+a process that SIGPIPE stopped:
+
+  $ yes "hello world" | head -c 1000000 | llm-tokens --truncate 200000 | true; echo "${PIPESTATUS[2]}"
+  141

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from llm_core.cli._common import fmt_int, fmt_ms, style, table
-from llm_core.cli._telemetry_render import _can_draw_blocks, _head, _name, _unknown, _usd, bar
+from llm_core.cli.telemetry.render import _can_draw_blocks, _head, _name, _unknown, _usd, bar
 
 SPARKS = "▁▂▃▄▅▆▇█"
 ASCII_SPARKS = "_.-=+*#@"

@@ -1,4 +1,5 @@
-"""The human forms of the llm-telemetry reports (the JSON forms are the report dicts as they are)."""
+"""The human forms of llm-telemetry's output (the JSON forms are the report dicts as they are),
+and the CSV row of a record."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 from datetime import datetime
 
 from llm_core.cli._common import fmt_int, fmt_ms, fmt_pct, fmt_usd, style, table
+from llm_core.records import parse_timestamp
 
 NONE = "(none)"
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -180,8 +182,6 @@ def patterns(r: dict) -> str:
 
 def log_line(rec: dict) -> str:
     """One record as a line: local time, status, model, agent/operation, tokens, cost, latency."""
-    from llm_core.storage.index import parse_timestamp
-
     ts = parse_timestamp(rec.get("timestamp"))
     when = datetime.fromtimestamp(ts / 1000).strftime("%Y-%m-%d %H:%M:%S") if ts is not None else "?"
     ok = rec.get("success") is not False
@@ -215,6 +215,30 @@ def prune(r: dict) -> str:
         lines.append(f"  {x.get('day', '')}  {x.get('kind', '')}  {x.get('bytes', 0) / 1e6:.1f} MB  "
                      f"({x.get('reason', '')})")
     return "\n".join(lines)
+
+
+def demo(i: dict) -> str:
+    return (f"Wrote {i['records']:,} demo records ({i['days']} day files, {i['bytes'] / 1e6:.1f} MB)"
+            f" to {i['store']}\n"
+            "Try: llm-telemetry stats week; llm-telemetry costs --by agent; llm-telemetry patterns")
+
+
+def csv_row(rec: dict) -> list:
+    """One record as the CSV columns of `export --format csv` (manual.CSV_COLUMNS)."""
+    tokens = rec.get("tokens") if isinstance(rec.get("tokens"), dict) else {}
+    meta = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
+
+    def cell(value):
+        return "" if value is None else value
+
+    return [
+        cell(rec.get("id")), cell(rec.get("timestamp")), cell(rec.get("agent_name")), cell(rec.get("operation")),
+        cell(rec.get("provider")), cell(rec.get("model")), cell(meta.get("project")), cell(meta.get("git_branch")),
+        cell(rec.get("session_id")), cell(rec.get("user_id")), cell(rec.get("duration_ms")),
+        cell(tokens.get("input")), cell(tokens.get("output")), cell(tokens.get("cache_read")),
+        cell(tokens.get("cache_write")), cell(tokens.get("total")), cell(rec.get("cost_usd")),
+        "true" if rec.get("success") is not False else "false", cell(meta.get("error")),
+    ]
 
 
 def _indent(text: str) -> str:

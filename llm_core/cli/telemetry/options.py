@@ -1,0 +1,52 @@
+"""What the llm-telemetry subcommands share: the filter and --days options, the pinned clock,
+the selection of a command over records, and the unreadable-lines warning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from llm_core.cli._common import warn
+from llm_core.config import get_settings
+from llm_core.errors import ConfigError, DateError
+from llm_core.records import skipped_lines_message
+from llm_core.storage.windows import ALL_TIME, Filters, Window, now_ms, range_window
+
+
+def filter_options(f: Callable) -> Callable:
+    """--project, --agent, --model, --provider, --since, --until."""
+    f = click.option("--until", metavar="DATE", help="Up to and including DATE (or before DATE-TIME).")(f)
+    f = click.option("--since", metavar="DATE", help="From DATE (local midnight) or DATE-TIME on.")(f)
+    f = click.option("--provider", help="Only calls to this provider.")(f)
+    f = click.option("--model", help="Only calls to this model (its id as recorded).")(f)
+    f = click.option("--agent", help="Only calls by this agent.")(f)
+    f = click.option("--project", help="Only calls from this project.")(f)
+    return f
+
+
+def days_option(default: int = 30) -> Callable:
+    return click.option("--days", type=click.IntRange(min=1), default=None, metavar="N",
+                        help=f"The last N days including today (default {default}).")
+
+
+def now() -> int:
+    """The current time in epoch ms, or LLM_TELEMETRY_NOW when set (for tests and demos)."""
+    pinned = get_settings().telemetry_now
+    try:
+        return now_ms(pinned)
+    except DateError:
+        raise ConfigError(f"LLM_TELEMETRY_NOW must be an ISO date-time, got {pinned!r}") from None
+
+
+def selection(project, agent, model, provider, since, until) -> tuple[Window, Filters]:
+    """The window and filters of a command over records (all time unless --since/--until)."""
+    window = range_window(since, until, ALL_TIME)
+    return window, Filters(project=project, agent=agent, model=model, provider=provider)
+
+
+def warn_skipped(count: int, store: Path) -> None:
+    """The one wording of the unreadable-lines warning."""
+    if count:
+        warn(skipped_lines_message(count, store, reason="torn, not JSON or without a timestamp"))

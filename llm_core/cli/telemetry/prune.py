@@ -1,0 +1,26 @@
+"""llm-telemetry prune: apply the retention and size cap now."""
+
+from __future__ import annotations
+
+import click
+
+from llm_core.cli._common import emit, json_option
+from llm_core.cli.telemetry import CONTEXT, render
+from llm_core.config import get_settings
+from llm_core.storage.local import LocalStorage
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
+@json_option
+def prune(dry_run, as_json):
+    """Apply the retention (LLM_RETENTION_DAYS) and size cap (LLM_STORAGE_MAX_SIZE_MB) now,
+    and say what was removed. Today's telemetry is never removed.
+
+    \b
+    Examples:
+      llm-telemetry prune --dry-run
+      LLM_RETENTION_DAYS=7 llm-telemetry prune
+    """
+    result = LocalStorage(get_settings().telemetry_dir).prune(dry_run=dry_run)
+    emit(result, as_json=as_json, human=render.prune)

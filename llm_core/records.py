@@ -1,0 +1,335 @@
+"""The telemetry record and the store's layout: the low-level pieces everything else shares.
+
+    .llm-telemetry/                 LLM_TELEMETRY_DIR (0700)
+    ├── 2026-11-27/                 one folder per UTC day of the record's timestamp
+    │   ├── telemetry.jsonl         TELEMETRY_FILE, one JSON object per line (0600)
+    │   ├── prompts.jsonl           PROMPTS_FILE   {"id", "timestamp", "prompt"}
+    │   └── responses.jsonl         RESPONSES_FILE {"id", "timestamp", "response"}
+    ├── .summaries/2026-11-27.sum   SUMMARY_DIR: the per-day summaries (storage/day_summaries.py)
+    ├── summary.json                TOTALS_FILE: per-day totals (storage/totals.py)
+    └── .last-prune                 PRUNE_MARKER: the UTC day pruning last ran
+
+Here: the file names, the one day-folder test (`is_day_name`) and lister (`day_names`),
+record ids (`new_id`, a ULID), timestamps (`now_timestamp`, `format_timestamp`,
+`parse_timestamp`, `as_day`, `utc_today`), `normalize_tokens`, the torn-line-tolerant JSONL
+reader (`read_jsonl`, `parse_lines`, `ReadStats`, `skipped_lines_message`) and `atomic_write`.
+
+This module imports nothing of llm-core's but llm_core.errors, so any module may use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from llm_core.errors import InputError, warn
+
+__all__ = [
+    "DIR_MODE", "FILE_MODE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE", "SUMMARY_DIR",
+    "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
+    "ReadStats", "as_day", "atomic_write", "day_names", "format_ms", "format_timestamp",
+    "is_day_name", "new_id", "new_id_at", "normalize_tokens", "now_ms", "now_timestamp",
+    "parse_lines", "parse_timestamp", "read_jsonl", "skipped_lines_message", "utc_today",
+]
+
+TELEMETRY_FILE = "telemetry.jsonl"
+PROMPTS_FILE = "prompts.jsonl"
+RESPONSES_FILE = "responses.jsonl"
+TOTALS_FILE = "summary.json"
+SUMMARY_DIR = ".summaries"
+PRUNE_MARKER = ".last-prune"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write")
+
+
+# ---------------------------------------------------------------- day folders
+
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
+
+
+def is_day_name(name: str) -> bool:
+    """True for a real calendar day written YYYY-MM-DD (the name of a day folder)."""
+    if not _DAY_RE(name):
+        return False
+    try:
+        date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
+
+
+def day_names(base: str | os.PathLike) -> list[str]:
+    """The day folders of the store at `base`, oldest first (none when it does not exist)."""
+    try:
+        entries = list(os.scandir(base))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(e.name for e in entries if is_day_name(e.name) and e.is_dir())
+
+
+# ---------------------------------------------------------------- timestamps
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def format_ms(ms: int) -> str:
+    """Epoch milliseconds in the record's timestamp format: '2026-11-27T10:30:45.123Z'."""
+    sec, milli = divmod(ms, 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)) + f".{milli:03d}Z"
+
+
+def now_timestamp() -> str:
+    """Now, UTC, milliseconds: '2026-11-27T10:30:45.123Z'."""
+    return format_ms(now_ms())
+
+
+def format_timestamp(value: datetime) -> str:
+    """A datetime (naive = UTC) in the record's timestamp format."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return format_ms(int(value.timestamp() * 1000))
+
+
+def utc_today() -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime())
+
+
+def as_day(value: date | datetime | str) -> str:
+    """'YYYY-MM-DD' for a date, a datetime or such a string (InputError otherwise)."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()[:10]
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(f"not a date (expected YYYY-MM-DD): {value!r}") from None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ONE_MS = datetime(1970, 1, 1, 0, 0, 0, 1000) - datetime(1970, 1, 1)
+_hour_ms: dict[str, int | None] = {}
+
+
+def _hour_base(prefix: str) -> int | None:
+    """Epoch ms of 'YYYY-MM-DDTHH' (UTC), cached: a store has few distinct hours."""
+    if len(_hour_ms) > 200_000:
+        _hour_ms.clear()
+    # By hand, not strptime: its first call imports _strptime (~7 ms), paid at a command's exit.
+    fields = (prefix[0:4], prefix[5:7], prefix[8:10], prefix[11:13])
+    base = None
+    if prefix[4:5] == prefix[7:8] == "-" and prefix[10:11] == "T" and all(
+            f.isascii() and f.isdigit() for f in fields):
+        with contextlib.suppress(ValueError):
+            base = (datetime(*map(int, fields)) - datetime(1970, 1, 1)) // _ONE_MS
+    _hour_ms[prefix] = base
+    return base
+
+
+def parse_timestamp(value: Any) -> int | None:
+    """Milliseconds since the epoch of an ISO 8601 timestamp (no zone = UTC), or None."""
+    if not isinstance(value, str):
+        return None
+    # The record's own format, 'YYYY-MM-DDTHH:MM:SS.mmmZ', without a datetime per call.
+    if len(value) == 24 and value[23] == "Z" and value[19] == "." and value[13] == ":" and value[16] == ":":
+        prefix = value[:13]
+        base = _hour_ms[prefix] if prefix in _hour_ms else _hour_base(prefix)
+        if base is not None:
+            try:
+                minute, ms = int(value[14:16]), int(value[17:19] + value[20:23])
+            except ValueError:
+                return None
+            if 0 <= minute < 60 and 0 <= ms < 60_000:
+                return base + minute * 60_000 + ms
+    try:
+        dt = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return (dt - _EPOCH) // _ONE_MS
+
+
+# ---------------------------------------------------------------- ids
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_id_lock = threading.Lock()
+_last_ms = 0
+_last_rand = 0
+
+
+def new_id_at(ms: int) -> str:
+    """A ULID for the millisecond `ms`: sortable, strictly increasing within a process."""
+    global _last_ms, _last_rand
+    with _id_lock:
+        if ms <= _last_ms:
+            ms = _last_ms  # same (or a stepped-back) millisecond: keep order by counting up
+            rand = _last_rand + 1
+            if rand >> 80:
+                ms += 1
+                rand = int.from_bytes(os.urandom(10), "big") >> 1
+        else:
+            rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for the counter
+        _last_ms, _last_rand = ms, rand
+    value = (ms << 80) | rand
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+def new_id() -> str:
+    """A fresh ULID for a record (26 characters: 48-bit ms time + 80 random bits, base32)."""
+    return new_id_at(now_ms())
+
+
+def _reset_ids_after_fork() -> None:
+    # A forked child counting on from the parent's last id would collide with the parent's next.
+    global _id_lock, _last_ms, _last_rand
+    _id_lock = threading.Lock()
+    _last_ms = _last_rand = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_ids_after_fork)
+
+
+# ---------------------------------------------------------------- tokens
+
+def normalize_tokens(tokens: dict | None, *, recount_total: bool = False) -> dict:
+    """{input, output, total, cache_read, cache_write} ints >= 0, then any extra keys.
+
+    Missing or None counts are 0. `total` is kept when given, else (or with `recount_total`)
+    it is input + cache_read + cache_write + output. Extra numeric counts (reasoning,
+    cache_write_1h ...) become ints >= 0; other extra values are kept as they are.
+    """
+    tokens = dict(tokens or {})
+    i, o, cr, cw = (_count(tokens.pop(k, 0)) for k in ("input", "output", "cache_read", "cache_write"))
+    total = tokens.pop("total", None)
+    out = {"input": i, "output": o,
+           "total": _count(total) if total is not None and not recount_total else i + cr + cw + o,
+           "cache_read": cr, "cache_write": cw}
+    for key, value in tokens.items():
+        out[key] = _count(value) if isinstance(value, (int, float)) else value
+    return out
+
+
+def _count(value: Any) -> int:
+    if value is None or isinstance(value, bool):
+        return 0
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+# ---------------------------------------------------------------- reading JSONL
+
+def skipped_lines_message(count: int, where: str, reason: str = "torn or not JSON") -> str:
+    """The one wording of "some lines could not be read": 'skipped 2 unreadable lines (...) in X'."""
+    return f"skipped {count} unreadable line{'s' if count != 1 else ''} ({reason}) in {where}"
+
+
+class ReadStats:
+    """What a read saw: whole records, skipped (torn or garbage) lines, and where."""
+
+    __slots__ = ("damaged", "files", "records", "skipped")
+
+    def __init__(self, records: int = 0, skipped: int = 0, files: int = 0,
+                 damaged: list[str] | None = None) -> None:
+        self.records = records
+        self.skipped = skipped
+        self.files = files
+        self.damaged = damaged if damaged is not None else []
+
+    def __repr__(self) -> str:
+        return f"ReadStats(records={self.records}, skipped={self.skipped}, files={self.files})"
+
+    def warn(self) -> None:
+        """One warning line (per process) when anything was skipped."""
+        if self.skipped:
+            where = ", ".join(self.damaged[:3]) + (" ..." if len(self.damaged) > 3 else "")
+            with contextlib.suppress(Exception):  # a closed stderr must not turn this into a crash
+                warn(skipped_lines_message(self.skipped, where), key="skipped-lines")
+
+
+def parse_lines(data: bytes, stats: ReadStats | None = None, source: str = "") -> Iterator[dict]:
+    """Yield every line of `data` that is a JSON object; count the others in `stats`."""
+    skipped = 0
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            skipped += 1
+            continue
+        if isinstance(obj, dict):
+            if stats is not None:
+                stats.records += 1
+            yield obj
+        else:
+            skipped += 1
+    if stats is not None and skipped:
+        stats.skipped += skipped
+        if source and source not in stats.damaged:
+            stats.damaged.append(source)
+
+
+def read_jsonl(path: str | Path, stats: ReadStats | None = None, warn: bool = True) -> Iterator[dict]:
+    """Yield the JSON objects of the file at `path`, skipping torn and garbage lines.
+
+    A missing file yields nothing. Skipped lines are counted in `stats` (pass a ReadStats to
+    aggregate over many files); with `warn` (and no `stats` of the caller's) one warning line
+    goes to stderr per process.
+
+        stats = ReadStats()
+        for day in day_names(store):
+            for record in read_jsonl(store / day / TELEMETRY_FILE, stats):
+                ...
+        stats.warn()
+    """
+    own = stats is None
+    if own:
+        stats = ReadStats()
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return
+    stats.files += 1
+    yield from parse_lines(data, stats, str(path))
+    if own and warn:
+        stats.warn()
+
+
+# ---------------------------------------------------------------- writing
+
+def atomic_write(path: str | os.PathLike, data: bytes, mode: int = FILE_MODE) -> None:
+    """Replace the file at `path` with `data` in one step (a private temp file, then rename).
+
+    Readers see the old file or the new one, never a part; concurrent writers each rename a
+    whole file and the last one wins. The parent folder is created when missing. Raises OSError.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

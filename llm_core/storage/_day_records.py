@@ -1,0 +1,137 @@
+"""One telemetry record as the per-day summaries see it: its 15-minute slot, its combo, its metrics.
+
+A record's combo is (project, agent, operation, model, provider, success); its metrics are the
+integer vector M_CALLS .. M_DURN (cost in 1e-12 USD, latency in microseconds), so sums are
+identical in any order. `extract` is the reference reading of one record; the helpers below
+(TOP, TOKENS, TAIL, prefix_slot, slot_of) serve DayBuilder's inline fast path, which must agree with it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from operator import itemgetter
+from typing import Any
+
+from llm_core.records import parse_timestamp
+
+SLOT_MS = 900_000  # 15 minutes
+
+# The metrics vector of a group, all integers.
+M_CALLS, M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE, M_TOTAL, M_COST, M_UNKNOWN, M_DUR, M_DURN = range(10)
+NM = 10
+COST_SCALE = 10**12  # cost units per USD
+DUR_SCALE = 1000  # latency units per millisecond
+
+Dims = tuple  # (project, agent, operation, model, provider, success)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    return 0
+
+
+def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
+    """(timestamp ms, dims, metrics, duration ms) of one record; None if it has no usable time."""
+    if type(obj) is not dict:
+        return None
+    ts = parse_timestamp(obj.get("timestamp"))
+    if ts is None:
+        return None
+    # The common case (plain strings and ints, as llm-core writes them) without function calls.
+    meta = obj.get("metadata")
+    project = meta.get("project") if type(meta) is dict else None
+    agent, op, model, provider = obj.get("agent_name"), obj.get("operation"), obj.get("model"), obj.get("provider")
+    dims = (
+        project if type(project) is str and project else _text(project),
+        agent if type(agent) is str and agent else _text(agent),
+        op if type(op) is str and op else _text(op),
+        model if type(model) is str and model else _text(model),
+        provider if type(provider) is str and provider else _text(provider),
+        obj.get("success") is not False,
+    )
+    tok = obj.get("tokens")
+    if type(tok) is dict:
+        i, o, cr, cw, t = (tok.get("input"), tok.get("output"), tok.get("cache_read"),
+                           tok.get("cache_write"), tok.get("total"))
+        if type(i) is not int:
+            i = _int(i)
+        if type(o) is not int:
+            o = _int(o)
+        if type(cr) is not int:
+            cr = _int(cr)
+        if type(cw) is not int:
+            cw = _int(cw)
+        if type(t) is not int:
+            t = _int(t) if t is not None else i + o + cr + cw
+    else:
+        i = o = cr = cw = t = 0
+    cost = obj.get("cost_usd")
+    if (type(cost) is float or type(cost) is int) and -COST_LIMIT < cost < COST_LIMIT:
+        cu, unknown = round(cost * COST_SCALE), 0
+    else:
+        cu, unknown = 0, 1
+    d = obj.get("duration_ms")
+    if (type(d) is int or type(d) is float) and 0 <= d < DURATION_LIMIT:
+        d = float(d)
+        du, dn = round(d * DUR_SCALE), 1
+    else:
+        d, du, dn = None, 0, 0
+    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn], d
+
+
+# Larger figures are damage, not data (and would overflow once scaled): an unknown price, no latency.
+COST_LIMIT = 1e15  # USD
+DURATION_LIMIT = 1e15  # ms
+DMAX = 2**53 // DUR_SCALE  # latencies (ms) below this turn into microseconds exactly
+
+# The fast path of DayBuilder.add_bytes: the fields it reads, and the 15-minute slot of a
+# timestamp's 'YYYY-MM-DDTHH:MM:' prefix when the rest is 'SS.mmmZ' (then parse_timestamp takes
+# its exact fast path, and seconds and milliseconds cannot move the slot).
+TOP = itemgetter("timestamp", "agent_name", "operation", "model", "provider", "success", "tokens",
+                  "cost_usd", "duration_ms", "metadata")
+TOKENS = itemgetter("input", "output", "cache_read", "cache_write", "total")
+TAIL = re.compile(r"[0-5][0-9]\.[0-9]{3}Z", re.ASCII).fullmatch
+_PREFIX = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:", re.ASCII).fullmatch
+prefix_slot: dict[str, int] = {}
+
+
+def slot_of(stamp: Any) -> int | None:
+    """The slot of a timestamp the fast path can read (remembering its prefix), else None."""
+    if type(stamp) is not str or len(stamp) != 24 or TAIL(stamp, 17) is None:
+        return None
+    prefix = stamp[:17]
+    slot = prefix_slot.get(prefix)
+    if slot is None and _PREFIX(prefix):
+        ts = parse_timestamp(prefix + "00.000Z")
+        if ts is not None:
+            if len(prefix_slot) > 200_000:
+                prefix_slot.clear()
+            _learn_date(prefix[:10])  # so the day's other minutes take the fast path at once
+            slot = prefix_slot[prefix] = ts // SLOT_MS
+    return slot
+
+
+def _learn_date(date: str) -> None:
+    """Remember the slot of every minute of `date` (what slot_of would find for each)."""
+    for h in range(24):
+        base = parse_timestamp(f"{date}T{h:02d}:00:00.000Z")
+        if base is not None:
+            for m in range(60):
+                prefix_slot[f"{date}T{h:02d}:{m:02d}:"] = (base + m * 60_000) // SLOT_MS
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """The complete lines of `data`; a last line without its newline is still being written."""
+    lines = data.split(b"\n")
+    lines.pop()
+    return lines

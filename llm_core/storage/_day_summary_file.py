@@ -1,0 +1,333 @@
+"""The per-day summary file: DayBuilder makes one from a day's lines, DaySummary reads one.
+
+    header     magic b"LLMTSUM3", the lengths of meta and body (struct "<8sII")
+    meta       JSON: source file identity, offset read to, bad and good line counts, slot range,
+               the sizes of the two binary sections
+    body       JSON: combos, per-combo totals, models, per-model latency counts, per-slot totals
+    section 1  float64 latencies: per model (sorted), then per combo (sorted)
+    section 2  per (combo, slot) group: combo ids, slots, NM metrics each (int64), latencies
+
+Section 1 answers whole-day reports; section 2 is read only for windows that cut a day.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import struct
+from array import array
+from collections import defaultdict, deque
+from itertools import chain, compress, cycle
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from llm_core.storage._day_records import (
+    COST_LIMIT,
+    COST_SCALE,
+    DMAX,
+    DUR_SCALE,
+    M_DURN,
+    NM,
+    SLOT_MS,
+    TAIL,
+    TOKENS,
+    TOP,
+    Dims,
+    extract,
+    prefix_slot,
+    slot_of,
+)
+
+__all__ = ["DayBuilder", "DaySummary", "read_summary", "section_one_end"]
+
+_MAGIC = b"LLMTSUM3"
+_HEAD = struct.Struct("<8sII")
+_METRIC_MASK = (True,) * NM + (False,)  # a group's metrics, not its latencies
+
+
+# ---------------------------------------------------------------- building
+
+class DayBuilder:
+    """The groups of one day file, built from its lines; encode() makes the summary file.
+
+    A group (one combo in one slot) is a list: the NM metrics, then its latencies."""
+
+    def __init__(self) -> None:
+        self.combo_ids: dict[Dims, int] = {}
+        self.combos: list[Dims] = []
+        self.slots: list[dict[int, list]] = []  # per combo id: slot -> group
+        # The same slot dicts keyed by raw field values (project, agent, operation, model,
+        # provider, success), all str or None: a record found here needs no normalising.
+        self._raw: dict[tuple, dict[int, list]] = {}
+        self.bad = 0
+        self.records = 0
+        self.offset = 0
+
+    def add_bytes(self, data: bytes) -> None:
+        """Summarise the complete lines of `data` (which starts at self.offset).
+
+        The common record (llm-core's own shape) is summarised inline; anything else goes
+        through extract(), the reference, so both give the same groups."""
+        raw, slots, loads, top, tokens, tail = self._raw, prefix_slot, orjson.loads, TOP, TOKENS, TAIL
+        bad = blank = n = 0
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            data = data[:end]  # the last line is still being written
+        # Lines one at a time from a BytesIO (sharing `data`), each with its newline (JSON
+        # whitespace): faster than split() making them all first.
+        for n, line in enumerate(io.BytesIO(data), 1):  # noqa: B007 (n: lines read)
+            try:
+                obj = loads(line)
+            except orjson.JSONDecodeError:
+                if line and not line.isspace():
+                    bad += 1
+                else:
+                    blank += 1
+                continue
+            try:
+                ts, agent, op, model, provider, success, tok, cost, d, meta = top(obj)
+                by_slot = raw[meta["project"], agent, op, model, provider, success is not False]
+                slot = slots[ts[:17]]
+                i, o, cr, cw, t = tokens(tok)
+            except (KeyError, TypeError):
+                by_slot = None
+            if (by_slot is None or tail(ts, 17) is None
+                    or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
+                    or not (cost is None or ((type(cost) is float or type(cost) is int)
+                                             and -COST_LIMIT < cost < COST_LIMIT))
+                    or not (d is None or ((type(d) is int or type(d) is float) and 0 <= d < DMAX))):
+                if not self._add_record(obj):
+                    bad += 1
+                continue
+            g = by_slot.get(slot)
+            if g is None:
+                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
+            # Literal indexes (M_CALLS ... M_DURN, then the latencies): this runs per record.
+            g[0] += 1
+            g[1] += i
+            g[2] += o
+            g[3] += cr
+            g[4] += cw
+            g[5] += t
+            if cost is None:
+                g[7] += 1
+            else:
+                g[6] += round(cost * COST_SCALE)
+            if type(d) is int:  # round(float(d) * DUR_SCALE) == d * DUR_SCALE below DMAX
+                g[8] += d * DUR_SCALE
+                g[9] += 1
+                g[10].append(float(d))
+            elif d is not None:
+                g[8] += round(d * DUR_SCALE)
+                g[9] += 1
+                g[10].append(d)
+        self.bad += bad
+        self.records += n - bad - blank
+        self.offset += end
+
+    def _add_record(self, obj: Any) -> bool:
+        """Add one record the slow, exact way; False if it is unusable."""
+        got = extract(obj)
+        if got is None:
+            return False
+        ts, dims, metrics, d = got
+        by_slot = self._slots_of(dims)
+        slot = ts // SLOT_MS
+        g = by_slot.get(slot)
+        if g is None:
+            g = by_slot[slot] = [0] * NM + [[]]
+        for k in range(NM):
+            g[k] += metrics[k]
+        if d is not None:
+            g[NM].append(d)
+        with contextlib.suppress(KeyError, TypeError):
+            meta = obj["metadata"]
+            rk = (meta["project"], obj["agent_name"], obj["operation"], obj["model"], obj["provider"])
+            if all(v is None or type(v) is str for v in rk):
+                self._raw[(*rk, obj["success"] is not False)] = by_slot
+            slot_of(obj["timestamp"])
+        return True
+
+    def _slots_of(self, dims: Dims) -> dict[int, list]:
+        cid = self.combo_ids.get(dims)
+        if cid is None:
+            cid = self.combo_ids[dims] = len(self.combos)
+            self.combos.append(dims)
+            self.slots.append({})
+        return self.slots[cid]
+
+    def encode(self, source: dict) -> bytes:
+        combos = self.combos
+        models = sorted({c[3] for c in combos}, key=_model_key)
+        model_idx = {m: k for k, m in enumerate(models)}
+        totals: list[list[int]] = []
+        per_slot: dict[int, list[list]] = defaultdict(list)
+        combo_durs: list[list[float]] = []
+        cid_col: list[int] = []
+        slot_col: list[int] = []
+        m_col: list[int] = []
+        dur_col: list[float] = []
+        for cid, by_slot in enumerate(self.slots):  # rows in (combo, slot) order
+            slots = sorted(by_slot)
+            groups = list(map(by_slot.__getitem__, slots))
+            flat = list(chain.from_iterable(groups))  # NM metrics and a latency list per group
+            latencies = flat[NM::NM + 1]
+            deque(map(list.sort, latencies), 0)
+            cid_col += [cid] * len(slots)
+            slot_col += slots
+            m_col += compress(flat, cycle(_METRIC_MASK))
+            durs = list(chain.from_iterable(latencies))
+            dur_col += durs
+            durs.sort()
+            combo_durs.append(durs)
+            totals.append([sum(flat[k::NM + 1]) for k in range(NM)])
+            deque(map(list.append, map(per_slot.__getitem__, slots), groups), 0)
+        day_slots = {}
+        for slot, gs in per_slot.items():
+            flat = list(chain.from_iterable(gs))
+            day_slots[slot] = [sum(flat[k::NM + 1]) for k in range(NM)]
+        nrows = len(cid_col)
+        row_cid, row_slot, row_m, row_durs = array("q"), array("q"), array("q"), array("d")
+        row_cid.fromlist(cid_col)
+        row_slot.fromlist(slot_col)
+        row_m.fromlist(m_col)
+        row_durs.fromlist(dur_col)
+        model_durs = [array("d") for _ in models]
+        for cid, values in enumerate(combo_durs):
+            model_durs[model_idx[combos[cid][3]]].extend(values)
+        arrays = [array("d", sorted(a)) for a in model_durs]
+        arrays += [array("d", v) for v in combo_durs]
+        s1 = b"".join(a.tobytes() for a in arrays)
+        s2 = row_cid.tobytes() + row_slot.tobytes() + row_m.tobytes() + row_durs.tobytes()
+        slots = sorted(day_slots)
+        meta = {
+            "source": source, "offset": self.offset, "bad": self.bad, "records": self.records,
+            "min_slot": slots[0] if slots else None, "max_slot": slots[-1] if slots else None,
+            "s1": len(s1), "s2": len(s2), "nrows": nrows,
+        }
+        body = {
+            "combos": combos, "totals": totals, "models": models,
+            "model_n": [len(a) for a in model_durs],
+            "day_slots": [[s, *day_slots[s]] for s in slots],
+        }
+        mb, bb = orjson.dumps(meta), orjson.dumps(body)
+        return _HEAD.pack(_MAGIC, len(mb), len(bb)) + mb + bb + s1 + s2
+
+    @classmethod
+    def from_summary(cls, summary: DaySummary) -> DayBuilder:
+        """A builder holding what `summary` holds, to be extended with appended lines."""
+        b = cls()
+        b.combos = [tuple(c) for c in summary.combos]
+        b.combo_ids = {c: k for k, c in enumerate(b.combos)}
+        b.slots = [{} for _ in b.combos]
+        cid, slot, m, durs = summary.rows()
+        pos = 0
+        for r in range(len(cid)):
+            g = m[r * NM:(r + 1) * NM].tolist()
+            n = g[M_DURN]
+            g.append(durs[pos:pos + n].tolist())
+            b.slots[cid[r]][slot[r]] = g
+            pos += n
+        b.bad = summary.meta["bad"]
+        b.records = summary.meta["records"]
+        b.offset = summary.meta["offset"]
+        return b
+
+
+def _model_key(m: str | None) -> tuple:
+    return (m is None, m or "")
+
+
+# ---------------------------------------------------------------- reading
+
+class DaySummary:
+    """A decoded summary. Section 1 (day totals per combo, latencies per combo and per model,
+    totals per slot) is read eagerly; section 2 (groups per combo and slot) on demand."""
+
+    def __init__(self, path: Path | None, data: bytes) -> None:
+        magic, ml, bl = _HEAD.unpack_from(data, 0)
+        if magic != _MAGIC:
+            raise ValueError("not a summary")
+        self.path = path
+        self.meta = orjson.loads(data[_HEAD.size:_HEAD.size + ml])
+        body = orjson.loads(data[_HEAD.size + ml:_HEAD.size + ml + bl])
+        self._blob_at = _HEAD.size + ml + bl
+        self._head = data[:self._blob_at]
+        self._data = data if len(data) > self._blob_at + self.meta["s1"] else None
+        self.combos: list[list] = body["combos"]
+        self.totals: list[list[int]] = body["totals"]
+        self.models: list[str | None] = body["models"]
+        self.model_n: list[int] = body["model_n"]
+        self.day_slots: list[list[int]] = body["day_slots"]
+        s1 = array("d")
+        s1.frombytes(data[self._blob_at:self._blob_at + self.meta["s1"]])
+        self._s1 = s1
+        self._rows: tuple | None = None
+
+    @property
+    def min_slot(self) -> int | None:
+        return self.meta["min_slot"]
+
+    @property
+    def max_slot(self) -> int | None:
+        return self.meta["max_slot"]
+
+    def model_durations(self) -> list[array]:
+        out, pos = [], 0
+        for n in self.model_n:
+            out.append(self._s1[pos:pos + n])
+            pos += n
+        return out
+
+    def combo_durations(self) -> list[array]:
+        out, pos = [], sum(self.model_n)
+        for tot in self.totals:
+            n = tot[M_DURN]
+            out.append(self._s1[pos:pos + n])
+            pos += n
+        return out
+
+    def rows(self) -> tuple[array, array, array, array]:
+        """Section 2: (combo id, slot, flat metrics, latencies) of every (combo, slot) group.
+
+        Read from disk when needed. If another reporter replaced the file meanwhile, this
+        summary becomes the new one as a whole (so call rows() before using section 1)."""
+        if self._rows is None:
+            data = self._data
+            if data is None:
+                data = self.path.read_bytes()  # type: ignore[union-attr]
+                if not data.startswith(self._head):
+                    self.__init__(self.path, data)
+            n = self.meta["nrows"]
+            at = self._blob_at + self.meta["s1"]
+            cid, slot, m, durs = array("q"), array("q"), array("q"), array("d")
+            cid.frombytes(data[at:at + 8 * n])
+            slot.frombytes(data[at + 8 * n:at + 16 * n])
+            m.frombytes(data[at + 16 * n:at + 16 * n + 8 * n * NM])
+            durs.frombytes(data[at + 16 * n + 8 * n * NM:at + self.meta["s2"]])
+            self._rows = (cid, slot, m, durs)
+            self._data = None
+        return self._rows
+
+
+def section_one_end(data: bytes) -> int:
+    _, ml, bl = _HEAD.unpack_from(data, 0)
+    return _HEAD.size + ml + bl + orjson.loads(data[_HEAD.size:_HEAD.size + ml])["s1"]
+
+
+def read_summary(path: Path) -> DaySummary | None:
+    """The summary at `path`, reading only section 1; None when missing or unreadable."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEAD.size)
+            magic, ml, bl = _HEAD.unpack(head)
+            if magic != _MAGIC:
+                return None
+            meta_body = f.read(ml + bl)
+            s1 = orjson.loads(meta_body[:ml])["s1"]
+            return DaySummary(path, head + meta_body + f.read(s1))
+    except (OSError, ValueError, KeyError, struct.error, orjson.JSONDecodeError):
+        return None
+

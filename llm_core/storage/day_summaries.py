@@ -1,0 +1,224 @@
+"""The per-day summaries (`.summaries/DAY.sum`), so reports need not re-read months of JSONL.
+
+For every `<store>/YYYY-MM-DD/telemetry.jsonl` a summary lives in `<store>/.summaries/`. It
+groups the day's records by (project, agent, operation, model, provider, success) -- a
+"combo" -- and by 15-minute UTC slot, and keeps for each group the call count, token sums,
+the known-cost sum, the number of calls without a known price, and every latency (exact
+percentiles need the values themselves). 15-minute slots make any local-time window that
+starts on a quarter hour exact, which covers every time zone in use (+05:30, +05:45 ...).
+
+Sums are integers (cost in 1e-12 USD, latency in microseconds), so a summary's totals are
+identical to a record-by-record sum in any order.
+
+A summary remembers the size, inode and mtime of the file it describes and the byte offset it
+has read to. A file that only grew is read on from that offset; anything else (replaced,
+truncated, rewritten) rebuilds the summary. Summaries are written atomically (temp file +
+rename); concurrent reporters may both write one, and the last rename wins with the same
+content. Deleting `.summaries/` is always safe.
+
+    summaries(store)        [(day file, DaySummary)] for every day, built or extended as needed
+    day_summary(store, d)   the same for one day (what summary.json, storage/totals.py, derives from)
+    day_files(store)        [(day, path of its telemetry.jsonl)], oldest first
+    summary_path(store, d)  where day d's summary lives
+
+Record parsing is in _day_records.py, the file format (DayBuilder, DaySummary) in
+_day_summary_file.py; this module decides what to build and when.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import threading
+import time
+from pathlib import Path
+
+from llm_core.errors import StorageError
+from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
+from llm_core.storage._day_records import (
+    COST_SCALE,
+    DUR_SCALE,
+    M_CACHE_READ,
+    M_CACHE_WRITE,
+    M_CALLS,
+    M_COST,
+    M_DUR,
+    M_DURN,
+    M_IN,
+    M_OUT,
+    M_TOTAL,
+    M_UNKNOWN,
+    NM,
+    SLOT_MS,
+    Dims,
+    extract,
+    split_lines,
+)
+from llm_core.storage._day_summary_file import DayBuilder, DaySummary, read_summary, section_one_end
+
+__all__ = [
+    "COST_SCALE", "DUR_SCALE", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS", "M_COST", "M_DUR",
+    "M_DURN", "M_IN", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
+    "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract", "file_identity", "is_current",
+    "read_summary", "split_lines", "summaries", "summary_path",
+]
+
+
+def file_identity(st: os.stat_result) -> dict:
+    return {"ino": st.st_ino, "dev": st.st_dev, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _tail_mark(f, offset: int) -> str:
+    """The bytes just before `offset`: an appended file still has them, a rewritten one rarely."""
+    start = max(0, offset - 32)
+    f.seek(start)
+    return f.read(offset - start).hex()
+
+
+def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
+    """The encoded summary of `day_file`, reading on from `previous` when that still fits."""
+    with open(day_file, "rb") as f:
+        st = os.fstat(f.fileno())
+        builder = None
+        if previous is not None and _extendable(previous, st, f):
+            builder = DayBuilder.from_summary(previous)
+        if builder is None:
+            builder = DayBuilder()
+        f.seek(builder.offset)
+        builder.add_bytes(f.read(st.st_size - builder.offset))
+        source = file_identity(st)
+        source["mark"] = _tail_mark(f, builder.offset)
+    return builder.encode(source)
+
+
+def _extendable(summary: DaySummary, st: os.stat_result, f) -> bool:
+    src, offset = summary.meta["source"], summary.meta["offset"]
+    if (src["ino"], src["dev"]) != (st.st_ino, st.st_dev) or st.st_size <= src["size"]:
+        return False
+    return _tail_mark(f, offset) == src.get("mark")
+
+
+def is_current(summary: DaySummary, st: os.stat_result) -> bool:
+    src = summary.meta["source"]
+    return (src["ino"], src["dev"], src["size"], src["mtime_ns"]) == (
+        st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
+
+
+def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes:
+    """Build (or extend) and write one day's summary; returns section 1 when written (section 2
+    is read back from disk if needed), else the whole summary."""
+    day_file, spath, extend = args
+    collecting = gc.isenabled()
+    gc.disable()  # a build makes no reference cycles; the collector would only rescan its objects
+    try:
+        previous = read_summary(Path(spath)) if extend else None
+        data = build(Path(day_file), previous)
+    finally:
+        if collecting:
+            gc.enable()
+    if not write:
+        return data
+    try:
+        atomic_write(spath, data)
+    except OSError:
+        return data  # a read-only store still gets its reports, from summaries kept in memory
+    return data[:section_one_end(data)]
+
+
+def day_files(store: Path) -> list[tuple[str, Path]]:
+    """(day, path) of every day file of the store, oldest first."""
+    paths = [(day, store / day / TELEMETRY_FILE) for day in day_names(store)]
+    return [(day, path) for day, path in paths if path.is_file()]
+
+
+def summary_path(store: Path, day: str) -> Path:
+    """Where the summary of `store`'s day file for `day` (YYYY-MM-DD) lives."""
+    return store / SUMMARY_DIR / f"{day}.sum"
+
+
+def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySummary]]:
+    """A current summary for every day file of `store` (building or extending stale ones)."""
+    folder = store / SUMMARY_DIR
+    out: list[tuple[Path, DaySummary | None]] = []
+    stale: list[int] = []
+    sizes: list[int] = []
+    for day, path in day_files(store):
+        summary = read_summary(summary_path(store, day))
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        if summary is None or not is_current(summary, st):
+            stale.append(len(out))
+        out.append((path, summary))
+        sizes.append(st.st_size)
+    if stale:
+        stale.sort(key=lambda k: -sizes[k])  # biggest first: the workers finish together
+        jobs = [(str(out[k][0]), str(summary_path(store, out[k][0].parent.name)), out[k][1] is not None)
+                for k in stale]
+        try:
+            built = _run_jobs(jobs, workers)
+        except OSError as e:
+            raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
+        for k, data in zip(stale, built, strict=False):
+            path = out[k][0]
+            out[k] = (path, DaySummary(summary_path(store, path.parent.name), data))
+    _drop_orphans(folder, {p.parent.name for p, _ in out})
+    return out  # type: ignore[return-value]
+
+
+def day_summary(store: Path, day: str, budget_bytes: int | None = None,
+                write: bool = True) -> DaySummary | None:
+    """The current summary of one day, built or extended (and, with `write`, saved) when stale.
+
+    None when the day has no telemetry file, or when it is stale and the day file is bigger than
+    `budget_bytes` (extending a summary costs in proportion to the whole day, not the appended
+    part, so a process at exit leaves big days to the next reader).
+    """
+    path = store / day / TELEMETRY_FILE
+    spath = summary_path(store, day)
+    summary = read_summary(spath)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    if summary is not None and is_current(summary, st):
+        return summary
+    if budget_bytes is not None and st.st_size > budget_bytes:
+        return None
+    return DaySummary(spath, _build_job((str(path), str(spath), summary is not None), write))
+
+
+def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[bytes]:
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8)
+    # Forking a process that runs other threads can copy a held lock into the child.
+    if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
+        return [_build_job(j) for j in jobs]
+    # Imported here: ~25 ms that reports finding their summaries current need not pay.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        return [_build_job(j) for j in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+        return list(pool.map(_build_job, jobs))
+
+
+def _drop_orphans(folder: Path, days: set[str]) -> None:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        stale = name.endswith(".sum") and name[:-4] not in days
+        if not stale and name.endswith(".tmp"):  # left by a reporter killed mid-write
+            with contextlib.suppress(OSError):
+                stale = now - os.stat(folder / name).st_mtime > 600
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
