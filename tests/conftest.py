@@ -7,9 +7,13 @@ Every tests/cram/**/*.t transcript is collected as one pytest test.
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -55,6 +59,43 @@ def isolated_env(tmp_path, monkeypatch):
     reset_warnings()
 
 
+@pytest.fixture
+def prebuilt_index(isolated_env):
+    """This test's cache dir starts with the encodings' index (for commands run as processes:
+    in-process counting keeps the loaded index anyway)."""
+    shutil.copytree(prebuilt_token_index(), isolated_env / "cache" / "llm-core", dirs_exist_ok=True)
+
+
+class CliResult(NamedTuple):
+    """What a command run in-process did, shaped like subprocess.CompletedProcess."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def run_main(main: Callable[[list[str]], int], *args: str, stdin: bytes | None = b"",
+             env: dict[str, str] | None = None) -> CliResult:
+    """Run a command's main() in this process, as a fresh process would see it: its own
+    stdin/stdout/stderr (click's CliRunner isolation: stdin is not a terminal), settings read
+    again from the environment, the store's once-per-process warnings reset. Spawning a
+    Python process per call is what made the suite slow; cram transcripts keep doing that."""
+    from click.testing import CliRunner
+
+    from llm_core.config import reset_settings
+    from llm_core.errors import reset_warnings
+
+    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
+        reset_settings()
+        reset_warnings()
+        code = main(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        result = CliResult(code, out.getvalue(), err.getvalue())
+    reset_settings()
+    return result
+
+
 def pytest_collect_file(parent, file_path: Path):
     if file_path.suffix == ".t" and CRAM_DIR in file_path.parents:
         return CramFile.from_parent(parent, path=file_path)
@@ -68,7 +109,6 @@ class CramFile(pytest.File):
 
 class CramItem(pytest.Item):
     def runtest(self):
-        import shutil
         import tempfile
 
         import cram
@@ -79,6 +119,7 @@ class CramItem(pytest.Item):
         with tempfile.TemporaryDirectory(prefix="cram-") as tmp:
             tmp_path = Path(tmp)
             env = clean_environ(tmp_path)
+            shutil.copytree(prebuilt_token_index(), Path(env["XDG_CACHE_HOME"]) / "llm-core")
             env["CRAMTMP"] = tmp
             cwd = os.getcwd()
             os.chdir(tmp)
@@ -103,3 +144,22 @@ class CramItem(pytest.Item):
 
 class CramFailure(Exception):
     pass
+
+
+@functools.cache
+def prebuilt_token_index() -> Path:
+    """A cache dir holding the encodings' index, built once per test run. Copied into each
+    transcript's empty cache dir, it spares every llm-tokens/llm-chat process in them the
+    index build (most of their run time); tests/test_tokens.py tests the build itself."""
+    import atexit
+    import tempfile
+
+    from llm_core.utils import _encodings
+
+    folder = Path(tempfile.mkdtemp(prefix="llm-core-index-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name in _encodings.ENCODING_NAMES:
+        path = folder.joinpath(*_encodings.cache_path(name).parts[-2:])  # tiktoken/<file>
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_encodings.build_index(_encodings.load_source_ranks(name)))
+    return folder

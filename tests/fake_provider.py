@@ -4,12 +4,14 @@ It speaks the real wire formats (JSON and server-sent events), validates what th
 validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
 answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
 slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off. A script is a list of
-steps, one per request; the last step repeats.
+steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
 
     python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
 
     with FakeProvider(scenario="stream") as fake:
         fake.url("anthropic"), fake.requests[-1]["body"]
+
+    fake.replay([b"data: {...", b"}\n\n"])   # each piece its own HTTP chunk, so its own read
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ class FakeProvider:
         self.requests: list[dict[str, Any]] = []
         self.cached_prefixes: set[str] = set()
         self._lock = threading.Lock()
+        self.replay_pieces: list[bytes] = []
+        self.replay_headers: dict[str, str] = {}
         self.set_scenario(scenario)
         handler = type("Handler", (_Handler,), {"fake": self})
         self.httpd = ThreadingHTTPServer((host, 0), handler)
@@ -84,6 +88,18 @@ class FakeProvider:
         steps = SCENARIOS[scenario] if isinstance(scenario, str) else list(scenario)
         with self._lock:
             self.script = list(steps)
+
+    def replay(self, body: bytes | list[bytes], content_type: str = "text/event-stream", status: int = 200) -> None:
+        """Answer every request (once it passes validation) with `body`, byte for byte.
+
+        A list is sent piece by piece, each as its own HTTP/1.1 chunk: the client's reads see
+        those boundaries (or finer ones), whatever the bytes are, so a test controls where a
+        line ending or a character is split."""
+        pieces = [body] if isinstance(body, bytes) else list(body)
+        with self._lock:
+            self.replay_pieces = [p for p in pieces if p]  # an empty chunk would end the body
+            self.replay_headers = {"content-type": content_type, ":status": str(status)}
+            self.script = ["replay"]
 
     def next_step(self) -> str:
         with self._lock:
@@ -373,6 +389,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b": OPENROUTER PROCESSING\n\n")
         for chunk in self._openai_chunks(body, answer, counts):
             self._event(None, chunk)
+
+    def _step_replay(self, body: dict[str, Any], stream: bool) -> None:
+        with self.fake._lock:
+            pieces, headers = list(self.fake.replay_pieces), dict(self.fake.replay_headers)
+        self.send_response(int(headers.pop(":status")))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("request-id" if self.provider == "anthropic" else "x-request-id", self.request_id)
+        self.send_header("transfer-encoding", "chunked")
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        for piece in pieces:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
 
     # ------------------------------------------------------------ scripted failures
 

@@ -14,6 +14,7 @@ from fake_provider import KEYS, FakeProvider
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAT = str(ROOT / "bin" / "llm-chat")
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # no index build in every llm-chat process
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from llm_core.models.registry import (
     SPEED_TIERS,
     get_model,
     list_models,
-    rank_models,
-    select_model,
 )
+from llm_core.models.select import explain_no_fit, rank_models, select_model
 
 BUNDLED = orjson.loads(DATA_FILE.read_bytes())
 ENTRIES = BUNDLED["models"]
@@ -188,6 +187,20 @@ def test_model_registry_is_the_merged_mapping():
     assert len(MODEL_REGISTRY) == len(ENTRIES)
 
 
+def test_package_model_registry_sees_a_user_file_added_later(tmp_path, monkeypatch):
+    import llm_core
+
+    assert "llama3-local" not in llm_core.MODEL_REGISTRY
+    write_user_file(tmp_path, monkeypatch, {"models": {
+        "llama3-local": {"provider": "openai", "pricing": {"input": 0, "output": 0}},
+    }})
+    assert llm_core.MODEL_REGISTRY["llama3-local"]["price_source"] == "user"
+    assert llm_core.MODEL_REGISTRY is registry.MODEL_REGISTRY
+    monkeypatch.delenv("LLM_MODELS_FILE")
+    reset_settings()
+    assert "llama3-local" not in llm_core.MODEL_REGISTRY
+
+
 # ---------------------------------------------------------------- user file and synced prices
 
 def test_user_file_adds_and_overrides(tmp_path, monkeypatch):
@@ -333,6 +346,7 @@ def test_nothing_fits_is_a_clear_input_error(tmp_path, monkeypatch):
     assert "no model fits budget $0.0001 per call" in message
     assert "local-b at $0.0015 for 1,000 input + 500 output tokens" in message
     assert info.value.exit_code == 3
+    assert explain_no_fit({"provider": "local", "budget_per_call": 0.0001}) == message
 
 
 def test_retired_and_echo_are_never_selected():
@@ -370,8 +384,6 @@ def test_today_is_utc_unless_pinned(monkeypatch):
 
 
 def test_selection_prefers_current_models_over_deprecated_cheaper_ones():
-    from llm_core.models.registry import get_model, rank_models, select_model
-
     chosen = get_model(select_model({"provider": "openai"}))
     assert not chosen["deprecated"]
     cheaper_deprecated = [e for e, _cost in rank_models(provider="openai")

@@ -273,7 +273,7 @@ def select_cmd(budget: float | None, min_context: int | None, capabilities: tupl
       llm-models select --min-context 1000000 --capability vision --fast
       llm-models select -p anthropic -i 20000 -o 2000 --json
     """
-    from llm_core.models import registry  # see list_cmd
+    from llm_core.models import registry, select  # see list_cmd
 
     _check_choice("provider", provider, registry.providers())
     for cap in capabilities:
@@ -284,9 +284,9 @@ def select_cmd(budget: float | None, min_context: int | None, capabilities: tupl
         "speed_priority": fast,
     }
     requirements = {k: v for k, v in requirements.items() if v not in (None, [], False)}
-    ranked = registry.rank_models(requirements)
+    ranked = select.rank_models(requirements)
     if not ranked:
-        raise InputError(registry._nothing_fits(requirements))
+        raise InputError(select.explain_no_fit(requirements))
     best, cost = ranked[0]
     result = {
         "model": best["id"], "provider": best["provider"], "api_id": best["api_id"],

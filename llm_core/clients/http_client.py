@@ -139,7 +139,7 @@ class HTTPClient(BaseLLMClient):
 
     def _guarded_events(self, call: Call, response: httpx.Response, result: Result) -> Iterator[str]:
         try:
-            for chunk in self._events(call, response.iter_lines(), result):
+            for chunk in self._events(call, response.iter_bytes(), result):
                 if chunk:
                     if result.first_token_at is None:
                         result.first_token_at = time.perf_counter()

@@ -1,16 +1,31 @@
 """A Server-Sent Events decoder (the WHATWG event-stream rules the provider SDKs follow).
 
-    for event in iter_sse(response.iter_lines()):
+    for event in iter_sse(response.iter_bytes()):
         event.event, event.data        # "content_block_delta", '{"type": ...}'
 
-Comment lines (`: OPENROUTER PROCESSING`) are skipped; an event without a terminating blank
-line at the end of the stream is dropped, as the spec says.
+It frames raw bytes itself, incrementally: lines end only at CR, LF or CRLF (also a CRLF split
+across two chunks), never at U+2028, U+2029 or U+0085, which may stand raw inside a JSON
+string (httpx's `iter_lines()` splits on those, so it must not feed this). A leading UTF-8 BOM
+is dropped; a character split across chunks is decoded whole. Comment lines
+(`: OPENROUTER PROCESSING`) and the `id:`, `retry:` and unknown fields are skipped; `data:`
+lines are joined with "\\n"; a blank line dispatches an event that has data.
+
+One deliberate difference from the spec and both SDKs: an event still pending at the end of
+the stream (no blank line after it, perhaps not even a line ending) is dispatched rather than
+dropped. The SDKs drop it and end without complaint; our clients look for the end-of-message
+event, and would report such a stream cut off.
+
+Items that are `str` are taken as lines already split (the older `iter_lines()` call shape).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+__all__ = ["SSEEvent", "iter_sse"]
+
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -19,14 +34,13 @@ class SSEEvent:
     data: str
 
 
-def iter_sse(lines: Iterable[str]) -> Iterator[SSEEvent]:
-    """Decode lines (without their line endings) into events."""
+def iter_sse(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[SSEEvent]:
+    """Decode a response body, given as raw byte chunks, into events."""
     event: str | None = None
     data: list[str] = []
-    for raw in lines:
-        line = raw.rstrip("\r\n")
+    for line in _lines(chunks):
         if not line:
-            if data or event is not None:
+            if data:
                 yield SSEEvent(event, "\n".join(data))
             event, data = None, []
             continue
@@ -36,6 +50,45 @@ def iter_sse(lines: Iterable[str]) -> Iterator[SSEEvent]:
         if value.startswith(" "):
             value = value[1:]
         if name == "event":
-            event = value
+            event = value or None  # an empty name means the default type, as no name does
         elif name == "data":
             data.append(value)
+    if data:
+        yield SSEEvent(event, "\n".join(data))
+
+
+def _lines(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
+    """Lines without their endings; the unterminated rest at the end counts as a line."""
+    pending: list[bytes] = []  # the start of a line that has not ended yet
+    after_cr = False  # the last chunk ended in CR: a LF opening the next one belongs to it
+    first = True
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            line = chunk.removesuffix("\n").removesuffix("\r")
+            yield line.removeprefix("\ufeff") if first else line
+            first = False
+            continue
+        if after_cr and chunk:
+            after_cr = False
+            if chunk[0] == 0x0A:
+                chunk = chunk[1:]
+        if not chunk:
+            continue
+        # bytes.splitlines (unlike str.splitlines) ends lines at CR, LF and CRLF only
+        lines = chunk.splitlines(keepends=True)
+        end = lines[-1][-1:]
+        tail = lines.pop() if end not in (b"\n", b"\r") else b""
+        after_cr = end == b"\r"
+        for raw in lines:
+            if pending:
+                raw = b"".join([*pending, raw])
+                pending.clear()
+            line = raw.rstrip(b"\r\n")
+            if first:
+                line, first = line.removeprefix(_BOM), False
+            yield line.decode("utf-8", "replace")
+        if tail:
+            pending.append(tail)
+    if pending:
+        rest = b"".join(pending)
+        yield (rest.removeprefix(_BOM) if first else rest).decode("utf-8", "replace")

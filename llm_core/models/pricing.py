@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core.errors import InputError
+from llm_core.models.registry import find_model
 from llm_core.records import normalize_tokens
 
 _COUNT_KEYS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
@@ -79,8 +80,6 @@ def _entry(model: str | dict) -> dict | None:
         return model
     if not model:
         return None
-    from llm_core.models.registry import find_model
-
     return find_model(model)
 
 

@@ -1,8 +1,11 @@
 """The model registry: bundled prices, synced OpenRouter prices, the user's overrides.
 
-    from llm_core.models.registry import get_model, select_model, list_models
+    from llm_core.models.registry import get_model, list_models
     get_model("sonnet")["api_id"]                         # aliases resolve: 'claude-sonnet-5-5'
-    select_model({"budget_per_call": 0.01, "capabilities": ["vision"]})
+    list_models(provider="anthropic", capability="vision")
+
+Choosing a model for a job (ranking by price and speed) lives in `models/select.py`, which
+builds on this module and `models/pricing.py`; this module imports neither.
 
 Three layers, later ones win: the bundled `models.json` (prices checked by hand against the
 providers' pricing pages, see its `prices_checked` and `sources`), the OpenRouter list saved by
@@ -29,22 +32,19 @@ A user file looks like this (a list of entries with "id" works too):
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from llm_core.config import get_settings
 from llm_core.errors import ConfigError, InputError, UnknownModelError
 
 DATA_FILE = Path(__file__).with_name("models.json")
 SYNC_FILE_NAME = "openrouter-models.json"
 SPEED_TIERS = ("fastest", "fast", "moderate", "slow")
 PRICE_KEYS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
-DEFAULT_INPUT_TOKENS = 1000
-DEFAULT_OUTPUT_TOKENS = 500
-
-_REQUIREMENT_KEYS = {
-    "budget_per_call", "input_tokens", "output_tokens", "expected_input_tokens",
-    "expected_output_tokens", "min_context", "capabilities", "provider", "speed_priority",
-}
 _cache: _Registry | None = None
 
 
@@ -77,15 +77,11 @@ class _Registry:
 # ---------------------------------------------------------------- loading
 
 def _paths() -> tuple[Path, Path]:
-    from llm_core.config import get_settings
-
     settings = get_settings()
     return settings.cache_dir / SYNC_FILE_NAME, settings.user_models_file
 
 
 def _explicit_user_file() -> bool:
-    from llm_core.config import get_settings
-
     return get_settings().models_file is not None
 
 
@@ -99,8 +95,6 @@ def _stat_key(path: Path) -> tuple:
 
 def _today() -> str:
     """Today's UTC date, YYYY-MM-DD (LLM_MODELS_TODAY pins it for tests)."""
-    from llm_core.config import get_settings
-
     pinned = get_settings().models_today
     if pinned:
         try:
@@ -135,8 +129,6 @@ def _load_registry() -> _Registry:
 def build_models(sync_path: Path | None, user_path: Path | None,
                  today: str | None = None) -> tuple[dict[str, dict], dict[str, Any]]:
     """Merge the layers from scratch (no cache): bundled, then synced, then the user file."""
-    import orjson
-
     data = orjson.loads(DATA_FILE.read_bytes())
     checked = data.get("prices_checked", {})
     models: dict[str, dict] = {}
@@ -170,8 +162,6 @@ def clear_cache() -> None:
 
 def _apply_synced(models: dict[str, dict], path: Path) -> str | None:
     """Merge the saved OpenRouter list; a damaged file is ignored (sync rewrites it)."""
-    import orjson
-
     try:
         data = orjson.loads(path.read_bytes())
         synced = data["models"]
@@ -232,8 +222,6 @@ def new_entry(model_id: str, fields: dict) -> dict:
 
 
 def _apply_user_file(models: dict[str, dict], path: Path) -> None:
-    import orjson
-
     try:
         data = orjson.loads(path.read_bytes())
     except OSError as e:
@@ -296,16 +284,22 @@ def _validate_user_fields(path: Path, model_id: str, fields: dict) -> None:
 
 def __getattr__(name: str) -> Any:
     if name == "MODEL_REGISTRY":
-        return _load_registry().models
+        return current_models()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _copy(entry: dict) -> dict:
+def copy_entry(entry: dict) -> dict:
+    """A copy of a registry entry that can be changed without touching the registry."""
     out = dict(entry)
     out["pricing"] = {k: (dict(v) if isinstance(v, dict) else v) for k, v in entry.get("pricing", {}).items()}
     for k in ("aliases", "capabilities", "recommended_for"):
         out[k] = list(entry.get(k) or ())
     return out
+
+
+def current_models() -> dict[str, dict]:
+    """Every merged entry by id, as the files stand now. No copies: do not modify."""
+    return _load_registry().models
 
 
 def find_model(name: str) -> dict | None:
@@ -320,13 +314,11 @@ def get_model(name: str) -> dict:
     entry = find_model(name)
     if entry is None:
         raise UnknownModelError(str(name), _suggestions(str(name)))
-    return _copy(entry)
+    return copy_entry(entry)
 
 
 def _suggestions(name: str) -> list[str]:
     """Close names, at most one per model (the name that matched best)."""
-    import difflib
-
     reg = _load_registry()
     names = sorted({n for mid, e in reg.models.items() for n in (mid, *e.get("aliases", ()))})
     seen, out = set(), []
@@ -336,11 +328,6 @@ def _suggestions(name: str) -> list[str]:
             seen.add(model_id)
             out.append(match)
     return out[:3]
-
-
-def resolve_model_id(name: str) -> str:
-    """The canonical id for a name; UnknownModelError if unknown."""
-    return get_model(name)["id"]
 
 
 def default_model(provider: str) -> str:
@@ -369,7 +356,7 @@ def list_models(provider: str | None = None, capability: str | None = None,
             continue
         if not include_retired and entry.get("retired"):
             continue
-        out.append(_copy(entry))
+        out.append(copy_entry(entry))
     out.sort(key=lambda e: (e.get("provider") or "", e["id"]))
     return out
 
@@ -380,124 +367,3 @@ def providers() -> list[str]:
 
 def capabilities() -> list[str]:
     return sorted({c for e in _load_registry().models.values() for c in e.get("capabilities", ())})
-
-
-# ---------------------------------------------------------------- selection
-
-def _number(requirements: dict, key: str, default: float | None, *, whole: bool = False) -> Any:
-    value = requirements.get(key)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
-        raise InputError(f"{key} must be a number >= 0, got {value!r}")
-    if whole and int(value) != value:
-        raise InputError(f"{key} must be a whole number, got {value!r}")
-    return int(value) if whole else float(value)
-
-
-def rank_models(requirements: dict | None = None, **kwargs: Any) -> list[tuple[dict, float | None]]:
-    """Every model that meets `requirements`, best first, with its estimated cost per call.
-
-    Requirements: budget_per_call (USD), input_tokens / output_tokens (expected per call,
-    default 1000 / 500), min_context (tokens), capabilities (all required), provider,
-    speed_priority (fastest tier first instead of cheapest first). Retired models and the
-    offline `echo` model (unless provider="echo") are never candidates; deprecated ones rank
-    after every current one. Ties break on the other criterion, then on the id, so the
-    answer is deterministic.
-    """
-    from llm_core.models.pricing import calculate_cost
-
-    req = {**(requirements or {}), **kwargs}
-    unknown = sorted(set(req) - _REQUIREMENT_KEYS)
-    if unknown:
-        raise InputError(f"unknown requirement {unknown[0]!r}; known: {', '.join(sorted(_REQUIREMENT_KEYS))}")
-    budget = _number(req, "budget_per_call", None)
-    n_in = _number(req, "input_tokens", None, whole=True)
-    n_in = _number(req, "expected_input_tokens", DEFAULT_INPUT_TOKENS, whole=True) if n_in is None else n_in
-    n_out = _number(req, "output_tokens", None, whole=True)
-    n_out = _number(req, "expected_output_tokens", DEFAULT_OUTPUT_TOKENS, whole=True) if n_out is None else n_out
-    min_context = _number(req, "min_context", 0, whole=True)
-    caps = req.get("capabilities") or []
-    caps = [caps] if isinstance(caps, str) else list(caps)
-    caps = [c.strip().lower() for c in caps if c and c.strip()]
-    provider = (req.get("provider") or "").strip().lower() or None
-    tokens = {"input": n_in, "output": n_out}
-
-    ranked = []
-    for entry in _load_registry().models.values():
-        if entry.get("retired") or (entry.get("provider") == "echo" and provider != "echo"):
-            continue
-        if provider and entry.get("provider") != provider:
-            continue
-        context = entry.get("context_window")
-        if context is None and min_context:
-            continue  # unknown window (a user entry): fine unless a minimum was asked for
-        if context is not None and context < max(min_context, n_in + n_out):
-            continue
-        if entry.get("max_output") and entry["max_output"] < n_out:
-            continue
-        if not set(caps) <= set(entry.get("capabilities", ())):
-            continue
-        cost = calculate_cost(tokens, entry)
-        if budget is not None and (cost is None or cost > budget):
-            continue
-        ranked.append((entry, cost))
-
-    def speed_rank(entry: dict) -> int:
-        speed = entry.get("speed")
-        return SPEED_TIERS.index(speed) if speed in SPEED_TIERS else len(SPEED_TIERS)
-
-    def key(item: tuple[dict, float | None]) -> tuple:
-        entry, cost = item
-        price = float("inf") if cost is None else cost
-        # A model on its way out only wins when no current one fits; on a tie the
-        # provider's own API beats the same model through OpenRouter.
-        deprecated = bool(entry.get("deprecated"))
-        via_router = entry.get("provider") == "openrouter"
-        if req.get("speed_priority"):
-            return (deprecated, speed_rank(entry), price, via_router, entry["id"])
-        return (deprecated, price, speed_rank(entry), via_router, entry["id"])
-
-    ranked.sort(key=key)
-    return [(_copy(e), c) for e, c in ranked]
-
-
-def select_model(requirements: dict | None = None, **kwargs: Any) -> str:
-    """The id of the cheapest model that fits (fastest when speed_priority); InputError if none."""
-    ranked = rank_models(requirements, **kwargs)
-    if ranked:
-        return ranked[0][0]["id"]
-    req = {**(requirements or {}), **kwargs}
-    raise InputError(_nothing_fits(req))
-
-
-def _nothing_fits(req: dict) -> str:
-    parts = []
-    if req.get("budget_per_call") is not None:
-        parts.append(f"budget {_usd(req['budget_per_call'])} per call")
-    if req.get("min_context"):
-        parts.append(f"context >= {int(req['min_context']):,}")
-    caps = req.get("capabilities")
-    if caps:
-        parts.append("capabilities " + ", ".join([caps] if isinstance(caps, str) else caps))
-    if req.get("provider"):
-        parts.append(f"provider {req['provider']}")
-    message = "no model fits " + (", ".join(parts) if parts else "these requirements")
-    if req.get("budget_per_call") is not None:
-        relaxed = {k: v for k, v in req.items() if k != "budget_per_call"}
-        try:
-            cheapest = rank_models(relaxed)
-        except InputError:
-            cheapest = []
-        if cheapest and cheapest[0][1] is not None:
-            entry, cost = cheapest[0]
-            n_in = req.get("input_tokens") or req.get("expected_input_tokens") or DEFAULT_INPUT_TOKENS
-            n_out = req.get("output_tokens") or req.get("expected_output_tokens") or DEFAULT_OUTPUT_TOKENS
-            message += (f"; the cheapest model meeting the rest is {entry['id']} at {_usd(cost)}"
-                        f" for {int(n_in):,} input + {int(n_out):,} output tokens")
-    return message
-
-
-def _usd(value: float) -> str:
-    text = f"{value:.8f}".rstrip("0").rstrip(".")
-    return f"${text}"

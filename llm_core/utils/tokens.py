@@ -29,12 +29,15 @@ Special-token text such as `<|endoftext|>` is counted as ordinary text (tiktoken
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO, NamedTuple
 
-from llm_core.errors import InputError
+from llm_core.errors import InputError, LLMCoreError
 from llm_core.utils import _encodings
 
 DEFAULT_ENCODING = "o200k_base"
@@ -86,15 +89,13 @@ def _by_name(model: str) -> str | None:
 
 
 def _registry_tokenizer(model: str) -> str | None:
-    # Resolves aliases ("sonnet") and user-defined models; the family rules above stay
-    # import-free so the common case does not load the registry.
-    from llm_core.errors import LLMCoreError
+    """Resolves aliases ("sonnet") and user-defined models."""
+    # here for start-up: the family rules above answer most names without the registry
+    from llm_core.models.registry import get_model
 
     try:
-        from llm_core.models.registry import get_model
-
         entry = get_model(model)
-    except (ImportError, LLMCoreError, KeyError):
+    except (LLMCoreError, KeyError):
         return None
     if not isinstance(entry, dict):
         return None
@@ -246,8 +247,6 @@ def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS, stats: dict | None =
                 ) -> Iterator[str]:
     """Decode a binary stream (UTF-8; bad bytes -> U+FFFD, counted in stats["bad_bytes"]) into
     text chunks cut at safe points, holding about one chunk at a time."""
-    import codecs
-
     errors = "replace"
     if stats is not None:
         stats.setdefault("bad_bytes", 0)
@@ -275,8 +274,6 @@ def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS, stats: dict | None =
 
 
 def _counting_handler(stats: dict) -> str:
-    import codecs
-
     name = f"llm_core.count.{id(stats)}"
 
     def handler(error: UnicodeError) -> tuple[str, int]:
@@ -290,8 +287,6 @@ def _counting_handler(stats: dict) -> str:
 def count_stream(stream: IO[bytes], model: str | None = None, encoding: str | None = None,
                  stats: dict | None = None) -> TokenCount:
     """count_tokens() for a binary stream of any size, read in chunks."""
-    import itertools
-
     name = check_encoding(encoding) if encoding else encoding_for_model(model)
     tokenizer = name if encoding else tokenizer_for_model(model)
     chunks = read_chunks(stream, stats=stats)
@@ -313,8 +308,7 @@ def count_stream(stream: IO[bytes], model: str | None = None, encoding: str | No
 def count_chunks(chunks: Iterable[str], encoding: str, threads: int | None = None) -> int:
     """Sum of exact counts over chunks cut at safe points, encoded on a few threads
     (tiktoken releases the GIL while encoding)."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor  # here for start-up: large inputs only
 
     enc = _encodings.tiktoken_encoding(encoding)
     workers = threads or min(4, os.cpu_count() or 1)
@@ -391,6 +385,6 @@ def count_tokens_anthropic(text: str, model: str) -> TokenCount:
     """Exact Claude input tokens from Anthropic's `POST /v1/messages/count_tokens` (free, needs
     ANTHROPIC_API_KEY). The count is that of one user message holding `text`, so it includes
     the few tokens of message framing. One attempt, no retries."""
-    from llm_core.utils._anthropic_count import count_tokens_remote
+    from llm_core.utils._anthropic_count import count_tokens_remote  # here for start-up: httpx
 
     return TokenCount(count_tokens_remote(text, model), True, "anthropic/count_tokens")
