@@ -105,8 +105,7 @@ Errors: usage errors exit 2 and write nothing.
   Error: Invalid value for '--days': 0 is not in the range x>=1.
   Try 'llm-telemetry report --help'.
   [2]
-  $ ls
+  $ ls *.html
   both.html
   empty.html
   report.html
-  telemetry
