@@ -11,8 +11,7 @@ import click
 from llm_core.cli._common import json_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.manual import CSV_COLUMNS
-from llm_core.cli.telemetry.options import filter_options, selection, warn_skipped
-from llm_core.config import get_settings
+from llm_core.cli.telemetry.options import filter_options, selection, store_dir, warn_skipped
 from llm_core.storage.records_iter import follow_records, follow_start, iter_records, latest_records
 
 
@@ -50,7 +49,7 @@ def log(count, follow, poll, project, agent, model, provider, since, until, as_j
       llm-telemetry log --follow
     """
     window, filters = selection(project, agent, model, provider, since, until)
-    store = get_settings().telemetry_dir
+    store = store_dir()
     bad = [0]
     seen = follow_start(store) if follow else None
     rows = latest_records(store, count, window, filters, bad, upto=seen)
@@ -81,7 +80,7 @@ def export(fmt, project, agent, model, provider, since, until):
       llm-telemetry export --project spacewalker | duckdb -c "select model, sum(cost_usd) from read_json('/dev/stdin') group by 1"
     """
     window, filters = selection(project, agent, model, provider, since, until)
-    store = get_settings().telemetry_dir
+    store = store_dir()
     bad = [0]
     records = iter_records(store, window, filters, bad)
     if fmt == "jsonl":

@@ -12,9 +12,8 @@ import click
 
 from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, charts
-from llm_core.cli.telemetry.options import days_option, filter_options, now
+from llm_core.cli.telemetry.options import days_option, filter_options, now, store_dir
 from llm_core.cli.telemetry.reports import store_notes
-from llm_core.config import get_settings
 from llm_core.report import render_html, report_data
 from llm_core.report.page import window_text
 from llm_core.storage.collect import collect
@@ -50,7 +49,7 @@ def report(html_path, days, project, agent, model, provider, since, until, as_js
     clock = now()
     window = report_window(clock, None, days, since, until)
     filters = Filters(project=project, agent=agent, model=model, provider=provider)
-    store = get_settings().telemetry_dir
+    store = store_dir()
     col = collect(store, window, filters, need_slots=True)
     store_notes(store, col)
     data = report_data(col, window, filters, now=clock)
