@@ -14,6 +14,7 @@ from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, charts
 from llm_core.cli.telemetry.options import days_option, filter_options, now, store_dir
 from llm_core.cli.telemetry.reports import store_notes
+from llm_core.errors import InputError
 from llm_core.report import render_html, report_data
 from llm_core.report.page import window_text
 from llm_core.storage.collect import collect
@@ -61,15 +62,14 @@ def report(html_path, days, project, agent, model, provider, since, until, as_js
 
 
 def _target(name: str) -> Path:
-    """The output file, checked before any work: its folder must exist and be writable."""
+    """The output file, checked before any work (bad input, exit 3, as export --output)."""
     path = Path(name)
     if path.is_dir():
-        raise click.BadParameter(f"{name} is a folder", param_hint="--html")
-    folder = path.parent
-    if not folder.is_dir():
-        raise click.BadParameter(f"no folder {str(folder)!r} to write {path.name} in", param_hint="--html")
-    if not os.access(folder, os.W_OK):
-        raise click.BadParameter(f"cannot write in {folder}", param_hint="--html")
+        raise InputError(f"{name}: is a folder, not a file to write the report to")
+    if not path.parent.is_dir():
+        raise InputError(f"{name}: cannot write here (no folder {str(path.parent)!r})")
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(f"{name}: cannot write here (permission denied)")
     return path
 
 
@@ -86,7 +86,7 @@ def _write_html(data: dict, target: Path | None) -> None:
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise click.FileError(str(target), e.strerror or str(e)) from None
+        raise InputError(f"{target}: cannot write here ({e.strerror or e})") from None
     calls = data["stats"]["totals"]["calls"]
     sys.stderr.write(f"Wrote {target} ({len(page.encode()) / 1000:,.0f} KB): {window_text(data)}, "
                      f"{calls:,} call{'s' if calls != 1 else ''}\n")

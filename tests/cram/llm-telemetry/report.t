@@ -79,16 +79,15 @@ The same filters and window as the other reports:
   $ grep -c 'No calls in this window' empty.html
   1
 
-Errors: usage errors exit 2 and write nothing.
+Errors write nothing. A file that cannot be written is bad input (exit 3, as for export
+--output); contradictory or unreadable options are usage errors (exit 2).
 
   $ llm-telemetry report --html missing/report.html
-  Error: Invalid value for --html: no folder 'missing' to write report.html in
-  Try 'llm-telemetry report --help'.
-  [2]
+  Error: missing/report.html: cannot write here (no folder 'missing')
+  [3]
   $ llm-telemetry report --html .
-  Error: Invalid value for --html: . is a folder
-  Try 'llm-telemetry report --help'.
-  [2]
+  Error: .: is a folder, not a file to write the report to
+  [3]
   $ llm-telemetry report --html - --json
   Error: --html - and --json both write to stdout; give --html a FILE
   Try 'llm-telemetry report --help'.
