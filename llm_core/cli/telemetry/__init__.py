@@ -8,6 +8,7 @@ its subcommands runs (click's "complex" example; --help lists them without impor
     records.py   log (the latest records);  export.py   export (JSONL, CSV, xlsx, SQLite, Parquet)
     sql.py       sql (DuckDB over the store)
     prune.py     prune;  demo.py   demo;  where.py   where;  doctor.py   doctor (the store as a whole)
+    report.py    report (the HTML page, its data, text charts; charts.py draws in text)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
 
 Adding a subcommand: write a module here that defines it as a module-level click command
@@ -45,6 +46,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "demo": ("demo", "Write a realistic demo store (no key needed)."),
     "where": ("where", "Which store commands run here use, and why."),
     "doctor": ("doctor", "Check the store; --fix repairs what is safe."),
+    "report": ("report", "An HTML report with charts (or text charts here)."),
 }
 
 
@@ -109,6 +111,7 @@ def cli() -> None:
       llm-telemetry models -n 5 --json | jq '.models[].model'
       llm-telemetry performance --model claude-haiku-4-5
       llm-telemetry patterns --days 14
+      llm-telemetry report --html report.html       # one page of charts
       llm-telemetry log -n 20 --follow
       llm-telemetry export --format csv --since 2026-11-01 > calls.csv
       llm-telemetry demo --days 30 --calls 20000   # try the reports without a key

@@ -58,6 +58,25 @@ where --json writes {store, reason ("absolute", "existing", "git-top" or "cwd"),
 detail, state, checks: [{name, status ("ok", "note", "problem" or "fixed"), detail, paths}],
 problems, fixed}. sql --json writes an array with one object per row, keyed by column name
 (times as ISO 8601 with offset).
+
+report --json writes the data behind the HTML page, with the shared keys (report is
+"report") and generated_at (the local time it was made):
+
+\b
+  stats             totals, latency_ms, top_model, as stats writes them
+  days              [{day, calls, cost_usd, cost_avg_usd, unknown_cost_calls, tokens}]: every
+                    local day of the window, oldest first, days without calls as zeros;
+                    cost_avg_usd is the mean of the day and the average_days - 1 before it
+                    (fewer at the start of the window)
+  average_days      7
+  costs_by_model    costs --by model without the shared keys (and so for agent, project)
+  models            the models list of the models report, every model
+  performance       overall, by_model, slowest_operations, as performance writes them
+  patterns          calls, by_hour, by_weekday, peak_hours, busiest_weekday, top_operations
+  heatmap           {weekdays: [Monday..Sunday], calls: [7 lists of 24 counts, local hours]}
+
+The HTML page's tables carry the same numbers in data attributes named after these keys
+(cost_usd as data-cost-usd).
 """
 
 FILES = """\

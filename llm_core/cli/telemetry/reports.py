@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from llm_core.cli._common import days_option, debug_option, emit, json_option, limit_option
-from llm_core.cli.telemetry import CONTEXT, render
+from llm_core.cli.telemetry import CONTEXT, charts, render
 from llm_core.cli.telemetry.options import (
     filter_options,
     make_filters,
@@ -74,7 +74,8 @@ def report_command(need_slots: bool = False) -> Callable:
             report = fn(col, window, filters, **options)
             report["store"] = str(store)
             report["retention"] = retention_note(window, clock)
-            emit(report, as_json=as_json, human=_with_note(human, report["retention"]["note"]))
+            form = charts.costs if options.get("chart") else human
+            emit(report, as_json=as_json, human=_with_note(form, report["retention"]["note"]))
 
         return command
 
@@ -104,8 +105,9 @@ def stats(col, window, filters):
 @click.command(context_settings=CONTEXT)
 @click.option("--by", type=click.Choice(BREAKDOWNS), default="model",
               show_default=True, help="What to break the total down by.")
+@click.option("--chart", is_flag=True, help="Draw a bar for each row (text; '#' where blocks cannot show).")
 @report_command(need_slots=True)
-def costs(col, window, filters, by):
+def costs(col, window, filters, by, chart):
     """Total cost, broken down by model, project, agent, provider or local day.
 
     Only calls with a known price add to the amounts; the report says how many had none.
@@ -114,6 +116,7 @@ def costs(col, window, filters, by):
     Examples:
       llm-telemetry costs
       llm-telemetry costs --days 7 --by agent
+      llm-telemetry costs --by day --chart
       llm-telemetry costs --by day --json | jq '.breakdown[] | [.key, .cost_usd]'
     """
     return costs_report(col, window, filters, by=by)
