@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from llm_core.cli._common import days_option, emit, json_option
+from llm_core.cli._common import days_option, debug_option, emit, json_option
 from llm_core.cli.telemetry import CONTEXT, charts
 from llm_core.cli.telemetry.options import filter_options, make_filters, now, store_dir
 from llm_core.cli.telemetry.reports import store_notes
@@ -27,6 +27,7 @@ from llm_core.storage.windows import report_window
 @days_option
 @filter_options
 @json_option
+@debug_option
 def report(html_path, days, project, agent, model, provider, since, until, as_json):
     """A report of a window's usage: headline numbers, cost per day with its 7-day
     average, tokens per day by type, cost and calls by model, agent and project, calls
