@@ -21,7 +21,9 @@ Every report with --json writes one JSON object. All reports share these keys:
   corrupt_lines   unreadable lines skipped in the store
   store           the telemetry directory
 
-A group's numbers ("metrics" below) are: calls, successes, failures, error_rate (0..1),
+A group's numbers ("metrics" below) are: calls, successes, failures, cancelled (stopped by
+the user: Ctrl-C, SIGTERM, a closed stdout; neither a success nor a failure), error_rate
+(failures / (calls - cancelled), 0..1),
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs),
 unknown_cost_calls (calls without a known price, not in cost_usd) and avg_ms (null when no
 call was timed). Latencies are in milliseconds; percentiles are nearest-rank.
