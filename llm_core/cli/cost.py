@@ -98,9 +98,10 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
               "cache_write": cache_write + cache_write_1h, "cache_write_1h": cache_write_1h}
     text = None
     if input_tokens is None:
-        text = "" if stdin_is_terminal() else sys.stdin.buffer.read().decode("utf-8", "replace")
-        if not text:
+        if stdin_is_terminal():
             raise UsageError("give --input N, or the text to count on stdin")
+        # Empty stdin (`git diff` with no changes) is 0 tokens, as `llm-tokens` counts it.
+        text = sys.stdin.buffer.read().decode("utf-8", "replace")
     if compare:
         names = list(models) + ([model] if model else [])
         rows = _compare(names, counts, input_tokens, text)

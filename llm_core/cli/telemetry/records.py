@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from llm_core.cli._common import json_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.options import filter_options, selection, store_dir, warn_skipped
 from llm_core.storage.records_iter import follow_records, follow_start, latest_records
@@ -31,7 +30,7 @@ def _write_record(line: bytes, rec: dict, as_json: bool) -> None:
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new records as they arrive (Ctrl-C stops).")
 @click.option("--poll", type=click.FloatRange(min=0.01), default=0.5, hidden=True)
 @filter_options
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="Write the records as stored, as JSON Lines (one object a line).")
 def log(count, follow, poll, project, agent, model, provider, since, until, as_json):
     """The latest records, newest first: local time, status, model, agent/operation, tokens,
     cost, latency, project. With --json, the records themselves as JSON Lines.
