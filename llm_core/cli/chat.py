@@ -104,7 +104,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         agent, operation, session, cache, cache_ttl, no_stdin, where, print_hook):
     """Send a prompt to an LLM and stream the answer to stdout.
 
-    The prompt is stdin (when piped) followed by the arguments. The provider comes from -p, else
+    The prompt is stdin (a pipe or a file; never with --no-stdin) followed by the arguments,
+    joined by a blank line. The provider comes from -p, else
     the model's provider, else the API keys present (ANTHROPIC_API_KEY, OPENROUTER_API_KEY,
     OPENAI_API_KEY). Every call is recorded in the local telemetry store. The model `echo`
     answers with its input, offline and free.
