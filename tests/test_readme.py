@@ -47,6 +47,7 @@ def _blocks() -> list[tuple[int, str, bool]]:
 
 
 def _runnable(block: str) -> str:
+    assert "/tmp/" not in block, "an example writing a fixed /tmp path would collide with itself"
     lines = block.replace("\\\n", " ").splitlines()
     return "\n".join(x for x in lines if not any(re.search(p, x.strip()) for p, _ in SKIP_LINES))
 
@@ -76,6 +77,8 @@ def test_readme_example_runs(isolated_env, line, block, with_keys):
     env = clean_environ(isolated_env)
     work = isolated_env / "clone"
     work.mkdir()
+    (isolated_env / "tmp").mkdir()
+    env["TMPDIR"] = str(isolated_env / "tmp")  # mktemp in an example stays in the test's folder
     _clone(work, env)
     with FakeProvider() as fake:
         if with_keys:
