@@ -281,10 +281,16 @@ def _store(record: dict, storage=None) -> bool:
     try:
         if storage is None:
             storage = get_storage()
-        return storage.store_telemetry(record)
+        stored = storage.store_telemetry(record)
     except Exception as e:
         _warn(f"telemetry not stored: {e}")
         return False
+    settings = _settings()
+    if settings is not None and settings.exporting:
+        from llm_core.exporters import dispatch  # only imported when an exporter is configured
+
+        dispatch(record, storage)
+    return stored
 
 
 def _warn(message: str) -> None:

@@ -84,8 +84,9 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
             _follow(store, seen, window, filters, as_json, poll)
 
     @cli.command(context_settings=_CONTEXT, short_help="The records as CSV or JSONL on stdout.")
-    @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True,
-                  help="csv (one row per call, the columns listed in FILES) or jsonl (the records as stored).")
+    @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "otlp"]), default="jsonl", show_default=True,
+                  help="csv (one row per call, the columns listed in FILES), jsonl (the records as stored) "
+                       "or otlp (each call as a span and GenAI metrics to OTEL_EXPORTER_OTLP_ENDPOINT).")
     @filter_options
     def export(fmt, project, agent, model, provider, since, until):
         """Write the selected records to stdout, oldest first, for spreadsheets and other tools.
@@ -93,6 +94,7 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         \b
         Examples:
           llm-telemetry export --format csv --since 2026-11-01 > november.csv
+          OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 llm-telemetry export --format otlp --since 2026-11-01
           llm-telemetry export --project spacewalker | duckdb -c "select model, sum(cost_usd) from read_json('/dev/stdin') group by 1"
         """
         from llm_core.storage.query import iter_records
@@ -100,7 +102,11 @@ def register(cli: click.Group, filter_options, now, notes) -> None:
         window, filters = _selection(project, agent, model, provider, since, until)
         store = get_settings().telemetry_dir
         bad = [0]
-        if fmt == "jsonl":
+        if fmt == "otlp":
+            from llm_core.cli.telemetry_metrics import export_otlp
+
+            export_otlp(iter_records(store, window, filters, bad), None)
+        elif fmt == "jsonl":
             for line, _rec in iter_records(store, window, filters, bad):
                 _write_line(line)
         else:

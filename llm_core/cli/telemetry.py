@@ -256,9 +256,10 @@ def patterns(col, window, filters):
     return patterns_report(col, window, filters)
 
 
-from llm_core.cli import _telemetry_records  # noqa: E402  (log, export, prune, demo)
+from llm_core.cli import _telemetry_records, telemetry_metrics  # noqa: E402  (log, export, prune, demo; metrics, push)
 
 _telemetry_records.register(cli, _filter_options, _now, _notes)
+telemetry_metrics.register(cli)
 
 main = make_main(cli, "llm-telemetry")
 
