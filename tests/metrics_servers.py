@@ -77,7 +77,7 @@ class _Server:
 
     def __enter__(self):
         binary = need(self.binary)
-        log = open(self.tmp / "log", "wb")  # noqa: SIM115  (closed in __exit__ via the process)
+        log = open(self.tmp / "log", "wb")
         self.proc = subprocess.Popen([binary, *self.args()], stdout=log, stderr=subprocess.STDOUT,
                                      cwd=self.tmp)
         log.close()
@@ -172,7 +172,7 @@ class OtlpReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802  (http.server's naming)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.headers.get("Content-Encoding") == "gzip":
                     import gzip

@@ -14,10 +14,9 @@ import sys
 import time
 
 import pytest
+from conftest import ROOT, clean_environ
 from fake_provider import KEYS, FakeProvider
 from metrics_servers import Prometheus, Pushgateway, dead_url
-
-from conftest import ROOT, clean_environ
 
 CALLS = 50
 # Each process: 50 calls, alternating two priced Anthropic models and the free echo model.

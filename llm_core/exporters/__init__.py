@@ -5,8 +5,9 @@ Both are opt-in (LLM_PROMETHEUS_PUSHGATEWAY, OTEL_EXPORTER_OTLP_ENDPOINT) and ne
 after a record is stored; telemetry.py only imports this package when one of them is set.
 
 Same isolation as the local store: the caller's thread only hands the record over (no network,
-no disk); a daemon thread per exporter does the work; at exit each gets a short bound
-(EXIT_BOUND seconds) to finish, then the process ends anyway. Any failure is one warning
+no disk); a daemon thread per exporter does the work (the OTel SDK is even loaded there); at
+exit the network gets a short bound (EXIT_BOUND seconds) in all, then the process ends anyway
+(before that, a still-loading SDK gets up to SETUP_BOUND seconds: local work, not waiting). Any failure is one warning
 (`llm-core: warning: ...`, once per process), never an exception.
 
     prometheus.py   the store's cumulative metrics: exposition text, push to a Pushgateway
@@ -24,7 +25,8 @@ from typing import Any
 
 __all__ = ["EXIT_BOUND", "ExporterMissing", "dispatch", "warn"]
 
-EXIT_BOUND = 0.9  # seconds an exporter may hold up the end of the process
+EXIT_BOUND = 0.5  # seconds an exporter may hold up the end of the process waiting for the network
+SETUP_BOUND = 5.0  # seconds to let the OTel SDK finish loading (local work) before that
 
 _lock = threading.Lock()
 _pusher = None
@@ -59,7 +61,7 @@ def dispatch(record: dict, storage: Any = None) -> None:
         if settings.prometheus_pushgateway and "prometheus" not in _disabled:
             _get_pusher(settings, storage).request()
         if settings.otlp_endpoint and "otel" not in _disabled:
-            _get_otel(settings).submit(record)
+            _get_otel(settings).submit(dict(record))  # record_call pops the texts after us
     except Exception as e:  # an exporter must never break the call it reports
         warn("dispatch", f"metrics not exported: {type(e).__name__}: {e}")
 
@@ -98,6 +100,7 @@ class OtelQueue:
         self._wake = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
+        self._ready = threading.Event()  # the SDK is loaded (or failed to)
         self._thread: threading.Thread | None = None
         self._exporter = None
         self._pid = os.getpid()
@@ -126,6 +129,8 @@ class OtelQueue:
             self._idle.set()
             warn("otel-setup", f"calls not exported over OTLP: {e}")
             return
+        finally:
+            self._ready.set()
         while True:
             self._wake.wait()
             self._wake.clear()
@@ -138,9 +143,17 @@ class OtelQueue:
                 self._idle.set()
 
     def close(self, timeout: float) -> bool:
-        """Within `timeout` seconds: hand over what is queued and send it. True if all went."""
+        """Let the SDK finish loading (SETUP_BOUND), then within `timeout` seconds hand over
+        what is queued and send it. True if all went."""
+        if self._pid != os.getpid():
+            return False
+        if not self._ready.is_set():
+            _import_while_exiting("concurrent.futures.thread")
+        if not self._ready.wait(SETUP_BOUND):
+            warn("otel-setup", "calls not exported: the OpenTelemetry SDK did not load in time")
+            return False
         deadline = time.monotonic() + timeout
-        if self._pid != os.getpid() or not self._idle.wait(timeout):
+        if not self._idle.wait(timeout):
             return False
         exporter = self._exporter
         if exporter is None:
@@ -220,6 +233,29 @@ class Pusher:
         return self._idle.wait(timeout)
 
 
+def _import_while_exiting(name: str) -> None:
+    """Import `name` for a thread still loading the OTel SDK after the main thread ended.
+
+    concurrent.futures, which the SDK imports, registers with threading at import time, and
+    threading refuses that once the main thread has ended; our exit hook runs at that moment,
+    so it lifts the refusal for this one import.
+    """
+    import sys
+
+    if name in sys.modules:
+        return
+    shutting_down = getattr(threading, "_SHUTTING_DOWN", None)
+    try:
+        if shutting_down:
+            threading._SHUTTING_DOWN = False
+        __import__(name)
+    except Exception:
+        pass
+    finally:
+        if shutting_down:
+            threading._SHUTTING_DOWN = True
+
+
 def _reason(error: BaseException) -> str:
     reason = getattr(error, "reason", None)  # urllib's URLError wraps the socket error
     return f"{type(error).__name__}: {reason if reason is not None else error}"
@@ -232,7 +268,13 @@ def _register_exit() -> None:
     global _registered
     if not _registered:
         _registered = True
-        atexit.register(flush_at_exit)
+        try:
+            # Runs when the main thread ends, before atexit's handlers: the exporters' threads
+            # may still be importing modules that register atexit handlers of their own.
+            from threading import _register_atexit as register
+        except ImportError:
+            register = atexit.register
+        register(flush_at_exit)
 
 
 def flush_at_exit(bound: float = EXIT_BOUND) -> None:
@@ -244,4 +286,4 @@ def flush_at_exit(bound: float = EXIT_BOUND) -> None:
             pusher.storage.flush()  # our atexit hook runs before the store's own
         pusher.wait(max(0.0, deadline - time.monotonic()))
     if otel is not None:
-        otel.close(max(0.0, deadline - time.monotonic()))
+        otel.close(max(0.0, deadline - time.monotonic()) if pusher is not None else bound)
