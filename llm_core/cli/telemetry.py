@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from llm_core.cli import _telemetry_render as render
+from llm_core.cli import _telemetry_stores as _stores
 from llm_core.cli._common import debug_option, emit, json_option, make_main, warn
 from llm_core.config import get_settings
 
@@ -67,10 +68,11 @@ def _report(need_slots: bool = False):
 
     def wrap(fn):
         @_filter_options
+        @_stores.store_options
         @json_option
         @functools.wraps(fn)
-        def command(project, agent, model, provider, since, until, as_json, **kwargs):
-            from llm_core.storage.query import DateError, Filters, collect, last_days, range_window
+        def command(project, agent, model, provider, since, until, stores, all_under, as_json, **kwargs):
+            from llm_core.storage.query import DateError, Filters, last_days, range_window
 
             settings = get_settings()
             filters = Filters(project=project, agent=agent, model=model, provider=provider)
@@ -88,11 +90,12 @@ def _report(need_slots: bool = False):
                 window = range_window(since, until, window)
             except DateError as e:
                 raise click.UsageError(str(e)) from None
-            store = settings.telemetry_dir
-            col = collect(store, window, filters, need_slots=need_slots)
+            store, col, many = _stores.collect_reports(settings, stores, all_under, window, filters, need_slots)
             _notes(store, col)
             report = fn(col, window, filters, **kwargs)
-            report["store"] = str(store)
+            report["store"] = store if many is None else None
+            if many is not None:
+                report["stores"] = many
             emit(report, as_json=as_json, human=getattr(render, fn.__name__))
 
         return command

@@ -14,7 +14,7 @@ import click
 
 from llm_core.cli._common import emit, json_option
 from llm_core.config import get_settings
-from llm_core.errors import APIConnectionError, ConfigError
+from llm_core.errors import APIConnectionError, ConfigError, InputError
 
 _CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -68,7 +68,7 @@ def metrics(output, openmetrics, as_json):
     try:
         prom.write_atomic(output, payload)
     except OSError as e:
-        raise click.FileError(str(output), hint=e.strerror or str(e)) from None
+        raise InputError(f"cannot write {output}: {e.strerror or e}") from None
 
 
 @click.command(context_settings=_CONTEXT, short_help="Push the store's metrics to a Prometheus Pushgateway.")
@@ -111,6 +111,8 @@ def push(gateway, instance, as_json):
 
 
 def _pushed(r: dict) -> str:
+    if not r["groups"]:
+        return f"Nothing to push: no telemetry in {r['store']}"
     lines = [f"Pushed {len(r['groups'])} group{'s' if len(r['groups']) != 1 else ''} to {r['gateway']} (job {r['job']}):"]
     for g in r["groups"]:
         key = ", ".join(f"{k}={v}" for k, v in g["grouping_key"].items())
