@@ -28,6 +28,8 @@ __all__ = ["EXIT_BOUND", "ExporterMissing", "dispatch", "warn"]
 EXIT_BOUND = 0.5  # seconds an exporter may hold up the end of the process waiting for the network
 SETUP_BOUND = 5.0  # seconds to let the OTel SDK finish loading (local work) before that
 
+# A new worker first sleeps this long, so the caller gets on before it starts importing.
+_YIELD = 0.002
 _lock = threading.Lock()
 _pusher = None
 _otel = None
@@ -101,7 +103,7 @@ class OtelQueue:
         self._idle = threading.Event()
         self._idle.set()
         self._ready = threading.Event()  # the SDK is loaded (or failed to)
-        self._thread: threading.Thread | None = None
+        self._thread: int | None = None
         self._exporter = None
         self._pid = os.getpid()
 
@@ -115,10 +117,10 @@ class OtelQueue:
         self._queue.append(record)
         self._wake.set()
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="llm-core-otlp", daemon=True)
-            self._thread.start()
+            self._thread = _start(self._run)
 
     def _run(self) -> None:
+        time.sleep(_YIELD)
         try:
             from llm_core.exporters.otel import CallExporter  # the otel extra: only when set
 
@@ -186,7 +188,7 @@ class Pusher:
         self._wanted = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
-        self._thread: threading.Thread | None = None
+        self._thread: int | None = None
         self._pid = os.getpid()
 
     def request(self) -> None:
@@ -196,11 +198,10 @@ class Pusher:
         self._idle.clear()
         self._wanted.set()
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="llm-core-pushgateway",
-                                            daemon=True)
-            self._thread.start()
+            self._thread = _start(self._run)
 
     def _run(self) -> None:
+        time.sleep(_YIELD)
         while True:
             self._wanted.wait()
             self._wanted.clear()
@@ -231,6 +232,14 @@ class Pusher:
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the requested pushes; True when done."""
         return self._idle.wait(timeout)
+
+
+def _start(target) -> int:
+    """Run `target` in a new daemon thread. _thread's start does not wait for the thread to be
+    scheduled, as threading.Thread.start does (milliseconds on a busy machine)."""
+    import _thread
+
+    return _thread.start_new_thread(target, ())
 
 
 def _import_while_exiting(name: str) -> None:
