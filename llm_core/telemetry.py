@@ -376,7 +376,8 @@ class AITelemetryTracker:
         return {k: v for k, v in self._record.items() if k not in ("prompt", "response")}
 
     def send_metrics(self) -> bool:
-        """Store the record locally (when storage is enabled); once. Never raises."""
+        """Store the record locally (when storage is enabled) and hand it to the configured
+        exporters (a Pushgateway, OTLP: see llm_core.exporters); once. Never raises."""
         if self.sent:
             return False
         self.sent = True

@@ -215,6 +215,24 @@ def test_every_call_pushes_the_stores_totals(tmp_path):
     assert _sum(_parsed(last_counter_push), "llm_calls_total") == 5
 
 
+def test_the_trackers_send_metrics_pushes_too(tmp_path):
+    gw = _Gateway()
+    env = clean_environ(tmp_path)
+    env["LLM_PROMETHEUS_PUSHGATEWAY"] = gw.url
+    code = ("from llm_core import AITelemetryTracker\n"
+            "with AITelemetryTracker(provider='anthropic', model='claude-haiku-4-5', agent_name='bot') as t:\n"
+            "    t.set_response('hi', tokens={'input': 1000, 'output': 10})\n")
+    try:
+        proc = _python(code, env, tmp_path / "work")
+    finally:
+        gw.close()
+    assert proc.returncode == 0 and proc.stderr == ""
+    parsed = _parsed([body for path, body in gw.puts if "/project/" in path][-1])
+    assert _sum(parsed, "llm_calls_total", agent="bot") == 1
+    assert _sum(parsed, "llm_tokens_total", type="input") == 1000
+    assert _sum(parsed, "llm_cost_usd_total") > 0
+
+
 def test_the_prometheus_extra_missing_is_one_clear_warning(tmp_path):
     env = clean_environ(tmp_path)
     env["LLM_PROMETHEUS_PUSHGATEWAY"] = "http://127.0.0.1:9"

@@ -178,8 +178,8 @@ class OtelQueue:
 class Pusher:
     """Pushes the store's cumulative metrics to a Pushgateway from a daemon thread.
 
-    Requests made while a push runs fold into one more push, so a burst of calls costs at
-    most two pushes, and the last push always reads the store after the last call.
+    Requests made while a push runs fold into one more push after it, so pushes never queue
+    up, and the last push always reads the store after the last call.
     """
 
     def __init__(self, gateway: str, storage: Any = None) -> None:
