@@ -23,14 +23,14 @@ def store_options(f):
 
 def collect_reports(settings, stores, all_under, window, filters, need_slots: bool):
     """(label of what was read, the Collection, the list of stores or None for the default)."""
-    from llm_core.storage.multi import collect_many, resolve_stores
+    from llm_core.storage.multi import collect_many, resolve_stores  # reports only: not at start-up
 
     chosen = resolve_stores(stores, all_under, settings.telemetry_dirs)
     if not chosen:
         if all_under:
             warn(f"no telemetry store found under {', '.join(map(str, all_under))}")
             return ", ".join(map(str, all_under)), collect_many([], window)[0], []
-        from llm_core.storage.query import collect
+        from llm_core.storage.query import collect  # reports only: not at start-up
 
         store = settings.telemetry_dir
         return str(store), collect(store, window, filters, need_slots=need_slots), None

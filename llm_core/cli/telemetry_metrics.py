@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from llm_core.cli._common import emit, json_option
+from llm_core.cli._common import dumps, emit, json_option
 from llm_core.config import get_settings
 from llm_core.errors import APIConnectionError, ConfigError, InputError
 
@@ -44,7 +44,7 @@ def metrics(output, openmetrics, as_json):
       llm-telemetry metrics -o /var/lib/node_exporter/textfile/llm.prom
       llm-telemetry metrics --json | jq '.samples[] | select(.name == "llm_calls_total") | .value'
     """
-    from llm_core.exporters import ExporterMissing
+    from llm_core.exporters import ExporterMissing  # loaded only when these commands run
 
     store = get_settings().telemetry_dir
     try:
@@ -55,8 +55,6 @@ def metrics(output, openmetrics, as_json):
             if output is None:
                 emit(data, as_json=True)
                 return
-            from llm_core.cli._common import dumps
-
             payload = (dumps(data) + "\n").encode()
         else:
             payload = prom.exposition(store, openmetrics=openmetrics)
@@ -90,7 +88,7 @@ def push(gateway, instance, as_json):
       llm-telemetry push --gateway http://localhost:9091
       LLM_PROMETHEUS_PUSHGATEWAY=http://pushgateway:9091 llm-telemetry push --json
     """
-    from llm_core.exporters import ExporterMissing
+    from llm_core.exporters import ExporterMissing  # loaded only when these commands run
 
     settings = get_settings()
     gateway = gateway or settings.prometheus_pushgateway
@@ -122,7 +120,7 @@ def _pushed(r: dict) -> str:
 
 def export_otlp(records, endpoint: str | None) -> int:
     """Send `records` (the selected history) to the OTLP endpoint; returns how many went."""
-    from llm_core.exporters import ExporterMissing
+    from llm_core.exporters import ExporterMissing  # loaded only when these commands run
 
     settings = get_settings()
     endpoint = endpoint or settings.otlp_endpoint

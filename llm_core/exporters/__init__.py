@@ -16,12 +16,17 @@ exit the network gets a short bound (EXIT_BOUND seconds) in all, then the proces
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import os
+import sys
 import threading
 import time
 from collections import deque
 from typing import Any
+
+from llm_core.config import get_settings
+from llm_core.exporters._base import ExporterMissing, warn
 
 __all__ = ["EXIT_BOUND", "ExporterMissing", "dispatch", "warn"]
 
@@ -36,29 +41,9 @@ _otel = None
 _disabled: set[str] = set()  # exporters whose extra is missing or whose set-up failed
 
 
-class ExporterMissing(ImportError):
-    """The optional extra an exporter needs is not installed."""
-
-    def __init__(self, extra: str, module: str) -> None:
-        super().__init__(
-            f"this needs the {extra!r} extra ({module} is not installed): "
-            f"pip install 'llm-cli-tools-core[{extra}]'"
-        )
-        self.extra = extra
-
-
-def warn(key: str, message: str) -> None:
-    """One warning line per process per key (the store's own warning channel)."""
-    from llm_core.storage._jsonl import warn_once
-
-    warn_once("export-" + key, message)
-
-
 def dispatch(record: dict, storage: Any = None) -> None:
     """Hand one stored record to the configured exporters. Never raises, never blocks."""
     try:
-        from llm_core.config import get_settings
-
         settings = get_settings()
         if settings.prometheus_pushgateway and "prometheus" not in _disabled:
             _get_pusher(settings, storage).request()
@@ -215,12 +200,12 @@ class Pusher:
             from llm_core.exporters.prometheus import push  # the prometheus extra: only when set
 
             storage = self.storage
-            if storage is None:
-                from llm_core.storage.local import get_storage
-
-                storage = get_storage()
-            storage.flush()
-            push(storage.base_dir, self.gateway)
+            if storage is not None:
+                storage.flush()  # records still queued in its writer thread count too
+                store = storage.base_dir
+            else:
+                store = get_settings().telemetry_dir
+            push(store, self.gateway)
             return True
         except ExporterMissing as e:
             _disabled.add("prometheus")
@@ -237,8 +222,6 @@ class Pusher:
 def _start(target) -> int:
     """Run `target` in a new daemon thread. _thread's start does not wait for the thread to be
     scheduled, as threading.Thread.start does (milliseconds on a busy machine)."""
-    import _thread
-
     return _thread.start_new_thread(target, ())
 
 
@@ -249,8 +232,6 @@ def _import_while_exiting(name: str) -> None:
     threading refuses that once the main thread has ended; our exit hook runs at that moment,
     so it lifts the refusal for this one import.
     """
-    import sys
-
     if name in sys.modules:
         return
     shutting_down = getattr(threading, "_SHUTTING_DOWN", None)

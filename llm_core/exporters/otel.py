@@ -27,12 +27,15 @@ Needs the `otel` extra (opentelemetry-sdk, opentelemetry-exporter-otlp-proto-htt
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from typing import Any
 
 import orjson
 
-from llm_core.exporters import ExporterMissing
+from llm_core.exporters._base import ExporterMissing, warn
+from llm_core.storage.query import parse_when
 
 try:  # the otel extra: this module is imported only when OTLP export is configured
     from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
@@ -124,12 +127,8 @@ def metric_attributes(record: dict) -> dict[str, str]:
 
 def span_times(record: dict) -> tuple[int, int]:
     """(start, end) in epoch nanoseconds: the record is written when the call ends."""
-    from llm_core.storage.query import parse_when
-
     end_ms = parse_when(str(record.get("timestamp") or ""))
     if end_ms is None:
-        import time
-
         end_ms = time.time_ns() // 1_000_000
     duration = record.get("duration_ms") or 0
     end = end_ms * 1_000_000
@@ -149,8 +148,6 @@ class _Failures:
     def __call__(self, what: str) -> None:
         self.failed = True
         if self.warn:
-            from llm_core.exporters import warn
-
             warn("otel-" + what, f"calls not exported: {self.endpoint} did not take the {what}")
 
 
@@ -178,9 +175,7 @@ class _MetricExporter(OTLPMetricExporter):
 
 def _quiet_sdk_logs() -> None:
     # The SDK logs every failed export; without a handler of the application's, Python would
-    # print each one. We say it once ourselves (see _failed).
-    import logging
-
+    # print each one. We say it once ourselves (see _Failures).
     logger = logging.getLogger("opentelemetry")
     if not logger.handlers:
         logger.addHandler(logging.NullHandler())

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llm_core.exporters import ExporterMissing
+from llm_core.exporters._base import ExporterMissing
 from llm_core.storage.query import (
     Collection,
     Filters,
@@ -162,7 +162,10 @@ def _client():
 def registry(metrics: StoreMetrics, *, project: str | None = None):
     """A prometheus-client CollectorRegistry holding `metrics` (one project's, when given)."""
     prom = _client()
-    from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
+    from prometheus_client.core import (  # the extra, as above
+        CounterMetricFamily,
+        HistogramMetricFamily,
+    )
 
     class _StoreCollector:
         def collect(self):
@@ -201,10 +204,11 @@ def _le(bound: float) -> str:
 def exposition(store: Path | str, *, openmetrics: bool = False) -> bytes:
     """The store's metrics as Prometheus text (or OpenMetrics) exposition."""
     reg = registry(store_metrics(store))
+    _client()
     if openmetrics:
-        from prometheus_client.openmetrics.exposition import generate_latest
+        from prometheus_client.openmetrics.exposition import generate_latest  # the extra, as above
     else:
-        from prometheus_client import generate_latest
+        from prometheus_client import generate_latest  # the extra, as above
     return generate_latest(reg)
 
 

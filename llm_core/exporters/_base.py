@@ -1,0 +1,23 @@
+"""What the exporters share: the missing-extra error and the once-per-process warning."""
+
+from __future__ import annotations
+
+from llm_core.storage._jsonl import warn_once
+
+__all__ = ["ExporterMissing", "warn"]
+
+
+class ExporterMissing(ImportError):
+    """The optional extra an exporter needs is not installed."""
+
+    def __init__(self, extra: str, module: str) -> None:
+        super().__init__(
+            f"this needs the {extra!r} extra ({module} is not installed): "
+            f"pip install 'llm-cli-tools-core[{extra}]'"
+        )
+        self.extra = extra
+
+
+def warn(key: str, message: str) -> None:
+    """One warning line per process per key (the store's own warning channel)."""
+    warn_once("export-" + key, message)
