@@ -241,7 +241,7 @@ def test_the_prometheus_extra_missing_is_one_clear_warning(tmp_path):
             "for i in range(3): c.chat('hi')\n")
     proc = _python(code, env, tmp_path / "work")
     assert proc.returncode == 0
-    assert proc.stderr == ("llm-core: warning: metrics not pushed: this needs the 'prometheus' extra "
+    assert proc.stderr == ("Warning: metrics not pushed: this needs the 'prometheus' extra "
                            "(prometheus-client is not installed): pip install "
                            "'llm-cli-tools-core[prometheus]'\n")
 

@@ -170,7 +170,7 @@ def test_a_dead_endpoint_delays_exit_by_less_than_a_second_and_warns_once(tmp_pa
     assert exit_delay < 2.0
     lines = proc.stderr.splitlines()
     assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("llm-core: warning: calls not exported: ")
+    assert lines[0].startswith("Warning: calls not exported: ")
     assert len(_records(tmp_path)) == 10  # the calls themselves were recorded
 
 

@@ -119,7 +119,7 @@ def test_a_dead_pushgateway_is_one_warning_and_the_calls_go_on(tmp_path):
     assert proc.returncode == 0 and proc.stdout == "done\n"
     warnings = proc.stderr.splitlines()
     assert len(warnings) == 1, proc.stderr
-    assert warnings[0].startswith("llm-core: warning: metrics not pushed to http://127.0.0.1:")
+    assert warnings[0].startswith("Warning: metrics not pushed to http://127.0.0.1:")
     assert "Connection refused" in warnings[0]
     assert _stats(_env(tmp_path), tmp_path / "work")["calls"] == 20  # the calls were recorded
     assert elapsed < 20

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from llm_core.storage import query
+from llm_core.storage.day_summaries import day_files
 from llm_core.storage.demo import write_demo
-from llm_core.storage.index import day_files
 from llm_core.storage.multi import collect_many, find_stores, merge, resolve_stores
 from llm_core.storage.query import Filters, Window
 

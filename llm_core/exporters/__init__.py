@@ -8,7 +8,7 @@ Same isolation as the local store: the caller's thread only hands the record ove
 no disk); a daemon thread per exporter does the work (the OTel SDK is even loaded there); at
 exit the network gets a short bound (EXIT_BOUND seconds) in all, then the process ends anyway
 (before that, a still-loading SDK gets up to SETUP_BOUND seconds: local work, not waiting). Any failure is one warning
-(`llm-core: warning: ...`, once per process), never an exception.
+(`Warning: ...`, once per process), never an exception.
 
     prometheus.py   the store's cumulative metrics: exposition text, push to a Pushgateway
     otel.py         one span + GenAI metrics per call, over OTLP/HTTP

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from llm_core.storage._jsonl import warn_once
+import contextlib
+
+from llm_core.errors import warn as _warn
 
 __all__ = ["ExporterMissing", "warn"]
 
@@ -19,5 +21,6 @@ class ExporterMissing(ImportError):
 
 
 def warn(key: str, message: str) -> None:
-    """One warning line per process per key (the store's own warning channel)."""
-    warn_once("export-" + key, message)
+    """One warning line per process per key (`Warning: ...`, the library's one channel)."""
+    with contextlib.suppress(Exception):  # a closed stderr must not break anything
+        _warn(message, key="export-" + key)

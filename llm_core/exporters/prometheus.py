@@ -56,7 +56,7 @@ DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 
                     40.96, 81.92)
 PUSH_TIMEOUT = 5.0  # seconds per HTTP request to the Pushgateway
 
-# Positions in a combo's dims and metrics (storage/index.py's layout).
+# Positions in a combo's dims and metrics (storage/day_summaries.py's layout).
 _DIM = {"project": 0, "agent": 1, "operation": 2, "model": 3, "provider": 4}
 _CALLS, _IN, _OUT, _CREAD, _CWRITE, _TOTAL, _COST, _UNKNOWN, _DUR, _DURN = range(10)
 _NM = 10

@@ -21,6 +21,6 @@ the call and its record go on:
 
   $ echo hello | LLM_PROMETHEUS_PUSHGATEWAY=http://127.0.0.1:9 llm-chat -m echo
   hello
-  llm-core: warning: metrics not pushed to http://127.0.0.1:9: URLError: [Errno 111] Connection refused
+  Warning: metrics not pushed to http://127.0.0.1:9: URLError: [Errno 111] Connection refused
   $ llm-telemetry stats all --json | jq .totals.calls
   51
