@@ -255,3 +255,25 @@ def test_the_extras_are_declared_and_in_the_test_extra():
         "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-http"}
     test = {d.split(">")[0] for d in extras["test"]}
     assert {"prometheus-client", "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-http"} <= test
+
+
+def test_a_silent_pushgateway_holds_the_exit_half_a_second_and_warns_once(tmp_path):
+    import socket
+    import time
+
+    sock = socket.socket()  # accepts connections, never answers
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    env = clean_environ(tmp_path)
+    env["LLM_PROMETHEUS_PUSHGATEWAY"] = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    code = ("import time\nfrom llm_core.clients import get_client\nc = get_client('echo')\n"
+            "for i in range(3): c.chat('hi')\ntime.sleep(0.3)\nprint(time.time(), flush=True)\n")
+    try:
+        proc = _python(code, env, tmp_path / "work")
+        exited = time.time()
+    finally:
+        sock.close()
+    assert proc.returncode == 0
+    assert exited - float(proc.stdout) < 1.0
+    assert proc.stderr == (f"Warning: metrics not pushed to {env['LLM_PROMETHEUS_PUSHGATEWAY']}: "
+                           "no answer before exit\n")

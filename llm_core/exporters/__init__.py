@@ -274,6 +274,8 @@ def flush_at_exit(bound: float = EXIT_BOUND) -> None:
     if pusher is not None and pusher._pid == os.getpid():
         if pusher.storage is not None:
             pusher.storage.flush()  # our atexit hook runs before the store's own
-        pusher.wait(max(0.0, deadline - time.monotonic()))
+        if not pusher.wait(max(0.0, deadline - time.monotonic())):
+            # The same key as a failed push: one warning either way.
+            warn("prometheus-push", f"metrics not pushed to {pusher.gateway}: no answer before exit")
     if otel is not None:
         otel.close(max(0.0, deadline - time.monotonic()) if pusher is not None else bound)
