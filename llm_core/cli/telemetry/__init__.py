@@ -4,8 +4,10 @@ The command is this group plus one module per group of subcommands, imported onl
 its subcommands runs (click's "complex" example; --help lists them without importing any):
 
     options.py   what the subcommands share: filter options, the clock, the skipped-lines warning
+    stores.py    which stores a report reads (--store, --all-under, LLM_TELEMETRY_DIRS)
     reports.py   stats, costs, models, agents, projects, performance, patterns (report_command)
-    records.py   log, export (the records themselves)
+    records.py   log, export (the records themselves; export --format otlp)
+    metrics.py   metrics, push (the store as Prometheus metrics)
     prune.py     prune;  demo.py   demo (the store as a whole)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
 
@@ -38,9 +40,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "performance": ("reports", "Latency: avg, p50, p95, p99; slowest operations."),
     "patterns": ("reports", "Calls per local hour, peak hours, busiest weekday."),
     "log": ("records", "The latest records (--follow to keep watching)."),
-    "export": ("records", "The records as CSV or JSONL on stdout."),
+    "export": ("records", "The records as CSV or JSONL on stdout, or to an OTLP collector."),
     "prune": ("prune", "Apply the retention and size cap now."),
     "demo": ("demo", "Write a realistic demo store (no key needed)."),
+    "metrics": ("metrics", "The store as Prometheus metrics (text exposition)."),
+    "push": ("metrics", "Push the store's metrics to a Prometheus Pushgateway."),
 }
 
 
@@ -81,6 +85,8 @@ def cli() -> None:
 
     Every report takes --json and the filters --project, --agent, --model, --provider,
     --since and --until (YYYY-MM-DD, or YYYY-MM-DDTHH:MM local time, or with Z/an offset).
+    A report reads several stores with --store DIR (repeated), --all-under DIR or
+    LLM_TELEMETRY_DIRS (os.pathsep-separated), as if their records were in one store.
 
     \b
     Examples:
@@ -92,6 +98,8 @@ def cli() -> None:
       llm-telemetry patterns --days 14
       llm-telemetry log -n 20 --follow
       llm-telemetry export --format csv --since 2026-11-01 > calls.csv
+      llm-telemetry projects --all-under ~/src --days 30
+      llm-telemetry metrics -o /var/lib/node_exporter/textfile/llm.prom
       llm-telemetry demo --days 30 --calls 20000   # try the reports without a key
     """
 

@@ -19,7 +19,8 @@ Every report with --json writes one JSON object. All reports share these keys:
                   exclusive as ISO 8601 with offset; null when unbounded
   filters         {"project", "agent", "model", "provider"}: null when not filtered
   corrupt_lines   unreadable lines skipped in the store
-  store           the telemetry directory
+  store           the telemetry directory (null when the report read several)
+  stores          the stores read, with --store, --all-under or LLM_TELEMETRY_DIRS only
 
 A group's numbers ("metrics" below) are: calls, successes, failures, error_rate (0..1),
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs),
@@ -46,7 +47,9 @@ Lists are ordered largest first (by calls; costs by cost), ties by name. A missi
 agent, operation, model or provider is null. log --json and export --format jsonl write the
 records as stored, one per line; demo --json writes {records, days, bytes, store, seconds};
 prune --json writes what LocalStorage.prune returns (dry_run, removed: [{path, day, kind,
-bytes, reason}], freed_bytes, bytes_before, bytes_after, ...).
+bytes, reason}], freed_bytes, bytes_before, bytes_after, ...). metrics --json writes {store,
+samples: [{name, labels, value}]}; push --json writes {gateway, job, store, groups:
+[{grouping_key, series}]}.
 """
 
 FILES = """\

@@ -13,8 +13,9 @@ import click
 from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.options import days_option, filter_options, now, warn_skipped
+from llm_core.cli.telemetry.stores import collect_stores, store_options
 from llm_core.config import get_settings
-from llm_core.storage.collect import Collection, collect
+from llm_core.storage.collect import Collection
 from llm_core.storage.reports import (
     BREAKDOWNS,
     agents_report,
@@ -28,8 +29,8 @@ from llm_core.storage.reports import (
 from llm_core.storage.windows import PERIODS, Filters, report_window
 
 
-def store_notes(store: Path, col: Collection) -> None:
-    """Say on stderr when the store is empty or had unreadable lines."""
+def store_notes(store: Path | str, col: Collection) -> None:
+    """Say on stderr when the store (or stores) is empty or had unreadable lines."""
     if not col.files:
         sys.stderr.write(f"No telemetry recorded yet in {store} (calls are recorded as you use llm-core;"
                          " `llm-telemetry demo` writes sample data).\n")
@@ -38,26 +39,28 @@ def store_notes(store: Path, col: Collection) -> None:
 
 def report_command(need_slots: bool = False) -> Callable:
     """Turn `fn(collection, window, filters, **options) -> report` into a command body with
-    the filter options and --json; the human form is `render.<fn name>`."""
+    the filter options, the store options and --json; the human form is `render.<fn name>`."""
 
     def wrap(fn: Callable) -> Callable:
         human = getattr(render, fn.__name__)
 
         @filter_options
+        @store_options
         @json_option
         @functools.wraps(fn)
-        def command(project, agent, model, provider, since, until, as_json, **options):
+        def command(project, agent, model, provider, since, until, stores, all_under, as_json, **options):
             clock = now()
             period = options.pop("period", False)
             if period is None and not (since or until):
                 period = "today"  # a report with an optional PERIOD, given none
             window = report_window(clock, period or None, options.pop("days", None), since, until)
             filters = Filters(project=project, agent=agent, model=model, provider=provider)
-            store = get_settings().telemetry_dir
-            col = collect(store, window, filters, need_slots=need_slots)
-            store_notes(store, col)
+            read, col, many = collect_stores(get_settings(), stores, all_under, window, filters, need_slots)
+            store_notes(read, col)
             report = fn(col, window, filters, **options)
-            report["store"] = str(store)
+            report["store"] = read if many is None else None
+            if many is not None:
+                report["stores"] = many
             emit(report, as_json=as_json, human=human)
 
         return command
