@@ -64,7 +64,7 @@ def test_the_projects_report_groups_the_stores_by_project(stores):
         assert calls == sum(query.group(c, lambda d: d[0]).get(name, [0])[0] for c in singles)
 
 
-def test_a_missing_or_unreadable_store_is_skipped_and_named(stores, tmp_path, monkeypatch):
+def test_a_missing_unreadable_or_foreign_store_is_skipped_and_named(stores, tmp_path, monkeypatch):
     from llm_core.errors import StorageError
     from llm_core.storage import multi
 
@@ -77,9 +77,14 @@ def test_a_missing_or_unreadable_store_is_skipped_and_named(stores, tmp_path, mo
         return real(store, *args, **kwargs)
 
     monkeypatch.setattr(multi, "collect", collect)
-    col, problems = collect_many([paths[0], tmp_path / "nope", paths[1]], Window())
+    home = tmp_path / "home"  # a folder holding other files is not read as a store
+    (home / "2026-11-30").mkdir(parents=True)
+    (home / "2026-11-30" / "telemetry.jsonl").write_bytes(day_files(paths[2])[0][1].read_bytes())
+    (home / "notes.txt").write_text("mine\n")
+    col, problems = collect_many([paths[0], tmp_path / "nope", home, paths[1]], Window())
     assert problems == [
         f"{tmp_path / 'nope'}: no such telemetry store (skipped)",
+        f"{home}: not a telemetry store (it holds other files; skipped)",
         f"{paths[1]}: cannot be read (cannot read the telemetry store: Permission denied: "
         f"{paths[1]}/2026-11-30; skipped)",
     ]

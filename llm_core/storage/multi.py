@@ -7,8 +7,9 @@
 Each store answers from its own per-day summaries, so N stores cost what one store of the
 same total size costs, plus a few file lookups each. The Collections add up exactly (integer
 sums; latencies stay sorted sequences, one per store and model), so a report over several
-stores equals the report over one store holding all their records. A store that is missing
-or unreadable is skipped and named in `problems` (the CLI makes each one warning line).
+stores equals the report over one store holding all their records. A store that is missing,
+unreadable or a folder that is not a store (storage/location.py) is skipped and named in
+`problems` (the CLI makes each one warning line).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from llm_core.errors import StorageError
 from llm_core.storage.collect import Collection, collect
+from llm_core.storage.location import inspect
 from llm_core.storage.windows import Filters, Window
 
 __all__ = ["collect_many", "find_stores", "merge", "resolve_stores"]
@@ -98,8 +100,12 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
     cols, problems = [], []
     for store in stores:
         store = Path(store)
-        if not store.is_dir():
+        state = inspect(store)
+        if state.state == "missing":
             problems.append(f"{store}: no such telemetry store (skipped)")
+            continue
+        if not state.usable:
+            problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
             continue
         try:
             cols.append(collect(store, window, filters, need_slots=need_slots))

@@ -15,6 +15,7 @@ import click
 
 from llm_core.cli._common import dumps, emit, json_option
 from llm_core.cli.telemetry import CONTEXT
+from llm_core.cli.telemetry.options import store_dir
 from llm_core.config import get_settings
 from llm_core.errors import APIConnectionError, ConfigError, InputError
 from llm_core.exporters import ExporterMissing
@@ -49,7 +50,7 @@ def metrics(output, openmetrics, as_json):
       llm-telemetry metrics -o /var/lib/node_exporter/textfile/llm.prom
       llm-telemetry metrics --json | jq '.samples[] | select(.name == "llm_calls_total") | .value'
     """
-    store = get_settings().telemetry_dir
+    store = store_dir()
     try:
         if as_json:
             data = {"store": str(store), "samples": prom.samples(store)}
@@ -95,14 +96,15 @@ def push(gateway, instance, as_json):
     gateway = gateway or settings.prometheus_pushgateway
     if not gateway:
         raise ConfigError("no Pushgateway: give --gateway URL or set LLM_PROMETHEUS_PUSHGATEWAY")
+    store = store_dir()
     try:
-        groups = prom.push(settings.telemetry_dir, gateway, instance=instance)
+        groups = prom.push(store, gateway, instance=instance)
     except ExporterMissing as e:
         raise _extra(e) from None
     except OSError as e:  # urllib's URLError and HTTPError included
         reason = getattr(e, "reason", None) or e
         raise APIConnectionError(f"cannot push to {gateway}: {reason}") from None
-    result = {"gateway": gateway, "job": prom.JOB, "store": str(settings.telemetry_dir),
+    result = {"gateway": gateway, "job": prom.JOB, "store": str(store),
               "groups": groups}
     emit(result, as_json=as_json, human=_pushed)
 

@@ -12,7 +12,7 @@ import click
 
 from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
-from llm_core.cli.telemetry.options import days_option, filter_options, now, warn_skipped
+from llm_core.cli.telemetry.options import days_option, filter_options, now, store_dir, warn_skipped
 from llm_core.cli.telemetry.stores import collect_stores, store_options
 from llm_core.config import get_settings
 from llm_core.storage.collect import Collection
@@ -55,7 +55,8 @@ def report_command(need_slots: bool = False) -> Callable:
                 period = "today"  # a report with an optional PERIOD, given none
             window = report_window(clock, period or None, options.pop("days", None), since, until)
             filters = Filters(project=project, agent=agent, model=model, provider=provider)
-            read, col, many = collect_stores(get_settings(), stores, all_under, window, filters, need_slots)
+            read, col, many = collect_stores(get_settings(), stores, all_under, window, filters, need_slots,
+                                             default=store_dir)
             store_notes(read, col)
             report = fn(col, window, filters, **options)
             report["store"] = read if many is None else None

@@ -28,17 +28,18 @@ def store_options(f: Callable) -> Callable:
 
 
 def collect_stores(settings: Settings, stores: tuple[Path, ...], all_under: tuple[Path, ...],
-                   window: Window, filters: Filters,
-                   need_slots: bool) -> tuple[str, Collection, list[str] | None]:
-    """(what was read, for the notes; the Collection; the stores read, or None for the
-    default store). A missing or unreadable store is one warning."""
+                   window: Window, filters: Filters, need_slots: bool,
+                   default: Callable[[], Path]) -> tuple[str, Collection, list[str] | None]:
+    """(what was read, for the notes; the Collection; the stores read, or None when only
+    `default()`, the command's usual store, was). A store that is missing, unreadable or
+    not a store is one warning."""
     chosen = resolve_stores(stores, all_under, settings.telemetry_dirs)
     if not chosen:
         if all_under:
             where = ", ".join(map(str, all_under))
             warn(f"no telemetry store found under {where}")
             return where, Collection(), []
-        store = settings.telemetry_dir
+        store = default()
         return str(store), collect(store, window, filters, need_slots=need_slots), None
     col, problems = collect_many(chosen, window, filters, need_slots=need_slots)
     for problem in problems:

@@ -9,3 +9,7 @@ export --format otlp: replay the history to an OpenTelemetry collector (OTLP/HTT
   $ OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 llm-telemetry export --format otlp --since 2026-11-27
   Error: cannot export to http://127.0.0.1:9: the OTLP endpoint did not take the calls
   [7]
+  $ OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 llm-telemetry export --format otlp -o calls.otlp
+  Error: --format otlp sends to OTEL_EXPORTER_OTLP_ENDPOINT: --output does not apply
+  Try 'llm-telemetry export --help'.
+  [2]
