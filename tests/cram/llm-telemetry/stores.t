@@ -43,3 +43,5 @@ A missing store is one warning; the others still answer:
     Cost       $0.00
     Latency    avg -, p95 -
     Top model  -
+  
+  Note: the window reaches back past 2026-10-28 (UTC); the store keeps 30 days, so older calls are not in it (LLM_RETENTION_DAYS keeps more).
