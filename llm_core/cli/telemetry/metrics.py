@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from llm_core.cli._common import dumps, emit, json_option
+from llm_core.cli._common import debug_option, dumps, emit, json_option
 from llm_core.cli.telemetry import CONTEXT
 from llm_core.cli.telemetry.options import store_dir
 from llm_core.config import get_settings
@@ -34,6 +34,7 @@ def _extra(error: ImportError) -> ConfigError:
               help="Write to FILE atomically (for node_exporter's textfile collector) instead of stdout.")
 @click.option("--openmetrics", is_flag=True, help="OpenMetrics 1.0 instead of the Prometheus text format.")
 @json_option
+@debug_option
 def metrics(output, openmetrics, as_json):
     """The store's cumulative metrics in the Prometheus text format: llm_calls_total,
     llm_call_errors_total, llm_tokens_total{type}, llm_cost_usd_total and the histogram
@@ -78,6 +79,7 @@ def metrics(output, openmetrics, as_json):
               help="The Pushgateway (default: LLM_PROMETHEUS_PUSHGATEWAY), e.g. http://localhost:9091.")
 @click.option("--instance", metavar="NAME", help="The instance label (default: this host's name).")
 @json_option
+@debug_option
 def push(gateway, instance, as_json):
     """Push the store's cumulative metrics (those of `llm-telemetry metrics`) to a Prometheus
     Pushgateway: job "llm-core", one group per instance and project, the latency histogram in
