@@ -32,6 +32,9 @@ unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, nev
     LLM_DEBUG                      false     show tracebacks
     LLM_LOCAL_MODELS_FREE          true      unknown models on a loopback/private OpenAI-compatible server cost 0
     LLM_TRUST_PROJECT_ENV          false     let a project .env's *_BASE_URL get your key
+    LLM_PROMETHEUS_PUSHGATEWAY               push the store's metrics here after every call
+    OTEL_EXPORTER_OTLP_ENDPOINT              export every call over OTLP/HTTP (the otel extra)
+    LLM_TELEMETRY_DIRS                       several stores for the reports (os.pathsep-separated)
     ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY
     ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL
 
@@ -109,6 +112,9 @@ class Settings:
     anthropic_base_url: str | None = None
     openai_base_url: str | None = None
     openrouter_base_url: str | None = None
+    prometheus_pushgateway: str | None = None
+    otlp_endpoint: str | None = None
+    telemetry_dirs: tuple[Path, ...] = ()
     # Secrets never appear in repr() and so never in a traceback's locals or a log line.
     anthropic_api_key: str | None = field(default=None, repr=False)
     openai_api_key: str | None = field(default=None, repr=False)
@@ -137,6 +143,11 @@ class Settings:
     @property
     def user_models_file(self) -> Path:
         return self.models_file or self.config_dir / "models.json"
+
+    @property
+    def exporting(self) -> bool:
+        """Whether any call exporter (Pushgateway, OTLP) is configured."""
+        return bool(self.prometheus_pushgateway or self.otlp_endpoint)
 
     def secrets(self) -> list[str]:
         keys = (self.anthropic_api_key, self.openai_api_key, self.openrouter_api_key)
@@ -181,6 +192,11 @@ def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_
 def _text(env: dict[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
+
+
+def _paths(env: dict[str, str], name: str) -> tuple[Path, ...]:
+    raw = env.get(name, "")
+    return tuple(Path(p.strip()).expanduser() for p in raw.split(os.pathsep) if p.strip())
 
 
 _PROJECT_FILE = ".env"
@@ -287,6 +303,9 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         anthropic_base_url=_text(env, "ANTHROPIC_BASE_URL"),
         openai_base_url=_text(env, "OPENAI_BASE_URL"),
         openrouter_base_url=_text(env, "OPENROUTER_BASE_URL"),
+        prometheus_pushgateway=_text(env, "LLM_PROMETHEUS_PUSHGATEWAY"),
+        otlp_endpoint=_text(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
+        telemetry_dirs=_paths(env, "LLM_TELEMETRY_DIRS"),
         anthropic_api_key=_text(env, "ANTHROPIC_API_KEY"),
         openai_api_key=_text(env, "OPENAI_API_KEY"),
         openrouter_api_key=_text(env, "OPENROUTER_API_KEY"),

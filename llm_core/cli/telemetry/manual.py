@@ -20,7 +20,8 @@ Every report with --json writes one JSON object. All reports share these keys:
                   exclusive as ISO 8601 with offset; null when unbounded
   filters         {"project", "agent", "model", "provider"}: null when not filtered
   corrupt_lines   unreadable lines skipped in the store
-  store           the telemetry directory
+  store           the telemetry directory (null when the report read several)
+  stores          the stores read, with --store, --all-under or LLM_TELEMETRY_DIRS only
   retention       {"days", "kept_since", "reaches_past", "note"}: LLM_RETENTION_DAYS, the
                   oldest UTC day it keeps, whether the window starts before it, and then the
                   note printed under the table (else null)
@@ -59,7 +60,8 @@ where --json writes {store, reason ("absolute", "existing", "git-top" or "cwd"),
 ("marked", "adoptable", "missing" or "foreign"), setting}; doctor --json writes {store, reason,
 detail, state, checks: [{name, status ("ok", "note", "problem" or "fixed"), detail, paths}],
 problems, fixed}. sql --json writes an array with one object per row, keyed by column name
-(times as ISO 8601 with offset).
+(times as ISO 8601 with offset). metrics --json writes {store, samples: [{name, labels,
+value}]}; push --json writes {gateway, job, store, groups: [{grouping_key, series}]}.
 
 report --json writes the data behind the HTML page, with the shared keys (report is
 "report") and generated_at (the local time it was made):
