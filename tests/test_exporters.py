@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -252,10 +253,15 @@ def test_the_prometheus_extra_missing_is_one_clear_warning(tmp_path):
                            "'llm-cli-tools-core[prometheus]'\n")
 
 
-def test_the_extras_are_declared_and_in_the_test_extra():
-    import tomllib
+def _extras(pyproject: str) -> dict[str, list[str]]:
+    """[project.optional-dependencies] read by hand (tomllib is not in Python 3.10)."""
+    section = pyproject.split("[project.optional-dependencies]\n", 1)[1].split("\n[", 1)[0]
+    blocks = re.findall(r"^([\w-]+) = \[(.*?)\]", section, flags=re.S | re.M)
+    return {name: re.findall(r'"([^"]+)"', body) for name, body in blocks}
 
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+
+def test_the_extras_are_declared_and_in_the_test_extra():
+    extras = _extras((ROOT / "pyproject.toml").read_text())
     assert [d.split(">")[0] for d in extras["prometheus"]] == ["prometheus-client"]
     assert {d.split(">")[0] for d in extras["otel"]} == {
         "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-http"}
