@@ -402,7 +402,8 @@ class BaseLLMClient:
             call, success=True, tokens=tokens, cost_usd=cost, duration_ms=duration,
             response=result.text, retries=retries, request_id=result.request_id,
             time_to_first_token_ms=ttft, stop_reason=result.stop_reason,
-            provider_cost_usd=result.provider_cost_usd,
+            provider_cost_usd=result.provider_cost_usd, service_tier=result.service_tier,
+            inference_geo=result.inference_geo,
         )
         return response
 
@@ -428,6 +429,8 @@ class BaseLLMClient:
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,
             provider_cost_usd=result.provider_cost_usd if result else None,
+            service_tier=result.service_tier if result else None,
+            inference_geo=result.inference_geo if result else None,
         )
 
     def _failure_cost(self, call: Call, tokens: dict[str, int], result: Result | None) -> float | None:
