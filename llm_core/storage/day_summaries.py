@@ -105,15 +105,18 @@ def is_current(summary: DaySummary, st: os.stat_result) -> bool:
         st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
 
 
-def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes:
+def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes | None:
     """Build (or extend) and write one day's summary; returns section 1 when written (section 2
-    is read back from disk if needed), else the whole summary."""
+    is read back from disk if needed), else the whole summary; None when the day file is gone
+    (a prune removed it meanwhile)."""
     day_file, spath, extend = args
     collecting = gc.isenabled()
     gc.disable()  # a build makes no reference cycles; the collector would only rescan its objects
     try:
         previous = read_summary(Path(spath)) if extend else None
         data = build(Path(day_file), previous)
+    except FileNotFoundError:
+        return None
     finally:
         if collecting:
             gc.enable()
@@ -163,7 +166,9 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
             raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
         for k, data in zip(stale, built, strict=False):
             path = out[k][0]
-            out[k] = (path, DaySummary(summary_path(store, path.parent.name), data))
+            # A day removed under us (a concurrent prune) is gone, not an error.
+            out[k] = (path, None if data is None else DaySummary(summary_path(store, path.parent.name), data))
+        out = [(p, s) for p, s in out if s is not None]
     _drop_orphans(folder, {p.parent.name for p, _ in out})
     return out  # type: ignore[return-value]
 
@@ -187,7 +192,8 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
         return summary
     if budget_bytes is not None and st.st_size > budget_bytes:
         return None
-    return DaySummary(spath, _build_job((str(path), str(spath), summary is not None), write))
+    data = _build_job((str(path), str(spath), summary is not None), write)
+    return None if data is None else DaySummary(spath, data)
 
 
 def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[bytes]:
