@@ -84,10 +84,17 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+_second: tuple[int, str] = (-1, "")  # the last second formatted: most calls share it
+
+
 def format_ms(ms: int) -> str:
     """Epoch milliseconds in the record's timestamp format: '2026-11-27T10:30:45.123Z'."""
+    global _second
     sec, milli = divmod(ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)) + f".{milli:03d}Z"
+    cached = _second
+    if cached[0] != sec:
+        cached = _second = (sec, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)))
+    return f"{cached[1]}.{milli:03d}Z"
 
 
 def now_timestamp() -> str:
@@ -166,14 +173,24 @@ def parse_timestamp(value: Any) -> int | None:
 # ---------------------------------------------------------------- ids
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 _id_lock = threading.Lock()
 _last_ms = 0
 _last_rand = 0
+_head: tuple[int, int, str] = (-1, -1, "")  # (ms, high 40 random bits, their 18 characters)
+
+
+def _base32(value: int, chars: int) -> str:
+    """`value` as `chars` Crockford base32 digits, most significant first."""
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(5 * chars - 5, -1, -5))
 
 
 def new_id_at(ms: int) -> str:
-    """A ULID for the millisecond `ms`: sortable, strictly increasing within a process."""
-    global _last_ms, _last_rand
+    """A ULID for the millisecond `ms`: sortable, strictly increasing within a process.
+
+    The first 18 characters (time, high half of the randomness) change once per millisecond
+    and are kept; each id then costs four table look-ups for its low 40 bits."""
+    global _last_ms, _last_rand, _head
     with _id_lock:
         if ms <= _last_ms:
             ms = _last_ms  # same (or a stepped-back) millisecond: keep order by counting up
@@ -184,8 +201,12 @@ def new_id_at(ms: int) -> str:
         else:
             rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for the counter
         _last_ms, _last_rand = ms, rand
-    value = (ms << 80) | rand
-    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+        high = rand >> 40
+        head = _head
+        if head[0] != ms or head[1] != high:
+            head = _head = (ms, high, _base32(ms, 10) + _base32(high, 8))
+    low, pairs = rand & 0xFF_FFFF_FFFF, _PAIRS
+    return head[2] + pairs[low >> 30] + pairs[(low >> 20) & 1023] + pairs[(low >> 10) & 1023] + pairs[low & 1023]
 
 
 def new_id() -> str:
@@ -195,9 +216,10 @@ def new_id() -> str:
 
 def _reset_ids_after_fork() -> None:
     # A forked child counting on from the parent's last id would collide with the parent's next.
-    global _id_lock, _last_ms, _last_rand
+    global _id_lock, _last_ms, _last_rand, _head
     _id_lock = threading.Lock()
     _last_ms = _last_rand = 0
+    _head = (-1, -1, "")
 
 
 if hasattr(os, "register_at_fork"):

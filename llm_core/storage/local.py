@@ -52,10 +52,11 @@ from llm_core.records import (
     ReadStats,
     as_day,
     day_names,
+    format_ms,
     format_timestamp,
     is_day_name,
-    new_id,
-    now_timestamp,
+    new_id_at,
+    now_ms,
     read_jsonl,
     utc_today,
 )
@@ -178,13 +179,14 @@ class LocalStorage:
         record = dict(data)
         prompt = record.pop("prompt", None)
         response = record.pop("response", None)
+        ms = now_ms()  # one clock read for the id and the timestamp
         if not record.get("id"):
-            record["id"] = new_id()
+            record["id"] = new_id_at(ms)
         ts = record.get("timestamp")
         if isinstance(ts, datetime):
             record["timestamp"] = format_timestamp(ts)
         elif not isinstance(ts, str) or not is_day_name(ts[:10]):
-            record["timestamp"] = now_timestamp()
+            record["timestamp"] = format_ms(ms)
         day = record["timestamp"][:10]
         side = []
         base = {"id": record["id"], "timestamp": record["timestamp"]}
