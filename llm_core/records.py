@@ -7,9 +7,15 @@
     │   └── responses.jsonl         RESPONSES_FILE {"id", "timestamp", "response"}
     ├── .summaries/2026-11-27.sum   SUMMARY_DIR: the per-day summaries (storage/day_summaries.py)
     ├── summary.json                TOTALS_FILE: per-day totals (storage/totals.py)
-    └── .last-prune                 PRUNE_MARKER: the UTC day pruning last ran
+    ├── .last-prune                 PRUNE_MARKER: the UTC day pruning last ran
+    ├── .llm-core-store             STORE_MARKER: "this folder is a store" (storage/location.py)
+    └── .gitignore                  GITIGNORE: "*", so a store inside a repository is never committed
 
-Here: the file names, the one day-folder test (`is_day_name`) and lister (`day_names`),
+Nothing else belongs to the store: other files are never counted, changed or removed, and a
+symbolic link inside the store is never followed (`day_names` skips linked day folders).
+
+Here: the file names (`DAY_FILES`, `is_own_root_name`), the one day-folder test
+(`is_day_name`) and lister (`day_names`),
 record ids (`new_id`, a ULID), timestamps (`now_timestamp`, `format_timestamp`,
 `parse_timestamp`, `as_day`, `utc_today`), `normalize_tokens`, the torn-line-tolerant JSONL
 reader (`read_jsonl`, `parse_lines`, `ReadStats`, `skipped_lines_message`) and `atomic_write`.
@@ -34,10 +40,10 @@ import orjson
 from llm_core.errors import InputError, warn
 
 __all__ = [
-    "DIR_MODE", "FILE_MODE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE", "SUMMARY_DIR",
-    "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
+    "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
+    "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
     "ReadStats", "as_day", "atomic_write", "day_names", "format_ms", "format_timestamp",
-    "is_day_name", "new_id", "new_id_at", "normalize_tokens", "now_ms", "now_timestamp",
+    "is_day_name", "is_own_root_name", "new_id", "new_id_at", "normalize_tokens", "now_ms", "now_timestamp",
     "parse_lines", "parse_timestamp", "read_jsonl", "skipped_lines_message", "utc_today",
 ]
 
@@ -47,6 +53,10 @@ RESPONSES_FILE = "responses.jsonl"
 TOTALS_FILE = "summary.json"
 SUMMARY_DIR = ".summaries"
 PRUNE_MARKER = ".last-prune"
+STORE_MARKER = ".llm-core-store"
+GITIGNORE = ".gitignore"
+DAY_FILES = (TELEMETRY_FILE, PROMPTS_FILE, RESPONSES_FILE)
+_ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR))
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -69,13 +79,34 @@ def is_day_name(name: str) -> bool:
     return True
 
 
+def is_own_root_name(name: str) -> bool:
+    """True for a name the store itself puts in its root: a day folder, summary.json (and its
+    temp files), .last-prune, .summaries, the marker, .gitignore."""
+    return (name in _ROOT_FILES or is_day_name(name)
+            or (name.startswith(".summary.") and name.endswith(".tmp")))
+
+
 def day_names(base: str | os.PathLike) -> list[str]:
-    """The day folders of the store at `base`, oldest first (none when it does not exist)."""
+    """The day folders of the store at `base`, oldest first (none when it does not exist).
+
+    A day folder that is a symbolic link is not one: it is skipped, with one warning naming it
+    (the store never reads, writes or deletes through a link)."""
     try:
         entries = list(os.scandir(base))
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(e.name for e in entries if is_day_name(e.name) and e.is_dir())
+    days, links = [], []
+    for e in entries:
+        if is_day_name(e.name):
+            if e.is_dir(follow_symlinks=False):
+                days.append(e.name)
+            elif e.is_symlink():
+                links.append(e.path)
+    if links:
+        with contextlib.suppress(Exception):  # a closed stderr must not turn this into a crash
+            warn(f"ignoring {', '.join(sorted(links))}: a day folder that is a symbolic link "
+                 "(the store never follows links; see `llm-telemetry doctor`)", key="linked-day")
+    return sorted(days)
 
 
 # ---------------------------------------------------------------- timestamps
@@ -344,7 +375,8 @@ def atomic_write(path: str | os.PathLike, data: bytes, mode: int = FILE_MODE) ->
     whole file and the last one wins. The parent folder is created when missing. Raises OSError.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        os.makedirs(path.parent, DIR_MODE, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
     try:

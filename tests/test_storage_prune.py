@@ -16,6 +16,7 @@ from llm_core.config import reset_settings
 from llm_core.records import PRUNE_MARKER, utc_today
 from llm_core.storage.day_summaries import M_CALLS, DayBuilder, summaries
 from llm_core.storage.local import LocalStorage
+from llm_core.storage.location import open_store
 from llm_core.storage.prune import prune_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +57,7 @@ def test_retention_removes_day_folders_older_than_the_limit(monkeypatch):
     storage = LocalStorage()
     for n in (0, 1, 7, 8, 40):
         put(storage.base_dir, days_ago(n))
+    open_store(storage.base_dir)  # a 0.2.0 store, adopted (marked)
     (storage.base_dir / "notes").mkdir()  # not a day folder: never touched
     preview = storage.prune(dry_run=True)
     assert preview["dry_run"] is True
@@ -382,5 +384,5 @@ def test_a_file_another_pruner_removed_while_we_waited_for_its_lock_is_no_error(
             pass
 
     monkeypatch.setattr(prune, "locker", RacingLock)
-    prune._remove_file(victim)
+    prune._remove(tmp_path, ("prompts.jsonl",))
     assert not victim.exists()

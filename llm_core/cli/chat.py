@@ -15,7 +15,9 @@ from llm_core.cli._common import (
     stdin_is_terminal,
 )
 from llm_core.clients import get_client
+from llm_core.config import get_settings
 from llm_core.errors import UsageError
+from llm_core.storage.local import get_storage
 
 PROVIDER_CHOICES = ["auto", "anthropic", "openai", "openrouter", "echo"]
 
@@ -85,6 +87,9 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
 
     # httpcore imports trio when it is installed (~40 ms); this process never runs trio.
     sys.modules.setdefault("trio", None)
+    if get_settings().telemetry_enabled:
+        get_storage().check()  # a folder that is not a store: exit 4 before paying for a call
+
     cache_opt = None
     if cache or cache_ttl:
         from llm_core.utils.cache import PromptCache  # here: ~2 ms that only --cache pays

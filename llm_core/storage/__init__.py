@@ -10,4 +10,6 @@
     totals.py            summary.json, the per-day totals (get_today_stats); a cache of the JSONL
     query.py             the reports' aggregations, exact and equal to a full scan
     demo.py              a realistic synthetic store for trying the reports
+    sql.py               SQL over the store through DuckDB: the typed `calls` view (the sql extra)
+    export.py            the records as JSONL, CSV, xlsx, SQLite or Parquet files
 """

@@ -2,8 +2,9 @@
 
 Several models at real-ish prices (one without a known price), agents with their operations,
 projects, a daily and weekly rhythm, long-tailed latencies, a few failures. The same seed and
-end time always give the same bytes. Day files are written directly (one orjson line per
-record), so a million records take seconds, not the minutes of a million store calls.
+end time always give the same bytes. Day files are written in large batches through the store's
+own locked writer (LocalStorage.write_lines: the marker, modes and link checks of real records),
+so a million records take seconds, not the minutes of a million store calls.
 
     from llm_core.storage.demo import write_demo
     write_demo(Path("/tmp/store"), days=30, calls=1_000_000, seed=1, end_ms=...)
@@ -17,6 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import orjson
+
+from llm_core.storage.local import LocalStorage
 
 # model -> (provider, input $/M, output $/M or None when the price is unknown, median ms, weight)
 MODELS = {
@@ -126,7 +129,9 @@ def records(days: int, calls: int, seed: int, end_ms: int):
 
 
 def write_demo(store: Path, days: int, calls: int, seed: int, end_ms: int) -> dict:
-    """Append the demo records to `store`'s day files; returns {"records", "days", "bytes"}."""
+    """Append the demo records to `store`'s day files; returns {"records", "days", "bytes"}.
+    Raises ConfigError (not a store) or OSError."""
+    writer = LocalStorage(store)
     files: dict[str, int] = {}
     size = 0
     current, buf = None, []
@@ -135,11 +140,8 @@ def write_demo(store: Path, days: int, calls: int, seed: int, end_ms: int) -> di
         nonlocal size
         if current is None or not buf:
             return
-        folder = store / current
-        folder.mkdir(parents=True, exist_ok=True)
         data = b"\n".join(buf) + b"\n"
-        with open(folder / "telemetry.jsonl", "ab") as f:
-            f.write(data)
+        writer.write_lines(current, data)
         size += len(data)
         files[current] = files.get(current, 0) + len(buf)
         buf.clear()

@@ -13,10 +13,14 @@ does not end in a newline (a writer was killed mid-write), the next write starts
 Queued records are written on `flush()` and at interpreter exit. The first record of a day in
 a process is written synchronously, so its return value tells whether the store works.
 
+Only the store's own files are touched: the folder is checked (and created or adopted, with
+its marker) before the first write (storage/location.py), and day folders and files are opened
+with O_NOFOLLOW, so a symbolic link in the store is refused, never written through.
+
 Failures never reach the caller: a read-only, missing or full disk gives one warning line on
 stderr per process and `store_telemetry` returns False.
 
-    storage = LocalStorage()                 # LLM_TELEMETRY_DIR, else ./.llm-telemetry
+    storage = LocalStorage()                 # LLM_TELEMETRY_DIR, found as storage/location.py says
     storage.store_telemetry(record)          # -> True / False, never raises
     storage.get_today_stats()                # {"date", "calls", "errors", "tokens", ...}
     for r in storage.query_by_date_range("2026-11-01", "2026-11-27"): ...
@@ -29,6 +33,8 @@ import atexit
 import contextlib
 import errno
 import os
+import stat
+import sys
 import threading
 import time
 import weakref
@@ -41,7 +47,7 @@ from typing import Any
 import orjson
 
 from llm_core.config import get_settings
-from llm_core.errors import warn
+from llm_core.errors import ConfigError, warn
 from llm_core.records import (
     DIR_MODE,
     FILE_MODE,
@@ -61,13 +67,17 @@ from llm_core.records import (
     utc_today,
 )
 from llm_core.storage import totals
+from llm_core.storage.location import Location, StoreState, check_store, find_store, open_store
 from llm_core.storage.locking import locker
-from llm_core.storage.prune import prune_store
+from llm_core.storage.prune import prune_store, retention_notice
 
 __all__ = ["LocalStorage", "get_storage"]
 
 QUEUE_MAX = 10_000
-_OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_DIR_FD = os.open in os.supports_dir_fd
 _DUMP_OPTS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
 
 
@@ -90,6 +100,22 @@ def _last_byte(fd: int, size: int) -> bytes:
     return os.read(fd, 1)
 
 
+def _open_in(folder: Path, name: str) -> int:
+    """Open folder/name for appending, following a symbolic link in neither (ELOOP: refused)."""
+    try:
+        if not _DIR_FD:
+            return os.open(folder / name, _OPEN_FLAGS, FILE_MODE)
+        dfd = os.open(folder, _DIR_FLAGS)
+        try:
+            return os.open(name, _OPEN_FLAGS, FILE_MODE, dir_fd=dfd)
+        finally:
+            os.close(dfd)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise OSError(e.errno, "a symbolic link in the store, never followed", str(folder / name)) from None
+        raise
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -104,8 +130,12 @@ class LocalStorage:
         if settings is None:
             settings = get_settings()
         self.settings = settings
-        raw = Path(base_dir) if base_dir is not None else Path(settings.telemetry_dir)
-        self.base_dir = raw.expanduser().absolute()
+        if base_dir is not None:
+            path = Path(base_dir).expanduser().absolute()
+            self.location = Location(path, "given", "the folder given to LocalStorage")
+        else:
+            self.location = find_store(settings.telemetry_dir)
+        self.base_dir = self.location.path
         self.enabled = bool(settings.telemetry_enabled)
         self.store_prompts = bool(settings.store_prompts)
         self.store_responses = bool(settings.store_responses)
@@ -121,6 +151,7 @@ class LocalStorage:
         self._exiting = False
         self._wrote_days: set[str] = set()
         self._prune_day: str | None = None
+        self._opened = False  # the store folder was checked (created, adopted) for writing
         self._reset_writer()
         _live.add(self)
 
@@ -210,6 +241,9 @@ class LocalStorage:
 
     def _fail(self, error: BaseException) -> None:
         self._direct = True
+        if isinstance(error, ConfigError):
+            _warn("write-failed", f"telemetry not saved: {error}; LLM calls go on without it")
+            return
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         where = getattr(error, "filename", None) or self.base_dir
         _warn(
@@ -217,7 +251,24 @@ class LocalStorage:
             f"telemetry not saved ({reason}: {where}); LLM calls go on without it",
         )
 
+    def check(self) -> StoreState:
+        """Raise ConfigError when the store folder is not a store (a command's check before it
+        works; nothing is created). Returns the folder's state."""
+        return check_store(self.base_dir)
+
+    def write_lines(self, day: str, data: bytes, name: str = TELEMETRY_FILE) -> None:
+        """Append whole JSONL lines to one day's file through the locked writer (llm-telemetry
+        demo). Raises ConfigError or OSError."""
+        self._open()
+        self._append(as_day(day), name, data)
+
+    def _open(self) -> None:
+        if not self._opened:
+            open_store(self.base_dir)
+            self._opened = True
+
     def _write_items(self, items: list) -> None:
+        self._open()
         by_path: dict[tuple[str, str], list[bytes]] = {}
         for day, name, line in items:
             by_path.setdefault((day, name), []).append(line)
@@ -235,10 +286,9 @@ class LocalStorage:
         """Append whole lines to day/name under an exclusive lock, in one write."""
         lock = locker()
         folder = self.base_dir / day
-        path = folder / name
         for _ in range(5):
             try:
-                fd = os.open(path, _OPEN_FLAGS, FILE_MODE)
+                fd = _open_in(folder, name)
             except FileNotFoundError:
                 self._make_dirs(folder)
                 continue
@@ -248,6 +298,8 @@ class LocalStorage:
                     st = os.fstat(fd)
                     if st.st_nlink == 0:
                         continue  # pruned between open and lock: open the new file
+                    if not stat.S_ISREG(st.st_mode):
+                        raise OSError(errno.EINVAL, "not a regular file", str(folder / name))
                     if st.st_size and _last_byte(fd, st.st_size) != b"\n":
                         data = b"\n" + data  # a torn last line stays alone on its line
                     _write_all(fd, data)
@@ -259,11 +311,11 @@ class LocalStorage:
                     lock.unlock(fd)
             finally:
                 os.close(fd)
-        raise OSError(errno.ENOENT, "the day folder keeps disappearing", str(path))
+        raise OSError(errno.ENOENT, "the day folder keeps disappearing", str(folder / name))
 
     def _make_dirs(self, folder: Path) -> None:
         if not self.base_dir.is_dir():
-            os.makedirs(self.base_dir, DIR_MODE, exist_ok=True)
+            open_store(self.base_dir)
         with contextlib.suppress(FileExistsError):
             os.mkdir(folder, DIR_MODE)
 
@@ -346,7 +398,9 @@ class LocalStorage:
                 try:
                     if os.read(fd, 32).decode("ascii", "replace").strip() == today:
                         return
-                    self.prune()
+                    result = self.prune()
+                    if result["removed"] and sys.stderr is not None and sys.stderr.isatty():
+                        _warn("pruned", retention_notice(result))
                     os.ftruncate(fd, 0)
                     os.lseek(fd, 0, os.SEEK_SET)
                     os.write(fd, today.encode() + b"\n")

@@ -2,74 +2,105 @@
 
 Safe while other processes write: a file is unlinked only while holding its exclusive lock,
 and a writer that finds its file unlinked after locking it opens the new one (see
-LocalStorage._append). Only folders named YYYY-MM-DD are ever touched.
+LocalStorage._append). Only the store's own files count toward the cap and are ever removed
+(storage/inventory.py): a file that is not the store's, or a symbolic link, is left alone,
+listed in the result's "left_alone", and a link is never followed (day folders and files are
+opened with O_NOFOLLOW, relative to the day folder's own descriptor). A folder that is not a
+store is refused (storage/location.py), never scanned.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names, utc_today
+from llm_core.errors import warn
+from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, utc_today
 from llm_core.storage import totals
 from llm_core.storage.day_summaries import summary_path
+from llm_core.storage.inventory import Inventory, take_inventory
+from llm_core.storage.location import check_store
 from llm_core.storage.locking import locker
 
+__all__ = ["prune_store", "retention_notice"]
+
 _SIDE_FILES = (PROMPTS_FILE, RESPONSES_FILE)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _folder_size(folder: Path) -> int:
-    total = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            total += _size(Path(root) / name)
-    return total
-
-
-def _remove_file(path: Path) -> None:
-    """Unlink under the file's exclusive lock so no writer is mid-append to it."""
+def _remove_in(dfd: int, name: str) -> bool:
+    """Unlink the regular file `name` of the folder `dfd` under its exclusive lock, so no writer
+    is mid-append to it. A link or anything but a regular file is left alone (False)."""
     lock = locker()
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _CLOEXEC, dir_fd=dfd)
     except FileNotFoundError:
-        return
+        return True
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return False
+        raise
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
         lock.lock(fd, lock.LOCK_EX)
         try:
             # Another process pruning the same store may have removed it while we waited.
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
+                os.unlink(name, dir_fd=dfd)
         finally:
             lock.unlock(fd)
     finally:
         os.close(fd)
+    return True
 
 
-def _remove_folder(folder: Path) -> None:
-    import shutil  # pulls in bz2, lzma and zlib (a few ms) that only removing a folder needs
+def _remove(folder: Path, names: tuple[str, ...], rmdir: bool = False) -> None:
+    """Remove the store's own files `names` of the day folder (and the folder when then empty)."""
+    try:
+        dfd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC)
+    except FileNotFoundError:
+        return
+    try:
+        for name in names:
+            _remove_in(dfd, name)
+    finally:
+        os.close(dfd)
+    if rmdir:
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)  # only when empty: anything not the store's keeps it
 
-    for name in (TELEMETRY_FILE, *_SIDE_FILES):
-        _remove_file(folder / name)
-    shutil.rmtree(folder, ignore_errors=True)
+
+def _unlink_regular(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            os.unlink(path)
 
 
-def _remove_stale_temp_files(base: Path, max_age_s: float = 3600) -> None:
+def _remove_stale_temp_files(base: Path, inv: Inventory, max_age_s: float = 3600) -> None:
     """summary.json temp files left by a process killed between write and rename."""
     now = time.time()
-    for tmp in base.glob(".summary.*.tmp"):
-        with contextlib.suppress(OSError):
-            if now - tmp.stat().st_mtime > max_age_s:
-                tmp.unlink()
+    for name in inv.root:
+        if name.startswith(".summary.") and name.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                if now - os.lstat(base / name).st_mtime > max_age_s:
+                    _unlink_regular(base / name)
+
+
+def _result(storage, inv: Inventory | None, dry_run: bool, today: str) -> dict:
+    total = inv.total if inv else 0
+    return {
+        "dry_run": dry_run, "today": today, "base_dir": str(storage.base_dir),
+        "retention_days": storage.retention_days, "max_size_mb": storage.max_size_mb,
+        "bytes_before": total, "bytes_after": total, "freed_bytes": 0, "removed": [],
+        "left_alone": inv.left_alone() if inv else [],
+    }
 
 
 def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dict:
@@ -77,67 +108,90 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dic
     today = today or utc_today()
     cutoff = (date.fromisoformat(today) - timedelta(days=storage.retention_days)).isoformat()
     base = storage.base_dir
-    total = _folder_size(base) if base.is_dir() else 0
-    result = {
-        "dry_run": dry_run, "today": today, "base_dir": str(base),
-        "retention_days": storage.retention_days, "max_size_mb": storage.max_size_mb,
-        "bytes_before": total, "bytes_after": total, "freed_bytes": 0, "removed": [],
-    }
-    plan = _Removal(base, dry_run, result)
+    if check_store(base).state == "missing":
+        return _result(storage, None, dry_run, today)
+    inv = take_inventory(base)
+    result = _result(storage, inv, dry_run, today)
+    if inv.links and not dry_run:
+        with contextlib.suppress(Exception):  # a closed stderr must not turn this into a crash
+            warn(f"left alone (symbolic links are never followed): {', '.join(inv.links)}", key="prune-links")
+    plan = _Removal(base, inv, dry_run, result)
 
     # A folder more than retention_days old goes whole (today minus retention_days is kept).
     kept = []
-    for folder in (base / day for day in day_names(base)):
-        if folder.name < cutoff:
-            plan.drop(folder, folder.name, "folder", _folder_size(folder), "retention")
+    for day in inv.days:
+        if day < cutoff:
+            plan.drop(day, "folder", "retention")
         else:
-            kept.append(folder)
+            kept.append(day)
 
     # Then the size cap: prompts and responses (any day) before telemetry (never today's).
-    remaining = total - result["freed_bytes"]
+    remaining = inv.total - result["freed_bytes"]
     max_bytes = int(storage.max_size_mb * 1024 * 1024)
-    candidates = [(folder / name, folder.name, name.split(".")[0]) for folder in kept for name in _SIDE_FILES]
-    candidates += [(folder / TELEMETRY_FILE, folder.name, "telemetry") for folder in kept if folder.name < today]
-    for path, day, kind in candidates:
+    candidates = [(day, name) for day in kept for name in _SIDE_FILES]
+    candidates += [(day, TELEMETRY_FILE) for day in kept if day < today]
+    for day, name in candidates:
         if remaining <= max_bytes:
             break
-        size = _size(path)
-        if path.exists():
-            plan.drop(path, day, kind, size, "size")
-            remaining -= size
+        if name in inv.days[day]:
+            remaining -= plan.drop(day, name.split(".")[0], "size", name)
 
     if not dry_run:
-        _remove_stale_temp_files(base)
-        for folder in kept:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only succeeds when the size cap emptied it
+        _remove_stale_temp_files(base, inv)
+        for day in kept:
+            if plan.emptied(day):
+                with contextlib.suppress(OSError):
+                    os.rmdir(base / day)  # only succeeds when the size cap emptied it
         if plan.removed_days:
             totals.drop_days(storage, plan.removed_days)
-    result["bytes_after"] = total - result["freed_bytes"]
+    result["bytes_after"] = inv.total - result["freed_bytes"]
     return result
 
 
 class _Removal:
-    """Removes (or, in a dry run, only lists) files and folders, accounting for them in `result`."""
+    """Removes (or, in a dry run, only lists) the store's own files, accounting for them in `result`."""
 
-    def __init__(self, base: Path, dry_run: bool, result: dict) -> None:
-        self.base, self.dry_run, self.result = base, dry_run, result
+    def __init__(self, base: Path, inv: Inventory, dry_run: bool, result: dict) -> None:
+        self.base, self.inv, self.dry_run, self.result = base, inv, dry_run, result
         self.removed_days: list[str] = []
+        self.gone: dict[str, set[str]] = {}
 
-    def drop(self, path: Path, day: str, kind: str, size: int, reason: str) -> None:
+    def drop(self, day: str, kind: str, reason: str, name: str | None = None) -> int:
+        """Remove a day folder's own files (kind "folder") or one of them; the bytes freed."""
+        files = self.inv.days[day]
+        names = tuple(files) if name is None else (name,)
+        size = sum(files[n] for n in names)
         # A day's report summary is derived from its telemetry and goes with it.
-        derived = summary_path(self.base, day) if kind in ("folder", "telemetry") else None
-        size += _size(derived) if derived else 0
-        self.result["removed"].append(
-            {"path": str(path), "day": day, "kind": kind, "bytes": size, "reason": reason}
-        )
-        self.result["freed_bytes"] += size
-        if self.dry_run:
-            return
-        if kind == "folder":
-            _remove_folder(path)
-        else:
-            _remove_file(path)
+        derived = kind in ("folder", "telemetry")
         if derived:
-            derived.unlink(missing_ok=True)
+            size += self.inv.summaries.get(f"{day}.sum", 0)
+        path = self.base / day if name is None else self.base / day / name
+        self.result["removed"].append({"path": str(path), "day": day, "kind": kind, "bytes": size, "reason": reason})
+        self.result["freed_bytes"] += size
+        self.gone.setdefault(day, set()).update(names)
+        if self.dry_run:
+            return size
+        _remove(self.base / day, names, rmdir=name is None)
+        if derived:
+            _unlink_regular(summary_path(self.base, day))
             self.removed_days.append(day)
+        return size
+
+    def emptied(self, day: str) -> bool:
+        return bool(self.gone.get(day)) and self.gone[day] >= set(self.inv.days[day])
+
+
+def retention_notice(result: dict) -> str:
+    """The one line a pruning that removed data prints in a terminal: what went, how to keep more."""
+    removed = result["removed"]
+    old = [r for r in removed if r["reason"] == "retention"]
+    capped = [r for r in removed if r["reason"] == "size"]
+    parts = []
+    if old:
+        parts.append(f"{len(old)} day{'s' if len(old) != 1 else ''} older than {result['retention_days']} days"
+                     f" (to keep more: LLM_RETENTION_DAYS)")
+    if capped:
+        parts.append(f"{len(capped)} file{'s' if len(capped) != 1 else ''} over the"
+                     f" {result['max_size_mb']:g} MB cap (to keep more: LLM_STORAGE_MAX_SIZE_MB)")
+    mb = result["freed_bytes"] / 1e6
+    return f"telemetry pruned from {result['base_dir']}: {' and '.join(parts)}, {mb:.1f} MB"

@@ -5,7 +5,8 @@ its subcommands runs (click's "complex" example; --help lists them without impor
 
     options.py   what the subcommands share: filter options, the clock, the skipped-lines warning
     reports.py   stats, costs, models, agents, projects, performance, patterns (report_command)
-    records.py   log, export (the records themselves)
+    records.py   log (the latest records);  export.py   export (JSONL, CSV, xlsx, SQLite, Parquet)
+    sql.py       sql (DuckDB over the store)
     prune.py     prune;  demo.py   demo (the store as a whole)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
 
@@ -38,7 +39,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "performance": ("reports", "Latency: avg, p50, p95, p99; slowest operations."),
     "patterns": ("reports", "Calls per local hour, peak hours, busiest weekday."),
     "log": ("records", "The latest records (--follow to keep watching)."),
-    "export": ("records", "The records as CSV or JSONL on stdout."),
+    "export": ("export", "The records as JSONL, CSV, Excel, SQLite or Parquet."),
+    "sql": ("sql", "One read-only SQL query over the store (DuckDB)."),
     "prune": ("prune", "Apply the retention and size cap now."),
     "demo": ("demo", "Write a realistic demo store (no key needed)."),
 }
@@ -101,4 +103,5 @@ main = make_main(cli, "llm-telemetry")
 MAN_SECTIONS = {
     "JSON OUTPUT": manual.JSON_OUTPUT,
     "FILES": manual.FILES,
+    "SQL": manual.SQL,
 }

@@ -9,8 +9,7 @@ import click
 
 from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
-from llm_core.cli.telemetry.options import now
-from llm_core.config import get_settings
+from llm_core.cli.telemetry.options import now, store_dir
 from llm_core.storage.day_summaries import day_files
 from llm_core.storage.demo import write_demo
 
@@ -37,7 +36,7 @@ def demo(days, calls, seed, force, as_json):
       llm-telemetry demo --days 30 --calls 20000
       llm-telemetry costs --by agent
     """
-    store = get_settings().telemetry_dir
+    store = store_dir()
     if day_files(store) and not force:
         raise click.UsageError(
             f"{store} already holds telemetry; use --force to add demo records to it, "

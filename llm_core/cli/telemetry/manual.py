@@ -1,4 +1,5 @@
-"""The llm-telemetry manual sections beyond --help: the JSON keys, the files, the CSV columns.
+"""The llm-telemetry manual sections beyond --help: the JSON keys, the files, the CSV columns,
+the SQL views.
 
 Plain strings only, so the group can hand them to the man page generator without importing
 a subcommand.
@@ -46,7 +47,8 @@ Lists are ordered largest first (by calls; costs by cost), ties by name. A missi
 agent, operation, model or provider is null. log --json and export --format jsonl write the
 records as stored, one per line; demo --json writes {records, days, bytes, store, seconds};
 prune --json writes what LocalStorage.prune returns (dry_run, removed: [{path, day, kind,
-bytes, reason}], freed_bytes, bytes_before, bytes_after, ...).
+bytes, reason}], freed_bytes, bytes_before, bytes_after, ...). sql --json writes an array
+with one object per row, keyed by column name (times as ISO 8601 with offset).
 """
 
 FILES = """\
@@ -55,4 +57,55 @@ FILES = """\
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM-DD.sum    the per-day summaries behind the reports
                                                   (rebuilt when missing: safe to delete)
 
-export --format csv writes these columns: """ + ", ".join(CSV_COLUMNS) + "."
+export --format csv writes these columns: """ + ", ".join(CSV_COLUMNS) + """. So do xlsx (sheet
+"calls", timestamps as UTC date-times), sqlite (table "calls", id the primary key, indexes on
+timestamp, model and project) and parquet (timestamp a UTC TIMESTAMPTZ). The xlsx sheet
+"daily" has day (local), calls, failures, input_tokens, output_tokens, cache_read_tokens,
+cache_write_tokens, total_tokens, cost_usd, unknown_cost_calls. Exported files are 0600."""
+
+# The columns of llm_core.storage.sql.CALLS_COLUMNS, as text (tests/test_telemetry_sql_cli.py
+# checks they agree), so the group need not import the storage layer to build its man page.
+SQL = """\
+llm-telemetry sql runs one query (DuckDB's SQL) over these views of every day of the store,
+plain or compressed. Lines that are torn, not JSON or without a readable timestamp are left
+out, as the reports leave them out; a value of the wrong type reads as NULL.
+
+\b
+  calls       one row per recorded call:
+    id                      VARCHAR        the record's ULID
+    timestamp               TIMESTAMPTZ    when the call ended
+    agent_name              VARCHAR        the agent
+    operation               VARCHAR        the operation
+    provider                VARCHAR        anthropic, openai, openrouter, ...
+    model                   VARCHAR        the model id as recorded
+    session_id              VARCHAR        one per process unless set
+    user_id                 VARCHAR        the OS user unless set
+    duration_ms             DOUBLE         latency; NULL when not timed
+    tokens_input            BIGINT         input tokens, without cache reads and writes
+    tokens_output           BIGINT         output tokens
+    tokens_cache_read       BIGINT         tokens read from the prompt cache
+    tokens_cache_write      BIGINT         tokens written to the prompt cache
+    tokens_total            BIGINT         all of them
+    tokens_reasoning        BIGINT         reasoning tokens, when the provider says; else NULL
+    cost_usd                DECIMAL(38,12) NULL when the price is unknown; exact sums, as the reports'
+    success                 BOOLEAN        false for a failed call
+    prompt_hash             VARCHAR        sha256 of the prompt
+    response_hash           VARCHAR        sha256 of the response
+    metadata_project        VARCHAR        the git top-level folder's (or working directory's) name
+    metadata_git_branch     VARCHAR        the branch; NULL when detached or not in git
+    metadata_error          VARCHAR        the error of a failed call
+    metadata                JSON           the whole metadata object (your own keys: metadata->>'team')
+    stream                  BOOLEAN        whether the answer was streamed
+    retries                 INTEGER        retries before the answer
+    request_id              VARCHAR        the provider's request id
+    stop_reason             VARCHAR        why the model stopped
+    time_to_first_token_ms  DOUBLE         streamed calls: time to the first token
+    provider_cost_usd       DOUBLE         the cost the provider reported (OpenRouter)
+  prompts     id, timestamp, prompt      when LLM_STORE_PROMPTS stored some
+  responses   id, timestamp, response    when LLM_STORE_RESPONSES stored some
+
+Only one query runs (SELECT, WITH, FROM-first, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), on
+an in-memory database that can read nothing but the store: statements that write or change
+the session (INSERT, COPY, ATTACH, SET, PRAGMA, CREATE, INSTALL, ...) are refused, exit 2.
+DuckDB's own errors (syntax, an unknown column) exit 3; without the 'sql' extra, exit 4.
+"""

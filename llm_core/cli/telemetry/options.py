@@ -1,5 +1,5 @@
-"""What the llm-telemetry subcommands share: the filter and --days options, the pinned clock,
-the selection of a command over records, and the unreadable-lines warning."""
+"""What the llm-telemetry subcommands share: the store they read, the filter and --days options,
+the pinned clock, the selection of a command over records, and the unreadable-lines warning."""
 
 from __future__ import annotations
 
@@ -12,7 +12,16 @@ from llm_core.cli._common import warn
 from llm_core.config import get_settings
 from llm_core.errors import ConfigError, DateError
 from llm_core.records import skipped_lines_message
+from llm_core.storage.location import check_store, find_store
 from llm_core.storage.windows import ALL_TIME, Filters, Window, now_ms, range_window
+
+
+def store_dir() -> Path:
+    """The store the command works on (storage/location.py); ConfigError when the folder is not
+    a store. Nothing is created."""
+    path = find_store(get_settings().telemetry_dir).path
+    check_store(path)
+    return path
 
 
 def filter_options(f: Callable) -> Callable:

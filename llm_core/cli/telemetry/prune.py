@@ -6,7 +6,6 @@ import click
 
 from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
-from llm_core.config import get_settings
 from llm_core.storage.local import LocalStorage
 
 
@@ -22,5 +21,5 @@ def prune(dry_run, as_json):
       llm-telemetry prune --dry-run
       LLM_RETENTION_DAYS=7 llm-telemetry prune
     """
-    result = LocalStorage(get_settings().telemetry_dir).prune(dry_run=dry_run)
+    result = LocalStorage().prune(dry_run=dry_run)
     emit(result, as_json=as_json, human=render.prune)

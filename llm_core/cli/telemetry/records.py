@@ -1,19 +1,16 @@
-"""The llm-telemetry commands over the records themselves: log (newest first, or followed)
-and export (CSV or JSON Lines)."""
+"""llm-telemetry log: the latest records (newest first), or followed as they arrive.
+(export, the other command over the records themselves, has its own module.)"""
 
 from __future__ import annotations
 
-import csv
 import sys
 
 import click
 
 from llm_core.cli._common import json_option
 from llm_core.cli.telemetry import CONTEXT, render
-from llm_core.cli.telemetry.manual import CSV_COLUMNS
-from llm_core.cli.telemetry.options import filter_options, selection, warn_skipped
-from llm_core.config import get_settings
-from llm_core.storage.records_iter import follow_records, follow_start, iter_records, latest_records
+from llm_core.cli.telemetry.options import filter_options, selection, store_dir, warn_skipped
+from llm_core.storage.records_iter import follow_records, follow_start, latest_records
 
 
 def _write_line(line: bytes) -> None:
@@ -50,7 +47,7 @@ def log(count, follow, poll, project, agent, model, provider, since, until, as_j
       llm-telemetry log --follow
     """
     window, filters = selection(project, agent, model, provider, since, until)
-    store = get_settings().telemetry_dir
+    store = store_dir()
     bad = [0]
     seen = follow_start(store) if follow else None
     rows = latest_records(store, count, window, filters, bad, upto=seen)
@@ -66,30 +63,3 @@ def log(count, follow, poll, project, agent, model, provider, since, until, as_j
         for line, rec in follow_records(store, seen, window, filters, poll):
             _write_record(line, rec, as_json)
             sys.stdout.flush()
-
-
-@click.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True,
-              help="csv (one row per call, the columns listed in FILES) or jsonl (the records as stored).")
-@filter_options
-def export(fmt, project, agent, model, provider, since, until):
-    """Write the selected records to stdout, oldest first, for spreadsheets and other tools.
-
-    \b
-    Examples:
-      llm-telemetry export --format csv --since 2026-11-01 > november.csv
-      llm-telemetry export --project spacewalker | duckdb -c "select model, sum(cost_usd) from read_json('/dev/stdin') group by 1"
-    """
-    window, filters = selection(project, agent, model, provider, since, until)
-    store = get_settings().telemetry_dir
-    bad = [0]
-    records = iter_records(store, window, filters, bad)
-    if fmt == "jsonl":
-        for line, _rec in records:
-            _write_line(line)
-    else:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for _line, rec in records:
-            writer.writerow(render.csv_row(rec))
-    warn_skipped(bad[0], store)

@@ -223,23 +223,5 @@ def demo(i: dict) -> str:
             "Try: llm-telemetry stats week; llm-telemetry costs --by agent; llm-telemetry patterns")
 
 
-def csv_row(rec: dict) -> list:
-    """One record as the CSV columns of `export --format csv` (manual.CSV_COLUMNS)."""
-    tokens = rec.get("tokens") if isinstance(rec.get("tokens"), dict) else {}
-    meta = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
-
-    def cell(value):
-        return "" if value is None else value
-
-    return [
-        cell(rec.get("id")), cell(rec.get("timestamp")), cell(rec.get("agent_name")), cell(rec.get("operation")),
-        cell(rec.get("provider")), cell(rec.get("model")), cell(meta.get("project")), cell(meta.get("git_branch")),
-        cell(rec.get("session_id")), cell(rec.get("user_id")), cell(rec.get("duration_ms")),
-        cell(tokens.get("input")), cell(tokens.get("output")), cell(tokens.get("cache_read")),
-        cell(tokens.get("cache_write")), cell(tokens.get("total")), cell(rec.get("cost_usd")),
-        "true" if rec.get("success") is not False else "false", cell(meta.get("error")),
-    ]
-
-
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.split("\n"))

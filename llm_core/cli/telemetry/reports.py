@@ -12,8 +12,7 @@ import click
 
 from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
-from llm_core.cli.telemetry.options import days_option, filter_options, now, warn_skipped
-from llm_core.config import get_settings
+from llm_core.cli.telemetry.options import days_option, filter_options, now, store_dir, warn_skipped
 from llm_core.storage.collect import Collection, collect
 from llm_core.storage.reports import (
     BREAKDOWNS,
@@ -53,7 +52,7 @@ def report_command(need_slots: bool = False) -> Callable:
                 period = "today"  # a report with an optional PERIOD, given none
             window = report_window(clock, period or None, options.pop("days", None), since, until)
             filters = Filters(project=project, agent=agent, model=model, provider=provider)
-            store = get_settings().telemetry_dir
+            store = store_dir()
             col = collect(store, window, filters, need_slots=need_slots)
             store_notes(store, col)
             report = fn(col, window, filters, **options)

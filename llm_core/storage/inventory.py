@@ -1,0 +1,106 @@
+"""What a store folder holds: its own files with their sizes, and everything that is not its own.
+
+The store's own entries are drawn in llm_core.records: day folders (YYYY-MM-DD, real folders)
+holding telemetry.jsonl / prompts.jsonl / responses.jsonl, `.summaries/DAY.sum`, summary.json,
+.last-prune, the marker and .gitignore (and the temp files of their atomic writes). Only those
+count toward the size cap and are ever removed. Everything else is "foreign" and symbolic links
+are "links": both are listed (prune --dry-run, doctor) and left alone. Nothing here follows a
+link: sizes come from lstat.
+
+    inv = take_inventory(store)
+    inv.days["2026-11-27"]      {"telemetry.jsonl": 81234, ...}
+    inv.total                   bytes of everything that is the store's
+    inv.foreign, inv.links      paths left alone
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llm_core.records import DAY_FILES, SUMMARY_DIR, is_day_name, is_own_root_name
+
+__all__ = ["Inventory", "is_summary_name", "take_inventory"]
+
+
+def is_summary_name(name: str) -> bool:
+    """DAY.sum, or the temp file of its atomic write (.DAY.sum.PID.NS.tmp)."""
+    if name.endswith(".sum"):
+        return is_day_name(name[:-4])
+    return name.startswith(".") and name.endswith(".tmp") and is_day_name(name[1:11]) and name[11:16] == ".sum."
+
+
+@dataclass
+class Inventory:
+    base: Path
+    days: dict[str, dict[str, int]] = field(default_factory=dict)  # day -> {own file: bytes}
+    summaries: dict[str, int] = field(default_factory=dict)        # .summaries/ name -> bytes
+    root: dict[str, int] = field(default_factory=dict)             # summary.json, markers ... -> bytes
+    foreign: list[str] = field(default_factory=list)               # not the store's: left alone
+    links: list[str] = field(default_factory=list)                 # symbolic links: never followed
+
+    @property
+    def total(self) -> int:
+        return (sum(sum(files.values()) for files in self.days.values())
+                + sum(self.summaries.values()) + sum(self.root.values()))
+
+    def day_bytes(self, day: str) -> int:
+        return sum(self.days.get(day, {}).values())
+
+    def left_alone(self) -> list[dict]:
+        """[{"path", "why"}] of what prune and the size cap leave alone."""
+        return ([{"path": p, "why": "symbolic link"} for p in self.links]
+                + [{"path": p, "why": "not the store's"} for p in self.foreign])
+
+
+def _scan(folder: Path) -> list[tuple[str, os.stat_result | None]]:
+    try:
+        with os.scandir(folder) as entries:
+            out = []
+            for e in entries:
+                try:
+                    out.append((e.name, e.stat(follow_symlinks=False)))
+                except OSError:
+                    out.append((e.name, None))  # removed meanwhile
+            return out
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _files(inv: Inventory, folder: Path, own) -> dict[str, int]:
+    """{name: bytes} of the regular files in `folder` that `own(name)` accepts; the rest listed."""
+    files = {}
+    for name, st in _scan(folder):
+        if st is None:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            inv.links.append(str(folder / name))
+        elif stat.S_ISREG(st.st_mode) and own(name):
+            files[name] = st.st_size
+        else:
+            inv.foreign.append(str(folder / name))
+    return files
+
+
+def take_inventory(base: Path) -> Inventory:
+    """Everything in the store at `base`, sorted into its own files, foreign entries and links."""
+    inv = Inventory(base)
+    for name, st in sorted(_scan(base)):
+        path = base / name
+        if st is None:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            inv.links.append(str(path))
+        elif not is_own_root_name(name):
+            inv.foreign.append(str(path))
+        elif stat.S_ISDIR(st.st_mode) and is_day_name(name):
+            inv.days[name] = _files(inv, path, DAY_FILES.__contains__)
+        elif stat.S_ISDIR(st.st_mode) and name == SUMMARY_DIR:
+            inv.summaries = _files(inv, path, is_summary_name)
+        elif stat.S_ISREG(st.st_mode) and name != SUMMARY_DIR and not is_day_name(name):
+            inv.root[name] = st.st_size
+        else:
+            inv.foreign.append(str(path))
+    return inv

@@ -1,0 +1,160 @@
+"""llm-telemetry sql and export to files: stdout, stderr, exit codes, and the docs that list
+the SQL columns and the export columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from llm_core.cli.telemetry import main, manual
+from llm_core.config import reset_settings
+from llm_core.storage import export
+from llm_core.storage.sql import CALLS_COLUMNS
+from llm_core.storage.sql import query as sql_query
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = "2026-11-27T12:00:00Z"
+
+
+@pytest.fixture
+def demo(isolated_env, monkeypatch, capsys) -> Path:
+    monkeypatch.setenv("LLM_TELEMETRY_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    reset_settings()
+    assert main(["demo", "--days", "4", "--calls", "1500", "--seed", "5"]) == 0
+    capsys.readouterr()
+    return Path(os.environ["LLM_TELEMETRY_DIR"])
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+COST_BY_MODEL = "SELECT model, sum(cost_usd) AS cost, count(*) AS calls FROM calls GROUP BY 1 ORDER BY 3 DESC, 1"
+
+
+def test_sql_json_csv_and_table_hold_the_same_rows(demo, capsys):
+    want = sql_query(demo, COST_BY_MODEL).rows
+    code, out, err = _run(capsys, "sql", "--json", COST_BY_MODEL)
+    assert code == 0 and err == ""
+    want = [(m, None if c is None else float(c), n) for m, c, n in want]
+    assert [(r["model"], r["cost"], r["calls"]) for r in orjson.loads(out)] == want
+    code, out, _ = _run(capsys, "sql", "--csv", COST_BY_MODEL)
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["model", "cost", "calls"]
+    assert rows[1:] == [[m, "" if c is None else repr(c), str(n)] for m, c, n in want]
+    code, out, _ = _run(capsys, "sql", COST_BY_MODEL)
+    lines = out.splitlines()
+    assert lines[0].split() == ["model", "cost", "calls"]
+    assert lines[-1] == f"({len(want)} rows)"
+    assert [line.split()[0] for line in lines[2:-1]] == [m for m, _c, _n in want]
+
+
+def test_sql_equals_the_costs_report(demo, capsys):
+    def answer(*args: str):
+        code, out, err = _run(capsys, *args)
+        assert code == 0, err
+        return orjson.loads(out)
+
+    report = {b["key"]: (round(b["cost_usd"], 9), b["calls"])
+              for b in answer("costs", "--since", "2026-11-01", "--json")["breakdown"]}
+    assert {r["model"]: (round(r["cost"] or 0, 9), r["calls"]) for r in answer("sql", "--json", COST_BY_MODEL)} == report
+    by_day = {b["key"]: b["calls"] for b in answer("costs", "--since", "2026-11-01", "--by", "day", "--json")["breakdown"]}
+    got = answer("sql", "--json", "SELECT timestamp::DATE AS day, count(*) AS n FROM calls GROUP BY 1")
+    assert {r["day"]: r["n"] for r in got} == by_day
+
+
+def test_sql_reads_the_query_from_stdin(demo, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"SELECT count(*) AS n FROM calls\n")))
+    code, out, _ = _run(capsys, "sql", "--json")
+    assert code == 0 and orjson.loads(out) == [{"n": 1500}]
+
+
+@pytest.mark.parametrize(("statement", "code", "message"), [
+    ("INSERT INTO calls (id) VALUES ('x')", 2, "refused: INSERT statements"),
+    ("COPY (SELECT 1) TO 'x.csv'", 2, "refused: COPY statements"),
+    ("ATTACH 'x.db'", 2, "refused: ATTACH statements"),
+    ("PRAGMA version", 2, "refused: PRAGMA statements"),
+    ("SET threads = 1", 2, "refused: SET statements"),
+    ("SELECT 1; SELECT 2", 2, "one SQL statement, not 2"),
+    ("SELEC 1", 3, "bad SQL: Parser Error"),
+    ("SELECT colour FROM calls", 3, "colour"),
+])
+def test_sql_errors(demo, capsys, statement, code, message):
+    got, out, err = _run(capsys, "sql", statement)
+    assert (got, out) == (code, "")
+    assert err.startswith("Error: ") and message in err
+    assert not Path("x.csv").exists() and not Path("x.db").exists()
+
+
+def test_sql_without_duckdb_names_the_extra(demo, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "duckdb", None)
+    code, out, err = _run(capsys, "sql", "SELECT 1")
+    assert (code, out) == (4, "")
+    assert err == ("Error: SQL needs the 'sql' extra (duckdb is not installed): "
+                   "pip install 'llm-cli-tools-core[sql]'\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "sqlite", "parquet"])
+def test_export_to_a_file(demo, capsys, fmt, tmp_path):
+    target = tmp_path / f"calls.{fmt}"
+    code, out, err = _run(capsys, "export", "--format", fmt, "-o", str(target), "--model", "gpt-4.1")
+    n = sql_query(demo, "SELECT count(*) FROM calls WHERE model = 'gpt-4.1'").rows[0][0]
+    assert (code, out) == (0, "")
+    assert err == f"Wrote {n:,} records to {target} ({fmt})\n"
+    assert target.stat().st_mode & 0o777 == 0o600
+    if fmt == "csv":
+        code, stdout, _ = _run(capsys, "export", "--format", fmt, "--model", "gpt-4.1")
+        assert target.read_text() == stdout
+    elif fmt == "sqlite":
+        assert sqlite3.connect(target).execute("SELECT count(*) FROM calls").fetchone() == (n,)
+
+
+def test_export_update_adds_only_new_records(demo, capsys, tmp_path):
+    db = tmp_path / "calls.db"
+    assert _run(capsys, "export", "--format", "sqlite", "-o", str(db), "--until", "2026-11-25")[0] == 0
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM calls").fetchone()[0]
+    code, _, err = _run(capsys, "export", "--format", "sqlite", "-o", str(db), "--update")
+    assert code == 0 and err == f"Added {1500 - before:,} new records to {db} (sqlite)\n"
+    code, _, err = _run(capsys, "export", "--format", "sqlite", "-o", str(db), "--update")
+    assert err == f"Added 0 new records to {db} (sqlite)\n"
+    assert sqlite3.connect(db).execute("SELECT count(DISTINCT id) FROM calls").fetchone() == (1500,)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "xlsx"], "--format xlsx writes a file: give --output FILE"),
+    (["--format", "sqlite", "-o", "-"], "--format sqlite writes a file: give --output FILE"),
+    (["--format", "jsonl", "--update"], "--update works with --format sqlite only"),
+])
+def test_export_usage_errors(demo, capsys, args, message):
+    code, out, err = _run(capsys, "export", *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"Error: {message}\n")
+
+
+def test_the_manual_lists_every_sql_column_and_the_export_columns():
+    lines = manual.SQL.splitlines()
+    for name, kind, _ in CALLS_COLUMNS:
+        assert any(line.split()[:2] == [name, kind] for line in lines if line.strip()), name
+    assert manual.CSV_COLUMNS == export.COLUMNS
+
+
+def test_sql_and_export_leave_start_up_alone():
+    code = ("import sys; from llm_core.cli.telemetry import main; main(['--help']); main(['sql', '--help']); "
+            "main(['export', '--help']); "
+            "print(sorted(m for m in ('duckdb', 'openpyxl', 'sqlite3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    assert out.splitlines()[-1] == "['sqlite3']"  # export's module imports the stdlib's sqlite3
