@@ -42,7 +42,7 @@ from llm_core.errors import InputError, warn
 __all__ = [
     "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
     "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
-    "ReadStats", "as_day", "atomic_write", "day_names", "format_ms", "format_timestamp",
+    "ReadStats", "as_day", "atomic_write", "day_names", "dumps_record", "format_ms", "format_timestamp",
     "is_day_name", "is_own_root_name", "new_id", "new_id_at", "normalize_tokens", "now_ms", "now_timestamp",
     "parse_lines", "parse_timestamp", "read_jsonl", "skipped_lines_message", "utc_today",
 ]
@@ -367,6 +367,45 @@ def read_jsonl(path: str | Path, stats: ReadStats | None = None, warn: bool = Tr
 
 
 # ---------------------------------------------------------------- writing
+
+_MAX_DEPTH = 200  # orjson refuses nesting deeper than 254
+
+
+def dumps_record(record: Any, default: Any = None, option: int = 0) -> bytes:
+    """orjson.dumps for a record that must not be lost over its numbers or its shape.
+
+    orjson refuses integers beyond 64 bits (a provider usage of 1e20 tokens becomes one) and
+    nesting deeper than 254. Then the record is written anyway: each such integer as the float
+    orjson would read it back as (or, beyond a float's range, as a decimal string), anything
+    nested deeper than 200 levels as a short string, and the paths of what was converted listed
+    under "converted_values", so the billed call is kept and the change is visible."""
+    try:
+        return orjson.dumps(record, default=default, option=option)
+    except orjson.JSONEncodeError:
+        converted: list[str] = []
+        fixed = _representable(record, "", converted, 0)
+        if type(fixed) is dict and converted:
+            fixed["converted_values"] = converted
+        return orjson.dumps(fixed, default=default, option=option)
+
+
+def _representable(value: Any, path: str, converted: list[str], depth: int) -> Any:
+    if type(value) is int and not -(2**63) <= value < 2**64:
+        converted.append(path)
+        try:
+            return float(value)
+        except OverflowError:
+            return str(value)
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= _MAX_DEPTH:
+            converted.append(path)
+            return "(nested too deep)"
+        if isinstance(value, dict):
+            return {k: _representable(v, f"{path}.{k}" if path else str(k), converted, depth + 1)
+                    for k, v in value.items()}
+        return [_representable(v, f"{path}[{n}]", converted, depth + 1) for n, v in enumerate(value)]
+    return value
+
 
 def atomic_write(path: str | os.PathLike, data: bytes, mode: int = FILE_MODE) -> None:
     """Replace the file at `path` with `data` in one step (a private temp file, then rename).

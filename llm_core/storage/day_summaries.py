@@ -46,6 +46,7 @@ from llm_core.storage._day_records import (
     M_DUR,
     M_DURN,
     M_IN,
+    M_INVALID,
     M_OUT,
     M_TOTAL,
     M_UNKNOWN,
@@ -55,13 +56,19 @@ from llm_core.storage._day_records import (
     extract,
     split_lines,
 )
-from llm_core.storage._day_summary_file import DayBuilder, DaySummary, read_summary, section_one_end
+from llm_core.storage._day_summary_file import (
+    DamagedSummary,
+    DayBuilder,
+    DaySummary,
+    read_summary,
+    section_one_end,
+)
 
 __all__ = [
     "COST_SCALE", "DUR_SCALE", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS", "M_COST", "M_DUR",
-    "M_DURN", "M_IN", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
-    "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract", "file_identity", "is_current",
-    "read_summary", "split_lines", "summaries", "summary_path",
+    "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
+    "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
+    "file_identity", "is_current", "read_summary", "rebuild", "split_lines", "summaries", "summary_path",
 ]
 
 
@@ -82,7 +89,8 @@ def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
         st = os.fstat(f.fileno())
         builder = None
         if previous is not None and _extendable(previous, st, f):
-            builder = DayBuilder.from_summary(previous)
+            with contextlib.suppress(DamagedSummary):  # then read the whole day again
+                builder = DayBuilder.from_summary(previous)
         if builder is None:
             builder = DayBuilder()
         f.seek(builder.offset)
@@ -194,6 +202,18 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
         return None
     data = _build_job((str(path), str(spath), summary is not None), write)
     return None if data is None else DaySummary(spath, data)
+
+
+def rebuild(day_file: Path) -> DaySummary | None:
+    """Day `day_file`'s summary built afresh (and saved) after its saved one proved damaged;
+    None when the day file is gone."""
+    spath = summary_path(day_file.parent.parent, day_file.parent.name)
+    data = _build_job((str(day_file), str(spath), False), write=False)
+    if data is None:
+        return None
+    with contextlib.suppress(OSError):
+        atomic_write(spath, data)
+    return DaySummary(spath, data)
 
 
 def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[bytes]:

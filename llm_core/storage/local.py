@@ -58,6 +58,7 @@ from llm_core.records import (
     ReadStats,
     as_day,
     day_names,
+    dumps_record,
     format_ms,
     format_timestamp,
     is_day_name,
@@ -183,7 +184,7 @@ class LocalStorage:
             else:
                 side = ()
             day = ts[:10]
-            line = orjson.dumps(data, default=_jsonable, option=_DUMP_OPTS)
+            line = dumps_record(data, default=_jsonable, option=_DUMP_OPTS)
             if day not in self._ready_days or self._direct or len(self._queue) >= QUEUE_MAX:
                 if not is_day_name(day):
                     day = utc_today()

@@ -20,12 +20,16 @@ Every report with --json writes one JSON object. All reports share these keys:
                   exclusive as ISO 8601 with offset; null when unbounded
   filters         {"project", "agent", "model", "provider"}: null when not filtered
   corrupt_lines   unreadable lines skipped in the store
+  invalid_values  calls carrying a negative, non-numeric or implausible token count, cost
+                  (1e15 USD or more) or latency: those values are in no sum (a bad cost
+                  counts the call as unknown_cost_calls); also per group, and a note under
+                  the table
   store           the telemetry directory
 
 A group's numbers ("metrics" below) are: calls, successes, failures, error_rate (0..1),
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs),
-unknown_cost_calls (calls without a known price, not in cost_usd) and avg_ms (null when no
-call was timed). Latencies are in milliseconds; percentiles are nearest-rank.
+unknown_cost_calls (calls without a known price, not in cost_usd), invalid_values and avg_ms
+(null when no call was timed). Token counts are exact integers of any size. Latencies are in milliseconds; percentiles are nearest-rank.
 
 \b
   stats         totals: metrics; latency_ms: {avg, p50, p95, p99};
