@@ -29,7 +29,7 @@ def sql(query, as_csv, as_json):
     pip install 'llm-cli-tools-core[sql]').
 
     The view `calls` holds every record of every day, plain or compressed, one row per call,
-    its fields flattened with declared types (tokens_input, metadata_project, ...: see TABLES
+    its fields flattened with declared types (tokens_input, metadata_project, ...: see SQL
     in the man page, or run DESCRIBE calls); unreadable lines are left out, as the reports
     leave them out. `prompts` and `responses` exist when those are stored. Timestamps show,
     and ::DATE cuts days, in local time (TZ honoured). Only queries run: statements that write
