@@ -13,11 +13,12 @@ from pathlib import Path
 import orjson
 
 from llm_core.config import load_settings
-from llm_core.records import day_names
+from llm_core.records import STORE_MARKER, day_names
 from llm_core.storage import collect as collect_mod
 from llm_core.storage import day_summaries, query, records_iter, totals
 from llm_core.storage.collect import collect, collect_scan
 from llm_core.storage.local import LocalStorage
+from llm_core.storage.location import MARKER_TEXT
 from llm_core.storage.prune import prune_store
 from llm_core.storage.records_iter import iter_records, latest_records, lines_backwards
 from llm_core.storage.windows import ALL_TIME, Filters, Window
@@ -87,6 +88,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from llm_core.config import load_settings
 from llm_core.storage.local import LocalStorage
+from llm_core.storage.location import MARKER_TEXT
 from llm_core.storage.prune import prune_store
 store = Path(sys.argv[1])
 s = LocalStorage(settings=load_settings({"LLM_TELEMETRY_DIR": str(store), "HOME": str(store),
@@ -129,6 +131,8 @@ def test_a_day_file_removed_after_listing_is_gone_not_an_error(tmp_path, monkeyp
 
 def test_reports_prune_and_the_library_agree_on_what_is_a_day(tmp_path):
     store = tmp_path / "s"
+    store.mkdir()
+    (store / STORE_MARKER).write_bytes(MARKER_TEXT)  # a store that holds foreign folders is marked
     for name in ("2026-13-45", "2026-ab-cd", "2026-02-30", "2026-1-05", "2026-01-05"):
         _put(store, name, 3)
     assert day_names(store) == ["2026-01-05"]
