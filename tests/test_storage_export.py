@@ -178,3 +178,9 @@ def test_filters_select_what_the_reports_select(store, tmp_path):
     n = export.write_sqlite(_selected(store, flt), db_path)
     window = Window()
     assert n == query.stats_report(query.collect_scan(store, window, flt), window, flt)["totals"]["calls"] > 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "sqlite"])
+def test_a_folder_that_does_not_exist_is_bad_input(store, tmp_path, fmt):
+    with pytest.raises(InputError, match="cannot write here"):
+        export.write(_selected(store), fmt, tmp_path / "nowhere" / f"calls.{fmt}")

@@ -185,7 +185,10 @@ def daily_totals(selected: Selected) -> list[tuple]:
 def _replacing(path: Path):
     """A temporary path beside `path`, renamed over it when the block succeeds."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise InputError(f"{path}: cannot write here ({e.strerror or e})") from None
     os.close(fd)
     try:
         yield Path(tmp)

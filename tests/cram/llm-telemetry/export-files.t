@@ -59,6 +59,9 @@ Errors: binary formats need --output; --update is for sqlite; a missing extra is
   $ PYTHONPATH="$PWD/hidden:$PYTHONPATH" llm-telemetry export --format xlsx -o calls.xlsx
   Error: --format xlsx needs the 'excel' extra (openpyxl is not installed): pip install 'llm-cli-tools-core[excel]'
   [4]
+  $ llm-telemetry export --format sqlite -o nowhere/calls.db
+  Error: nowhere/calls.db: cannot write here (No such file or directory)
+  [3]
   $ echo 'not a database' > notes.db
   $ llm-telemetry export --format sqlite -o notes.db --update
   Error: notes.db is not a SQLite database this export can update: file is not a database
