@@ -214,12 +214,7 @@ class DayBuilder:
         row_slot.fromlist(slot_col)
         row_durs.fromlist(dur_col)
         wide = not _fits(m_col)
-        if wide:
-            m_bytes = ",".join(map(str, m_col)).encode()
-        else:
-            row_m = array("q")
-            row_m.fromlist(m_col)
-            m_bytes = row_m.tobytes()
+        m_bytes = _metrics_bytes(m_col, wide)
         model_durs = [array("d") for _ in models]
         for cid, values in enumerate(combo_durs):
             model_durs[model_idx[combos[cid][3]]].extend(values)
@@ -241,9 +236,7 @@ class DayBuilder:
             "combos": combos, "totals": totals, "models": models,
             "model_n": [len(a) for a in model_durs], "day_slots": day_rows,
         }
-        mb, bb = orjson.dumps(meta), orjson.dumps(body)
-        head = mb + bb + s1
-        return _HEAD.pack(_MAGIC, len(mb), len(bb), binascii.crc32(head), binascii.crc32(s2)) + head + s2
+        return _pack(meta, body, s1, s2)
 
     @classmethod
     def from_summary(cls, summary: DaySummary) -> DayBuilder:
@@ -264,6 +257,21 @@ class DayBuilder:
         b.records = summary.meta["records"]
         b.offset = summary.meta["offset"]
         return b
+
+
+def _metrics_bytes(values: list[int], wide: bool) -> bytes:
+    """Section 2's metrics: int64s, or comma-separated digits when some do not fit."""
+    if wide:
+        return ",".join(map(str, values)).encode()
+    packed = array("q")
+    packed.fromlist(values)
+    return packed.tobytes()
+
+
+def _pack(meta: dict, body: dict, s1: bytes, s2: bytes) -> bytes:
+    mb, bb = orjson.dumps(meta), orjson.dumps(body)
+    head = mb + bb + s1
+    return _HEAD.pack(_MAGIC, len(mb), len(bb), binascii.crc32(head), binascii.crc32(s2)) + head + s2
 
 
 def _model_key(m: str | None) -> tuple:
