@@ -84,7 +84,7 @@ def test_every_report_has_a_stable_json_shape(demo, capsys):
     common = {"report", "window", "filters", "corrupt_lines", "invalid_values", "store", "retention"}
     shapes = {
         "stats": {"totals", "latency_ms", "top_model"},
-        "costs": {"by", "total_cost_usd", "calls", "unknown_cost_calls", "breakdown"},
+        "costs": {"by", "total_cost_usd", "calls", "unknown_cost_calls", "cost_source", "breakdown"},
         "models": {"calls", "models"},
         "agents": {"agents"},
         "projects": {"projects"},
@@ -98,7 +98,7 @@ def test_every_report_has_a_stable_json_shape(demo, capsys):
     stats = _json(capsys, "stats", "all")
     assert stats["totals"]["calls"] == 2000
     assert set(stats["totals"]) == {"calls", "successes", "failures", "error_rate", "tokens", "cost_usd",
-                                    "unknown_cost_calls", "invalid_values", "avg_ms"}
+                                    "cost_source", "unknown_cost_calls", "invalid_values", "avg_ms"}
 
 
 def test_costs_human_lines_and_shares(demo, capsys):

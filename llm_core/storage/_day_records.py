@@ -8,8 +8,11 @@ Numbers that cannot be data are damage, never summed: a token count, cost or lat
 negative, not a number (a string, a bool, a list) or not plausible (a cost of 1e15 USD or more,
 a latency of 1e15 ms or more) contributes nothing and makes the record count once in
 M_INVALID (a cost that is damage also counts as unknown, M_UNKNOWN). Missing or null values
-are not damage: no tokens, no known price, no latency. Fractional token counts are truncated. `extract` is the reference reading of one record; the helpers below
-(TOP, TOKENS, TAIL, prefix_slot, slot_of) serve DayBuilder's inline fast path, which must agree with it.
+are not damage: no tokens, no known price, no latency. Fractional token counts are truncated.
+
+A record's cost is the provider's billed `provider_cost_usd` when it has a plausible one (M_BILLED,
+M_BILLED_COST), else llm-core's estimate `cost_usd`. `extract` is the reference reading of one
+record; the helpers below (TOP, TOKENS, TAIL, prefix_slot, slot_of) serve DayBuilder's inline fast path, which must agree with it.
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ from llm_core.records import parse_timestamp
 SLOT_MS = 900_000  # 15 minutes
 
 # The metrics vector of a group, all integers.
-M_CALLS, M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE, M_TOTAL, M_COST, M_UNKNOWN, M_DUR, M_DURN, M_INVALID = range(11)
-NM = 11
+M_CALLS, M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE, M_TOTAL, M_COST, M_UNKNOWN, M_DUR, M_DURN = range(10)
+# The calls whose cost is the provider's billed amount (OpenRouter's provider_cost_usd), and
+# that part of M_COST; the rest of M_COST is llm-core's estimate from the registry's prices.
+M_BILLED, M_BILLED_COST = 10, 11
+M_INVALID = 12  # calls carrying a value that is damage (see above)
+NM = 13
 COST_SCALE = 10**12  # cost units per USD
 DUR_SCALE = 1000  # latency units per millisecond
 
@@ -77,11 +84,14 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
     else:
         invalid = int(tok is not None)
         i = o = cr = cw = t = 0
-    cost = obj.get("cost_usd")
+    cost, billed = obj.get("provider_cost_usd"), 1
+    if not ((type(cost) is float or type(cost) is int) and 0 <= cost < COST_LIMIT):
+        invalid |= cost is not None
+        cost, billed = obj.get("cost_usd"), 0
     if (type(cost) is float or type(cost) is int) and 0 <= cost < COST_LIMIT:
         cu, unknown = cost_units(cost), 0
     else:
-        cu, unknown = 0, 1
+        cu, unknown, billed = 0, 1, 0
         invalid |= cost is not None
     d = obj.get("duration_ms")
     if (type(d) is int or type(d) is float) and 0 <= d < DURATION_LIMIT:
@@ -90,7 +100,7 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
     else:
         invalid |= d is not None
         d, du, dn = None, 0, 0
-    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn, invalid], d
+    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn, billed, cu * billed, invalid], d
 
 
 # Larger figures are damage, not data: an invalid value (an unknown price, no latency).

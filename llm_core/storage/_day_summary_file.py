@@ -1,6 +1,6 @@
 """The per-day summary file: DayBuilder makes one from a day's lines, DaySummary reads one.
 
-    header     magic b"LLMTSUM4", the lengths of meta and body, the CRC-32 of meta + body +
+    header     magic b"LLMTSUM5", the lengths of meta and body, the CRC-32 of meta + body +
                section 1 and the CRC-32 of section 2 (struct "<8sIIII")
     meta       JSON: source file identity, offset read to, bad and good line counts, slot range,
                the sizes of the two binary sections, `wide` (below)
@@ -51,7 +51,7 @@ from llm_core.storage._day_records import (
 
 __all__ = ["DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
 
-_MAGIC = b"LLMTSUM4"
+_MAGIC = b"LLMTSUM5"
 _HEAD = struct.Struct("<8sIIII")
 _INT64 = (-(2**63), 2**63 - 1)
 
@@ -111,7 +111,7 @@ class DayBuilder:
                 i, o, cr, cw, t = tokens(tok)
             except (KeyError, TypeError):
                 by_slot = None
-            if (by_slot is None or tail(ts, 17) is None
+            if (by_slot is None or tail(ts, 17) is None or "provider_cost_usd" in obj
                     or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
                     or (i | o | cr | cw | t) < 0  # negative only if one of them is
                     or not (cost is None or ((type(cost) is float or type(cost) is int)
@@ -122,9 +122,10 @@ class DayBuilder:
                 continue
             g = by_slot.get(slot)
             if g is None:
-                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
-            # Literal indexes (M_CALLS ... M_DURN; M_INVALID stays 0 here; then the latencies):
-            # this runs per record.
+                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
+            # Literal indexes (M_CALLS ... M_DURN; M_BILLED, M_BILLED_COST and M_INVALID stay 0
+            # here: such records went through _add_record above; then the latencies): this runs
+            # per record.
             g[0] += 1
             g[1] += i
             g[2] += o
@@ -138,11 +139,11 @@ class DayBuilder:
             if type(d) is int:  # round(float(d) * DUR_SCALE) == d * DUR_SCALE below DMAX
                 g[8] += d * DUR_SCALE
                 g[9] += 1
-                g[11].append(float(d))
+                g[13].append(float(d))
             elif d is not None:
                 g[8] += round(d * DUR_SCALE)
                 g[9] += 1
-                g[11].append(d)
+                g[13].append(d)
         self.bad += bad
         self.records += n - bad - blank
         self.offset += end

@@ -39,6 +39,8 @@ from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_name
 from llm_core.storage._day_records import (
     COST_SCALE,
     DUR_SCALE,
+    M_BILLED,
+    M_BILLED_COST,
     M_CACHE_READ,
     M_CACHE_WRITE,
     M_CALLS,
@@ -65,8 +67,8 @@ from llm_core.storage._day_summary_file import (
 )
 
 __all__ = [
-    "COST_SCALE", "DUR_SCALE", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS", "M_COST", "M_DUR",
-    "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
+    "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
+    "M_COST", "M_DUR", "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
     "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
     "file_identity", "is_current", "read_summary", "rebuild", "split_lines", "summaries", "summary_path",
 ]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import orjson
 
-from llm_core.records import DIR_MODE, FILE_MODE, STORE_MARKER, SUMMARY_DIR
+from llm_core.records import DAY_FILES, DIR_MODE, FILE_MODE, STORE_MARKER, SUMMARY_DIR
 from llm_core.storage.day_summaries import day_summary, is_current, read_summary, summary_path
 from llm_core.storage.inventory import Inventory, take_inventory
 from llm_core.storage.location import Location, inspect, open_store
@@ -77,6 +77,8 @@ def _bad_lines(inv: Inventory) -> dict:
     per_day = {}
     for day, files in inv.days.items():
         for name in files:
+            if name not in DAY_FILES:
+                continue  # a compressed copy or a temp file: not lines
             bad = _count_bad(inv.base / day / name)
             if bad:
                 per_day[f"{day}/{name}"] = bad
