@@ -61,6 +61,14 @@ def cost_units(cost: float | int) -> int:
     return cost * COST_SCALE if type(cost) is int else round(cost * COST_SCALE)
 
 
+def outcome(obj: dict) -> bool | None:
+    """A record's success dimension: True, False, or None for a call the user cancelled
+    (status "cancelled": Ctrl-C, SIGTERM, a closed stdout), which is neither."""
+    if obj.get("success") is not False:
+        return True
+    return None if obj.get("status") == "cancelled" else False
+
+
 def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
     """(timestamp ms, dims, metrics, duration ms) of one record; None if it has no usable time."""
     if type(obj) is not dict:
@@ -70,8 +78,15 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
         return None
     meta = obj.get("metadata")
     project = meta.get("project") if type(meta) is dict else None
-    dims = (_text(project), _text(obj.get("agent_name")), _text(obj.get("operation")),
-            _text(obj.get("model")), _text(obj.get("provider")), obj.get("success") is not False)
+    agent, op, model, provider = obj.get("agent_name"), obj.get("operation"), obj.get("model"), obj.get("provider")
+    dims = (
+        project if type(project) is str and project else _text(project),
+        agent if type(agent) is str and agent else _text(agent),
+        op if type(op) is str and op else _text(op),
+        model if type(model) is str and model else _text(model),
+        provider if type(provider) is str and provider else _text(provider),
+        outcome(obj),
+    )
     invalid = 0
     tok = obj.get("tokens")
     if type(tok) is dict:
