@@ -42,7 +42,7 @@ from llm_core.errors import InputError, warn
 __all__ = [
     "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
     "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
-    "ReadStats", "as_day", "atomic_write", "day_names", "format_ms", "format_timestamp",
+    "ReadStats", "as_day", "atomic_write", "day_names", "dumps_record", "format_ms", "format_timestamp",
     "is_day_name", "is_own_root_name", "new_id", "new_id_at", "normalize_tokens", "now_ms", "now_timestamp",
     "parse_lines", "parse_timestamp", "read_jsonl", "skipped_lines_message", "utc_today",
 ]
@@ -115,10 +115,17 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+_second: tuple[int, str] = (-1, "")  # the last second formatted: most calls share it
+
+
 def format_ms(ms: int) -> str:
     """Epoch milliseconds in the record's timestamp format: '2026-11-27T10:30:45.123Z'."""
+    global _second
     sec, milli = divmod(ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)) + f".{milli:03d}Z"
+    cached = _second
+    if cached[0] != sec:
+        cached = _second = (sec, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)))
+    return f"{cached[1]}.{milli:03d}Z"
 
 
 def now_timestamp() -> str:
@@ -197,14 +204,24 @@ def parse_timestamp(value: Any) -> int | None:
 # ---------------------------------------------------------------- ids
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 _id_lock = threading.Lock()
 _last_ms = 0
 _last_rand = 0
+_head: tuple[int, int, str] = (-1, -1, "")  # (ms, high 40 random bits, their 18 characters)
+
+
+def _base32(value: int, chars: int) -> str:
+    """`value` as `chars` Crockford base32 digits, most significant first."""
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(5 * chars - 5, -1, -5))
 
 
 def new_id_at(ms: int) -> str:
-    """A ULID for the millisecond `ms`: sortable, strictly increasing within a process."""
-    global _last_ms, _last_rand
+    """A ULID for the millisecond `ms`: sortable, strictly increasing within a process.
+
+    The first 18 characters (time, high half of the randomness) change once per millisecond
+    and are kept; each id then costs four table look-ups for its low 40 bits."""
+    global _last_ms, _last_rand, _head
     with _id_lock:
         if ms <= _last_ms:
             ms = _last_ms  # same (or a stepped-back) millisecond: keep order by counting up
@@ -215,8 +232,12 @@ def new_id_at(ms: int) -> str:
         else:
             rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for the counter
         _last_ms, _last_rand = ms, rand
-    value = (ms << 80) | rand
-    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+        high = rand >> 40
+        head = _head
+        if head[0] != ms or head[1] != high:
+            head = _head = (ms, high, _base32(ms, 10) + _base32(high, 8))
+    low, pairs = rand & 0xFF_FFFF_FFFF, _PAIRS
+    return head[2] + pairs[low >> 30] + pairs[(low >> 20) & 1023] + pairs[(low >> 10) & 1023] + pairs[low & 1023]
 
 
 def new_id() -> str:
@@ -226,9 +247,10 @@ def new_id() -> str:
 
 def _reset_ids_after_fork() -> None:
     # A forked child counting on from the parent's last id would collide with the parent's next.
-    global _id_lock, _last_ms, _last_rand
+    global _id_lock, _last_ms, _last_rand, _head
     _id_lock = threading.Lock()
     _last_ms = _last_rand = 0
+    _head = (-1, -1, "")
 
 
 if hasattr(os, "register_at_fork"):
@@ -345,6 +367,45 @@ def read_jsonl(path: str | Path, stats: ReadStats | None = None, warn: bool = Tr
 
 
 # ---------------------------------------------------------------- writing
+
+_MAX_DEPTH = 200  # orjson refuses nesting deeper than 254
+
+
+def dumps_record(record: Any, default: Any = None, option: int = 0) -> bytes:
+    """orjson.dumps for a record that must not be lost over its numbers or its shape.
+
+    orjson refuses integers beyond 64 bits (a provider usage of 1e20 tokens becomes one) and
+    nesting deeper than 254. Then the record is written anyway: each such integer as the float
+    orjson would read it back as (or, beyond a float's range, as a decimal string), anything
+    nested deeper than 200 levels as a short string, and the paths of what was converted listed
+    under "converted_values", so the billed call is kept and the change is visible."""
+    try:
+        return orjson.dumps(record, default=default, option=option)
+    except orjson.JSONEncodeError:
+        converted: list[str] = []
+        fixed = _representable(record, "", converted, 0)
+        if type(fixed) is dict and converted:
+            fixed["converted_values"] = converted
+        return orjson.dumps(fixed, default=default, option=option)
+
+
+def _representable(value: Any, path: str, converted: list[str], depth: int) -> Any:
+    if type(value) is int and not -(2**63) <= value < 2**64:
+        converted.append(path)
+        try:
+            return float(value)
+        except OverflowError:
+            return str(value)
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= _MAX_DEPTH:
+            converted.append(path)
+            return "(nested too deep)"
+        if isinstance(value, dict):
+            return {k: _representable(v, f"{path}.{k}" if path else str(k), converted, depth + 1)
+                    for k, v in value.items()}
+        return [_representable(v, f"{path}[{n}]", converted, depth + 1) for n, v in enumerate(value)]
+    return value
+
 
 def atomic_write(path: str | os.PathLike, data: bytes, mode: int = FILE_MODE) -> None:
     """Replace the file at `path` with `data` in one step (a private temp file, then rename).

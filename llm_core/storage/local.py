@@ -58,10 +58,12 @@ from llm_core.records import (
     ReadStats,
     as_day,
     day_names,
+    dumps_record,
+    format_ms,
     format_timestamp,
     is_day_name,
-    new_id,
-    now_timestamp,
+    new_id_at,
+    now_ms,
     read_jsonl,
     utc_today,
 )
@@ -182,7 +184,7 @@ class LocalStorage:
             else:
                 side = ()
             day = ts[:10]
-            line = orjson.dumps(data, default=_jsonable, option=_DUMP_OPTS)
+            line = dumps_record(data, default=_jsonable, option=_DUMP_OPTS)
             if day not in self._ready_days or self._direct or len(self._queue) >= QUEUE_MAX:
                 if not is_day_name(day):
                     day = utc_today()
@@ -209,13 +211,14 @@ class LocalStorage:
         record = dict(data)
         prompt = record.pop("prompt", None)
         response = record.pop("response", None)
+        ms = now_ms()  # one clock read for the id and the timestamp
         if not record.get("id"):
-            record["id"] = new_id()
+            record["id"] = new_id_at(ms)
         ts = record.get("timestamp")
         if isinstance(ts, datetime):
             record["timestamp"] = format_timestamp(ts)
         elif not isinstance(ts, str) or not is_day_name(ts[:10]):
-            record["timestamp"] = now_timestamp()
+            record["timestamp"] = format_ms(ms)
         day = record["timestamp"][:10]
         side = []
         base = {"id": record["id"], "timestamp": record["timestamp"]}

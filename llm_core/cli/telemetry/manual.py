@@ -20,6 +20,10 @@ Every report with --json writes one JSON object. All reports share these keys:
                   exclusive as ISO 8601 with offset; null when unbounded
   filters         {"project", "agent", "model", "provider"}: null when not filtered
   corrupt_lines   unreadable lines skipped in the store
+  invalid_values  calls carrying a negative, non-numeric or implausible token count, cost
+                  (1e15 USD or more) or latency: those values are in no sum (a bad cost
+                  counts the call as unknown_cost_calls); also per group, and a note under
+                  the table
   store           the telemetry directory (null when the report read several)
   stores          the stores read, with --store, --all-under or LLM_TELEMETRY_DIRS only
   retention       {"days", "kept_since", "reaches_past", "note"}: LLM_RETENTION_DAYS, the
@@ -32,8 +36,9 @@ the user: Ctrl-C, SIGTERM, a closed stdout; neither a success nor a failure), er
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs:
 a record's provider_cost_usd, the amount the provider billed (OpenRouter), when it has one,
 else llm-core's estimate cost_usd), unknown_cost_calls (calls without a known price, not in
-cost_usd), cost_source {billed: {calls, usd}, estimated: {calls, usd}, unknown: {calls}} and
-avg_ms (null when no call was timed). Latencies are in milliseconds; percentiles are nearest-rank.
+cost_usd), cost_source {billed: {calls, usd}, estimated: {calls, usd}, unknown: {calls}},
+invalid_values and avg_ms (null when no call was timed). Token counts are exact integers of
+any size. Latencies are in milliseconds; percentiles are nearest-rank.
 
 \b
   stats         totals: metrics; latency_ms: {avg, p50, p95, p99};

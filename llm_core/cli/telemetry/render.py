@@ -105,6 +105,15 @@ def projects(r: dict) -> str:
     return _with_table(r, rows, headers, ("left", "right", "right", "right", "right", "right"))
 
 
+def invalid_note(report: dict) -> str:
+    """The line under a report's table when some calls carried numbers that are damage."""
+    n = report.get("invalid_values")
+    if not n:
+        return ""
+    return (f"\n  ({fmt_int(n)} call{'s' if n != 1 else ''} with an invalid count, cost or latency"
+            " (negative, not a number or implausible): those values are not in the totals)")
+
+
 def _cost(m: dict) -> str:
     text = _usd(m["cost_usd"])
     return text + "*" if m["unknown_cost_calls"] else text

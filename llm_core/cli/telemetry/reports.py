@@ -56,7 +56,10 @@ def report_command(need_slots: bool = False) -> Callable:
     the filter options, the store options and --json; the human form is `render.<fn name>`."""
 
     def wrap(fn: Callable) -> Callable:
-        human = getattr(render, fn.__name__)
+        table = getattr(render, fn.__name__)
+
+        def human(report: dict) -> str:
+            return table(report) + render.invalid_note(report)
 
         @days_option
         @filter_options
