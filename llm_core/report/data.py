@@ -40,7 +40,7 @@ __all__ = ["AVERAGE_DAYS", "MAX_EMPTY_LEAD_DAYS", "build_report", "calls_by_week
 
 AVERAGE_DAYS = 7
 MAX_EMPTY_LEAD_DAYS = 366  # a window starting long before the first call starts at that call
-_ENVELOPE = ("report", "window", "filters", "corrupt_lines")
+_ENVELOPE = ("report", "window", "filters", "corrupt_lines", "invalid_values")
 _TOKEN_TYPES = (("input", M_IN), ("output", M_OUT), ("cache_read", M_CACHE_READ),
                 ("cache_write", M_CACHE_WRITE), ("total", M_TOTAL))  # the order _by_local_time sums
 

@@ -69,6 +69,8 @@ def _header(data: dict, window: str) -> str:
         notes.append("filtered by " + ", ".join(active))
     if data.get("corrupt_lines"):
         notes.append(f"{fmt.count(data['corrupt_lines'])} unreadable lines skipped")
+    if data.get("invalid_values"):
+        notes.append(f"{fmt.count(data['invalid_values'])} calls with impossible values left out of the sums")
     if data.get("generated_at"):
         notes.append(f"made {data['generated_at'][:16].replace('T', ' ')}")
     store = f'<p class="note">Store: <code>{escape(data["store"])}</code></p>' if data.get("store") else ""
