@@ -131,6 +131,9 @@ def _iso(ms: int) -> str:
 
 
 def usd(value: float) -> str:
+    """$0.000123 under a cent, $0.1234 under a dollar, $12.34 above."""
+    if value < 0.01:
+        return f"${value:.6f}"
     return f"${value:.4f}" if value < 1 else f"${value:,.2f}"
 
 

@@ -68,7 +68,7 @@ def test_third_call_is_refused_before_it_reaches_the_provider(fake, pricey, monk
     assert exc.exit_code == ExitStatus.BUDGET_BLOCKED == 8
     assert exc.budget == "daily" and exc.limit_usd == 0.01
     assert exc.spent_usd == pytest.approx(0.008)
-    assert "LLM_BUDGET_DAILY_USD" in str(exc) and "$0.0080" in str(exc)
+    assert "LLM_BUDGET_DAILY_USD" in str(exc) and "$0.008000" in str(exc)
     rows = records()
     assert [r.get("status") for r in rows] == [None, None, "blocked"]
     assert rows[-1]["cost_usd"] == 0 and rows[-1]["success"] is False
@@ -94,7 +94,7 @@ def test_warn_mode_sends_and_warns(fake, pricey, monkeypatch, capsys):
     c.chat(PROMPT, max_tokens=9)
     c.chat(PROMPT, max_tokens=9)
     assert len(fake.requests) == 2
-    assert "Warning: daily budget $0.0050 would be exceeded" in capsys.readouterr().err
+    assert "Warning: daily budget $0.005000 would be exceeded" in capsys.readouterr().err
 
 
 def test_monthly_budget_counts_the_month(fake, pricey, monkeypatch):
