@@ -4,8 +4,8 @@
     LLM_BUDGET_MONTHLY_USD=20      nor the local calendar month's $20
     LLM_BUDGET_MODE=warn           warn instead of refusing
 
-Before a call, the client asks `reserve()`: under the budget lock (`<store>/.budget/lock`, an
-exclusive flock) it brings the spend of each budget's window up to date, adds the reservations
+Before a call, the client asks `reserve()`: under the budget lock (an exclusive flock on
+`<store>/.budget/state.json`) it brings the spend of each budget's window up to date, adds the reservations
 of calls in flight, and compares that plus this call's worst case (counted input tokens + the
 max_tokens ceiling at the model's price) with each limit. Over a limit the call is refused
 (BudgetExceeded, exit 8) -- or, with LLM_BUDGET_MODE=warn, only warned about. Under it, the
@@ -38,7 +38,7 @@ import orjson
 
 from llm_core.config import Settings
 from llm_core.errors import BudgetExceeded, warn
-from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, atomic_write, utc_today
+from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, utc_today
 from llm_core.storage import day_summaries
 from llm_core.storage._day_records import COST_SCALE, M_COST, SLOT_MS, extract, split_lines
 from llm_core.storage.location import open_store
@@ -50,10 +50,9 @@ __all__ = [
 ]
 
 STATE_FILE = "state.json"
-LOCK_FILE = "lock"
 STATE_MODE = 0o600
 RESERVATION_TTL_MS = 3_600_000  # the longest a crashed process's reservation is counted
-_DAY_MS = 86_400_000
+KEEP_DAYS = 40  # day files kept in the state: longer than any window (a month)
 
 
 @dataclass(frozen=True)
@@ -126,6 +125,25 @@ def _midnight(day: date) -> int:
     return int(datetime(day.year, day.month, day.day).timestamp() * 1000)
 
 
+_DAY_SLOTS = 86_400_000 // SLOT_MS
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    chunks, at = [], 0
+    while at < size:
+        chunk = os.pread(fd, size - at, at)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        at += len(chunk)
+    return b"".join(chunks)
+
+
+def _utc_midnight(day: str) -> int:
+    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
 def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
 
@@ -150,36 +168,45 @@ class Ledger:
 
     @contextlib.contextmanager
     def locked(self):
-        """The state, loaded under the exclusive lock; saved on leaving when it changed."""
+        """The state, loaded under the exclusive lock; saved on leaving when it changed.
+
+        The lock is the state file's own flock, and the file is rewritten in place (no temp
+        file and rename, which cost milliseconds on some file systems): the lock keeps writers
+        apart, and a file torn by a crash fails to parse and is rebuilt from the store."""
         if not self.folder.is_dir():
             open_store(self.store)  # creates or adopts the store first: .budget/ is its own file
             os.makedirs(self.folder, 0o700, exist_ok=True)
-        fd = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0),
+        fd = os.open(self.state_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0),
                      STATE_MODE)
         lock = locker()
         try:
             lock.lock(fd, lock.LOCK_EX)
             try:
-                state = self._load()
-                before = orjson.dumps(state)
+                before = _read_all(fd)
+                state = self._load(before)
                 yield state
                 data = orjson.dumps(state)
                 if data != before:
-                    atomic_write(self.state_path, data, STATE_MODE)
+                    os.pwrite(fd, data, 0)
+                    if len(data) < len(before):
+                        os.ftruncate(fd, len(data))
             finally:
                 lock.unlock(fd)
         finally:
             os.close(fd)
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self, data: bytes) -> dict[str, Any]:
         try:
-            state = orjson.loads(self.state_path.read_bytes())
-        except (OSError, ValueError):
+            state = orjson.loads(data) if data else {}
+        except ValueError:
             state = {}
         if not isinstance(state, dict):
             state = {}
-        state.setdefault("files", {})
-        state.setdefault("reservations", {})
+        files, held = state.get("files"), state.get("reservations")
+        # Anything malformed is dropped: a file entry is then read again, from its summary.
+        state["files"] = {d: e for d, e in files.items() if _valid_entry(e)} if isinstance(files, dict) else {}
+        state["reservations"] = ({k: r for k, r in held.items() if _valid_reservation(r)}
+                                 if isinstance(held, dict) else {})
         return state
 
     def refresh(self, state: dict[str, Any], since_ms: int, now_ms: int) -> None:
@@ -187,11 +214,17 @@ class Ledger:
         first = datetime.fromtimestamp(since_ms / 1000, timezone.utc).date()
         last = max(datetime.fromtimestamp(now_ms / 1000, timezone.utc).date(), date.fromisoformat(utc_today()))
         files = state["files"]
-        for name in [d for d in files if d < first.isoformat()]:
+        keep_from = (datetime.fromtimestamp(now_ms / 1000, timezone.utc).date()
+                     - timedelta(days=KEEP_DAYS)).isoformat()
+        for name in [d for d in files if d < keep_from]:  # no window reaches back that far
             del files[name]
+        settled = (last - timedelta(days=1)).isoformat()
         day = first
         while day <= last:
-            self._refresh_file(files, day.isoformat())
+            name = day.isoformat()
+            # A day file before yesterday (UTC) is complete: once read, it is not stat'ed again.
+            if name not in files or name >= settled:
+                self._refresh_file(files, name)
             day += timedelta(days=1)
 
     def _refresh_file(self, files: dict[str, Any], day: str) -> None:
@@ -202,7 +235,8 @@ class Ledger:
             files.pop(day, None)
             return
         entry = files.get(day)
-        if entry is None or entry["ino"] != st.st_ino or entry["offset"] > st.st_size:
+        if (entry is None or entry.get("ino") != st.st_ino or entry.get("offset", 0) > st.st_size
+                or "total" not in entry):
             entry = files[day] = self._from_summary(day, st)
         if entry["offset"] < st.st_size:
             with open(path, "rb") as f:
@@ -218,10 +252,11 @@ class Ledger:
                 if found is not None and found[2][M_COST]:
                     key = str(found[0] // SLOT_MS)
                     slots[key] = slots.get(key, 0) + found[2][M_COST]
+                    entry["total"] += found[2][M_COST]
 
     def _from_summary(self, day: str, st: os.stat_result) -> dict[str, Any]:
         """A file's entry started from its summary (built when stale), else from its start."""
-        entry: dict[str, Any] = {"ino": st.st_ino, "offset": 0, "slots": {}}
+        entry: dict[str, Any] = {"ino": st.st_ino, "offset": 0, "slots": {}, "total": 0}
         try:
             summary = day_summaries.day_summary(self.store, day)
         except Exception:  # a broken summary: read the file itself
@@ -229,16 +264,19 @@ class Ledger:
         if summary is not None and summary.meta.get("source", {}).get("ino") == st.st_ino:
             entry["offset"] = int(summary.meta["offset"])
             entry["slots"] = {str(s[0]): s[1 + M_COST] for s in summary.day_slots if s[1 + M_COST]}
+            entry["total"] = sum(entry["slots"].values())
         return entry
 
     @staticmethod
     def spend(state: dict[str, Any], start_ms: int, end_ms: int) -> float:
         lo, hi = start_ms // SLOT_MS, end_ms // SLOT_MS
         total = 0
-        for entry in state["files"].values():
-            for key, cost in entry["slots"].items():
-                if lo <= int(key) < hi:
-                    total += cost
+        for day, entry in state["files"].items():
+            first = _utc_midnight(day) // SLOT_MS  # the slots a UTC day file can hold
+            if lo <= first and first + _DAY_SLOTS <= hi:
+                total += entry["total"]  # the whole file is in the window
+            elif first < hi and lo < first + _DAY_SLOTS:
+                total += sum(cost for key, cost in entry["slots"].items() if lo <= int(key) < hi)
         return total / COST_SCALE
 
     @staticmethod
@@ -254,6 +292,17 @@ class Ledger:
         reserved = self.reserved(state, now_ms)
         return [BudgetStatus(b, s, e, self.spend(state, s, e), reserved)
                 for b, (s, e) in zip(wanted, bounds, strict=True)]
+
+
+def _valid_entry(entry: Any) -> bool:
+    return (isinstance(entry, dict) and all(isinstance(entry.get(k), int) for k in ("ino", "offset", "total"))
+            and isinstance(entry.get("slots"), dict)
+            and all(isinstance(v, int) for v in entry["slots"].values()))
+
+
+def _valid_reservation(held: Any) -> bool:
+    return (isinstance(held, dict) and isinstance(held.get("usd"), (int, float))
+            and isinstance(held.get("expires"), int))
 
 
 # ---------------------------------------------------------------- the call path

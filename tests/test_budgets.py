@@ -97,6 +97,28 @@ def test_warn_mode_sends_and_warns(fake, pricey, monkeypatch, capsys):
     assert "Warning: daily budget $0.005000 would be exceeded" in capsys.readouterr().err
 
 
+def test_a_terminal_gets_a_soft_warning_from_warn_at(fake, pricey, monkeypatch, capsys):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.01")
+    monkeypatch.setenv("LLM_BUDGET_WARN_AT", "75")
+    monkeypatch.setattr(budgets, "_stderr_is_terminal", lambda: True)
+    reset_settings()
+    c = client(fake)
+    c.chat(PROMPT, max_tokens=9)  # 0 + 0.0033 of 0.01: quiet
+    assert "Warning" not in capsys.readouterr().err
+    c.chat(PROMPT, max_tokens=9)  # 0.004 + 0.0033 = 73%: quiet
+    assert "Warning" not in capsys.readouterr().err
+    monkeypatch.setenv("LLM_BUDGET_WARN_AT", "60")
+    reset_settings()
+    with pytest.raises(BudgetExceeded):
+        c.chat(PROMPT, max_tokens=9)
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.02")
+    reset_settings()
+    c.chat(PROMPT, max_tokens=9)  # 0.008 + 0.0033 of 0.02 = 56%: quiet at 60
+    assert "Warning" not in capsys.readouterr().err
+    c.chat(PROMPT, max_tokens=9)  # 0.012 + 0.0033 = 76%
+    assert "Warning: daily budget at 76% ($0.0120 of $0.0200; warning from 60%)" in capsys.readouterr().err
+
+
 def test_monthly_budget_counts_the_month(fake, pricey, monkeypatch):
     monkeypatch.setenv("LLM_BUDGET_MONTHLY_USD", "0.006")
     reset_settings()
@@ -142,6 +164,31 @@ def test_an_expired_reservation_no_longer_counts(tmp_path):
     with ledger.locked() as state:
         assert budgets.Ledger.reserved(state, 2000) == 0.5
         assert list(state["reservations"]) == ["b"]
+
+
+def test_spend_counts_only_the_slots_inside_a_window_that_cuts_a_day_file():
+    from llm_core.storage._day_records import COST_SCALE, SLOT_MS
+
+    midnight = budgets._utc_midnight("2026-12-01")
+    early, late = midnight // SLOT_MS + 4, midnight // SLOT_MS + 80  # 01:00 and 20:00 UTC
+    state = {"files": {"2026-12-01": {"ino": 1, "offset": 9, "total": 3 * COST_SCALE,
+                                      "slots": {str(early): COST_SCALE, str(late): 2 * COST_SCALE}}},
+             "reservations": {}}
+    assert budgets.Ledger.spend(state, midnight, midnight + 86_400_000) == 3.0
+    assert budgets.Ledger.spend(state, midnight + 5 * 3_600_000, midnight + 30 * 3_600_000) == 2.0
+    assert budgets.Ledger.spend(state, midnight - 3_600_000, midnight + 4_500_000) == 1.0
+    assert budgets.Ledger.spend(state, midnight + 86_400_000, midnight + 2 * 86_400_000) == 0.0
+
+
+def test_a_malformed_state_file_is_read_again_from_the_store(fake, pricey, monkeypatch):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.006")
+    reset_settings()
+    c = client(fake)
+    c.chat(PROMPT, max_tokens=9)
+    state_path = get_storage().base_dir / ".budget" / "state.json"
+    state_path.write_text('{"files": {"x": 1}, "reservations": []}')
+    with pytest.raises(BudgetExceeded):  # the $0.004 already spent is found again
+        c.chat(PROMPT, max_tokens=9)
 
 
 def test_window_bounds_are_local_calendar_windows():
