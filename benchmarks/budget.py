@@ -54,29 +54,32 @@ def check_alone(store: Path, records: int, checks: int) -> tuple[float, float, f
 
 
 def per_call(port: int, calls: int) -> dict[str, float]:
+    """Median chat() time per kind, in blocks of 20 calls taken in turn (one client per kind,
+    so connections stay alive; settings are re-read between blocks)."""
     from fake_provider import KEYS
 
     from llm_core.clients.anthropic_client import AnthropicClient
     from llm_core.config import reset_settings
     from llm_core.storage.local import get_storage
 
-    kinds = {"none": {}, "budgets": {"LLM_BUDGET_DAILY_USD": "1e6", "LLM_BUDGET_MONTHLY_USD": "1e6"},
-             "max_cost": {}}
-    times: dict[str, list[float]] = {k: [] for k in kinds}
+    budget_env = {"LLM_BUDGET_DAILY_USD": "1e6", "LLM_BUDGET_MONTHLY_USD": "1e6"}
+    kinds = {"none": ({}, {}), "budgets": (budget_env, {}), "max_cost": ({}, {"max_cost": 1.0})}
     base = f"http://127.0.0.1:{port}"
-    for round_ in range(calls + 10):  # interleaved so drift hits all alike; 10 to warm up
-        for kind, env in kinds.items():
-            for key in ("LLM_BUDGET_DAILY_USD", "LLM_BUDGET_MONTHLY_USD"):
+    clients = {k: AnthropicClient("claude-haiku-4-5", api_key=KEYS["anthropic"], base_url=base)
+               for k in kinds}
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    for block in range(calls // 20 + 1):  # the first block of each kind warms up
+        for kind, (env, extra) in kinds.items():
+            for key in budget_env:
                 os.environ.pop(key, None)
             os.environ.update(env)
             reset_settings()
-            client = AnthropicClient("claude-haiku-4-5", api_key=KEYS["anthropic"], base_url=base)
-            extra = {"max_cost": 1.0} if kind == "max_cost" else {}
-            t = time.perf_counter()
-            client.chat("Write a commit message for: fix typo", max_tokens=200, **extra)
-            if round_ >= 10:
-                times[kind].append(time.perf_counter() - t)
-            client.close()
+            get_storage()
+            for _ in range(20):
+                t = time.perf_counter()
+                clients[kind].chat("Write a commit message for: fix typo", max_tokens=200, **extra)
+                if block:
+                    times[kind].append(time.perf_counter() - t)
     get_storage().flush()
     return {k: median_ms(v) for k, v in times.items()}
 

@@ -37,16 +37,18 @@ from typing import Any
 import orjson
 
 from llm_core.config import Settings
-from llm_core.errors import BudgetExceeded, warn
+from llm_core.errors import BudgetExceeded, ConfigError, warn
 from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, utc_today
+from llm_core.records import now_ms as clock_ms
 from llm_core.storage import day_summaries
 from llm_core.storage._day_records import COST_SCALE, M_COST, SLOT_MS, extract, split_lines
+from llm_core.storage.local import get_storage
 from llm_core.storage.location import open_store
 from llm_core.storage.locking import locker
 
 __all__ = [
-    "Budget", "BudgetStatus", "Ledger", "budgets", "check_max_cost", "reserve", "settle",
-    "statuses", "window_bounds",
+    "Budget", "BudgetStatus", "Ledger", "budgets", "check_max_cost", "guard", "reserve", "settle",
+    "settle_call", "statuses", "window_bounds",
 ]
 
 STATE_FILE = "state.json"
@@ -316,6 +318,37 @@ def check_max_cost(worst_usd: float | None, max_cost: float) -> None:
             "lower --max-tokens or raise --max-cost",
             budget="max_cost", spent_usd=0.0, limit_usd=max_cost, worst_usd=worst_usd,
         )
+
+
+def guard(worst_usd: float | None, max_cost: float | None, settings: Settings, ttl_ms: int) -> str | None:
+    """Before a call: refuse it over max_cost or a budget (BudgetExceeded), else reserve its
+    worst case in the process's store; the reservation id to settle, or None.
+
+    An unpriced call counts 0. A store that cannot be used (unwritable, not a store) leaves
+    the call unchecked, with a warning: a telemetry problem never stops a call."""
+    if max_cost is not None:
+        check_max_cost(worst_usd, max_cost)
+    if not settings.budgets_set:
+        return None
+    reservation = os.urandom(8).hex()
+    try:
+        reserve(get_storage().base_dir, settings, worst_usd or 0.0, reservation, clock_ms(),
+                min(RESERVATION_TTL_MS, ttl_ms))
+    except (OSError, ConfigError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        warn(f"budget not checked ({reason}); the call goes on", key="budget-unchecked")
+        return None
+    return reservation
+
+
+def settle_call(storage: Any, reservation: str) -> None:
+    """After a call: write its record now, then free its reservation. Never raises (a
+    reservation left behind expires by itself)."""
+    try:
+        storage.flush()
+        settle(storage.base_dir, reservation)
+    except Exception:
+        pass
 
 
 def reserve(store: Path, settings: Settings, worst_usd: float, reservation_id: str,

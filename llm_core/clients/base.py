@@ -28,7 +28,6 @@ a call whose worst case would pass it is not sent: BudgetExceeded, recorded with
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -38,14 +37,12 @@ from llm_core import telemetry
 from llm_core.config import get_settings, redact
 from llm_core.errors import (
     BudgetExceeded,
-    ConfigError,
     InputError,
     ResponseFormatError,
     UnknownModelError,
     warn,
 )
 from llm_core.records import normalize_tokens
-from llm_core.records import now_ms as records_now_ms
 from llm_core.storage.local import get_storage
 from llm_core.utils.retry import retry_policy, retry_with_backoff
 
@@ -424,23 +421,10 @@ class BaseLLMClient:
         # Imported here: only calls under a budget or a max_cost load it.
         from llm_core import budgets
 
-        worst = self._worst_cost(call)
+        ttl = int((self.timeout * (self.max_retries + 1) + 60) * 1000)
         try:
-            if call.max_cost is not None:
-                budgets.check_max_cost(worst, call.max_cost)
-            if settings.budgets_set:
-                call.reservation = os.urandom(8).hex()
-                ttl = min(budgets.RESERVATION_TTL_MS,
-                          int((self.timeout * (self.max_retries + 1) + 60) * 1000))
-                try:
-                    budgets.reserve(get_storage().base_dir, settings, worst or 0.0,
-                                    call.reservation, records_now_ms(), ttl)
-                except (OSError, ConfigError) as exc:  # no usable store: the call goes on
-                    call.reservation = None
-                    reason = getattr(exc, "strerror", None) or exc
-                    warn(f"budget not checked ({reason}); the call goes on", key="budget-unchecked")
+            call.reservation = budgets.guard(self._worst_cost(call), call.max_cost, settings, ttl)
         except BudgetExceeded as exc:
-            call.reservation = None
             self._record(call, success=False, tokens=empty_tokens(), cost_usd=0.0, duration_ms=0,
                          error=redact(f"BudgetExceeded: {exc}"), status="blocked")
             raise
@@ -460,12 +444,7 @@ class BaseLLMClient:
             return
         from llm_core import budgets  # loaded already by _guard
 
-        try:
-            storage = get_storage()
-            storage.flush()
-            budgets.settle(storage.base_dir, call.reservation)
-        except Exception:  # the reservation expires by itself
-            pass
+        budgets.settle_call(get_storage(), call.reservation)
         call.reservation = None
 
     def _finish(self, call: Call, result: Result, start: float, retries: int) -> LLMResponse:
