@@ -19,7 +19,7 @@ from llm_core.cli._common import (
     version_option,
 )
 from llm_core.clients import get_client
-from llm_core.config import get_settings
+from llm_core.config import MAX_BUDGET_USD, get_settings
 from llm_core.errors import RefusedError, UsageError
 from llm_core.storage.local import get_storage
 
@@ -99,8 +99,8 @@ MAN_SECTIONS = {
 @click.option("--session", help="Telemetry session id (default: LLM_SESSION_ID, else one per process).")
 @click.option("--cache", is_flag=True, help="Mark the system prompt and piped input for Anthropic prompt caching.")
 @click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default=None, help="Prompt cache lifetime (implies --cache).")
-@click.option("--max-cost", type=FiniteFloatRange(0), metavar="USD",
-              help="Refuse the call (exit 8) when its worst case costs more than USD.")
+@click.option("--max-cost", type=FiniteFloatRange(0, MAX_BUDGET_USD), metavar="USD",
+              help="Refuse the call (exit 8) when its worst case costs more than USD (0 to 1e9).")
 @click.option("--usage", is_flag=True, help="Print tokens, cost, latency and today's spend on stderr after the answer.")
 @debug_option
 @version_option("llm-chat")

@@ -53,6 +53,6 @@ Bad budget settings are configuration errors:
   $ llm-chat -m pricey --max-cost 0.01 --max-tokens 9 $P < /dev/null
   You said: xxxxxxxxxxxxxxxxxxxxxxxxxx
   $ llm-chat -m echo --max-cost -1 hi < /dev/null
-  Error: Invalid value for '--max-cost': -1.0 is not in the range x>=0.
+  Error: Invalid value for '--max-cost': -1.0 is not in the range 0<=x<=1000000000.0.
   Try 'llm-chat --help'.
   [2]
