@@ -474,6 +474,7 @@ class BaseLLMClient:
             response=result.text, retries=retries, request_id=result.request_id,
             time_to_first_token_ms=ttft, stop_reason=result.stop_reason,
             provider_cost_usd=result.provider_cost_usd, price_source=local.get("price_source"),
+            service_tier=result.service_tier, inference_geo=result.inference_geo,
         )
         self._settle(call)
         return response
@@ -508,6 +509,8 @@ class BaseLLMClient:
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,
             provider_cost_usd=result.provider_cost_usd if result else None,
+            service_tier=result.service_tier if result else None,
+            inference_geo=result.inference_geo if result else None,
             status="cancelled" if cancelled else None, tokens_estimated=estimated,
         )
         self._settle(call)
