@@ -9,6 +9,7 @@ its subcommands runs (click's "complex" example; --help lists them without impor
     records.py   log (the latest records);  export.py   export (JSONL, CSV, xlsx, SQLite, Parquet, OTLP)
     sql.py       sql (DuckDB over the store)
     metrics.py   metrics, push (the store as Prometheus metrics)
+    budget.py    budget (spend against LLM_BUDGET_*_USD; llm_core/budgets.py)
     prune.py     prune;  demo.py   demo;  where.py   where;  doctor.py   doctor (the store as a whole)
     report.py    report (the HTML page, its data, text charts; charts.py draws in text)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
@@ -51,6 +52,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "report": ("report", "An HTML report with charts (or text charts here)."),
     "metrics": ("metrics", "The store as Prometheus metrics (text exposition)."),
     "push": ("metrics", "Push the store's metrics to a Prometheus Pushgateway."),
+    "budget": ("budget", "Each budget's spend, limit and forecast; exit 1 when one is spent."),
 }
 
 
