@@ -62,7 +62,7 @@ URL), every chart with a table of its numbers; a note on stderr says what was wr
   $ llm-telemetry report --days 7 --html - | tail -c 22
   </main></body></html>
   $ llm-telemetry report --days 7 --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(sorted(r)); print(r["stats"]["totals"]["calls"], len(r["days"]), r["days"][-1]["cost_usd"], r["heatmap"]["calls"][3][14])'
-  ['average_days', 'corrupt_lines', 'costs_by_agent', 'costs_by_model', 'costs_by_project', 'days', 'filters', 'generated_at', 'heatmap', 'models', 'patterns', 'performance', 'report', 'stats', 'store', 'window']
+  ['average_days', 'corrupt_lines', 'costs_by_agent', 'costs_by_model', 'costs_by_project', 'days', 'filters', 'generated_at', 'heatmap', 'invalid_values', 'models', 'patterns', 'performance', 'report', 'stats', 'store', 'window']
   2708 7 1.6352712 46
   $ llm-telemetry report --days 7 --html both.html --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["report"])'
   Wrote both.html (* KB): last 7 days (2026-11-21 00:00 to 2026-11-28 00:00), 2,708 calls (glob)
