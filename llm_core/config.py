@@ -10,6 +10,7 @@ variable and what it accepts.
     LLM_STORE_RESPONSES            false     also keep full responses (responses.jsonl)
     LLM_RETENTION_DAYS             30        day folders older than this are removed
     LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store
+    LLM_COMPRESS_AFTER_DAYS        7         gzip day files older than this (0 = never; 0..3650)
     LLM_TELEMETRY_FSYNC            false     fsync every telemetry write
     LLM_TIMEOUT                    600       request timeout in seconds (connect: 5 s)
     LLM_MAX_RETRIES                2         retries of a failed request
@@ -48,6 +49,7 @@ class Settings:
     store_responses: bool = False
     retention_days: int = 30
     max_size_mb: float = 100.0
+    compress_after_days: int = 7
     fsync: bool = False
     timeout: float = 600.0
     max_retries: int = 2
@@ -96,17 +98,20 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false (1/0, yes/no, on/off), got {raw!r}")
 
 
-def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_zero=True):
+def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_zero=True, maximum=None):
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     noun = "a whole number" if kind is int else "a number"
     bound = f">= {minimum}" if allow_zero else f"> {minimum}"
+    if maximum is not None:
+        bound = f"from {minimum} to {maximum}"
     try:
         value = kind(raw.strip())
     except ValueError:
         raise ConfigError(f"{name} must be {noun} {bound}, got {raw!r}") from None
-    if value < minimum or (not allow_zero and value == minimum) or value != value:
+    if (value < minimum or (not allow_zero and value == minimum) or value != value
+            or (maximum is not None and value > maximum)):
         raise ConfigError(f"{name} must be {noun} {bound}, got {raw!r}")
     return value
 
@@ -139,6 +144,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         store_responses=_bool(env, "LLM_STORE_RESPONSES", False),
         retention_days=_number(env, "LLM_RETENTION_DAYS", 30, int, 1),
         max_size_mb=_number(env, "LLM_STORAGE_MAX_SIZE_MB", 100.0, float, 0, allow_zero=False),
+        compress_after_days=_number(env, "LLM_COMPRESS_AFTER_DAYS", 7, int, 0, maximum=3650),
         fsync=_bool(env, "LLM_TELEMETRY_FSYNC", False),
         timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False),
         max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0),

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from llm_core.records import read_day_file
 from llm_core.storage._day_records import extract, split_lines
 from llm_core.storage.day_summaries import M_DURN, NM, SLOT_MS, day_files, summaries
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
@@ -167,6 +168,6 @@ def collect_scan(store: Path | str, window: Window, filters: Filters = NO_FILTER
     per_model: dict = {}
     for _day, path in day_files(Path(store)):
         col.files += 1
-        col.corrupt_lines += _scan_bytes(col, path.read_bytes(), window, filters, per_model)
+        col.corrupt_lines += _scan_bytes(col, read_day_file(path), window, filters, per_model)
     col.add_model_latencies(per_model)
     return col

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import orjson
 
+from llm_core.records import day_file_stat, read_day_file
 from llm_core.storage._day_records import extract, split_lines
 from llm_core.storage.day_summaries import day_files
 from llm_core.storage.windows import ALL_TIME, NO_FILTERS, Filters, Window
@@ -49,8 +50,7 @@ def iter_records(store: Path | str, window: Window = ALL_TIME, filters: Filters 
                  counter: list[int] | None = None) -> Iterator[Selected]:
     """Every selected record, oldest day file first, in file order."""
     for _day, path in day_files(Path(store)):
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_day_file(path)
         yield from select_lines(split_lines(data), window, filters, counter)
 
 
@@ -63,12 +63,20 @@ def latest_records(store: Path | str, n: int, window: Window = ALL_TIME, filters
     if n <= 0:
         return out
     for _day, path in reversed(day_files(Path(store))):
-        for line in lines_backwards(path, (upto or {}).get(path)):
+        for line in _day_lines_backwards(path, (upto or {}).get(path)):
             for got in select_lines((line,), window, filters, counter):
                 out.append(got)
                 if len(out) >= n:
                     return out
     return out
+
+
+def _day_lines_backwards(path: Path, end: int | None) -> Iterator[bytes]:
+    """lines_backwards of a day file; a compressed one is read whole (it no longer grows)."""
+    if day_file_stat(path).compressed:
+        yield from reversed(split_lines(read_day_file(path)))
+    else:
+        yield from lines_backwards(path, end)
 
 
 def lines_backwards(path: Path, end: int | None = None, chunk: int = 1 << 16) -> Iterator[bytes]:

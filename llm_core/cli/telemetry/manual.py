@@ -47,13 +47,16 @@ Lists are ordered largest first (by calls; costs by cost), ties by name. A missi
 agent, operation, model or provider is null. log --json and export --format jsonl write the
 records as stored, one per line; demo --json writes {records, days, bytes, store, seconds};
 prune --json writes what LocalStorage.prune returns (dry_run, removed: [{path, day, kind,
-bytes, reason}], freed_bytes, bytes_before, bytes_after, ...). sql --json writes an array
+bytes, reason}], compressed: [{path, day, bytes_before, bytes_after}], freed_bytes,
+bytes_before, bytes_after, ...). sql --json writes an array
 with one object per row, keyed by column name (times as ISO 8601 with offset).
 """
 
 FILES = """\
 \b
   $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl   the records of one UTC day
+  $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl.gz the same, compressed once the day is
+                                                  older than LLM_COMPRESS_AFTER_DAYS (7)
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM-DD.sum    the per-day summaries behind the reports
                                                   (rebuilt when missing: safe to delete)
 
