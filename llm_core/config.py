@@ -5,7 +5,7 @@ This is the only module that reads `os.environ`. The environment wins over `.env
 variable and what it accepts.
 
     LLM_TELEMETRY_STORAGE_ENABLED  true      record calls in the local store
-    LLM_TELEMETRY_DIR              .llm-telemetry
+    LLM_TELEMETRY_DIR              .llm-telemetry  relative: found like .git (storage/location.py)
     LLM_STORE_PROMPTS              false     also keep full prompts (prompts.jsonl)
     LLM_STORE_RESPONSES            false     also keep full responses (responses.jsonl)
     LLM_RETENTION_DAYS             30        day folders older than this are removed

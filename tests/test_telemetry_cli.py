@@ -81,7 +81,7 @@ def test_bad_dates_and_options_are_usage_errors(store, capsys, args, message):
 
 
 def test_every_report_has_a_stable_json_shape(demo, capsys):
-    common = {"report", "window", "filters", "corrupt_lines", "store"}
+    common = {"report", "window", "filters", "corrupt_lines", "store", "retention"}
     shapes = {
         "stats": {"totals", "latency_ms", "top_model"},
         "costs": {"by", "total_cost_usd", "calls", "unknown_cost_calls", "breakdown"},

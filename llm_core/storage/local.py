@@ -410,6 +410,8 @@ class LocalStorage:
                     lock.unlock(fd)
             finally:
                 os.close(fd)
+        except FileNotFoundError:
+            pass  # the store folder itself was removed: nothing left to prune
         except Exception as e:
             _warn("prune-failed", f"telemetry pruning failed: {e}")
 

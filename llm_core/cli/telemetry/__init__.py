@@ -7,7 +7,7 @@ its subcommands runs (click's "complex" example; --help lists them without impor
     reports.py   stats, costs, models, agents, projects, performance, patterns (report_command)
     records.py   log (the latest records);  export.py   export (JSONL, CSV, xlsx, SQLite, Parquet)
     sql.py       sql (DuckDB over the store)
-    prune.py     prune;  demo.py   demo (the store as a whole)
+    prune.py     prune;  demo.py   demo;  where.py   where;  doctor.py   doctor (the store as a whole)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
 
 Adding a subcommand: write a module here that defines it as a module-level click command
@@ -43,6 +43,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "sql": ("sql", "One read-only SQL query over the store (DuckDB)."),
     "prune": ("prune", "Apply the retention and size cap now."),
     "demo": ("demo", "Write a realistic demo store (no key needed)."),
+    "where": ("where", "Which store commands run here use, and why."),
+    "doctor": ("doctor", "Check the store; --fix repairs what is safe."),
 }
 
 

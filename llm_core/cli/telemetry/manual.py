@@ -21,6 +21,9 @@ Every report with --json writes one JSON object. All reports share these keys:
   filters         {"project", "agent", "model", "provider"}: null when not filtered
   corrupt_lines   unreadable lines skipped in the store
   store           the telemetry directory
+  retention       {"days", "kept_since", "reaches_past", "note"}: LLM_RETENTION_DAYS, the
+                  oldest UTC day it keeps, whether the window starts before it, and then the
+                  note printed under the table (else null)
 
 A group's numbers ("metrics" below) are: calls, successes, failures, error_rate (0..1),
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs),
@@ -47,9 +50,13 @@ Lists are ordered largest first (by calls; costs by cost), ties by name. A missi
 agent, operation, model or provider is null. log --json and export --format jsonl write the
 records as stored, one per line; demo --json writes {records, days, bytes, store, seconds};
 prune --json writes what LocalStorage.prune returns (dry_run, removed: [{path, day, kind,
-bytes, reason}], compressed: [{path, day, bytes_before, bytes_after}], freed_bytes,
-bytes_before, bytes_after, ...). sql --json writes an array
-with one object per row, keyed by column name (times as ISO 8601 with offset).
+bytes, reason}], compressed: [{path, day, bytes_before, bytes_after}], left_alone: [{path,
+why}], freed_bytes, bytes_before, bytes_after, ...);
+where --json writes {store, reason ("absolute", "existing", "git-top" or "cwd"), detail, state
+("marked", "adoptable", "missing" or "foreign"), setting}; doctor --json writes {store, reason,
+detail, state, checks: [{name, status ("ok", "note", "problem" or "fixed"), detail, paths}],
+problems, fixed}. sql --json writes an array with one object per row, keyed by column name
+(times as ISO 8601 with offset).
 """
 
 FILES = """\
@@ -59,6 +66,14 @@ FILES = """\
                                                   older than LLM_COMPRESS_AFTER_DAYS (7)
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM-DD.sum    the per-day summaries behind the reports
                                                   (rebuilt when missing: safe to delete)
+  $LLM_TELEMETRY_DIR/.llm-core-store              the marker: this folder is a store (a folder
+                                                  with other files and no marker is refused)
+  $LLM_TELEMETRY_DIR/.gitignore                   "*": a store inside a repository is never
+                                                  committed
+
+Everything the store creates is 0700 (folders) or 0600 (files). A relative LLM_TELEMETRY_DIR
+(the default .llm-telemetry) is found like git finds .git: the nearest folder up to the top of
+the git work tree that holds a store, else that top, else the working directory (see where).
 
 export --format csv writes these columns: """ + ", ".join(CSV_COLUMNS) + """. So do xlsx (sheet
 "calls", timestamps as UTC date-times), sqlite (table "calls", id the primary key, indexes on

@@ -3,7 +3,10 @@ the pinned clock, the selection of a command over records, and the unreadable-li
 
 from __future__ import annotations
 
+import calendar
+import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -22,6 +25,17 @@ def store_dir() -> Path:
     path = find_store(get_settings().telemetry_dir).path
     check_store(path)
     return path
+
+
+def retention_note(window: Window, clock: int) -> dict:
+    """{days, kept_since, reaches_past, note}: whether `window` starts before the oldest UTC day
+    retention keeps (LLM_RETENTION_DAYS before the UTC day of `clock`); note is None when not."""
+    days = get_settings().retention_days
+    kept = date.fromisoformat(time.strftime("%Y-%m-%d", time.gmtime(clock / 1000))) - timedelta(days=days)
+    past = window.start is None or window.start < calendar.timegm(kept.timetuple()) * 1000
+    note = (f"Note: the window reaches back past {kept.isoformat()} (UTC); the store keeps {days} days,"
+            f" so older calls are not in it (LLM_RETENTION_DAYS keeps more).") if past else None
+    return {"days": days, "kept_since": kept.isoformat(), "reaches_past": past, "note": note}
 
 
 def filter_options(f: Callable) -> Callable:

@@ -214,12 +214,34 @@ def prune(r: dict) -> str:
         note = (f"Compressed {len(packed)} day file{'s' if len(packed) != 1 else ''}, "
                 f"{before / 1e6:.1f} MB to {after / 1e6:.1f} MB\n")
     if not removed:
-        return note + "Nothing to prune" + (f" (store: {r['base_dir']})" if r.get("base_dir") else "")
-    lines = [f"{note}{verb.capitalize()} {len(removed)} item{'s' if len(removed) != 1 else ''}, "
-             f"{freed / 1e6:.1f} MB"]
+        lines = [note + "Nothing to prune" + (f" (store: {r['base_dir']})" if r.get("base_dir") else "")]
+    else:
+        lines = [f"{note}{verb.capitalize()} {len(removed)} item{'s' if len(removed) != 1 else ''}, "
+                 f"{freed / 1e6:.1f} MB"]
     for x in removed:
         lines.append(f"  {x.get('day', '')}  {x.get('kind', '')}  {x.get('bytes', 0) / 1e6:.1f} MB  "
                      f"({x.get('reason', '')})")
+    alone = r.get("left_alone") or []
+    if alone:
+        lines.append(f"Left alone ({len(alone)}, not counted toward the cap; see llm-telemetry doctor):")
+        lines += [f"  {x['path']}  ({x['why']})" for x in alone]
+    return "\n".join(lines)
+
+
+def where(i: dict) -> str:
+    return f"{i['store']}\n  why:   {i['detail']}\n  state: {i['state']}"
+
+
+def doctor(r: dict) -> str:
+    lines = [f"Store: {r['store']} ({r['detail']})"]
+    for c in r["checks"]:
+        lines.append(f"{c['status']:<8} {c['name']:<10} {c['detail']}")
+        lines += [f"{'':<19}{p}" for p in c["paths"]]
+    if r["problems"]:
+        lines.append(f"{r['problems']} problem{'s need' if r['problems'] != 1 else ' needs'} a hand"
+                     " (llm-telemetry doctor --fix repairs modes, summaries and the marker)")
+    else:
+        lines.append("Healthy" + (f" ({r['fixed']} fixed)" if r["fixed"] else ""))
     return "\n".join(lines)
 
 

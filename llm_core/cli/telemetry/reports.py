@@ -12,7 +12,14 @@ import click
 
 from llm_core.cli._common import emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
-from llm_core.cli.telemetry.options import days_option, filter_options, now, store_dir, warn_skipped
+from llm_core.cli.telemetry.options import (
+    days_option,
+    filter_options,
+    now,
+    retention_note,
+    store_dir,
+    warn_skipped,
+)
 from llm_core.storage.collect import Collection, collect
 from llm_core.storage.reports import (
     BREAKDOWNS,
@@ -33,6 +40,13 @@ def store_notes(store: Path, col: Collection) -> None:
         sys.stderr.write(f"No telemetry recorded yet in {store} (calls are recorded as you use llm-core;"
                          " `llm-telemetry demo` writes sample data).\n")
     warn_skipped(col.corrupt_lines, store)
+
+
+def _with_note(human: Callable, note: str | None) -> Callable:
+    """The human form, with the retention note under the table when there is one."""
+    if note is None:
+        return human
+    return lambda report: human(report).rstrip("\n") + "\n\n" + note
 
 
 def report_command(need_slots: bool = False) -> Callable:
@@ -57,7 +71,8 @@ def report_command(need_slots: bool = False) -> Callable:
             store_notes(store, col)
             report = fn(col, window, filters, **options)
             report["store"] = str(store)
-            emit(report, as_json=as_json, human=human)
+            report["retention"] = retention_note(window, clock)
+            emit(report, as_json=as_json, human=_with_note(human, report["retention"]["note"]))
 
         return command
 
@@ -141,7 +156,8 @@ def projects(col, window, filters):
     \b
     Examples:
       llm-telemetry projects
-      llm-telemetry projects --days 90 --json
+      llm-telemetry projects --days 7 --json
+      llm-telemetry projects --days 90   # needs LLM_RETENTION_DAYS >= 90 where calls are recorded
     """
     return projects_report(col, window, filters)
 
