@@ -33,3 +33,9 @@ Compression is off with 0; the setting's range is checked.
   $ LLM_COMPRESS_AFTER_DAYS=-1 llm-telemetry prune
   Error: LLM_COMPRESS_AFTER_DAYS must be a whole number from 0 to 3650, got '-1'
   [4]
+
+doctor sees the summaries of compressed days as current, not as orphans.
+
+  $ llm-telemetry stats all > /dev/null
+  $ llm-telemetry doctor | grep summaries
+  ok       summaries  13 current
