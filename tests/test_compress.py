@@ -34,7 +34,9 @@ TODAY = "2026-11-27"
 REPORTS = [query.stats_report, query.models_report, query.agents_report, query.projects_report,
            query.performance_report, query.patterns_report,
            *[lambda c, w, f, by=by: query.costs_report(c, w, f, by=by) for by in query.BREAKDOWNS]]
-WINDOWS = [Window(None, None, "all"), query.last_days(3, NOW), query.last_days(10, NOW)]
+# The last one cuts days off the quarter hour: those days are read record by record.
+WINDOWS = [Window(None, None, "all"), query.last_days(3, NOW), query.last_days(10, NOW),
+           Window(NOW - 9 * 86_400_000 - 12_345, NOW - 2 * 86_400_000 + 777, "odd")]
 EXTRA = [{"id": f"late{n}", "timestamp": f"2026-11-20T0{n}:00:00.000Z", "model": "late-model",
           "provider": "anthropic", "agent_name": "late", "operation": "op", "duration_ms": 12.5 + n,
           "tokens": {"input": 3, "output": 4, "total": 7, "cache_read": 0, "cache_write": 0},

@@ -75,7 +75,7 @@ def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
             _collect_rows(col, s, window, filters)
         else:
             per_model: dict = {}
-            _scan_bytes(col, path.read_bytes(), window, filters, per_model)
+            _scan_bytes(col, read_day_file(path), window, filters, per_model)
             col.add_model_latencies(per_model)
     return col
 
