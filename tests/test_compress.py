@@ -27,7 +27,7 @@ from llm_core.storage.compress import compress_day_file, compress_old_days
 from llm_core.storage.demo import write_demo
 from llm_core.storage.local import LocalStorage
 from llm_core.storage.query import Filters, Window
-from llm_core.storage.records_iter import iter_records, latest_records
+from llm_core.storage.records_iter import follow_records, follow_start, iter_records, latest_records
 
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 TODAY = "2026-11-27"
@@ -228,3 +228,14 @@ def test_compression_off_leaves_every_day_plain(tmp_path):
     settings = Settings(telemetry_dir=store, telemetry_now="2026-11-27T12:00:00Z", compress_after_days=0)
     assert LocalStorage(store, settings=settings).prune()["compressed"] == []
     assert not list(store.glob("*/*.gz"))
+
+
+def test_following_a_store_whose_newest_day_is_compressed(tmp_path):
+    store = tmp_path / "store"
+    write_demo(store, days=2, calls=300, seed=2, end_ms=NOW)
+    for day in records.day_names(store):
+        compress_day_file(store / day, TELEMETRY_FILE)
+    seen = follow_start(store)
+    _append(store / TODAY / TELEMETRY_FILE, EXTRA[:2])
+    got = follow_records(store, seen, poll=0.01)
+    assert [next(got)[1]["id"] for _ in range(2)] == ["late0", "late1"]

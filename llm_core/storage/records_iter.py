@@ -110,7 +110,11 @@ def follow_start(store: Path | str) -> dict[Path, int]:
     if not files:
         return {}
     path = files[-1][1]
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")  # noqa: SIM115 (closed by the `with` below)
+    except FileNotFoundError:
+        return {path: 0}  # compressed (storage/compress.py): only lines appended later are new
+    with f:
         size = f.seek(0, 2)
         f.seek(max(0, size - (1 << 16)))
         tail = f.read()
