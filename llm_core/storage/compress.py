@@ -63,16 +63,16 @@ def compress_before(today: str, after_days: int) -> str | None:
 
 
 def compress_old_days(base: Path, today: str, after_days: int, keep_from: str = "",
-                      budget_bytes: int | None = None) -> list[dict]:
-    """Compress every day file of the days in [keep_from, today - after_days) of the store at
-    `base`, oldest first, until `budget_bytes` of plain files were read (None: no limit).
-    Returns [{"path", "day", "bytes_before", "bytes_after"}] of what was compressed."""
+                      budget_bytes: int | None = None, days: list[str] | None = None) -> list[dict]:
+    """Compress every day file of the days (default: records.day_names) in [keep_from,
+    today - after_days) of the store at `base`, oldest first, until `budget_bytes` of plain files
+    were read (None: no limit). Returns [{"path", "day", "bytes_before", "bytes_after"}]."""
     before = compress_before(today, after_days)
     done: list[dict] = []
     if before is None:
         return done
     spent = 0
-    for day in day_names(base):
+    for day in sorted(days) if days is not None else day_names(base):
         if day >= before or day < keep_from:
             continue
         for name in DAY_FILES:

@@ -116,12 +116,14 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None,
     base = storage.base_dir
     if check_store(base).state == "missing":
         return _result(storage, None, dry_run, today)
+    inv = take_inventory(base)
     compressed = []
     if not dry_run:
         # Days retention is about to remove are not worth compressing.
-        compressed = compress_old_days(base, today, getattr(storage, "compress_after_days", 0),
-                                       keep_from=cutoff, budget_bytes=compress_budget)
-    inv = take_inventory(base)
+        compressed = compress_old_days(base, today, getattr(storage, "compress_after_days", 0), keep_from=cutoff,
+                                       budget_bytes=compress_budget, days=list(inv.days))
+        if compressed:
+            inv = take_inventory(base)  # the cap counts the compressed bytes
     result = _result(storage, inv, dry_run, today)
     result["compressed"] = compressed
     if inv.links and not dry_run:
