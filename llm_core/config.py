@@ -12,8 +12,13 @@ variable and what it accepts.
     LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store
     LLM_COMPRESS_AFTER_DAYS        7         gzip day files older than this (0 = never; 0..3650)
     LLM_TELEMETRY_FSYNC            false     fsync every telemetry write
-    LLM_TIMEOUT                    600       request timeout in seconds (connect: 5 s)
+    LLM_TIMEOUT                    600       seconds per attempt, all of it: connect (at most
+                                             5 s), wait, and the whole body or stream
+    LLM_STREAM_IDLE_TIMEOUT        (LLM_TIMEOUT)  longest silence between reads, seconds
+    LLM_MAX_RESPONSE_MB            16        largest answer or error body read, MB
     LLM_MAX_RETRIES                2         retries of a failed request
+    LLM_MAX_RETRY_WAIT             (unset)   longest server-requested wait (retry-after) in
+                                             seconds; asked for more: give up at once
     LLM_MODEL, LLM_PROVIDER                  default model and provider for llm-chat
     LLM_AGENT_NAME, LLM_OPERATION, LLM_SESSION_ID, LLM_USER_ID   telemetry labels
     LLM_MODELS_FILE                          user model file (else $XDG_CONFIG_HOME/llm-core/models.json)
@@ -21,6 +26,13 @@ variable and what it accepts.
     LLM_DEBUG                      false     show tracebacks
     ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY
     ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL
+
+    A retry waits what the server asks (retry-after-ms, retry-after) up to its SDK's ceiling
+    (llm_core.utils.retry.RETRY_POLICIES), else min(0.5 * 2**n, 8) s less up to 25 %:
+    provider              server wait honoured   above the ceiling
+    anthropic             0 < wait <= 4294967 s  waits 4294967 s (time.sleep's limit)
+    openai, openrouter    0 < wait <= 120 s      no retry: the error is raised at once
+    LLM_MAX_RETRY_WAIT lowers both: a longer wait is given up at once ("retry after N s", 429: exit 5).
 """
 
 from __future__ import annotations
@@ -53,6 +65,9 @@ class Settings:
     fsync: bool = False
     timeout: float = 600.0
     max_retries: int = 2
+    max_retry_wait: float | None = None
+    stream_idle_timeout: float | None = None
+    max_response_mb: float = 16.0
     default_model: str | None = None
     default_provider: str | None = None
     agent_name: str | None = None
@@ -148,6 +163,9 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         fsync=_bool(env, "LLM_TELEMETRY_FSYNC", False),
         timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False),
         max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0),
+        max_retry_wait=_number(env, "LLM_MAX_RETRY_WAIT", None, float, 0),
+        stream_idle_timeout=_number(env, "LLM_STREAM_IDLE_TIMEOUT", None, float, 0, allow_zero=False),
+        max_response_mb=_number(env, "LLM_MAX_RESPONSE_MB", 16.0, float, 0, allow_zero=False),
         default_model=_text(env, "LLM_MODEL"),
         default_provider=_text(env, "LLM_PROVIDER"),
         agent_name=_text(env, "LLM_AGENT_NAME"),

@@ -9,6 +9,7 @@ Every error carries the exit status a command returns for it (`exit_code`, an Ex
     │   └── UnknownModelError         3  a model name the registry does not know
     ├── ConfigError                   4  configuration: missing API key, invalid LLM_* value
     ├── StorageError                  1  the telemetry store could not be read or written
+    ├── RefusedError                  9  the model refused to answer (llm-chat prints the refusal)
     ├── APIConnectionError            7  network error
     │   └── APITimeoutError           7  the request timed out
     └── APIError                      5  the provider rejected the request (4xx)
@@ -51,6 +52,7 @@ class ExitStatus(IntEnum):
     PROVIDER_FAILED = 6
     NETWORK = 7
     BUDGET_BLOCKED = 8
+    REFUSED = 9
     HANGUP = 129  # 128 + SIGHUP
     INTERRUPTED = 130  # 128 + SIGINT
     STDOUT_CLOSED = 141  # 128 + SIGPIPE
@@ -68,6 +70,8 @@ _MEANING = {
                                 "the API format) once retries are spent",
     ExitStatus.NETWORK: "network error or timeout",
     ExitStatus.BUDGET_BLOCKED: "refused by a budget before sending",
+    ExitStatus.REFUSED: "the model refused to answer (OpenAI refusal, Anthropic stop reason "
+                        "refusal); the refusal is printed and the call recorded",
     ExitStatus.HANGUP: "stopped by SIGHUP (the terminal went away)",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C); the call is still recorded",
     ExitStatus.STDOUT_CLOSED: "the reader of stdout went away, as head does (SIGPIPE "
@@ -141,6 +145,12 @@ class ConfigError(LLMCoreError):
 
 class StorageError(LLMCoreError):
     exit_code = ExitStatus.INTERNAL
+
+
+class RefusedError(LLMCoreError):
+    """The model answered with a refusal; raised by llm-chat after printing it, not by clients."""
+
+    exit_code = ExitStatus.REFUSED
 
 
 class APIConnectionError(LLMCoreError):

@@ -3,8 +3,11 @@
 It speaks the real wire formats (JSON and server-sent events), validates what the real APIs
 validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
 answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
-slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off. A script is a list of
-steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
+slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off, refusal,
+tool-call, 429-wait-30, 429-wait-150, and hostile ones, each bounded: trickle (the answer one
+byte every 0.3 s), ping-forever (`: ping` every 0.1 s, or a JSON body's leading blanks, for at
+most 120 s), deep (JSON nested 100,000 deep), huge-error (a 500 whose body is `huge_mb` MB,
+default 300, generated as it is sent), huge (the same as a 200 answer). A script is a list of steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
 
     python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
 
@@ -25,7 +28,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 KEYS = {
     "anthropic": "sk-ant-test-0123456789abcdef",
@@ -46,6 +49,15 @@ SCENARIOS = {
     "mid-stream-error": ["mid-stream-error"],
     "stream-error-then-ok": ["stream-error", "ok"],
     "cut-off": ["cut-off"],
+    "trickle": ["trickle"],
+    "ping-forever": ["ping-forever"],
+    "deep": ["deep"],
+    "huge-error": ["huge-error"],
+    "huge": ["huge"],
+    "refusal": ["refusal"],
+    "tool-call": ["tool-call"],
+    "429-wait-30": [("error", 429, {"retry-after": "30"})],
+    "429-wait-150": [("error", 429, {"retry-after": "150"})],
 }
 _KNOWN_MODEL = {
     "anthropic": re.compile(r"^claude-(?:(?:haiku|sonnet|opus)-\d|3-)"),
@@ -77,6 +89,8 @@ class FakeProvider:
         self._lock = threading.Lock()
         self.replay_pieces: list[bytes] = []
         self.replay_headers: dict[str, str] = {}
+        self.trickle_interval = 0.3
+        self.huge_mb = 300
         self.set_scenario(scenario)
         handler = type("Handler", (_Handler,), {"fake": self})
         self.httpd = ThreadingHTTPServer((host, 0), handler)
@@ -101,7 +115,13 @@ class FakeProvider:
             self.replay_headers = {"content-type": content_type, ":status": str(status)}
             self.script = ["replay"]
 
-    def next_step(self) -> str:
+    def script_steps(self, *steps: str | tuple[Any, ...]) -> None:
+        """Answer request n with step n (the last one repeats). A step is a scenario step's
+        name or a tuple: ("error", status, headers) answers that status with those headers."""
+        with self._lock:
+            self.script = list(steps)
+
+    def next_step(self) -> str | tuple[Any, ...]:
         with self._lock:
             return self.script.pop(0) if len(self.script) > 1 else self.script[0]
 
@@ -142,6 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"error": {"message": f"no route for {path}", "type": "not_found"}})
             return
         self.provider = provider
+        self.served: dict[str, Any] = {}  # what the request asked for and the answer reports
         self.request_id = ("req_" if provider == "anthropic" else "") + uuid.uuid4().hex[:24]
         try:
             body = json.loads(raw or b"null")
@@ -150,14 +171,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.requests.append(
             {"provider": provider, "path": path, "headers": dict(self.headers), "body": body}
         )
+        if isinstance(body, dict):
+            # Echoed as the real APIs report them: usage.inference_geo, a top-level service_tier.
+            if provider == "anthropic" and body.get("inference_geo"):
+                self.served["inference_geo"] = body["inference_geo"]
+            if provider != "anthropic" and body.get("service_tier"):
+                self.served["service_tier"] = {"auto": "default"}.get(body["service_tier"], body["service_tier"])
         problem = self._validate(body)
         if problem:
             self._error(*problem)
             return
         step = self.fake.next_step()
+        name, args = (step[0], step[1:]) if isinstance(step, tuple) else (step, ())
         stream = bool(body.get("stream"))
         try:
-            getattr(self, "_step_" + step.replace("-", "_"))(body, stream)
+            getattr(self, "_step_" + name.replace("-", "_"))(body, stream, *args)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client went away (a timeout, a closed stream)
 
@@ -281,6 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
             "cache_read_input_tokens": counts["read"],
             "cache_creation": {"ephemeral_5m_input_tokens": counts["write"], "ephemeral_1h_input_tokens": 0},
             "output_tokens": counts["output"], "service_tier": "standard",
+            **({"inference_geo": self.served["inference_geo"]} if "inference_geo" in self.served else {}),
         }
 
     def _anthropic_message(self, body: dict[str, Any], content: list[Any], counts: dict[str, int]) -> dict[str, Any]:
@@ -357,7 +386,7 @@ class _Handler(BaseHTTPRequestHandler):
             "id": "chatcmpl-" + uuid.uuid4().hex[:24], "object": "chat.completion",
             "created": int(time.time()), "model": body["model"],
             "choices": [{"index": 0, "message": {"role": "assistant", "content": answer, "refusal": None}, "logprobs": None, "finish_reason": "stop"}],
-            "usage": self._openai_usage(counts), "system_fingerprint": "fp_fake",
+            "usage": self._openai_usage(counts), "system_fingerprint": "fp_fake", **self.served,
         }
         if self.provider == "openrouter":
             obj["provider"] = "OpenAI"
@@ -367,7 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
         return {
             "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
             "model": body["model"], "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-            **extra,
+            **self.served, **extra,
         }
 
     def _openai_chunks(self, body: dict[str, Any], answer: str, counts: dict[str, int]) -> list[Any]:
@@ -406,12 +435,160 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
 
+    # ------------------------------------------------------------ hostile servers (bounded)
+
+    def _start_chunked(self, status: int, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("request-id" if self.provider == "anthropic" else "x-request-id", self.request_id)
+        self.send_header("transfer-encoding", "chunked")
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    def _write_chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def _ok_bytes(self, body: dict[str, Any], stream: bool) -> bytes:
+        """What the ok step would send as the body, as bytes."""
+        answer = self._answer(body)
+        counts = self._usage_counts(body, answer)
+        if not stream:
+            if self.provider == "anthropic":
+                return json.dumps(self._anthropic_message(body, [{"type": "text", "text": answer}], counts)).encode()
+            return json.dumps({"id": "chatcmpl-t", "object": "chat.completion", "created": 0, "model": body["model"],
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+                               "usage": self._openai_usage(counts)}).encode()
+        frames = []
+        for name, data in self._stream_events(body):
+            payload = data if isinstance(data, str) else json.dumps(data)
+            frames.append((f"event: {name}\n" if name else "") + f"data: {payload}\n\n")
+        return "".join(frames).encode()
+
+    def _step_trickle(self, body: dict[str, Any], stream: bool) -> None:
+        """A whole, valid answer, one byte every trickle_interval seconds."""
+        data = self._ok_bytes(body, stream)
+        self._start_chunked(200, "text/event-stream" if stream else "application/json")
+        for i in range(len(data)):
+            self._write_chunk(data[i : i + 1])
+            time.sleep(self.fake.trickle_interval)
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _step_ping_forever(self, body: dict[str, Any], stream: bool) -> None:
+        """Keep-alives and nothing else, for at most 120 s: `: ping` comments, or the blanks
+        some gateways send ahead of a JSON body."""
+        self._start_chunked(200, "text/event-stream" if stream else "application/json")
+        end = time.monotonic() + 120
+        while time.monotonic() < end:
+            self._write_chunk(b": ping\n\n" if stream else b" ")
+            time.sleep(0.1)
+
+    def _step_deep(self, body: dict[str, Any], stream: bool) -> None:
+        deep = "[" * 100_000 + "]" * 100_000
+        if not stream:
+            self._send(200, "application/json", deep.encode())
+            return
+        self._start_sse()
+        self.wfile.write(f"event: message_start\ndata: {deep}\n\n".encode())
+
+    def _step_huge_error(self, body: dict[str, Any], stream: bool) -> None:
+        self._huge(500)
+
+    def _step_huge(self, body: dict[str, Any], stream: bool) -> None:
+        self._huge(200, "text/event-stream" if stream else "application/json")
+
+    def _huge(self, status: int, content_type: str = "application/json") -> None:
+        """`huge_mb` MB made as they are sent (a JSON string that never ends, or one line)."""
+        self._start_chunked(status, content_type)
+        piece = b"x" * (1 << 20)
+        self._write_chunk(b'data: {"a": "' if content_type == "text/event-stream" else b'{"error": "')
+        for _ in range(self.fake.huge_mb):
+            self._write_chunk(piece)
+        self.wfile.write(b"0\r\n\r\n")
+
+    # ------------------------------------------------------------ refusals and tool calls
+
+    REFUSAL = "I'm sorry, but I can't help with that."
+    TOOL: ClassVar[dict[str, str]] = {"id": "call_fake1", "name": "get_weather", "arguments": '{"city": "Paris"}'}
+
+    def _step_refusal(self, body: dict[str, Any], stream: bool) -> None:
+        """Anthropic: text and stop_reason "refusal"; OpenAI: content null, the `refusal` field."""
+        counts = self._usage_counts(body, self.REFUSAL)
+        if self.provider == "anthropic":
+            self._anthropic_answer(body, self.REFUSAL, counts, stream, "refusal", [])
+        elif not stream:
+            self._openai_answer(body, counts, {"content": None, "refusal": self.REFUSAL}, "stop")
+        else:
+            pieces = [{"refusal": p} for p in re.findall(r"\S+\s*", self.REFUSAL)]
+            self._openai_deltas(body, counts, [{"role": "assistant", "content": None, "refusal": ""}, *pieces], "stop")
+
+    def _step_tool_call(self, body: dict[str, Any], stream: bool) -> None:
+        """The model calls get_weather({"city": "Paris"}), after a few words (Anthropic)."""
+        counts = self._usage_counts(body, self.TOOL["arguments"])
+        tool = self.TOOL
+        if self.provider == "anthropic":
+            self._anthropic_answer(body, "Let me check.", counts, stream, "tool_use", [tool])
+        elif not stream:
+            call = {"id": tool["id"], "type": "function", "function": {"name": tool["name"], "arguments": tool["arguments"]}}
+            self._openai_answer(body, counts, {"content": None, "refusal": None, "tool_calls": [call]}, "tool_calls")
+        else:
+            first = {"index": 0, "id": tool["id"], "type": "function", "function": {"name": tool["name"], "arguments": ""}}
+            args = [tool["arguments"][:7], tool["arguments"][7:]]
+            deltas = [{"role": "assistant", "content": None, "tool_calls": [first]}]
+            deltas += [{"tool_calls": [{"index": 0, "function": {"arguments": a}}]} for a in args]
+            self._openai_deltas(body, counts, deltas, "tool_calls")
+
+    def _anthropic_answer(self, body: dict[str, Any], text: str, counts: dict[str, int], stream: bool,
+                          stop: str, tools: list[dict[str, str]]) -> None:
+        blocks = [{"type": "tool_use", "id": t["id"], "name": t["name"], "input": json.loads(t["arguments"])} for t in tools]
+        if not stream:
+            message = self._anthropic_message(body, [{"type": "text", "text": text}, *blocks], counts)
+            self._json(200, {**message, "stop_reason": stop})
+            return
+        events = self._anthropic_events(body, text, counts)
+        end = events[-2:]
+        end[0][1]["delta"]["stop_reason"] = stop
+        events = events[:-2]
+        for i, tool in enumerate(tools, start=1):
+            block = {"type": "tool_use", "id": tool["id"], "name": tool["name"], "input": {}}
+            half = len(tool["arguments"]) // 2
+            events.append(("content_block_start", {"type": "content_block_start", "index": i, "content_block": block}))
+            for part in (tool["arguments"][:half], tool["arguments"][half:]):
+                events.append(("content_block_delta", {"type": "content_block_delta", "index": i, "delta": {"type": "input_json_delta", "partial_json": part}}))
+            events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
+        self._start_sse()
+        for name, data in events + end:
+            self._event(name, data)
+
+    def _openai_answer(self, body: dict[str, Any], counts: dict[str, int], message: dict[str, Any], finish: str) -> None:
+        self._json(200, {
+            "id": "chatcmpl-" + uuid.uuid4().hex[:24], "object": "chat.completion", "created": int(time.time()),
+            "model": body["model"], "service_tier": "default",
+            "choices": [{"index": 0, "message": {"role": "assistant", **message}, "logprobs": None, "finish_reason": finish}],
+            "usage": self._openai_usage(counts),
+        })
+
+    def _openai_deltas(self, body: dict[str, Any], counts: dict[str, int], deltas: list[dict[str, Any]], finish: str) -> None:
+        self._start_sse()
+        for delta in deltas:
+            self._event(None, self._chunk(body, delta, service_tier="default"))
+        self._event(None, self._chunk(body, {}, finish, service_tier="default"))
+        final = self._chunk(body, {}, service_tier="default")
+        final["choices"], final["usage"] = [], self._openai_usage(counts)
+        self._event(None, final)
+        self._event(None, "[DONE]")
+
     # ------------------------------------------------------------ scripted failures
 
     def _step_429(self, body: dict[str, Any], stream: bool) -> None:
         kind = "rate_limit_error" if self.provider == "anthropic" else "requests"
         self._error(429, kind, "Number of request tokens has exceeded your per-minute rate limit",
                     {"retry-after": "1", "retry-after-ms": "10"}, "rate_limit_exceeded")
+
+    def _step_error(self, body: dict[str, Any], stream: bool, status: int, headers: dict[str, str]) -> None:
+        kind = {400: "invalid_request_error", 429: "rate_limit_error"}.get(status, "api_error")
+        self._error(status, kind, f"scripted HTTP {status}", headers)
 
     def _step_401(self, body: dict[str, Any], stream: bool) -> None:
         if self.provider == "anthropic":

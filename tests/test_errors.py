@@ -48,7 +48,7 @@ def test_the_docstring_draws_each_class_under_its_parent():
 
 def test_the_documented_table_is_the_enum_in_order():
     assert [code for code, _ in EXIT_STATUS_TABLE] == [int(s) for s in ExitStatus]
-    assert {0, 1, 2, 3, 4, 5, 6, 7, 8, 129, 130, 141, 143} == {int(s) for s in ExitStatus}
+    assert {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 129, 130, 141, 143} == {int(s) for s in ExitStatus}
     assert all(meaning and "\n" not in meaning for _, meaning in EXIT_STATUS_TABLE)
 
 

@@ -35,9 +35,10 @@ def test_retries_these_statuses(status):
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
-def test_never_retries_these_even_when_the_server_says_so(status):
+def test_x_should_retry_true_retries_even_these(status):
+    """issue 11 item 2: the SDKs read the header before the status; we checked a never-list first."""
     assert not should_retry(status_error(status))
-    assert not should_retry(status_error(status, x_should_retry="true"))
+    assert should_retry(status_error(status, x_should_retry="true"))
 
 
 def test_x_should_retry_decides_first():
@@ -68,8 +69,9 @@ def test_errors_take_their_attributes_in_the_constructor():
 
 
 @pytest.mark.parametrize(("headers", "expected"), [
-    ({"x-should-retry": "true"}, True), ({"x-should-retry": "FALSE"}, False),
-    ({"x-should-retry": "maybe"}, None), ({}, None), (None, None),
+    ({"x-should-retry": "true"}, True), ({"x-should-retry": "false"}, False),
+    # the SDKs compare the exact lower-case words
+    ({"x-should-retry": "FALSE"}, None), ({"x-should-retry": "maybe"}, None), ({}, None), (None, None),
 ])
 def test_server_says_retry(headers, expected):
     assert server_says_retry(headers) is expected
@@ -93,11 +95,11 @@ def test_server_delay_headers_in_order():
     assert server_delay({}) is None
 
 
-def test_retry_delay_honours_the_server_only_between_0_and_60_seconds():
+def test_retry_delay_honours_the_server_only_between_0_and_120_seconds_by_default():
     assert retry_delay(0, {"retry-after": "30"}) == 30
-    assert retry_delay(0, {"retry-after": "60"}) == 60
+    assert retry_delay(0, {"retry-after": "120"}) == 120
     # Out of range: exponential backoff instead.
-    assert retry_delay(0, {"retry-after": "61"}, rand=lambda: 0.0) == 0.5
+    assert retry_delay(0, {"retry-after": "121"}, rand=lambda: 0.0) == 0.5
     assert retry_delay(0, {"retry-after": "0"}, rand=lambda: 0.0) == 0.5
     assert retry_delay(0, {"retry-after": "-3"}, rand=lambda: 0.0) == 0.5
 

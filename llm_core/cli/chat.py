@@ -16,7 +16,7 @@ from llm_core.cli._common import (
 )
 from llm_core.clients import get_client
 from llm_core.config import get_settings
-from llm_core.errors import UsageError
+from llm_core.errors import RefusedError, UsageError
 from llm_core.storage.local import get_storage
 
 PROVIDER_CHOICES = ["auto", "anthropic", "openai", "openrouter", "echo"]
@@ -29,16 +29,29 @@ MAN_SECTIONS = {
         '              "cache_write": 0, "reasoning": 0},\n'
         '   "cost_usd": 0.000212, "duration_ms": 812, "time_to_first_token_ms": null,\n'
         '   "stop_reason": "end_turn", "request_id": "req_...", "retries": 0,\n'
-        '   "provider_cost_usd": null}\n\n'
+        '   "provider_cost_usd": null, "refusal": false, "tool_calls": [],\n'
+        '   "service_tier": null, "inference_geo": null}\n\n'
         "tokens.input excludes cache reads and writes; tokens.output includes reasoning tokens. "
-        "cost_usd is null when the model's price is unknown."
+        "cost_usd is null when the model's price is unknown. tool_calls are the model's tool "
+        'calls, each {"id", "name", "arguments" (the JSON text), "input" (it parsed, or null)}; '
+        "service_tier and inference_geo say what served the call (and set its price)."
+    ),
+    "REFUSALS": (
+        "When the model refuses (an OpenAI refusal, an Anthropic stop reason \"refusal\"), the "
+        "refusal is printed as the answer, an Error: line says so and llm-chat exits 9; with "
+        "--json the object has \"refusal\": true (and the exit status is 9 too)."
     ),
     "RETRIES": (
         "Rate limits (429), timeouts (408), conflicts (409), server errors (5xx, 529 overloaded) "
         "and network errors are retried LLM_MAX_RETRIES times (default 2), honouring the "
-        "server's retry-after-ms / retry-after, else backing off 0.5 s doubling to 8 s with "
-        "jitter. A stream is retried only before its first output. 400, 401, 403, 404 and 422 "
-        "are never retried."
+        "server's retry-after-ms / retry-after up to the provider SDK's ceiling (Anthropic "
+        "4294967 s; OpenAI and OpenRouter 120 s, a longer wait is not retried), else backing "
+        "off 0.5 s doubling to 8 s with jitter. x-should-retry: true/false decides before the "
+        "status (true retries even a 400). LLM_MAX_RETRY_WAIT=N gives up at once on a longer "
+        "server wait (\"retry after N s\", 429: exit 5). A stream is retried only before its "
+        "first output. LLM_TIMEOUT bounds each attempt as a whole, a stream's keep-alives "
+        "included; LLM_STREAM_IDLE_TIMEOUT the silence between reads (both exit 7); "
+        "LLM_MAX_RESPONSE_MB the body read (exit 6 beyond it)."
     ),
     "FILES": (
         "Each call appends one record to $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl "
@@ -112,6 +125,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
             out.write(dumps(response.to_dict()) + "\n")
         else:
             out.write(response.text if response.text.endswith("\n") else response.text + "\n")
+        _check_refusal(response)
         return 0
     last = ""
     with client.stream(**kwargs) as stream:
@@ -121,7 +135,14 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
             last = chunk[-1:] or last
     if last != "\n":
         out.write("\n")
+    _check_refusal(stream.response)
     return 0
+
+
+def _check_refusal(response) -> None:
+    """A refusal is printed like an answer, then ends the command with its own status."""
+    if response is not None and response.refusal:
+        raise RefusedError(f"the model refused to answer (stop reason: {response.stop_reason})")
 
 
 main = make_main(cli, "llm-chat")

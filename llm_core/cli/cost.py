@@ -20,7 +20,7 @@ from llm_core.cli._common import (
 )
 from llm_core.config import get_settings
 from llm_core.errors import InputError, UsageError
-from llm_core.models.pricing import calculate_cost, cost_breakdown
+from llm_core.models.pricing import calculate_cost, cost_breakdown, tier_pricing
 from llm_core.models.registry import find_model, get_model, list_models
 
 MAN_SECTIONS = {
@@ -31,6 +31,13 @@ MAN_SECTIONS = {
         convention; for OpenAI give the cached part of prompt_tokens as --cache-read and the
         rest as --input). Output includes reasoning tokens. Prompts over a model's long-prompt
         threshold are billed at its long-prompt rates.
+
+        --tier and --geo price a call as the response reported it was served: --tier priority
+        or flex (OpenAI service_tier) takes that tier's prices where the registry has them,
+        --geo us (Anthropic usage.inference_geo) multiplies every price by 1.1 on Claude
+        Opus/Sonnet 4.6 and later. The rules and their sources are the registry data's
+        pricing_modifiers; other tiers and geos, or models without such prices, cost the
+        standard prices.
 
         Text on stdin is counted with the model's tokenizer: exactly for OpenAI models, as an
         estimate for others (the JSON says "input_exact": false).
@@ -46,7 +53,8 @@ MAN_SECTIONS = {
     "JSON OUTPUT": """
         One call: {"model", "provider", "tokens": {"input", "output", "cache_read",
         "cache_write", "cache_write_1h", "total"}, "input_exact", "cost_usd", "breakdown":
-        {"input", "output", "cache_read", "cache_write"}, "pricing", "prices_checked"}.
+        {"input", "output", "cache_read", "cache_write"}, "pricing", "prices_checked",
+        "service_tier", "inference_geo"}; "pricing" is the tier's when --tier chose one.
 
         --compare: an array of {"model", "provider", "input_tokens", "input_exact",
         "output_tokens", "cost_usd"}, cheapest first.
@@ -67,6 +75,10 @@ MAN_SECTIONS = {
               help="Tokens written to the prompt cache (5-minute TTL).")
 @click.option("--cache-write-1h", type=click.IntRange(min=0), default=0, metavar="N",
               help="Tokens written to the prompt cache with the 1-hour TTL.")
+@click.option("--tier", "service_tier", metavar="TIER",
+              help="The service tier that served the call: priority, flex (OpenAI), default.")
+@click.option("--geo", "inference_geo", metavar="GEO",
+              help="Where inference ran: us, global (Anthropic inference_geo).")
 @click.option("--compare", is_flag=True,
               help="Price the same call on MODELs (default: every current model), cheapest first.")
 @click.option("--reprice", is_flag=True,
@@ -74,8 +86,8 @@ MAN_SECTIONS = {
 @json_option
 @debug_option
 def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, output_tokens: int,
-        cache_read: int, cache_write: int, cache_write_1h: int, compare: bool, reprice: bool,
-        as_json: bool) -> None:
+        cache_read: int, cache_write: int, cache_write_1h: int, service_tier: str | None,
+        inference_geo: str | None, compare: bool, reprice: bool, as_json: bool) -> None:
     """What an LLM call costs, from token counts or from text on stdin.
 
     \b
@@ -85,10 +97,12 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
       git diff | llm-cost -m sonnet --output 500        # count the diff, expect 500 out
       llm-cost --compare --input 20000 --output 1000    # every current model, cheapest first
       llm-cost --compare gpt-4o sonnet llama-3.1-70b -i 5000 -o 500
+      llm-cost -m claude-opus-4-6 -i 1000 -o 500 --geo us     # US-only inference: x 1.1
+      llm-cost -m gpt-5 -i 1000 -o 500 --tier priority
       llm-cost --reprice < telemetry.jsonl > repriced.jsonl
     """
     if reprice:
-        if compare or models or model or input_tokens is not None:
+        if compare or models or model or input_tokens is not None or service_tier or inference_geo:
             raise UsageError("--reprice takes telemetry on stdin and no other options")
         _reprice()
         return
@@ -96,6 +110,7 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
         raise UsageError(f"unexpected argument '{models[0]}' (model names go after --compare, or use -m)")
     counts = {"output": output_tokens, "cache_read": cache_read,
               "cache_write": cache_write + cache_write_1h, "cache_write_1h": cache_write_1h}
+    served = {"service_tier": service_tier, "inference_geo": inference_geo}
     text = None
     if input_tokens is None:
         text = "" if stdin_is_terminal() else sys.stdin.buffer.read().decode("utf-8", "replace")
@@ -103,14 +118,14 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
             raise UsageError("give --input N, or the text to count on stdin")
     if compare:
         names = list(models) + ([model] if model else [])
-        rows = _compare(names, counts, input_tokens, text)
+        rows = _compare(names, counts, input_tokens, text, served)
         emit(rows, as_json=as_json, human=_compare_table)
         return
     if not model:
         model = get_settings().default_model
         if not model:
             raise UsageError("give a model with -m MODEL (or set LLM_MODEL)")
-    emit(_price_one(model, counts, input_tokens, text), as_json=as_json, human=_one_summary)
+    emit(_price_one(model, counts, input_tokens, text, served), as_json=as_json, human=_one_summary)
 
 
 def _input_count(entry: dict, input_tokens: int | None, text: str | None, memo: dict) -> tuple[int, bool]:
@@ -126,11 +141,11 @@ def _input_count(entry: dict, input_tokens: int | None, text: str | None, memo: 
     return memo[key]
 
 
-def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | None) -> dict:
+def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | None, served: dict) -> dict:
     entry = get_model(name)
     n_in, exact = _input_count(entry, input_tokens, text, {})
     tokens = {"input": n_in, **counts}
-    parts = cost_breakdown(tokens, entry)
+    parts = cost_breakdown(tokens, entry, **served)
     tokens["total"] = n_in + counts["output"] + counts["cache_read"] + counts["cache_write"]
     if not tokens["cache_write_1h"]:
         del tokens["cache_write_1h"]
@@ -143,8 +158,9 @@ def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | No
         "input_exact": exact,
         "cost_usd": None if parts is None else parts["total"],
         "breakdown": None if parts is None else {k: v for k, v in parts.items() if k != "total"},
-        "pricing": entry.get("pricing"),
+        "pricing": tier_pricing(entry, served["service_tier"]),
         "prices_checked": entry.get("prices_checked"),
+        **served,
     }
 
 
@@ -160,14 +176,17 @@ def _one_summary(r: dict) -> str:
     rows.append(("total", tokens["total"], r["cost_usd"]))
     width = max(len(fmt_int(n)) for _, n, _ in rows)
     label_width = max(len(label) for label, _, _ in rows)
-    lines = [f"{r['model']} ({r['provider']})"]
+    how = [f"{r['service_tier']} tier" if r.get("service_tier") else "",
+           f"{r['inference_geo']} inference" if r.get("inference_geo") else ""]
+    lines = [f"{r['model']} ({', '.join([r['provider'], *filter(None, how)])})"]
     for label, n, cost in rows:
         approx = "~" if label == "input" and not r["input_exact"] else " "
         lines.append(f"  {label.ljust(label_width)}  {approx}{fmt_int(n).rjust(width)} tokens  {fmt_usd(cost)}")
     return "\n".join(lines)
 
 
-def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str | None) -> list[dict]:
+def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str | None,
+             served: dict) -> list[dict]:
     if names:
         entries, seen = [], set()
         for name in names:
@@ -181,7 +200,7 @@ def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str
     rows = []
     for entry in entries:
         n_in, exact = _input_count(entry, input_tokens, text, memo)
-        cost = calculate_cost({"input": n_in, **counts}, entry)
+        cost = calculate_cost({"input": n_in, **counts}, entry, **served)
         rows.append({
             "model": entry["id"], "provider": entry["provider"], "input_tokens": n_in,
             "input_exact": exact, "output_tokens": counts["output"], "cost_usd": cost,

@@ -17,17 +17,26 @@ An answer becomes an error in one place each:
   it is worth retrying (`retry.retryable_status`);
 - a 200 that breaks the API format -> `ErrorMap.format_error`: ResponseFormatError.
 Retries wrap whole attempts in `BaseLLMClient` (the rule itself is `llm_core.utils.retry`).
+
+Hostile or broken servers are bounded here: an attempt has a deadline (LLM_TIMEOUT, the whole
+attempt, a stream's keep-alives included; `deadline_chunks` checks it after every read, and
+no read waits longer than the idle limit), a body is read up to LLM_MAX_RESPONSE_MB (an error
+body is cut there, a 200 body over it is a ResponseFormatError), and JSON is parsed by orjson,
+which rejects deep nesting cleanly (`parse_json`; a RecursionError is a format error too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
-from llm_core.config import redact
+from llm_core.config import get_settings, redact
 from llm_core.errors import (
     APIConnectionError,
     APIError,
@@ -39,12 +48,29 @@ from llm_core.utils.retry import retryable_status
 
 ANTHROPIC_API_VERSION = "2023-06-01"
 CONNECT_TIMEOUT = 5.0
-FORMAT_PROBLEMS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+FORMAT_PROBLEMS = (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError)
+ERROR_TEXT_CHARS = 65536  # what an error keeps of a body that is not JSON
+_ORJSON_MAX = 1 << 20
 
 
 def http_timeout(seconds: float) -> httpx.Timeout:
     """`seconds` per read (and write, and pool wait); connecting gets CONNECT_TIMEOUT."""
-    return httpx.Timeout(seconds, connect=CONNECT_TIMEOUT)
+    return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds))
+
+
+def max_response_bytes() -> int:
+    return int(get_settings().max_response_mb * 1024 * 1024)
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """JSON, depth-safe: nesting deeper than 1024 is a ValueError (orjson) or a RecursionError
+    (json), both format errors to the callers, never a crash.
+
+    Above 1 MB the standard library parses: orjson's error for a broken document holds ~12
+    times its size (a broken 16 MB answer would take 200 MB); json's holds the text itself."""
+    if len(raw) <= _ORJSON_MAX:
+        return orjson.loads(raw)
+    return json.loads(raw)
 
 
 def new_client(
@@ -110,13 +136,14 @@ class ErrorMap:
             retryable=retryable,
         )
 
-    def status_error(self, response: httpx.Response) -> APIError:
-        """An HTTP status >= 400 (its body already read)."""
+    def status_error(self, response: httpx.Response, raw: bytes | None = None) -> APIError:
+        """An HTTP status >= 400; `raw` its body as read (default: the response's content)."""
+        raw = response.content if raw is None else raw
         body: Any = None
         try:
-            body = response.json()
-        except ValueError:
-            body = response.text
+            body = parse_json(raw)
+        except (ValueError, RecursionError):
+            body = raw[:ERROR_TEXT_CHARS].decode(response.encoding or "utf-8", "replace")
         message, error_type = self.details(body) if isinstance(body, dict) else (None, None)
         if not message and isinstance(body, dict):
             # Other OpenAI-compatible servers: {"message": ...} (vLLM), {"detail": ...}
@@ -155,30 +182,68 @@ class ErrorMap:
         )
 
 
-def send(
-    client: httpx.Client, request: httpx.Request, errors: ErrorMap, *, stream: bool = False
-) -> httpx.Response:
-    """Send `request`; a status >= 400 or no answer at all raises the mapped error."""
+def deadline_chunks(
+    chunks: Iterator[bytes], deadline: float | None, errors: ErrorMap, url: httpx.URL
+) -> Iterator[bytes]:
+    """`chunks`, ending in APITimeoutError once `deadline` (time.monotonic()) has passed: a
+    server trickling bytes or keep-alives cannot make an attempt outlast LLM_TIMEOUT."""
+    for chunk in chunks:
+        if deadline is not None and time.monotonic() > deadline:
+            raise errors.transport_error(httpx.ReadTimeout("LLM_TIMEOUT passed while reading"), url)
+        yield chunk
+
+
+def read_body(
+    response: httpx.Response, errors: ErrorMap, *, deadline: float | None = None,
+    limit: int | None = None, cut: bool = False,
+) -> bytes:
+    """The body, read within the deadline and up to `limit` bytes (LLM_MAX_RESPONSE_MB):
+    with `cut` (an error body) the rest is dropped, else a longer body is a format error."""
+    limit = max_response_bytes() if limit is None else limit
+    body = bytearray()
     try:
-        response = client.send(request, stream=stream)
+        # iter_bytes: decoded (gzip), so the limit also holds against a compressed bomb
+        for chunk in deadline_chunks(response.iter_bytes(), deadline, errors, response.request.url):
+            body += chunk
+            if len(body) > limit:
+                if cut:
+                    del body[limit:]
+                    break
+                raise errors.format_error(
+                    f"the answer is larger than LLM_MAX_RESPONSE_MB ({limit / 1048576:g} MB)", response
+                )
+    except httpx.HTTPError as exc:
+        raise errors.transport_error(exc, response.request.url) from None
+    finally:
+        response.close()
+    return bytes(body)
+
+
+def send(
+    client: httpx.Client, request: httpx.Request, errors: ErrorMap, *, stream: bool = False,
+    deadline: float | None = None,
+) -> tuple[httpx.Response, bytes | None]:
+    """Send `request`: (response, its body read within bounds; None when `stream`).
+    A status >= 400 or no answer at all raises the mapped error."""
+    try:
+        response = client.send(request, stream=True)
     except httpx.HTTPError as exc:
         raise errors.transport_error(exc, request.url) from None
     if response.status_code >= 400:
-        try:
-            response.read()
-        except httpx.HTTPError as exc:
-            raise errors.transport_error(exc, request.url) from None
-        finally:
-            response.close()
-        raise errors.status_error(response)
-    return response
+        raw = read_body(response, errors, deadline=deadline, cut=True)
+        raise errors.status_error(response, raw)
+    if stream:
+        return response, None
+    return response, read_body(response, errors, deadline=deadline)
 
 
-def read_json(response: httpx.Response, errors: ErrorMap) -> Any:
-    """The answer's JSON; an answer that is not JSON is a ResponseFormatError."""
+def read_json(response: httpx.Response, errors: ErrorMap, raw: bytes) -> Any:
+    """The answer's JSON; an answer that is not JSON (or nested too deep) is a ResponseFormatError."""
     try:
-        return response.json()
-    except (ValueError, httpx.HTTPError):
+        return parse_json(raw)
+    except (ValueError, RecursionError) as exc:
+        if "depth" in str(exc) or isinstance(exc, RecursionError):
+            raise errors.format_error("the answer is JSON nested too deeply to read", response) from None
         kind = response.headers.get("content-type", "unknown").split(";")[0]
         raise errors.format_error(
             f"the answer is not JSON (content-type {kind}); is the base URL right?", response
@@ -192,5 +257,5 @@ def request_json(
     """One request on a fresh connection (for the one-off calls); (JSON answer, response)."""
     with new_client(seconds, url, follow_redirects=follow_redirects) as client:
         request = client.build_request(method, url, headers=dict(headers), json=json)
-        response = send(client, request, errors)
-        return read_json(response, errors), response
+        response, raw = send(client, request, errors, deadline=time.monotonic() + seconds)
+        return read_json(response, errors, raw or b""), response

@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from llm_core.clients._http import ANTHROPIC_API_VERSION
-from llm_core.clients.base import Call, Result, content_text
+from llm_core.clients._http import ANTHROPIC_API_VERSION, max_response_bytes, parse_json
+from llm_core.clients.base import Call, Result, content_text, tool_call
 from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
 from llm_core.errors import ConfigError
@@ -111,17 +110,33 @@ class AnthropicClient(HTTPClient):
                 "the answer is not a message object", request_id=result.request_id
             )
         result.text = "".join(b.get("text", "") for b in data["content"] if b.get("type") == "text")
-        result.usage = usage_to_tokens(data.get("usage") or {})
-        result.stop_reason = data.get("stop_reason")
+        result.tool_calls = [
+            tool_call(b.get("id"), b.get("name"), b.get("input"))
+            for b in data["content"] if b.get("type") == "tool_use"
+        ]
+        self._take_usage(data.get("usage") or {}, result)
+        self._take_stop(data.get("stop_reason"), result)
         result.model = data.get("model")
+
+    @staticmethod
+    def _take_usage(usage: dict[str, Any], result: Result) -> None:
+        result.usage = usage_to_tokens(usage)
+        result.service_tier = usage.get("service_tier") or result.service_tier
+        result.inference_geo = usage.get("inference_geo") or result.inference_geo
+
+    @staticmethod
+    def _take_stop(reason: str | None, result: Result) -> None:
+        result.stop_reason = reason or result.stop_reason
+        result.refusal = result.stop_reason == "refusal"
 
     def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
         usage: dict[str, Any] = {}
-        for event in iter_sse(lines):
+        tools: dict[Any, list[Any]] = {}  # content block index -> [id, name, JSON pieces]
+        for event in iter_sse(lines, max_response_bytes()):
             kind = event.event
             if kind == "ping" or not event.data:
                 continue
-            data = json.loads(event.data)
+            data = parse_json(event.data)
             kind = kind or data.get("type")
             if kind == "error":
                 raise self._stream_error(data, result)
@@ -129,21 +144,28 @@ class AnthropicClient(HTTPClient):
                 message = data["message"]
                 result.model = message.get("model")
                 usage.update(message.get("usage") or {})
-                result.usage = usage_to_tokens(usage)
+                self._take_usage(usage, result)
             elif kind == "content_block_start":
                 block = data.get("content_block") or {}
                 if block.get("type") == "text" and block.get("text"):
                     yield block["text"]
+                elif block.get("type") == "tool_use":
+                    tools[data.get("index")] = [block.get("id"), block.get("name"), []]
             elif kind == "content_block_delta":
                 delta = data["delta"]
                 # thinking_delta, signature_delta, input_json_delta, citations_delta: not text
-                if delta.get("type") == "text_delta":
+                if delta.get("type") == "input_json_delta" and data.get("index") in tools:
+                    tools[data["index"]][2].append(delta.get("partial_json") or "")
+                elif delta.get("type") == "text_delta":
                     yield delta["text"]
+            elif kind == "content_block_stop" and data.get("index") in tools:
+                call_id, name, parts = tools.pop(data["index"])
+                result.tool_calls.append(tool_call(call_id, name, "".join(parts)))
             elif kind == "message_delta":
-                result.stop_reason = (data.get("delta") or {}).get("stop_reason") or result.stop_reason
+                self._take_stop((data.get("delta") or {}).get("stop_reason"), result)
                 # Counts here are cumulative; absent ones keep their message_start value.
                 usage.update({k: v for k, v in (data.get("usage") or {}).items() if v is not None})
-                result.usage = usage_to_tokens(usage)
+                self._take_usage(usage, result)
             elif kind == "message_stop":
                 result.done = True
                 return

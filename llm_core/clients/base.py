@@ -25,6 +25,7 @@ breaks or slows the call.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -34,7 +35,7 @@ from llm_core import telemetry
 from llm_core.config import get_settings, redact
 from llm_core.errors import InputError, ResponseFormatError, UnknownModelError, warn
 from llm_core.records import normalize_tokens
-from llm_core.utils.retry import retry_with_backoff
+from llm_core.utils.retry import retry_policy, retry_with_backoff
 
 TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasoning")
 
@@ -42,7 +43,14 @@ TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasonin
 @dataclass
 class LLMResponse:
     """The answer to one call. Tokens follow llm-core's convention: `input` excludes cache
-    reads and writes, `output` includes reasoning, `total` is the sum of all four."""
+    reads and writes, `output` includes reasoning, `total` is the sum of all four.
+
+    What the API returned is kept: `refusal` is True when the model refused (OpenAI's
+    `refusal` field, whose text is then `text`; Anthropic's stop_reason "refusal");
+    `tool_calls` are the tool_use blocks / tool calls as data, each
+    `{"id", "name", "arguments": the JSON text, "input": it parsed, or None}`;
+    `service_tier` and `inference_geo` are what the provider says served the call (they
+    choose the price)."""
 
     text: str
     model: str
@@ -55,6 +63,10 @@ class LLMResponse:
     request_id: str | None = None
     retries: int = 0
     provider_cost_usd: float | None = None
+    refusal: bool = False
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    service_tier: str | None = None
+    inference_geo: str | None = None
 
     @property
     def input_tokens(self) -> int:
@@ -111,6 +123,10 @@ class Result:
     provider_cost_usd: float | None = None
     done: bool = False
     first_token_at: float | None = None
+    refusal: bool = False
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    service_tier: str | None = None
+    inference_geo: str | None = None
 
 
 class ChatStream:
@@ -221,13 +237,20 @@ class BaseLLMClient:
 
         return estimate_tokens(text, self.model_name)
 
-    def calculate_cost(self, tokens: dict[str, Any], model: str | None = None) -> float | None:
-        """USD for `tokens` on this client's model (or `model`); None when the price is unknown."""
+    def calculate_cost(
+        self, tokens: dict[str, Any], model: str | None = None, *,
+        service_tier: str | None = None, inference_geo: str | None = None,
+    ) -> float | None:
+        """USD for `tokens` on this client's model (or `model`); None when the price is unknown.
+        `service_tier` and `inference_geo` (as the response reports them) choose the prices."""
         # Imported here for start-up: the echo client prices nothing (~3 ms).
         from llm_core.models import pricing
 
         try:
-            return pricing.calculate_cost(complete_tokens(tokens), model or self.model_name)
+            return pricing.calculate_cost(
+                complete_tokens(tokens), model or self.model_name,
+                service_tier=service_tier, inference_geo=inference_geo,
+            )
         except Exception:  # an unknown price never fails a call that succeeded
             return None
 
@@ -311,7 +334,8 @@ class BaseLLMClient:
             counter[0] = n
 
         return retry_with_backoff(
-            func, max_retries=self.max_retries, sleep=self._sleep, on_retry=count
+            func, max_retries=self.max_retries, policy=retry_policy(self.provider),
+            sleep=self._sleep, on_retry=count,
         )()
 
     def _stream_chunks(self, call: Call, holder: ChatStream) -> Iterator[str]:
@@ -320,8 +344,11 @@ class BaseLLMClient:
         result: Result | None = None
         close: Callable[[], None] = noop
 
+        attempt: list[Result | None] = [None]  # the last attempt's, kept if it fails early
+
         def open_until_first_chunk() -> tuple[Result, Iterator[str], Callable[[], None], str | None]:
             res, chunks, closer = self._open_stream(call)
+            attempt[0] = res
             try:
                 first = next(chunks, None)
             except BaseException:
@@ -345,7 +372,8 @@ class BaseLLMClient:
             self._record_failure(call, reason, start, retries[0], result)
             raise
         except BaseException as exc:
-            self._record_failure(call, exc, start, retries[0], result)
+            # An error before the first text: the input tokens the stream reported are billed.
+            self._record_failure(call, exc, start, retries[0], result or attempt[0])
             raise
         finally:
             close()
@@ -354,7 +382,9 @@ class BaseLLMClient:
     def _finish(self, call: Call, result: Result, start: float, retries: int) -> LLMResponse:
         duration = _ms_since(start)
         tokens = complete_tokens(result.usage)
-        cost = self.calculate_cost(tokens, call.model_name)
+        cost = self.calculate_cost(
+            tokens, call.model_name, service_tier=result.service_tier, inference_geo=result.inference_geo
+        )
         if cost is None:
             cost = result.provider_cost_usd
         ttft = None
@@ -364,7 +394,9 @@ class BaseLLMClient:
             text=result.text, model=call.model_name, provider=self.provider, tokens=tokens,
             cost_usd=cost, duration_ms=duration, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason, request_id=result.request_id, retries=retries,
-            provider_cost_usd=result.provider_cost_usd,
+            provider_cost_usd=result.provider_cost_usd, refusal=result.refusal,
+            tool_calls=result.tool_calls, service_tier=result.service_tier,
+            inference_geo=result.inference_geo,
         )
         self._record(
             call, success=True, tokens=tokens, cost_usd=cost, duration_ms=duration,
@@ -391,11 +423,19 @@ class BaseLLMClient:
         request_id = getattr(exc, "request_id", None) or (result.request_id if result else None)
         self._record(
             call, success=False, tokens=tokens,
-            cost_usd=self.calculate_cost(tokens, call.model_name) if any(tokens.values()) else None,
+            cost_usd=self._failure_cost(call, tokens, result),
             duration_ms=_ms_since(start), response=partial or None, error=redact(error),
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,
             provider_cost_usd=result.provider_cost_usd if result else None,
+        )
+
+    def _failure_cost(self, call: Call, tokens: dict[str, int], result: Result | None) -> float | None:
+        if not any(tokens.values()):
+            return None
+        return self.calculate_cost(
+            tokens, call.model_name, service_tier=result.service_tier if result else None,
+            inference_geo=result.inference_geo if result else None,
         )
 
     def _record(self, call: Call, **fields: Any) -> None:
@@ -428,6 +468,16 @@ def whole_text(result: Result) -> Iterator[str]:
 
 def _ms_since(start: float) -> int:
     return round((time.perf_counter() - start) * 1000)
+
+
+def tool_call(call_id: Any, name: Any, arguments: Any) -> dict[str, Any]:
+    """One tool call as llm-core keeps it; `arguments` a JSON text or already an object."""
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    try:
+        parsed = json.loads(text) if text else {}
+    except ValueError:
+        parsed = None  # kept as sent: a model may stop mid-arguments (max_tokens)
+    return {"id": call_id, "name": name, "arguments": text, "input": parsed}
 
 
 def content_text(content: Any) -> str:

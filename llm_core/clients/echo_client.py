@@ -28,7 +28,7 @@ class EchoClient(BaseLLMClient):
     def _resolve_model(self, name: str) -> tuple[str, str, dict[str, Any] | None]:
         return name, name, None
 
-    def calculate_cost(self, tokens: dict[str, Any], model: str | None = None) -> float | None:
+    def calculate_cost(self, tokens: dict[str, Any], model: str | None = None, **served: Any) -> float | None:
         return 0.0
 
     def estimate_tokens(self, text: str) -> int:

@@ -16,9 +16,11 @@ import httpx
 from llm_core.clients._http import (
     FORMAT_PROBLEMS,
     ErrorMap,
+    deadline_chunks,
     error_details,
     http_timeout,
     new_client,
+    read_body,
     read_json,
     send,
 )
@@ -91,20 +93,25 @@ class HTTPClient(BaseLLMClient):
     _error_details = staticmethod(error_details)
 
     # the request
-    def _send(self, call: Call) -> httpx.Response:
+    def _send(self, call: Call) -> tuple[httpx.Response, bytes | None, float]:
+        """(response, its body unless streamed, the attempt's deadline in time.monotonic())."""
+        deadline = time.monotonic() + (call.timeout or self.timeout)
+        idle = get_settings().stream_idle_timeout or call.timeout or self.timeout
         client = self._client()
         request = client.build_request(
             "POST", self._url(call), headers=self._headers(call), json=self._body(call),
-            timeout=http_timeout(call.timeout),
+            timeout=http_timeout(min(idle, call.timeout or self.timeout)),
         )
-        return send(client, request, self._errors, stream=call.stream)
+        response, body = send(client, request, self._errors, stream=call.stream, deadline=deadline)
+        return response, body, deadline
 
     def _complete(self, call: Call) -> Result:
-        return self._read_result(call, self._send(call))
+        response, body, _ = self._send(call)
+        return self._read_result(call, response, body or b"")
 
-    def _read_result(self, call: Call, response: httpx.Response) -> Result:
+    def _read_result(self, call: Call, response: httpx.Response, body: bytes) -> Result:
         result = Result(request_id=self._errors.request_id(response.headers))
-        data = read_json(response, self._errors)
+        data = read_json(response, self._errors, body)
         if not isinstance(data, dict):
             raise self._errors.format_error("the answer is not a JSON object", response)
         try:
@@ -119,27 +126,27 @@ class HTTPClient(BaseLLMClient):
         return result
 
     def _open_stream(self, call: Call) -> tuple[Result, Iterator[str], Callable[[], None]]:
-        response = self._send(call)
+        response, _, deadline = self._send(call)
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         if kind != "text/event-stream":
-            try:
-                response.read()
-            finally:
-                response.close()
+            body = read_body(response, self._errors, deadline=deadline)
             if kind == "application/json":
                 # Some compatible servers and proxies ignore "stream": one whole answer.
-                result = self._read_result(call, response)
+                result = self._read_result(call, response, body)
                 return result, whole_text(result), noop
             raise self._errors.format_error(
                 f"expected an event stream, got content-type {kind or 'none'}; is the base URL right?",
                 response,
             )
         result = Result(request_id=self._errors.request_id(response.headers))
-        return result, self._guarded_events(call, response, result), response.close
+        return result, self._guarded_events(call, response, result, deadline), response.close
 
-    def _guarded_events(self, call: Call, response: httpx.Response, result: Result) -> Iterator[str]:
+    def _guarded_events(
+        self, call: Call, response: httpx.Response, result: Result, deadline: float
+    ) -> Iterator[str]:
+        chunks = deadline_chunks(response.iter_bytes(), deadline, self._errors, response.request.url)
         try:
-            for chunk in self._events(call, response.iter_bytes(), result):
+            for chunk in self._events(call, chunks, result):
                 if chunk:
                     if result.first_token_at is None:
                         result.first_token_at = time.perf_counter()

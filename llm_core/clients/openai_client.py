@@ -7,12 +7,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from llm_core.clients.base import Call, Result, content_text
+from llm_core.clients._http import max_response_bytes, parse_json
+from llm_core.clients.base import Call, Result, content_text, tool_call
 from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
 from llm_core.config import redact
@@ -120,9 +120,18 @@ class OpenAIClient(HTTPClient):
         if not isinstance(choices, list) or not choices:
             raise self._errors.format_error("the answer has no choices", request_id=result.request_id)
         choice = choices[0]
-        result.text = content_text(choice["message"].get("content"))
+        message = choice["message"]
+        result.text = content_text(message.get("content"))
+        if message.get("refusal"):
+            result.text, result.refusal = message["refusal"], True
+        result.tool_calls = [
+            tool_call(c.get("id"), (c.get("function") or {}).get("name"),
+                      (c.get("function") or {}).get("arguments") or "")
+            for c in message.get("tool_calls") or ()
+        ]
         result.stop_reason = choice.get("finish_reason")
         result.model = data.get("model")
+        result.service_tier = data.get("service_tier")
         self._take_usage(call, data.get("usage"), result)
 
     def _take_usage(self, call: Call, usage: Any, result: Result) -> None:
@@ -139,28 +148,43 @@ class OpenAIClient(HTTPClient):
             }
 
     def _events(self, call: Call, lines: Iterator[str], result: Result) -> Iterator[str]:
-        usage = None
-        for event in iter_sse(lines):
+        usage: list[Any] = [None]
+        tools: dict[Any, list[Any]] = {}  # tool call index -> [id, name, argument pieces]
+        try:
+            yield from self._chunks(lines, result, usage, tools)
+        finally:
+            result.tool_calls = [tool_call(i, n, "".join(a)) for i, n, a in tools.values()]
+        self._take_usage(call, usage[0], result)
+
+    def _chunks(
+        self, lines: Iterator[str], result: Result, usage: list[Any], tools: dict[Any, list[Any]]
+    ) -> Iterator[str]:
+        for event in iter_sse(lines, max_response_bytes()):
             if event.data.strip() == "[DONE]":
                 result.done = True
-                break
+                return
             if not event.data:
                 continue
-            data = json.loads(event.data)
+            data = parse_json(event.data)
             if data.get("error"):
                 raise self._body_error(data, result)
             result.model = data.get("model") or result.model
+            result.service_tier = data.get("service_tier") or result.service_tier
             if data.get("usage"):
-                usage = data["usage"]
+                usage[0] = data["usage"]
             for choice in data.get("choices") or ():
                 if choice.get("index", 0) != 0:
                     continue
                 if choice.get("finish_reason"):
                     result.stop_reason = choice["finish_reason"]
-                text = (choice.get("delta") or {}).get("content")
-                if text:
-                    yield text
-        self._take_usage(call, usage, result)
+                delta = choice.get("delta") or {}
+                for part in delta.get("tool_calls") or ():
+                    _add_tool_delta(tools, part)
+                if delta.get("refusal"):
+                    result.refusal = True
+                    yield delta["refusal"]
+                if delta.get("content"):
+                    yield delta["content"]
 
     def _body_error(self, data: dict[str, Any], result: Result) -> Exception:
         """An error inside a 200 answer (OpenRouter does this, mid-stream too)."""
@@ -171,3 +195,13 @@ class OpenAIClient(HTTPClient):
         return self._errors.body_error(
             status, message or "error in the answer", kind, result.request_id, data
         )
+
+
+def _add_tool_delta(tools: dict[Any, list[Any]], part: dict[str, Any]) -> None:
+    """One streamed tool-call piece: the first of an index names it, the rest add arguments."""
+    function = part.get("function") or {}
+    entry = tools.setdefault(part.get("index", len(tools)), [None, None, []])
+    entry[0] = part.get("id") or entry[0]
+    entry[1] = function.get("name") or entry[1]
+    if function.get("arguments"):
+        entry[2].append(function["arguments"])

@@ -16,6 +16,8 @@ dropped. The SDKs drop it and end without complaint; our clients look for the en
 event, and would report such a stream cut off.
 
 Items that are `str` are taken as lines already split (the older `iter_lines()` call shape).
+`max_line` bounds a line's length in bytes (a ValueError beyond it), so a server that never
+ends a line cannot fill the memory.
 """
 
 from __future__ import annotations
@@ -34,11 +36,11 @@ class SSEEvent:
     data: str
 
 
-def iter_sse(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[SSEEvent]:
+def iter_sse(chunks: Iterable[bytes] | Iterable[str], max_line: int | None = None) -> Iterator[SSEEvent]:
     """Decode a response body, given as raw byte chunks, into events."""
     event: str | None = None
     data: list[str] = []
-    for line in _lines(chunks):
+    for line in _lines(chunks, max_line):
         if not line:
             if data:
                 yield SSEEvent(event, "\n".join(data))
@@ -57,9 +59,10 @@ def iter_sse(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[SSEEvent]:
         yield SSEEvent(event, "\n".join(data))
 
 
-def _lines(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
+def _lines(chunks: Iterable[bytes] | Iterable[str], max_line: int | None = None) -> Iterator[str]:
     """Lines without their endings; the unterminated rest at the end counts as a line."""
     pending: list[bytes] = []  # the start of a line that has not ended yet
+    pending_size = 0
     after_cr = False  # the last chunk ended in CR: a LF opening the next one belongs to it
     first = True
     for chunk in chunks:
@@ -83,12 +86,16 @@ def _lines(chunks: Iterable[bytes] | Iterable[str]) -> Iterator[str]:
             if pending:
                 raw = b"".join([*pending, raw])
                 pending.clear()
+                pending_size = 0
             line = raw.rstrip(b"\r\n")
             if first:
                 line, first = line.removeprefix(_BOM), False
             yield line.decode("utf-8", "replace")
         if tail:
             pending.append(tail)
+            pending_size += len(tail)
+            if max_line is not None and pending_size > max_line:
+                raise ValueError(f"an event-stream line longer than {max_line} bytes")
     if pending:
         rest = b"".join(pending)
         yield (rest.removeprefix(_BOM) if first else rest).decode("utf-8", "replace")

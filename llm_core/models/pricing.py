@@ -14,6 +14,15 @@ The token convention everywhere in llm-core is Anthropic's:
 
 OpenAI reports `prompt_tokens` INCLUDING `cached_tokens`; `usage_from_openai` subtracts them,
 so cached tokens are billed once, at the cache-read price.
+
+Prices that depend on how the call was served come from the registry data's
+`pricing_modifiers` (with the pages they are taken from), applied from what the response says:
+
+    service_tier   OpenAI "priority" or "flex": that tier's prices for the model, if it has them
+    inference_geo  Anthropic "us": every price x 1.1 on Claude Opus/Sonnet 4.6 and later
+
+    >>> calculate_cost({"input": 1000, "output": 500}, "claude-opus-4-6", inference_geo="us")
+    0.01925
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core.errors import InputError
-from llm_core.models.registry import find_model
+from llm_core.models.registry import find_model, pricing_modifiers
 from llm_core.records import normalize_tokens
 
 _COUNT_KEYS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
@@ -36,23 +45,28 @@ def _count(tokens: dict, key: str) -> int:
     return int(value)
 
 
-def calculate_cost(tokens: dict, model: str | dict) -> float | None:
+def calculate_cost(
+    tokens: dict, model: str | dict, *, service_tier: str | None = None, inference_geo: str | None = None
+) -> float | None:
     """Cost in USD of one call, or None when the model or its price is unknown.
 
     `model` is a name (id, API id or alias) or a registry entry. Prompts longer than a model's
     `long_context.threshold` (input + cache reads + cache writes) are billed at those rates.
     Missing cache prices fall back to the input price (the provider bills them as input).
+    `service_tier` and `inference_geo` are what the response reported (see the module doc).
     """
-    parts = cost_breakdown(tokens, model)
+    parts = cost_breakdown(tokens, model, service_tier=service_tier, inference_geo=inference_geo)
     return None if parts is None else parts["total"]
 
 
-def cost_breakdown(tokens: dict, model: str | dict) -> dict[str, float] | None:
+def cost_breakdown(
+    tokens: dict, model: str | dict, *, service_tier: str | None = None, inference_geo: str | None = None
+) -> dict[str, float] | None:
     """Cost in USD per token kind (input, output, cache_read, cache_write) and the total."""
     entry = _entry(model)
     if entry is None:
         return None
-    pricing = entry.get("pricing") or {}
+    pricing = tier_pricing(entry, service_tier)
     if pricing.get("input") is None or pricing.get("output") is None:
         return None
     n = {k: _count(tokens, k) for k in _COUNT_KEYS}
@@ -70,9 +84,30 @@ def cost_breakdown(tokens: dict, model: str | dict) -> dict[str, float] | None:
         "cache_write": (n["cache_write"] - write_1h) * cache_write
         + write_1h * _rate(rates, "cache_write_1h", cache_write),
     }
-    out = {k: round(v / 1_000_000, 12) for k, v in parts.items()}
-    out["total"] = round(sum(parts.values()) / 1_000_000, 12)
+    scale = geo_multiplier(entry, inference_geo) / 1_000_000
+    out = {k: round(v * scale, 12) for k, v in parts.items()}
+    out["total"] = round(sum(parts.values()) * scale, 12)
     return out
+
+
+def tier_pricing(entry: dict, service_tier: str | None) -> dict:
+    """The model's prices for the service tier that served the call (standard ones otherwise)."""
+    standard = entry.get("pricing") or {}
+    if not service_tier:
+        return standard
+    prices = pricing_modifiers().get("service_tiers", {}).get("prices", {})
+    tier = (prices.get(entry.get("id")) or {}).get(service_tier)
+    return {**standard, **tier} if tier else standard
+
+
+def geo_multiplier(entry: dict, inference_geo: str | None) -> float:
+    """The price multiplier for where inference ran (1.0 where no rule says otherwise)."""
+    if not inference_geo:
+        return 1.0
+    for family in pricing_modifiers().get("inference_geo", {}).get("families", ()):
+        if entry.get("id") in family.get("models", ()):
+            return float(family.get("multipliers", {}).get(inference_geo, 1.0))
+    return 1.0
 
 
 def _entry(model: str | dict) -> dict | None:

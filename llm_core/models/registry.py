@@ -140,6 +140,7 @@ def build_models(sync_path: Path | None, user_path: Path | None,
         "prices_checked": checked,
         "sources": data.get("sources", {}),
         "default_models": data.get("default_models", {}),
+        "pricing_modifiers": data.get("pricing_modifiers", {}),
         "synced_at": _apply_synced(models, sync_path) if sync_path else None,
         "user_file": str(user_path) if user_path else None,
     }
@@ -336,6 +337,11 @@ def default_model(provider: str) -> str:
         return _load_registry().meta["default_models"][provider]
     except KeyError:
         raise InputError(f"no default model for provider '{provider}'; name one with -m") from None
+
+
+def pricing_modifiers() -> dict[str, Any]:
+    """The data file's prices that depend on how a call was served (inference geo, service tier)."""
+    return _load_registry().meta.get("pricing_modifiers", {})
 
 
 def registry_info() -> dict[str, Any]:

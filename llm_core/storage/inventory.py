@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm_core.records import SUMMARY_DIR, is_day_file_name, is_day_name, is_own_root_name
@@ -33,14 +32,16 @@ def is_summary_name(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp") and is_day_name(name[1:11]) and name[11:16] == ".sum."
 
 
-@dataclass
 class Inventory:
-    base: Path
-    days: dict[str, dict[str, int]] = field(default_factory=dict)  # day -> {own file: bytes}
-    summaries: dict[str, int] = field(default_factory=dict)        # .summaries/ name -> bytes
-    root: dict[str, int] = field(default_factory=dict)             # summary.json, markers ... -> bytes
-    foreign: list[str] = field(default_factory=list)               # not the store's: left alone
-    links: list[str] = field(default_factory=list)                 # symbolic links: never followed
+    """The store at `base`, sorted (a plain class: a dataclass costs start-up)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.days: dict[str, dict[str, int]] = {}  # day -> {own file: bytes}
+        self.summaries: dict[str, int] = {}        # .summaries/ name -> bytes
+        self.root: dict[str, int] = {}             # summary.json, markers ... -> bytes
+        self.foreign: list[str] = []               # not the store's: left alone
+        self.links: list[str] = []                 # symbolic links: never followed
 
     @property
     def total(self) -> int:

@@ -48,6 +48,17 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
 }
 
 
+def get_command_module(name: str) -> click.Command:
+    """The click command of subcommand `name`, importing its module (SUBCOMMANDS)."""
+    where, summary = SUBCOMMANDS[name]
+    module, _, attr = where.partition(":")
+    command = getattr(importlib.import_module(f"{__name__}.{module}"), attr or name)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{__name__}.{module}.{attr or name} is not a click command")
+    command.short_help = summary
+    return command
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands live in SUBCOMMANDS' modules, imported on first use.
     `llm-telemetry --help` lists them from the table, importing none of them."""
@@ -58,13 +69,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in SUBCOMMANDS:
             return super().get_command(ctx, cmd_name)
-        where, summary = SUBCOMMANDS[cmd_name]
-        module, _, attr = where.partition(":")
-        command = getattr(importlib.import_module(f"{__name__}.{module}"), attr or cmd_name)
-        if not isinstance(command, click.Command):
-            raise TypeError(f"{__name__}.{module}.{attr or cmd_name} is not a click command")
-        command.short_help = summary
-        return command
+        return get_command_module(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SUBCOMMANDS[name][1]) for name in sorted(SUBCOMMANDS)]
@@ -72,7 +77,15 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _print_where(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    ctx.exit(ctx.invoke(get_command_module("where")))
+
+
 @click.group(cls=LazyGroup, context_settings=CONTEXT)
+@click.option("--where", is_flag=True, is_eager=True, expose_value=False, callback=_print_where,
+              help="Print the store the commands use here, and why (as `llm-telemetry where`).")
 @debug_option
 def cli() -> None:
     """Reports over the local telemetry store: usage, costs, models, agents, speed, rhythm.

@@ -21,5 +21,9 @@
       "stop_reason": "end_turn",
       "request_id": "req_[0-9a-f]{24}", (re)
       "retries": 0,
-      "provider_cost_usd": null
+      "provider_cost_usd": null,
+      "refusal": false,
+      "tool_calls": [],
+      "service_tier": "standard",
+      "inference_geo": null
   }

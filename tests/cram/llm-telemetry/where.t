@@ -25,6 +25,10 @@ The default, from deep inside a git work tree (no git is run: the walk looks for
   summary.json
   $ cat ../../.llm-telemetry/.gitignore
   *
+  $ llm-telemetry --where
+  */repo/.llm-telemetry (glob)
+    why:   the nearest store above the working directory (marked)
+    state: marked
   $ llm-telemetry where --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["reason"], r["state"], r["setting"])'
   existing marked .llm-telemetry
 
