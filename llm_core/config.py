@@ -8,22 +8,23 @@ variable and what it accepts.
     LLM_TELEMETRY_DIR              .llm-telemetry  relative: found like .git (storage/location.py)
     LLM_STORE_PROMPTS              false     also keep full prompts (prompts.jsonl)
     LLM_STORE_RESPONSES            false     also keep full responses (responses.jsonl)
-    LLM_RETENTION_DAYS             30        day folders older than this are removed
-    LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store
-    LLM_COMPRESS_AFTER_DAYS        7         gzip day files older than this (0 = never; 0..3650)
+    LLM_RETENTION_DAYS             30        day folders older than this are removed (1-36500)
+    LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store (> 0, at most 1e9)
+    LLM_COMPRESS_AFTER_DAYS        7         gzip day files older than this (0 = never; 0-3650)
     LLM_TELEMETRY_FSYNC            false     fsync every telemetry write
     LLM_TIMEOUT                    600       seconds per attempt, all of it: connect (at most
-                                             5 s), wait, and the whole body or stream
-    LLM_STREAM_IDLE_TIMEOUT        (LLM_TIMEOUT)  longest silence between reads, seconds
-    LLM_MAX_RESPONSE_MB            16        largest answer or error body read, MB
-    LLM_MAX_RETRIES                2         retries of a failed request
+                                             5 s), wait, and the whole body or stream (> 0, <= 86400)
+    LLM_STREAM_IDLE_TIMEOUT        (LLM_TIMEOUT)  longest silence between reads, seconds (> 0, <= 86400)
+    LLM_MAX_RESPONSE_MB            16        largest answer or error body read, MB (> 0, <= 1e6)
+    LLM_MAX_RETRIES                2         retries of a failed request (0-100)
     LLM_MAX_RETRY_WAIT             (unset)   longest server-requested wait (retry-after) in
-                                             seconds; asked for more: give up at once
+                                             seconds; asked for more: give up at once (0-4294967)
     LLM_MODEL, LLM_PROVIDER                  default model and provider for llm-chat
     LLM_AGENT_NAME, LLM_OPERATION, LLM_SESSION_ID, LLM_USER_ID   telemetry labels
     LLM_MODELS_FILE                          user model file (else $XDG_CONFIG_HOME/llm-core/models.json)
     LLM_OPENROUTER_REFERER, LLM_OPENROUTER_TITLE   OpenRouter attribution headers
     LLM_DEBUG                      false     show tracebacks
+    LLM_LOCAL_MODELS_FREE          true      unknown models on a loopback/private OpenAI-compatible server cost 0
     ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY
     ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL
 
@@ -48,6 +49,14 @@ from llm_core.errors import ConfigError
 _TRUE = {"1", "true", "yes", "on"}
 _MASKED_KEY = re.compile(r"[\w-]*\*{4,}[\w-]*")
 _FALSE = {"0", "false", "no", "off", ""}
+
+# The ranges of the numeric settings (documented in the table above and the README).
+MAX_RETENTION_DAYS = 36_500
+MAX_SIZE_MB = 1e9  # a petabyte
+MAX_TIMEOUT = 86_400.0  # a day, in seconds
+MAX_RETRIES = 100
+MAX_RETRY_WAIT = 4_294_967.0  # seconds: the most time.sleep takes (the Anthropic SDK's ceiling)
+MAX_RESPONSE_MB = 1e6
 
 DEFAULT_OPENROUTER_REFERER = "https://github.com/degree-analytics/llm-cli-tools-core"
 DEFAULT_OPENROUTER_TITLE = "llm-core"
@@ -78,6 +87,7 @@ class Settings:
     config_dir: Path = Path("~/.config/llm-core")
     cache_dir: Path = Path("~/.cache/llm-core")
     debug: bool = False
+    local_models_free: bool = True
     # Test hook, deliberately not in the table above: pins "now" for llm-telemetry reports.
     telemetry_now: str | None = None
     # Test hook, likewise: pins "today" (YYYY-MM-DD) for the model registry's retirements and price ages.
@@ -113,20 +123,25 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false (1/0, yes/no, on/off), got {raw!r}")
 
 
-def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_zero=True, maximum=None):
+def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_zero=True,
+            maximum=None):
+    """An LLM_* number within [minimum (or above it, without allow_zero), maximum]: anything
+    else (text, nan, inf, too large) is a ConfigError naming the range."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     noun = "a whole number" if kind is int else "a number"
     bound = f">= {minimum}" if allow_zero else f"> {minimum}"
     if maximum is not None:
-        bound = f"from {minimum} to {maximum}"
+        top = f"{int(maximum):,}" if maximum == int(maximum) else str(maximum)
+        bound = f"from {minimum} to {top}" if allow_zero else f"{bound} and <= {top}"
     try:
         value = kind(raw.strip())
     except ValueError:
         raise ConfigError(f"{name} must be {noun} {bound}, got {raw!r}") from None
-    if (value < minimum or (not allow_zero and value == minimum) or value != value
-            or (maximum is not None and value > maximum)):
+    if not (value >= minimum and (allow_zero or value != minimum)) or (
+        maximum is not None and not value <= maximum
+    ):
         raise ConfigError(f"{name} must be {noun} {bound}, got {raw!r}")
     return value
 
@@ -157,15 +172,18 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         telemetry_dir=Path(_text(env, "LLM_TELEMETRY_DIR") or ".llm-telemetry").expanduser(),
         store_prompts=_bool(env, "LLM_STORE_PROMPTS", False),
         store_responses=_bool(env, "LLM_STORE_RESPONSES", False),
-        retention_days=_number(env, "LLM_RETENTION_DAYS", 30, int, 1),
-        max_size_mb=_number(env, "LLM_STORAGE_MAX_SIZE_MB", 100.0, float, 0, allow_zero=False),
+        retention_days=_number(env, "LLM_RETENTION_DAYS", 30, int, 1, maximum=MAX_RETENTION_DAYS),
+        max_size_mb=_number(env, "LLM_STORAGE_MAX_SIZE_MB", 100.0, float, 0, allow_zero=False,
+                            maximum=MAX_SIZE_MB),
         compress_after_days=_number(env, "LLM_COMPRESS_AFTER_DAYS", 7, int, 0, maximum=3650),
         fsync=_bool(env, "LLM_TELEMETRY_FSYNC", False),
-        timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False),
-        max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0),
-        max_retry_wait=_number(env, "LLM_MAX_RETRY_WAIT", None, float, 0),
-        stream_idle_timeout=_number(env, "LLM_STREAM_IDLE_TIMEOUT", None, float, 0, allow_zero=False),
-        max_response_mb=_number(env, "LLM_MAX_RESPONSE_MB", 16.0, float, 0, allow_zero=False),
+        timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False, maximum=MAX_TIMEOUT),
+        max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0, maximum=MAX_RETRIES),
+        max_retry_wait=_number(env, "LLM_MAX_RETRY_WAIT", None, float, 0, maximum=MAX_RETRY_WAIT),
+        stream_idle_timeout=_number(env, "LLM_STREAM_IDLE_TIMEOUT", None, float, 0, allow_zero=False,
+                                    maximum=MAX_TIMEOUT),
+        max_response_mb=_number(env, "LLM_MAX_RESPONSE_MB", 16.0, float, 0, allow_zero=False,
+                                maximum=MAX_RESPONSE_MB),
         default_model=_text(env, "LLM_MODEL"),
         default_provider=_text(env, "LLM_PROVIDER"),
         agent_name=_text(env, "LLM_AGENT_NAME"),
@@ -176,6 +194,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         config_dir=config_home / "llm-core",
         cache_dir=cache_home / "llm-core",
         debug=_bool(env, "LLM_DEBUG", False),
+        local_models_free=_bool(env, "LLM_LOCAL_MODELS_FREE", True),
         telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),
         models_today=_text(env, "LLM_MODELS_TODAY"),
         openrouter_referer=_text(env, "LLM_OPENROUTER_REFERER") or DEFAULT_OPENROUTER_REFERER,

@@ -53,7 +53,7 @@ __all__ = [
     "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE", "DayStat",
     "ReadStats", "as_day", "atomic_write", "compress_temp_name", "compressed_path", "day_file_parts",
     "day_file_stat", "day_names", "format_ms", "format_timestamp", "gunzip", "gzip_bytes",
-    "gzip_source", "is_day_file_name", "is_day_name", "is_own_root_name", "new_id", "new_id_at",
+    "gzip_source", "is_day_name", "is_own_root_name", "new_id", "new_id_at",
     "normalize_tokens", "now_ms", "now_timestamp", "parse_lines", "parse_timestamp", "read_day_file",
     "read_jsonl", "skipped_lines_message", "source_identity", "utc_today",
 ]
@@ -94,16 +94,6 @@ def is_day_name(name: str) -> bool:
 def compress_temp_name(name: str) -> str:
     """The temp file a compression of day file `name` writes before its rename: .NAME.gz.tmp."""
     return f".{name}{GZ_SUFFIX}.tmp"
-
-
-_DAY_FILE_NAMES = frozenset(
-    (*DAY_FILES, *(n + GZ_SUFFIX for n in DAY_FILES), *(compress_temp_name(n) for n in DAY_FILES)))
-
-
-def is_day_file_name(name: str) -> bool:
-    """True for a file the store itself keeps in a day folder: a day file, its .gz, or the temp
-    file of a compression."""
-    return name in _DAY_FILE_NAMES
 
 
 def is_own_root_name(name: str) -> bool:

@@ -91,7 +91,7 @@ def test_compare_everything_skips_retired_and_echo(capsys):
     "args, code, message",
     [
         (["-m", "gpt-4oo", "-i", "1"], 3, "Error: unknown model 'gpt-4oo' (did you mean gpt-4o"),
-        (["-m", "gpt-4o", "-i", "-5"], 2, "-5 is not in the range x>=0"),
+        (["-m", "gpt-4o", "-i", "-5"], 2, "-5 is not in the range 0<=x<=1000000000000"),
         (["-m", "gpt-4o", "-i", "many"], 2, "'many' is not a valid integer"),
         (["-i", "10"], 2, "give a model with -m MODEL"),
         (["-m", "gpt-4o"], 2, "give --input N, or the text to count on stdin"),

@@ -218,7 +218,7 @@ def test_compression_off_and_the_setting_range():
     assert load_settings({}).compress_after_days == 7
     assert load_settings({"LLM_COMPRESS_AFTER_DAYS": "0"}).compress_after_days == 0
     for bad in ("-1", "x", "3651"):
-        with pytest.raises(ConfigError, match="LLM_COMPRESS_AFTER_DAYS must be a whole number from 0 to 3650"):
+        with pytest.raises(ConfigError, match="LLM_COMPRESS_AFTER_DAYS must be a whole number from 0 to 3,650"):
             load_settings({"LLM_COMPRESS_AFTER_DAYS": bad})
 
 

@@ -166,6 +166,24 @@ def test_retention_removes_only_the_stores_own_files_of_a_day(monkeypatch):
     assert sorted(p.name for p in (storage.base_dir / old).iterdir()) == ["keep.me"]
 
 
+def test_compressed_day_files_and_their_temp_files_are_the_stores_own(monkeypatch):
+    configure(monkeypatch, LLM_RETENTION_DAYS=7, LLM_STORAGE_MAX_SIZE_MB=0.01)
+    storage = LocalStorage()
+    old, capped = days_ago(9), days_ago(2)
+    for day in (old, capped):
+        put(storage.base_dir, day)
+        (storage.base_dir / day / "telemetry.jsonl.gz").write_bytes(b"\x1f\x8b" + b"z" * 20_000)
+        (storage.base_dir / day / ".telemetry.jsonl.gz.tmp").write_bytes(b"partial")
+    put(storage.base_dir, utc_today())
+    open_store(storage.base_dir)
+    result = storage.prune()
+    assert result["left_alone"] == []
+    assert [(r["day"], r["kind"], r["reason"]) for r in result["removed"]] == [
+        (old, "folder", "retention"), (capped, "telemetry", "size")]
+    assert not (storage.base_dir / old).exists()
+    assert not (storage.base_dir / capped).exists()  # every file of it was the store's: emptied, removed
+
+
 # ------------------------------------------------------------------ folders that are not stores
 
 def fake_root(path: Path) -> Path:

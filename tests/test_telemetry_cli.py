@@ -84,7 +84,7 @@ def test_every_report_has_a_stable_json_shape(demo, capsys):
     common = {"report", "window", "filters", "corrupt_lines", "store", "retention"}
     shapes = {
         "stats": {"totals", "latency_ms", "top_model"},
-        "costs": {"by", "total_cost_usd", "calls", "unknown_cost_calls", "breakdown"},
+        "costs": {"by", "total_cost_usd", "calls", "unknown_cost_calls", "cost_source", "breakdown"},
         "models": {"calls", "models"},
         "agents": {"agents"},
         "projects": {"projects"},
@@ -97,7 +97,7 @@ def test_every_report_has_a_stable_json_shape(demo, capsys):
         assert r["report"] == name
     stats = _json(capsys, "stats", "all")
     assert stats["totals"]["calls"] == 2000
-    assert set(stats["totals"]) == {"calls", "successes", "failures", "error_rate", "tokens", "cost_usd",
+    assert set(stats["totals"]) == {"calls", "successes", "failures", "error_rate", "tokens", "cost_usd", "cost_source",
                                     "unknown_cost_calls", "avg_ms"}
 
 

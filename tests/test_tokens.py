@@ -178,6 +178,57 @@ def test_read_chunks_long_lines_and_split_characters(reference):
     assert len(list(tokens.read_chunks(io.BytesIO(data), 100))) > 5
 
 
+def test_safe_splits_keep_tokens_on_random_text():
+    """Every point is_safe_split accepts cuts text into two that tokenize as the whole."""
+    alphabet = [*"abcXYZ019 '\n\t/.,-_\"{}:;!?", "é", "ß", "中", "😀", "\u0301", "²", "٣", "  ", "\r\n", "'s"]
+    rnd = random.Random(7)
+    encs = {name: _encodings.tiktoken_encoding(name) for name in NAMES}
+    checked = 0
+    for _ in range(1500):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(2, 40)))
+        for at in range(1, len(text)):
+            if tokens.is_safe_split(text, at):
+                for enc in encs.values():
+                    checked += 1
+                    assert enc.encode_ordinary(text[:at]) + enc.encode_ordinary(text[at:]) == \
+                        enc.encode_ordinary(text), (text, at)
+    assert checked > 5000
+
+
+class _Endless:
+    """A stream of one repeated block, like /dev/zero; counts what was read."""
+
+    def __init__(self, block: bytes, limit: int) -> None:
+        self.block, self.limit, self.read_bytes = block, limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        n = min(size, self.limit - self.read_bytes)
+        start = self.read_bytes % len(self.block)
+        self.read_bytes += n
+        return (self.block * (n // len(self.block) + 2))[start:start + n]
+
+
+@pytest.mark.parametrize("block", [b"\0", b"word and text 42, ", b"\xe4\xb8\xad"])
+def test_read_chunks_bounded_without_newlines(block, reference):
+    stream = _Endless(block, 6_000_000)
+    longest = total = 0
+    for chunk in tokens.read_chunks(stream, 4096):
+        longest = max(longest, len(chunk))
+        total += len(chunk.encode())
+    assert total == 6_000_000
+    assert longest <= tokens.LONG_RUN + 4096
+
+
+def test_count_stream_without_newlines_is_exact(reference):
+    text = "Streaming text with no newline at all, 123 numbers and words. " * 40_000
+    import io
+
+    counted = tokens.count_stream(io.BytesIO(text.encode()), encoding="cl100k_base")
+    assert counted.count == len(reference["cl100k_base"].encode_ordinary(text))
+    zeros = tokens.count_stream(io.BytesIO(b"\0" * 3_000_000))
+    assert zeros.count == 1_500_000
+
+
 # ---------------------------------------------------------------- offline
 
 def test_counting_never_downloads(tmp_path, monkeypatch, cold_index):

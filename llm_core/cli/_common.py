@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from llm_core import __version__
 from llm_core.config import debug_requested, redact
 from llm_core.errors import ExitStatus, LLMCoreError, UsageError, reset_warnings
 from llm_core.errors import warn as warn  # the CLI's Warning: lines are the library's
@@ -34,6 +35,66 @@ debug_option = click.option(
     "--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
     help="Show the full traceback of an error (also LLM_DEBUG=1).",
 )
+
+
+# ---------------------------------------------------------------- the shared options
+# One definition of every flag that more than one command takes, used by all of them (a test
+# walks every command and checks names, types and help wording agree). Every number has a
+# range; a value outside it is a usage error (exit 2).
+
+MAX_DAYS = 36_500  # 100 years
+MAX_LIMIT = 1_000_000
+MAX_TOKENS = 10**12  # token counts given on the command line
+
+
+class FiniteFloatRange(click.FloatRange):
+    """click.FloatRange that also refuses nan and inf (which compare false with any bound)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = click.FLOAT.convert(value, param, ctx)
+        if number != number or number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+def model_option(f: Callable) -> Callable:
+    return click.option("-m", "--model", metavar="MODEL",
+                        help="Model id or alias (see 'llm-models list').")(f)
+
+
+def provider_option(f: Callable) -> Callable:
+    return click.option("-p", "--provider", metavar="NAME",
+                        help="Provider: anthropic, openai, openrouter or echo.")(f)
+
+
+def since_option(f: Callable) -> Callable:
+    return click.option("--since", metavar="WHEN",
+                        help="From WHEN on: YYYY-MM-DD (local midnight), YYYY-MM-DDTHH:MM, today, "
+                             "yesterday, or an age like 7d, 24h, 30m.")(f)
+
+
+def until_option(f: Callable) -> Callable:
+    return click.option("--until", metavar="WHEN",
+                        help="Up to WHEN: YYYY-MM-DD (that day included), YYYY-MM-DDTHH:MM, "
+                             "today, yesterday, or an age like 7d, 24h, 30m.")(f)
+
+
+def days_option(f: Callable) -> Callable:
+    return click.option("--days", type=click.IntRange(1, MAX_DAYS), metavar="N",
+                        help=f"The last N days including today (1 to {MAX_DAYS}).")(f)
+
+
+def limit_option(default: int, *aliases: str) -> Callable:
+    """-n/--limit N; `aliases` are a command's older names for it (--top, --lines)."""
+    return click.option("-n", "--limit", *aliases, "limit", type=click.IntRange(0, MAX_LIMIT),
+                        default=default, show_default=True, metavar="N",
+                        help=f"Show at most N (0 to {MAX_LIMIT}).")
+
+
+def version_option(prog_name: str) -> Callable:
+    return click.version_option(__version__, "--version", prog_name=prog_name,
+                                message="%(prog)s (llm-core) %(version)s",
+                                help="Print the version and exit.")
 
 
 def make_main(command: click.Command, prog_name: str) -> Callable[..., int]:

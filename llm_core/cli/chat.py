@@ -7,12 +7,16 @@ import sys
 import click
 
 from llm_core.cli._common import (
+    FiniteFloatRange,
     debug_option,
     dumps,
     json_option,
     make_main,
+    model_option,
+    provider_option,
     read_stdin,
     stdin_is_terminal,
+    version_option,
 )
 from llm_core.clients import get_client
 from llm_core.config import get_settings
@@ -20,6 +24,7 @@ from llm_core.errors import RefusedError, UsageError
 from llm_core.storage.local import get_storage
 
 PROVIDER_CHOICES = ["auto", "anthropic", "openai", "openrouter", "echo"]
+MAX_OUTPUT = 10_000_000  # tokens; far above any model's max output
 
 MAN_SECTIONS = {
     "JSON OUTPUT": (
@@ -63,11 +68,11 @@ MAN_SECTIONS = {
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("prompt", nargs=-1)
 @click.option("-s", "--system", help="System prompt.")
-@click.option("-m", "--model", help="Model name or alias (default: LLM_MODEL, else the provider's cheap default).")
-@click.option("-p", "--provider", type=click.Choice(PROVIDER_CHOICES), default=None,
-              help="Provider (default: LLM_PROVIDER, else chosen from the model and the API keys).")
-@click.option("--max-tokens", type=click.IntRange(min=1), help="Most tokens to generate.")
-@click.option("--temperature", type=click.FloatRange(0, 2), help="Sampling temperature.")
+@model_option
+@provider_option
+@click.option("--max-tokens", type=click.IntRange(1, MAX_OUTPUT), metavar="N",
+              help=f"Most tokens to generate (1 to {MAX_OUTPUT:,}).")
+@click.option("--temperature", type=FiniteFloatRange(0, 2), metavar="T", help="Sampling temperature (0 to 2).")
 @click.option("--no-stream", is_flag=True, help="Wait for the whole answer instead of streaming it.")
 @json_option
 @click.option("--agent", help="Telemetry agent name (default: LLM_AGENT_NAME, else the program).")
@@ -76,13 +81,15 @@ MAN_SECTIONS = {
 @click.option("--cache", is_flag=True, help="Mark the system prompt and piped input for Anthropic prompt caching.")
 @click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default=None, help="Prompt cache lifetime (implies --cache).")
 @debug_option
+@version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
         agent, operation, session, cache, cache_ttl):
     """Send a prompt to an LLM and stream the answer to stdout.
 
-    The prompt is stdin (when piped) followed by the arguments. The provider comes from -p, else
-    the model's provider, else the API keys present (ANTHROPIC_API_KEY, OPENROUTER_API_KEY,
-    OPENAI_API_KEY). Every call is recorded in the local telemetry store. The model `echo`
+    The prompt is stdin (when piped) followed by the arguments. The model is -m, else LLM_MODEL,
+    else the provider's cheap default. The provider comes from -p (or LLM_PROVIDER; auto
+    chooses), else the model's provider, else the API keys present (ANTHROPIC_API_KEY,
+    OPENROUTER_API_KEY, OPENAI_API_KEY). Every call is recorded in the local telemetry store. The model `echo`
     answers with its input, offline and free.
 
     \b
@@ -93,6 +100,9 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       llm-chat --json --no-stream "2+2?" | python -m json.tool
       cat design.md | llm-chat --cache "List the open questions"
     """
+    if provider is not None and provider.strip().lower() not in PROVIDER_CHOICES:
+        raise click.BadParameter(f"'{provider}' is not one of {', '.join(PROVIDER_CHOICES)}.",
+                                 param_hint="'-p' / '--provider'")
     piped = "" if stdin_is_terminal() else read_stdin().rstrip("\n")
     question = " ".join(prompt)
     if not piped and not question:

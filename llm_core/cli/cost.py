@@ -8,20 +8,25 @@ from typing import Any
 import click
 
 from llm_core.cli._common import (
+    MAX_TOKENS,
     debug_option,
     emit,
     fmt_int,
     fmt_usd,
     json_option,
     make_main,
+    model_option,
     stdin_is_terminal,
     table,
+    version_option,
     warn,
 )
 from llm_core.config import get_settings
 from llm_core.errors import InputError, UsageError
 from llm_core.models.pricing import calculate_cost, cost_breakdown, tier_pricing
 from llm_core.models.registry import find_model, get_model, list_models
+
+TOKENS = click.IntRange(0, MAX_TOKENS)
 
 MAN_SECTIONS = {
     "PRICING": """
@@ -64,16 +69,16 @@ MAN_SECTIONS = {
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("models", nargs=-1, metavar="[MODEL]...")
-@click.option("-m", "--model", metavar="MODEL", help="The model to price (default: $LLM_MODEL).")
-@click.option("-i", "--input", "input_tokens", type=click.IntRange(min=0), metavar="N",
+@model_option
+@click.option("-i", "--input", "input_tokens", type=TOKENS, metavar="N",
               help="Input tokens (default: count the text on stdin).")
-@click.option("-o", "--output", "output_tokens", type=click.IntRange(min=0), default=0, metavar="N",
+@click.option("-o", "--output", "output_tokens", type=TOKENS, default=0, metavar="N",
               help="Output tokens, reasoning included (expected, when pricing stdin).")
-@click.option("--cache-read", type=click.IntRange(min=0), default=0, metavar="N",
+@click.option("--cache-read", type=TOKENS, default=0, metavar="N",
               help="Tokens read from the prompt cache.")
-@click.option("--cache-write", type=click.IntRange(min=0), default=0, metavar="N",
+@click.option("--cache-write", type=TOKENS, default=0, metavar="N",
               help="Tokens written to the prompt cache (5-minute TTL).")
-@click.option("--cache-write-1h", type=click.IntRange(min=0), default=0, metavar="N",
+@click.option("--cache-write-1h", type=TOKENS, default=0, metavar="N",
               help="Tokens written to the prompt cache with the 1-hour TTL.")
 @click.option("--tier", "service_tier", metavar="TIER",
               help="The service tier that served the call: priority, flex (OpenAI), default.")
@@ -85,10 +90,14 @@ MAN_SECTIONS = {
               help="Filter telemetry JSONL from stdin to stdout with cost_usd recomputed.")
 @json_option
 @debug_option
+@version_option("llm-cost")
 def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, output_tokens: int,
         cache_read: int, cache_write: int, cache_write_1h: int, service_tier: str | None,
         inference_geo: str | None, compare: bool, reprice: bool, as_json: bool) -> None:
     """What an LLM call costs, from token counts or from text on stdin.
+
+    -m names the model (default: LLM_MODEL). Token counts are whole numbers from 0 to
+    1,000,000,000,000.
 
     \b
     Examples:

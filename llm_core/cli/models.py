@@ -9,13 +9,17 @@ from typing import Any
 import click
 
 from llm_core.cli._common import (
+    MAX_TOKENS,
+    FiniteFloatRange,
     debug_option,
     emit,
     fmt_int,
     fmt_usd,
     json_option,
     make_main,
+    provider_option,
     table,
+    version_option,
     warn,
 )
 from llm_core.errors import InputError
@@ -112,6 +116,7 @@ def price_age_line(info: dict) -> str:
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @debug_option
+@version_option("llm-models")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """List, inspect and choose models; keep OpenRouter prices fresh.
@@ -134,7 +139,7 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command("list")
-@click.option("-p", "--provider", metavar="NAME", help="Only this provider (anthropic, openai, openrouter, echo).")
+@provider_option
 @click.option("-c", "--capability", metavar="NAME", help="Only models with this capability (vision, reasoning, ...).")
 @click.option("-a", "--all", "show_all", is_flag=True, help="Include retired models.")
 @json_option
@@ -250,15 +255,17 @@ def _describe(e: dict) -> str:
 
 
 @cli.command("select")
-@click.option("-b", "--budget", type=click.FloatRange(min=0), metavar="USD", help="Most one call may cost.")
-@click.option("--min-context", type=click.IntRange(min=0), metavar="N", help="Smallest context window (tokens).")
+@click.option("-b", "--budget", type=FiniteFloatRange(0, 1e6), metavar="USD",
+              help="Most one call may cost (0 to 1,000,000).")
+@click.option("--min-context", type=click.IntRange(0, MAX_TOKENS), metavar="N",
+              help="Smallest context window (tokens).")
 @click.option("-c", "--capability", "capabilities", multiple=True, metavar="NAME",
               help="Required capability; repeat for several (all are required).")
-@click.option("-i", "--input-tokens", type=click.IntRange(min=0), default=1000, show_default=True,
+@click.option("-i", "--input-tokens", type=click.IntRange(0, MAX_TOKENS), default=1000, show_default=True,
               metavar="N", help="Expected input tokens per call.")
-@click.option("-o", "--output-tokens", type=click.IntRange(min=0), default=500, show_default=True,
+@click.option("-o", "--output-tokens", type=click.IntRange(0, MAX_TOKENS), default=500, show_default=True,
               metavar="N", help="Expected output tokens per call.")
-@click.option("-p", "--provider", metavar="NAME", help="Only this provider.")
+@provider_option
 @click.option("--fast", is_flag=True, help="Prefer the fastest speed tier over the lowest price.")
 @json_option
 @debug_option

@@ -8,12 +8,15 @@ from typing import IO, Any
 import click
 
 from llm_core.cli._common import (
+    MAX_TOKENS,
     debug_option,
     emit,
     json_option,
     make_main,
+    model_option,
     report,
     stdin_is_terminal,
+    version_option,
     warn,
 )
 from llm_core.config import get_settings
@@ -36,8 +39,12 @@ MAN_SECTIONS = {
     """,
     "INPUT": """
         Text is read as UTF-8; undecodable bytes count as U+FFFD and a warning says how many
-        there were. Large inputs are read in pieces of 256K characters, cut at line breaks that
-        cannot change the count, and encoded on several threads.
+        there were. Input of any size is read in pieces of about 256K characters, cut where
+        the count cannot change (after a line break or a word), and encoded on several threads:
+        memory stays bounded (about 150 MB) whatever the input, also with no newline at all.
+        A run of over 1M characters with no such point (/dev/zero) is cut into pieces of 256K
+        characters; its count may then differ from tiktoken's by a token per piece (runs of
+        one character stay exact). --truncate N reads only as much input as N tokens need.
 
         Like wc, a missing or unreadable FILE gets an error line and the other files are still
         counted; the exit status is then 3.
@@ -64,18 +71,19 @@ MAN_SECTIONS = {
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
-@click.option("-m", "--model", metavar="MODEL", help="Count for this model (picks the tokenizer).")
+@model_option
 @click.option("-e", "--encoding", metavar="NAME",
               help="Count exactly with this encoding: o200k_base or cl100k_base.")
-@click.option("--truncate", "max_tokens", type=click.IntRange(min=0), metavar="N",
-              help="Write the first N tokens of the input to stdout instead of counting.")
+@click.option("--truncate", "max_tokens", type=click.IntRange(0, MAX_TOKENS), metavar="N",
+              help=f"Write the first N tokens of the input to stdout instead of counting (0 to {MAX_TOKENS:,}).")
 @click.option("--exact", is_flag=True,
               help="Exact Claude count from Anthropic's API (needs ANTHROPIC_API_KEY).")
 @json_option
 @debug_option
+@version_option("llm-tokens")
 def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tokens: int | None,
         exact: bool, as_json: bool) -> int:
-    """Count the tokens of stdin or FILEs, like wc.
+    """Count the tokens of stdin or FILEs, like wc; -m picks the tokenizer.
 
     One line per FILE and a total line when there are several; just the number for stdin.
     OpenAI models are counted exactly, offline; Claude and other models get a documented
@@ -250,8 +258,10 @@ def _truncate(name: str, max_tokens: int, model: str | None, encoding: str | Non
     out: list[str] = []
     used = 0
     truncated = False
+    # Small reads for a small budget: `--truncate 10 /dev/zero` reads kilobytes, not the input.
+    size = min(tokens.CHUNK_CHARS, max(4096, 16 * budget))
     with _open(name) as stream:
-        for chunk in tokens.read_chunks(stream, stats=stats):
+        for chunk in tokens.read_chunks(stream, size, stats=stats):
             # Chunks are cut at safe points, so counts add up across them.
             n = tokens.count_tokens(chunk, encoding=enc).count
             if used + n <= budget:

@@ -259,3 +259,20 @@ def request_json(
         request = client.build_request(method, url, headers=dict(headers), json=json)
         response, raw = send(client, request, errors, deadline=time.monotonic() + seconds)
         return read_json(response, errors, raw or b""), response
+
+
+def is_local_address(url: str) -> bool:
+    """Whether `url`'s host is this machine or a private network: localhost, *.local,
+    127.0.0.0/8, ::1, 10/8, 172.16/12, 192.168/16 (and IPv6 unique-local fc00::/7)."""
+    host = (httpx.URL(url).host or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    import ipaddress  # here: only an unknown model on an OpenAI-compatible server asks (~1 ms)
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    private = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
+    return any(address in ipaddress.ip_network(net) for net in private if
+               ipaddress.ip_network(net).version == address.version)

@@ -273,6 +273,8 @@ class BaseLLMClient:
         try:
             info = registry.get_model(name)
         except UnknownModelError as exc:
+            if self._free_local_model():
+                return name, name, None  # a local server's own model: free, nothing to warn about
             hint = f" (did you mean {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             warn(redact(
                 f"model '{name}' is not in the registry{hint}; "
@@ -280,6 +282,20 @@ class BaseLLMClient:
             ))
             return name, name, None
         return self._api_model_id(info), info.get("id", name), info
+
+    def _free_local_model(self) -> bool:
+        """Whether a model the registry does not know costs nothing here: a self-hosted server
+        (OpenAIClient on a loopback or private address, unless LLM_LOCAL_MODELS_FREE=0)."""
+        return False
+
+    def _local_price(self, model_name: str) -> dict[str, Any]:
+        """{"cost_usd": 0.0, "price_source": "local"} for an unknown model on a free local
+        server, else {}."""
+        if not self._free_local_model():
+            return {}
+        from llm_core.models.registry import find_model  # loaded already by _resolve_model
+
+        return {} if find_model(model_name) else {"cost_usd": 0.0, "price_source": "local"}
 
     def _api_model_id(self, info: dict[str, Any]) -> str:
         return info.get("api_id") or info["id"]
@@ -387,6 +403,8 @@ class BaseLLMClient:
         )
         if cost is None:
             cost = result.provider_cost_usd
+        local = self._local_price(call.model_name) if cost is None else {}
+        cost = local.get("cost_usd", cost)
         ttft = None
         if call.stream and result.first_token_at is not None:
             ttft = round((result.first_token_at - start) * 1000)
@@ -402,7 +420,7 @@ class BaseLLMClient:
             call, success=True, tokens=tokens, cost_usd=cost, duration_ms=duration,
             response=result.text, retries=retries, request_id=result.request_id,
             time_to_first_token_ms=ttft, stop_reason=result.stop_reason,
-            provider_cost_usd=result.provider_cost_usd,
+            provider_cost_usd=result.provider_cost_usd, price_source=local.get("price_source"),
         )
         return response
 
@@ -421,9 +439,11 @@ class BaseLLMClient:
         if result is not None and result.first_token_at is not None:
             ttft = round((result.first_token_at - start) * 1000)
         request_id = getattr(exc, "request_id", None) or (result.request_id if result else None)
+        cost = self._failure_cost(call, tokens, result)
+        local = self._local_price(call.model_name) if cost is None else {}
         self._record(
-            call, success=False, tokens=tokens,
-            cost_usd=self._failure_cost(call, tokens, result),
+            call, success=False, tokens=tokens, cost_usd=local.get("cost_usd", cost),
+            price_source=local.get("price_source"),
             duration_ms=_ms_since(start), response=partial or None, error=redact(error),
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,

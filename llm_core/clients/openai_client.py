@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from llm_core.clients._http import max_response_bytes, parse_json
+from llm_core.clients._http import is_local_address, max_response_bytes, parse_json
 from llm_core.clients.base import Call, Result, content_text, tool_call
 from llm_core.clients.http_client import HTTPClient
 from llm_core.clients.sse import iter_sse
-from llm_core.config import redact
+from llm_core.config import get_settings, redact
 from llm_core.errors import ConfigError, warn
 from llm_core.models.pricing import usage_from_openai
 
@@ -60,6 +60,11 @@ class OpenAIClient(HTTPClient):
     def _needs_key(self) -> bool:
         # A local OpenAI-compatible server (Ollama, vLLM, ...) usually has no keys.
         return self.base_url.rstrip("/") == self.default_base_url
+
+    def _free_local_model(self) -> bool:
+        if self.provider != "openai" or not get_settings().local_models_free:
+            return False
+        return is_local_address(self.base_url)
 
     def _strict_reasoning_params(self, model: str) -> bool:
         """Whether `model` takes max_completion_tokens and rejects temperature and stop."""

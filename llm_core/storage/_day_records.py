@@ -1,8 +1,9 @@
 """One telemetry record as the per-day summaries see it: its 15-minute slot, its combo, its metrics.
 
 A record's combo is (project, agent, operation, model, provider, success); its metrics are the
-integer vector M_CALLS .. M_DURN (cost in 1e-12 USD, latency in microseconds), so sums are
-identical in any order. `extract` is the reference reading of one record; the helpers below
+integer vector M_CALLS .. M_BILLED_COST (cost in 1e-12 USD, latency in microseconds), so sums
+are identical in any order. A record's cost is the provider's billed `provider_cost_usd` when it
+has one, else llm-core's estimate `cost_usd`. `extract` is the reference reading of one record; the helpers below
 (TOP, TOKENS, TAIL, prefix_slot, slot_of) serve DayBuilder's inline fast path, which must agree with it.
 """
 
@@ -19,7 +20,10 @@ SLOT_MS = 900_000  # 15 minutes
 
 # The metrics vector of a group, all integers.
 M_CALLS, M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE, M_TOTAL, M_COST, M_UNKNOWN, M_DUR, M_DURN = range(10)
-NM = 10
+# The calls whose cost is the provider's billed amount (OpenRouter's provider_cost_usd), and
+# that part of M_COST; the rest of M_COST is llm-core's estimate from the registry's prices.
+M_BILLED, M_BILLED_COST = 10, 11
+NM = 12
 COST_SCALE = 10**12  # cost units per USD
 DUR_SCALE = 1000  # latency units per millisecond
 
@@ -75,18 +79,20 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
             t = _int(t) if t is not None else i + o + cr + cw
     else:
         i = o = cr = cw = t = 0
-    cost = obj.get("cost_usd")
+    cost, billed = obj.get("provider_cost_usd"), 1
+    if not ((type(cost) is float or type(cost) is int) and -COST_LIMIT < cost < COST_LIMIT):
+        cost, billed = obj.get("cost_usd"), 0
     if (type(cost) is float or type(cost) is int) and -COST_LIMIT < cost < COST_LIMIT:
         cu, unknown = round(cost * COST_SCALE), 0
     else:
-        cu, unknown = 0, 1
+        cu, unknown, billed = 0, 1, 0
     d = obj.get("duration_ms")
     if (type(d) is int or type(d) is float) and 0 <= d < DURATION_LIMIT:
         d = float(d)
         du, dn = round(d * DUR_SCALE), 1
     else:
         d, du, dn = None, 0, 0
-    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn], d
+    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn, billed, cu * billed], d
 
 
 # Larger figures are damage, not data (and would overflow once scaled): an unknown price, no latency.

@@ -1,6 +1,6 @@
 """The per-day summary file: DayBuilder makes one from a day's lines, DaySummary reads one.
 
-    header     magic b"LLMTSUM3", the lengths of meta and body (struct "<8sII")
+    header     magic b"LLMTSUM4", the lengths of meta and body (struct "<8sII")
     meta       JSON: source file identity, offset read to, bad and good line counts, slot range,
                the sizes of the two binary sections
     body       JSON: combos, per-combo totals, models, per-model latency counts, per-slot totals
@@ -42,7 +42,7 @@ from llm_core.storage._day_records import (
 
 __all__ = ["DayBuilder", "DaySummary", "read_summary", "section_one_end"]
 
-_MAGIC = b"LLMTSUM3"
+_MAGIC = b"LLMTSUM4"
 _HEAD = struct.Struct("<8sII")
 _METRIC_MASK = (True,) * NM + (False,)  # a group's metrics, not its latencies
 
@@ -93,7 +93,7 @@ class DayBuilder:
                 i, o, cr, cw, t = tokens(tok)
             except (KeyError, TypeError):
                 by_slot = None
-            if (by_slot is None or tail(ts, 17) is None
+            if (by_slot is None or tail(ts, 17) is None or "provider_cost_usd" in obj
                     or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
                     or not (cost is None or ((type(cost) is float or type(cost) is int)
                                              and -COST_LIMIT < cost < COST_LIMIT))
@@ -103,8 +103,9 @@ class DayBuilder:
                 continue
             g = by_slot.get(slot)
             if g is None:
-                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
+                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
             # Literal indexes (M_CALLS ... M_DURN, then the latencies): this runs per record.
+            # (A record with a billed cost, M_BILLED, went through _add_record above.)
             g[0] += 1
             g[1] += i
             g[2] += o
@@ -118,11 +119,11 @@ class DayBuilder:
             if type(d) is int:  # round(float(d) * DUR_SCALE) == d * DUR_SCALE below DMAX
                 g[8] += d * DUR_SCALE
                 g[9] += 1
-                g[10].append(float(d))
+                g[12].append(float(d))
             elif d is not None:
                 g[8] += round(d * DUR_SCALE)
                 g[9] += 1
-                g[10].append(d)
+                g[12].append(d)
         self.bad += bad
         self.records += n - bad - blank
         self.offset += end

@@ -47,6 +47,8 @@ from llm_core.records import (
 from llm_core.storage._day_records import (
     COST_SCALE,
     DUR_SCALE,
+    M_BILLED,
+    M_BILLED_COST,
     M_CACHE_READ,
     M_CACHE_WRITE,
     M_CALLS,
@@ -66,7 +68,7 @@ from llm_core.storage._day_records import (
 from llm_core.storage._day_summary_file import DayBuilder, DaySummary, read_summary, section_one_end
 
 __all__ = [
-    "COST_SCALE", "DUR_SCALE", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS", "M_COST", "M_DUR",
+    "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS", "M_COST", "M_DUR",
     "M_DURN", "M_IN", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
     "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract", "file_identity", "is_current",
     "read_summary", "split_lines", "summaries", "summary_path",

@@ -29,6 +29,7 @@ from pathlib import Path
 import orjson
 
 from llm_core.records import (
+    DAY_FILES,
     DIR_MODE,
     FILE_MODE,
     GZ_SUFFIX,
@@ -85,6 +86,8 @@ def _bad_lines(inv: Inventory) -> dict:
     per_day = {}
     for day, files in inv.days.items():
         for name in files:
+            if name not in DAY_FILES:
+                continue  # a compressed copy or a temp file: not lines
             bad = _count_bad(inv.base / day / name)
             if bad:
                 per_day[f"{day}/{name}"] = bad

@@ -1,8 +1,8 @@
 """What a store folder holds: its own files with their sizes, and everything that is not its own.
 
 The store's own entries are drawn in llm_core.records: day folders (YYYY-MM-DD, real folders)
-holding telemetry.jsonl / prompts.jsonl / responses.jsonl (or their .gz, and a compression's
-temp file), `.summaries/DAY.sum`, summary.json,
+holding telemetry.jsonl / prompts.jsonl / responses.jsonl (and compressed copies, NAME.gz, with
+their temp files), `.summaries/DAY.sum`, summary.json,
 .last-prune, the marker and .gitignore (and the temp files of their atomic writes). Only those
 count toward the size cap and are ever removed. Everything else is "foreign" and symbolic links
 are "links": both are listed (prune --dry-run, doctor) and left alone. Nothing here follows a
@@ -20,9 +20,22 @@ import os
 import stat
 from pathlib import Path
 
-from llm_core.records import SUMMARY_DIR, is_day_file_name, is_day_name, is_own_root_name
+from llm_core.records import DAY_FILES, SUMMARY_DIR, is_day_name, is_own_root_name
 
-__all__ = ["Inventory", "is_summary_name", "take_inventory"]
+__all__ = ["Inventory", "day_file_of", "is_summary_name", "take_inventory"]
+
+
+def day_file_of(name: str) -> str | None:
+    """The day file (telemetry.jsonl, prompts.jsonl, responses.jsonl) a file of a day folder
+    belongs to: itself, its compressed copy (NAME.gz) or that copy's temp file (.NAME.gz.tmp);
+    None for anything else."""
+    if name in DAY_FILES:
+        return name
+    if name.endswith(".gz") and name[:-3] in DAY_FILES:
+        return name[:-3]
+    if name.startswith(".") and name.endswith(".gz.tmp") and name[1:-7] in DAY_FILES:
+        return name[1:-7]
+    return None
 
 
 def is_summary_name(name: str) -> bool:
@@ -98,7 +111,7 @@ def take_inventory(base: Path) -> Inventory:
         elif not is_own_root_name(name):
             inv.foreign.append(str(path))
         elif stat.S_ISDIR(st.st_mode) and is_day_name(name):
-            inv.days[name] = _files(inv, path, is_day_file_name)
+            inv.days[name] = _files(inv, path, day_file_of)
         elif stat.S_ISDIR(st.st_mode) and name == SUMMARY_DIR:
             inv.summaries = _files(inv, path, is_summary_name)
         elif stat.S_ISREG(st.st_mode) and name != SUMMARY_DIR and not is_day_name(name):

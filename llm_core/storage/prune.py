@@ -20,19 +20,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from llm_core.errors import warn
-from llm_core.records import GZ_SUFFIX, PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, utc_today
+from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, utc_today
 from llm_core.storage import totals
 from llm_core.storage.compress import compress_old_days
 from llm_core.storage.day_summaries import summary_path
-from llm_core.storage.inventory import Inventory, take_inventory
+from llm_core.storage.inventory import Inventory, day_file_of, take_inventory
 from llm_core.storage.location import check_store
 from llm_core.storage.locking import locker
 
 __all__ = ["prune_store", "retention_notice"]
 
-# Each plain, then compressed: the size cap counts (and removes) the bytes on disk.
-_SIDE_FILES = (PROMPTS_FILE, PROMPTS_FILE + GZ_SUFFIX, RESPONSES_FILE, RESPONSES_FILE + GZ_SUFFIX)
-_TELEMETRY_FILES = (TELEMETRY_FILE, TELEMETRY_FILE + GZ_SUFFIX)
+_SIDE_FILES = (PROMPTS_FILE, RESPONSES_FILE)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
@@ -143,12 +141,13 @@ def prune_store(storage, dry_run: bool = False, today: str | None = None,
     remaining = inv.total - result["freed_bytes"]
     max_bytes = int(storage.max_size_mb * 1024 * 1024)
     candidates = [(day, name) for day in kept for name in _SIDE_FILES]
-    candidates += [(day, name) for day in kept if day < today for name in _TELEMETRY_FILES]
+    candidates += [(day, TELEMETRY_FILE) for day in kept if day < today]
     for day, name in candidates:
         if remaining <= max_bytes:
             break
-        if name in inv.days[day]:
-            remaining -= plan.drop(day, name.split(".")[0], "size", name)
+        present = tuple(n for n in inv.days[day] if day_file_of(n) == name)  # plain and compressed
+        if present:
+            remaining -= plan.drop(day, name.split(".")[0], "size", present)
 
     if not dry_run:
         _remove_stale_temp_files(base, inv)
@@ -170,22 +169,22 @@ class _Removal:
         self.removed_days: list[str] = []
         self.gone: dict[str, set[str]] = {}
 
-    def drop(self, day: str, kind: str, reason: str, name: str | None = None) -> int:
-        """Remove a day folder's own files (kind "folder") or one of them; the bytes freed."""
+    def drop(self, day: str, kind: str, reason: str, only: tuple[str, ...] | None = None) -> int:
+        """Remove a day folder's own files (kind "folder") or `only` those; the bytes freed."""
         files = self.inv.days[day]
-        names = tuple(files) if name is None else (name,)
+        names = tuple(files) if only is None else only
         size = sum(files[n] for n in names)
         # A day's report summary is derived from its telemetry and goes with it.
         derived = kind in ("folder", "telemetry")
         if derived:
             size += self.inv.summaries.get(f"{day}.sum", 0)
-        path = self.base / day if name is None else self.base / day / name
+        path = self.base / day if only is None else self.base / day / only[0]
         self.result["removed"].append({"path": str(path), "day": day, "kind": kind, "bytes": size, "reason": reason})
         self.result["freed_bytes"] += size
         self.gone.setdefault(day, set()).update(names)
         if self.dry_run:
             return size
-        _remove(self.base / day, names, rmdir=name is None)
+        _remove(self.base / day, names, rmdir=only is None)
         if derived:
             _unlink_regular(summary_path(self.base, day))
             self.removed_days.append(day)

@@ -23,6 +23,8 @@ from llm_core.storage.collect import Collection
 from llm_core.storage.day_summaries import (
     COST_SCALE,
     DUR_SCALE,
+    M_BILLED,
+    M_BILLED_COST,
     M_CACHE_READ,
     M_CACHE_WRITE,
     M_CALLS,
@@ -144,7 +146,19 @@ def metrics_dict(m: list[int]) -> dict:
         },
         "cost_usd": m[M_COST] / COST_SCALE,
         "unknown_cost_calls": m[M_UNKNOWN],
+        "cost_source": cost_source(m),
         "avg_ms": round(m[M_DUR] / DUR_SCALE / m[M_DURN], 3) if m[M_DURN] else None,
+    }
+
+
+def cost_source(m: list[int]) -> dict:
+    """Which part of a cost the provider billed (OpenRouter's provider_cost_usd, used when a
+    record has it) and which part llm-core estimated from the registry's prices."""
+    return {
+        "billed": {"calls": m[M_BILLED], "usd": m[M_BILLED_COST] / COST_SCALE},
+        "estimated": {"calls": m[M_CALLS] - m[M_BILLED] - m[M_UNKNOWN],
+                      "usd": (m[M_COST] - m[M_BILLED_COST]) / COST_SCALE},
+        "unknown": {"calls": m[M_UNKNOWN]},
     }
 
 
@@ -216,6 +230,7 @@ def costs_report(col: Collection, window: Window, filters: Filters = NO_FILTERS,
         total_cost_usd=total_cost / COST_SCALE,
         calls=tot[M_CALLS],
         unknown_cost_calls=tot[M_UNKNOWN],
+        cost_source=cost_source(tot),
         breakdown=[
             {
                 "key": k, "cost_usd": m[M_COST] / COST_SCALE,

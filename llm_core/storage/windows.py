@@ -10,6 +10,7 @@ range that cannot be used raises `llm_core.errors.DateError` (a usage error, exi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -37,12 +38,14 @@ class Dims(NamedTuple):
 
 @dataclass(frozen=True)
 class Filters:
-    """Exact-match filters; None means any."""
+    """Exact-match filters; None means any. A call recorded under one of `model_aliases`
+    (the model's API id or aliases, for records written by other tools) matches `model` too."""
 
     project: str | None = None
     agent: str | None = None
     model: str | None = None
     provider: str | None = None
+    model_aliases: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -52,7 +55,7 @@ class Filters:
         return (
             (self.project is None or dims[PROJECT] == self.project)
             and (self.agent is None or dims[AGENT] == self.agent)
-            and (self.model is None or dims[MODEL] == self.model)
+            and (self.model is None or dims[MODEL] == self.model or dims[MODEL] in self.model_aliases)
             and (self.provider is None or dims[PROVIDER] == self.provider)
         )
 
@@ -85,15 +88,27 @@ def _iso_local(ms: int | None) -> str | None:
     return datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
 
 
+# The dates a window may name: later ones overflow the date arithmetic (9999-12-31 + 1 day).
+FIRST_DATE, LAST_DATE = date(1970, 1, 2), date(2999, 12, 31)
+MAX_DAYS = 36_500
+_AGE = re.compile(r"(\d{1,9})\s*([wdhm])", re.ASCII)
+_AGE_MS = {"w": 7 * 86_400_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000}
+
+
 def local_midnight(day: date) -> int:
     """Epoch ms of 00:00 local time on `day`."""
+    if not FIRST_DATE <= day <= LAST_DATE + timedelta(days=1):
+        raise DateError(f"{day.isoformat()} is out of range ({FIRST_DATE} to {LAST_DATE})")
     return int(datetime(day.year, day.month, day.day).timestamp() * 1000)
 
 
 def now_ms(pinned: str | None = None) -> int:
     """The current time in epoch ms, or `pinned` (an ISO timestamp) when given."""
     if pinned:
-        ts = parse_when(pinned)
+        try:
+            ts = parse_when(pinned)
+        except DateError:
+            ts = None
         if ts is None:
             raise DateError(f"cannot read the pinned time {pinned!r}")
         return ts
@@ -106,8 +121,8 @@ def today(now: int) -> date:
 
 def last_days(days: int, now: int, label: str | None = None) -> Window:
     """The last `days` local days including today."""
-    if days < 1:
-        raise DateError("--days must be at least 1")
+    if not 1 <= days <= MAX_DAYS:
+        raise DateError(f"--days must be from 1 to {MAX_DAYS}, got {days}")
     d = today(now)
     return Window(local_midnight(d - timedelta(days=days - 1)), local_midnight(d + timedelta(days=1)),
                   label or ("today" if days == 1 else f"last {days} days"))
@@ -129,10 +144,16 @@ def period_window(period: str, now: int) -> Window:
     raise DateError(f"unknown period {period!r} (use {', '.join(PERIODS)})")
 
 
-def parse_when(text: str, *, end: bool = False) -> int | None:
-    """Epoch ms of a DATE (local; with `end`, the start of the next day) or an ISO date-time
-    (local unless it carries Z or an offset); None when unreadable."""
+def parse_when(text: str, *, end: bool = False, now: int | None = None) -> int | None:
+    """Epoch ms of a DATE (local; with `end`, the start of the next day), an ISO date-time
+    (local unless it carries Z or an offset), `today` or `yesterday` (their local midnight; with
+    `end`, the one after), or an age before `now` (`7d`, `24h`, `30m`, `2w`); None when
+    unreadable. A date outside FIRST_DATE..LAST_DATE raises DateError."""
     text = text.strip()
+    if now is not None:
+        relative = _relative(text.lower(), end, now)
+        if relative is not None:
+            return relative
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
@@ -140,27 +161,57 @@ def parse_when(text: str, *, end: bool = False) -> int | None:
         dt = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     except ValueError:
         return None
+    except OverflowError:
+        raise DateError(f"{text} is out of range ({FIRST_DATE} to {LAST_DATE})") from None
+    if not FIRST_DATE <= dt.date() <= LAST_DATE:
+        raise DateError(f"{text} is out of range ({FIRST_DATE} to {LAST_DATE})")
     if dt.tzinfo is None:
         return int(dt.timestamp() * 1000)
     return parse_timestamp(dt.isoformat())
 
 
-def range_window(since: str | None, until: str | None, fallback: Window) -> Window:
-    """--since/--until (either may be missing) or else `fallback`."""
+def _relative(text: str, end: bool, now: int) -> int | None:
+    if text in ("today", "yesterday"):
+        day = today(now) - timedelta(days=1 if text == "yesterday" else 0)
+        return local_midnight(day + timedelta(days=1) if end else day)
+    if text == "now":
+        return now
+    found = _AGE.fullmatch(text.removesuffix(" ago").removesuffix("ago"))
+    if found is None:
+        return None
+    age = int(found[1]) * _AGE_MS[found[2]]
+    if age > MAX_DAYS * 86_400_000:
+        raise DateError(f"{text} is too long ago (at most {MAX_DAYS} days)")
+    return now - age
+
+
+_FORMS = "YYYY-MM-DD, YYYY-MM-DDTHH:MM, today, yesterday, or an age like 7d, 24h, 30m"
+
+
+def range_window(since: str | None, until: str | None, fallback: Window,
+                 now: int | None = None) -> Window:
+    """--since/--until (either may be missing) or else `fallback`; ages and today/yesterday
+    count from `now` (epoch ms)."""
     if since is None and until is None:
         return fallback
     start = end = None
     if since is not None:
-        start = parse_when(since)
-        if start is None:
-            raise DateError(f"--since: cannot read {since!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+        start = _when("--since", since, False, now)
     if until is not None:
-        end = parse_when(until, end=True)
-        if end is None:
-            raise DateError(f"--until: cannot read {until!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+        end = _when("--until", until, True, now)
     if start is not None and end is not None and start >= end:
         raise DateError(f"--since {since} is not before --until {until}")
     return Window(start, end, "custom")
+
+
+def _when(flag: str, text: str, end: bool, now: int | None) -> int:
+    try:
+        ts = parse_when(text, end=end, now=now)
+    except DateError as e:
+        raise DateError(f"{flag}: {e}") from None
+    if ts is None:
+        raise DateError(f"{flag}: cannot read {text!r} (use {_FORMS})")
+    return ts
 
 
 def report_window(now: int, period: str | None = None, days: int | None = None,
@@ -170,5 +221,7 @@ def report_window(now: int, period: str | None = None, days: int | None = None,
         raise DateError("give a period or --since/--until, not both")
     if days is not None and (since or until):
         raise DateError("give --days or --since/--until, not both")
+    if period and days is not None:
+        raise DateError("give a period or --days, not both")
     fallback = period_window(period, now) if period else last_days(days or default_days, now)
-    return range_window(since, until, fallback)
+    return range_window(since, until, fallback, now)

@@ -35,7 +35,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from llm_core.errors import InputError, LLMCoreError
 from llm_core.utils import _encodings
@@ -199,25 +199,48 @@ def token_bytes(text: str, encoding: str) -> list[bytes]:
 
 # ---------------------------------------------------------------- large inputs
 
+# A cut between an ASCII letter or digit and a following ASCII character that neither joins
+# its piece nor starts the contraction suffix (a letter after a letter, a digit after a digit,
+# an apostrophe): letter and digit pieces end there in both encodings, and no piece takes a
+# letter or digit in the middle, so both sides tokenize as in the whole.
+_WORD_END = re.compile(r"[A-Za-z](?=[\x00-&(-/:-@\[-`{-\x7f0-9])|[0-9](?=[\x00-&(-/:-\x7f])")
+# How far back to look for a word end before scanning a whole window (a long line of text has
+# one every few characters; a window with none is rare and scanned once).
+_TAIL = 4096
+
+
 def is_safe_split(text: str, at: int) -> bool:
     """Whether tokenizing text[:at] and text[at:] apart gives the same tokens as the whole.
 
-    True after a newline followed by a character that is neither whitespace nor '/': no
+    True after a newline followed by a character that is neither whitespace nor '/', and after
+    an ASCII letter or digit followed by an ASCII character that is not a letter, digit or
+    apostrophe (a letter then a digit, or a digit then a letter, is a cut too): no
     pre-tokenizer piece of o200k_base or cl100k_base spans such a point, and neither pattern
     looks behind (tests check this on varied text)."""
-    if at <= 0 or at >= len(text) or text[at - 1] != "\n":
+    if at <= 0 or at >= len(text):
         return False
-    ch = text[at]
-    return not ch.isspace() and ch != "/"
+    if text[at - 1] == "\n":
+        ch = text[at]
+        return not ch.isspace() and ch != "/"
+    return _WORD_END.match(text, at - 1, at + 1) is not None
 
 
 def _last_safe_split(text: str, end: int) -> int:
-    pos = text.rfind("\n", 0, end)
-    while pos > 0:
+    """The last safe cut at or before `end`, or -1."""
+    best = -1
+    lo = max(0, end - _TAIL)
+    while True:
+        for m in _WORD_END.finditer(text, lo, min(end + 1, len(text))):
+            best = m.end()
+        if best >= 0 or lo == 0:
+            break
+        lo = 0
+    pos = text.rfind("\n", max(best, 0), end)
+    while pos >= 0 and pos + 1 > best:
         if is_safe_split(text, pos + 1):
             return pos + 1
-        pos = text.rfind("\n", 0, pos)
-    return -1
+        pos = text.rfind("\n", max(best, 0), pos)
+    return best
 
 
 def split_safely(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
@@ -235,24 +258,33 @@ def split_safely(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
 
 
 def _next_safe_split(text: str, begin: int) -> int:
-    pos = text.find("\n", begin)
+    word = _WORD_END.search(text, begin)
+    limit = word.end() if word else len(text)
+    pos = text.find("\n", begin, limit)
     while pos >= 0:
         if is_safe_split(text, pos + 1):
             return pos + 1
-        pos = text.find("\n", pos + 1)
-    return -1
+        pos = text.find("\n", pos + 1, limit)
+    return limit if word else -1
 
 
 def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS, stats: dict | None = None
                 ) -> Iterator[str]:
     """Decode a binary stream (UTF-8; bad bytes -> U+FFFD, counted in stats["bad_bytes"]) into
-    text chunks cut at safe points, holding about one chunk at a time."""
+    text chunks cut at safe points, holding about one chunk at a time.
+
+    Text with no safe point in LONG_RUN characters (a run of one symbol, /dev/zero) is cut
+    there into pieces of `size` (an even number): memory stays bounded at any input; such a
+    run's count may then differ from tiktoken's by a token per cut (runs of one character
+    pair up and stay exact)."""
     errors = "replace"
     if stats is not None:
         stats.setdefault("bad_bytes", 0)
         errors = _counting_handler(stats)
     decoder = codecs.getincrementaldecoder("utf-8")(errors=errors)
     pending: list[str] = []  # text read since the last cut (no safe point in it yet)
+    held = 0  # characters in pending
+    long_run = max(LONG_RUN, 4 * size)
     while True:
         block = stream.read(size)
         text = decoder.decode(block, final=not block)
@@ -267,10 +299,25 @@ def read_chunks(stream: IO[bytes], size: int = CHUNK_CHARS, stats: dict | None =
         cut = _last_safe_split(window, len(window) - 1) - len(prev)
         if cut < 0:
             pending.append(text)
+            held += len(text)
+            if held >= long_run:
+                # One pre-token this long makes BPE's memory grow with it: hand it on in
+                # pieces of `size` (even, so runs of one character pair up).
+                run = "".join(pending)
+                step = size + size % 2
+                cut = len(run) - len(run) % step
+                for start in range(0, cut, step):
+                    yield run[start:start + step]
+                pending = [run[cut:]]
+                held = len(pending[0])
             continue
         pending.append(text[:cut])
         yield "".join(pending)
         pending = [text[cut:]]
+        held = len(pending[0])
+
+
+LONG_RUN = 1 << 20  # characters
 
 
 def _counting_handler(stats: dict) -> str:
@@ -313,12 +360,21 @@ def count_chunks(chunks: Iterable[str], encoding: str, threads: int | None = Non
     enc = _encodings.tiktoken_encoding(encoding)
     workers = threads or min(4, os.cpu_count() or 1)
     if workers == 1:
-        return sum(_len_encoded(enc, chunk) for chunk in chunks)
+        total, last = 0, ("", 0)
+        for chunk in chunks:
+            if chunk != last[0]:  # a chunk like the one before (a long run cut up) is counted once
+                last = (chunk, _len_encoded(enc, chunk))
+            total += last[1]
+        return total
     total = 0
+    last: tuple[str, Any] = ("", None)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending = []
         for chunk in chunks:
-            pending.append(pool.submit(_len_encoded, enc, chunk))
+            # A chunk like the one before (a long run cut in pieces) is counted once.
+            if chunk != last[0]:
+                last = (chunk, pool.submit(_len_encoded, enc, chunk))
+            pending.append(last[1])
             if len(pending) > workers:
                 total += pending.pop(0).result()
         for future in pending:

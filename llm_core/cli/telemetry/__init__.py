@@ -25,7 +25,7 @@ import importlib
 
 import click
 
-from llm_core.cli._common import debug_option, make_main
+from llm_core.cli._common import debug_option, make_main, version_option
 from llm_core.cli.telemetry import manual
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}  # the group's and every subcommand's
@@ -87,6 +87,7 @@ def _print_where(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 @click.option("--where", is_flag=True, is_eager=True, expose_value=False, callback=_print_where,
               help="Print the store the commands use here, and why (as `llm-telemetry where`).")
 @debug_option
+@version_option("llm-telemetry")
 def cli() -> None:
     """Reports over the local telemetry store: usage, costs, models, agents, speed, rhythm.
 
@@ -96,15 +97,16 @@ def cli() -> None:
     (built on first use, extended as the store grows, safe to delete) and are exact:
     percentiles are nearest-rank over every recorded latency.
 
-    Every report takes --json and the filters --project, --agent, --model, --provider,
-    --since and --until (YYYY-MM-DD, or YYYY-MM-DDTHH:MM local time, or with Z/an offset).
+    Every report takes --json, --days N and the filters --project, --agent, -m/--model (an id
+    or alias; a local model as recorded), -p/--provider, --since and --until (YYYY-MM-DD,
+    YYYY-MM-DDTHH:MM local time or with Z/an offset, today, yesterday, or an age: 7d, 24h, 30m).
 
     \b
     Examples:
       llm-telemetry stats today
       llm-telemetry stats week --project spacewalker
       llm-telemetry costs --days 30 --by agent
-      llm-telemetry models --top 5 --json | jq '.models[].model'
+      llm-telemetry models -n 5 --json | jq '.models[].model'
       llm-telemetry performance --model claude-haiku-4-5
       llm-telemetry patterns --days 14
       llm-telemetry log -n 20 --follow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from llm_core.cli._common import emit, json_option
+from llm_core.cli._common import MAX_LIMIT, debug_option, emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.options import now, store_dir
 from llm_core.storage.day_summaries import day_files
@@ -16,12 +16,14 @@ from llm_core.storage.demo import write_demo
 
 @click.command(context_settings=CONTEXT)
 @click.option("--days", type=click.IntRange(min=1, max=3660), default=30, show_default=True, metavar="N",
-              help="Spread the records over the last N days.")
-@click.option("--calls", type=click.IntRange(min=1), default=10_000, show_default=True, metavar="N",
-              help="How many records to write.")
-@click.option("--seed", type=int, default=1, show_default=True, help="The same seed writes the same records.")
+              help="Spread the records over the last N days (1 to 3660).")
+@click.option("--calls", type=click.IntRange(1, 10 * MAX_LIMIT), default=10_000, show_default=True, metavar="N",
+              help=f"How many records to write (1 to {10 * MAX_LIMIT:,}).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=1, show_default=True, metavar="N",
+              help="The same seed writes the same records (0 to 2**63-1).")
 @click.option("--force", is_flag=True, help="Add the demo records even though the store already has data.")
 @json_option
+@debug_option
 def demo(days, calls, seed, force, as_json):
     """Fill the telemetry store with realistic made-up calls, to try the reports without a key.
 

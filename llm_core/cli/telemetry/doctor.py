@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from llm_core.cli._common import emit, json_option
+from llm_core.cli._common import debug_option, emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.config import get_settings
 from llm_core.errors import ConfigError, ExitStatus
@@ -15,6 +15,7 @@ from llm_core.storage.location import find_store
 @click.command(context_settings=CONTEXT)
 @click.option("--fix", is_flag=True, help="Repair what is safe: modes, stale or damaged summaries, the marker.")
 @json_option
+@debug_option
 def doctor(fix, as_json):
     """Check the telemetry store: that it is one (its marker), modes (0700/0600), symbolic
     links, files that are not the store's, unreadable lines per day, the report summaries,

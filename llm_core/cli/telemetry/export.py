@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from llm_core.cli._common import days_option, debug_option
 from llm_core.cli.telemetry import CONTEXT
 from llm_core.cli.telemetry.options import filter_options, selection, store_dir, warn_skipped
 from llm_core.errors import UsageError
@@ -21,8 +22,10 @@ from llm_core.storage.records_iter import iter_records
               help="Write to FILE, replacing it whole (required for xlsx, sqlite, parquet). Default: stdout.")
 @click.option("--update", is_flag=True,
               help="sqlite: add to FILE only the records it does not hold yet (by id).")
+@days_option
 @filter_options
-def export(fmt, output, update, project, agent, model, provider, since, until):
+@debug_option
+def export(fmt, output, update, days, project, agent, model, provider, since, until):
     """Write the selected records, oldest first, for spreadsheets, databases and other tools.
 
     jsonl and csv go to stdout unless --output; xlsx (the 'excel' extra), sqlite and parquet
@@ -35,6 +38,7 @@ def export(fmt, output, update, project, agent, model, provider, since, until):
     \b
     Examples:
       llm-telemetry export --format csv --since 2026-11-01 > november.csv
+      llm-telemetry export --days 7 > last-week.jsonl
       llm-telemetry export --format xlsx --since 2026-11-01 -o november.xlsx
       llm-telemetry export --format sqlite -o calls.db && datasette calls.db
       llm-telemetry export --format sqlite -o calls.db --update   # from cron: only what is new
@@ -45,7 +49,7 @@ def export(fmt, output, update, project, agent, model, provider, since, until):
         raise UsageError(f"--format {fmt} writes a file: give --output FILE")
     if update and fmt != "sqlite":
         raise UsageError("--update works with --format sqlite only")
-    window, filters = selection(project, agent, model, provider, since, until)
+    window, filters = selection(project, agent, model, provider, since, until, days)
     store = store_dir()
     bad = [0]
     records = iter_records(store, window, filters, bad)

@@ -26,14 +26,16 @@ Every report with --json writes one JSON object. All reports share these keys:
                   note printed under the table (else null)
 
 A group's numbers ("metrics" below) are: calls, successes, failures, error_rate (0..1),
-tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs),
-unknown_cost_calls (calls without a known price, not in cost_usd) and avg_ms (null when no
-call was timed). Latencies are in milliseconds; percentiles are nearest-rank.
+tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs:
+a record's provider_cost_usd, the amount the provider billed (OpenRouter), when it has one,
+else llm-core's estimate cost_usd), unknown_cost_calls (calls without a known price, not in
+cost_usd), cost_source {billed: {calls, usd}, estimated: {calls, usd}, unknown: {calls}} and
+avg_ms (null when no call was timed). Latencies are in milliseconds; percentiles are nearest-rank.
 
 \b
   stats         totals: metrics; latency_ms: {avg, p50, p95, p99};
                 top_model: {model, calls} or null
-  costs         by; total_cost_usd; calls; unknown_cost_calls;
+  costs         by; total_cost_usd; calls; unknown_cost_calls; cost_source;
                 breakdown: [{key, cost_usd, share (0..1), calls, unknown_cost_calls}]
                 (largest cost first; by day: oldest local date first, key YYYY-MM-DD)
   models        calls; models: [{model, provider, share (of calls), ...metrics}]
@@ -105,7 +107,9 @@ out, as the reports leave them out; a value of the wrong type reads as NULL.
     tokens_cache_write      BIGINT         tokens written to the prompt cache
     tokens_total            BIGINT         all of them
     tokens_reasoning        BIGINT         reasoning tokens, when the provider says; else NULL
-    cost_usd                DECIMAL(38,12) NULL when the price is unknown; exact sums, as the reports'
+    cost_usd                DECIMAL(38,12) llm-core's estimate; NULL when the price is unknown (the
+                                           reports use provider_cost_usd when a record has one:
+                                           coalesce(provider_cost_usd, cost_usd) gives theirs)
     success                 BOOLEAN        false for a failed call
     prompt_hash             VARCHAR        sha256 of the prompt
     response_hash           VARCHAR        sha256 of the response

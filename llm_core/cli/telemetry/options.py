@@ -1,5 +1,6 @@
-"""What the llm-telemetry subcommands share: the store they read, the filter and --days options,
-the pinned clock, the selection of a command over records, and the unreadable-lines warning."""
+"""What the llm-telemetry subcommands share: the store they read, the filter options, the
+pinned clock, the selection of a command over records (the model filter resolved), and the
+unreadable-lines warning. The options themselves are the suite's shared ones, from cli/_common.py."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from pathlib import Path
 
 import click
 
-from llm_core.cli._common import warn
+from llm_core.cli._common import model_option, provider_option, since_option, until_option, warn
 from llm_core.config import get_settings
-from llm_core.errors import ConfigError, DateError
+from llm_core.errors import ConfigError, DateError, UnknownModelError
 from llm_core.records import skipped_lines_message
 from llm_core.storage.location import check_store, find_store
-from llm_core.storage.windows import ALL_TIME, Filters, Window, now_ms, range_window
+from llm_core.storage.windows import ALL_TIME, Filters, Window, last_days, now_ms, range_window
 
 
 def store_dir() -> Path:
@@ -39,19 +40,14 @@ def retention_note(window: Window, clock: int) -> dict:
 
 
 def filter_options(f: Callable) -> Callable:
-    """--project, --agent, --model, --provider, --since, --until."""
-    f = click.option("--until", metavar="DATE", help="Up to and including DATE (or before DATE-TIME).")(f)
-    f = click.option("--since", metavar="DATE", help="From DATE (local midnight) or DATE-TIME on.")(f)
-    f = click.option("--provider", help="Only calls to this provider.")(f)
-    f = click.option("--model", help="Only calls to this model (its id as recorded).")(f)
-    f = click.option("--agent", help="Only calls by this agent.")(f)
-    f = click.option("--project", help="Only calls from this project.")(f)
+    """--project, --agent, -m/--model, -p/--provider, --since, --until."""
+    f = until_option(f)
+    f = since_option(f)
+    f = provider_option(f)
+    f = model_option(f)
+    f = click.option("--agent", metavar="NAME", help="Only calls by this agent.")(f)
+    f = click.option("--project", metavar="NAME", help="Only calls from this project.")(f)
     return f
-
-
-def days_option(default: int = 30) -> Callable:
-    return click.option("--days", type=click.IntRange(min=1), default=None, metavar="N",
-                        help=f"The last N days including today (default {default}).")
 
 
 def now() -> int:
@@ -63,10 +59,46 @@ def now() -> int:
         raise ConfigError(f"LLM_TELEMETRY_NOW must be an ISO date-time, got {pinned!r}") from None
 
 
-def selection(project, agent, model, provider, since, until) -> tuple[Window, Filters]:
-    """The window and filters of a command over records (all time unless --since/--until)."""
-    window = range_window(since, until, ALL_TIME)
-    return window, Filters(project=project, agent=agent, model=model, provider=provider)
+def selection(project, agent, model, provider, since, until, days=None) -> tuple[Window, Filters]:
+    """The window and filters of a command over records (all time unless --days or
+    --since/--until)."""
+    clock = now()
+    if days is not None and (since or until):
+        raise DateError("give --days or --since/--until, not both")
+    window = range_window(since, until, last_days(days, clock) if days else ALL_TIME, clock)
+    return window, make_filters(project, agent, model, provider)
+
+
+def make_filters(project, agent, model, provider) -> Filters:
+    """Filters with --model resolved: a registry alias or API id selects the model's calls
+    under any of its names; a name the registry does not know (a local model) is taken as
+    recorded when the store has calls to it; anything else is an unknown model (exit 3)."""
+    if provider is not None and provider.strip().lower() == "auto":
+        provider = None
+    if model is None:
+        return Filters(project=project, agent=agent, provider=provider)
+    # The registry is imported here: reports without --model never load it (~7 ms).
+    from llm_core.models.registry import find_model
+
+    entry = find_model(model)
+    if entry is not None:
+        names = {entry["id"], entry.get("api_id"), *entry.get("aliases", ())} - {None, entry["id"]}
+        return Filters(project=project, agent=agent, model=entry["id"], provider=provider,
+                       model_aliases=tuple(sorted(names)))
+    recorded = recorded_models(store_dir())
+    if model in recorded:
+        return Filters(project=project, agent=agent, model=model, provider=provider)
+    from llm_core.models.registry import current_models
+
+    known = sorted({*recorded, *current_models()})
+    raise UnknownModelError(model, known)
+
+
+def recorded_models(store: Path) -> set[str]:
+    """Every model name the store's calls were recorded with."""
+    from llm_core.storage.day_summaries import summaries  # here: only an unknown --model needs it
+
+    return {m for _path, s in summaries(store) for m in s.models if isinstance(m, str)}
 
 
 def warn_skipped(count: int, store: Path) -> None:

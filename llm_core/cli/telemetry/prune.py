@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from llm_core.cli._common import emit, json_option
+from llm_core.cli._common import debug_option, emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.storage.local import LocalStorage
 
@@ -12,6 +12,7 @@ from llm_core.storage.local import LocalStorage
 @click.command(context_settings=CONTEXT)
 @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @json_option
+@debug_option
 def prune(dry_run, as_json):
     """Compress the days older than LLM_COMPRESS_AFTER_DAYS (gzip), apply the retention
     (LLM_RETENTION_DAYS) and size cap (LLM_STORAGE_MAX_SIZE_MB, counting compressed bytes) now,

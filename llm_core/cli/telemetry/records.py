@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from llm_core.cli._common import json_option
+from llm_core.cli._common import (
+    FiniteFloatRange,
+    days_option,
+    debug_option,
+    json_option,
+    limit_option,
+)
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.options import filter_options, selection, store_dir, warn_skipped
 from llm_core.storage.records_iter import follow_records, follow_start, latest_records
@@ -26,13 +32,14 @@ def _write_record(line: bytes, rec: dict, as_json: bool) -> None:
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("-n", "--lines", "count", type=click.IntRange(min=0), default=20, show_default=True,
-              metavar="N", help="How many of the latest records to show.")
+@limit_option(20, "--lines")
 @click.option("-f", "--follow", is_flag=True, help="Keep printing new records as they arrive (Ctrl-C stops).")
-@click.option("--poll", type=click.FloatRange(min=0.01), default=0.5, hidden=True)
+@click.option("--poll", type=FiniteFloatRange(0.01, 3600), default=0.5, hidden=True)
+@days_option
 @filter_options
 @json_option
-def log(count, follow, poll, project, agent, model, provider, since, until, as_json):
+@debug_option
+def log(limit, follow, poll, days, project, agent, model, provider, since, until, as_json):
     """The latest records, newest first: local time, status, model, agent/operation, tokens,
     cost, latency, project. With --json, the records themselves as JSON Lines.
 
@@ -43,14 +50,15 @@ def log(count, follow, poll, project, agent, model, provider, since, until, as_j
     Examples:
       llm-telemetry log
       llm-telemetry log -n 50 --agent doc-finder
+      llm-telemetry log --since 24h -m sonnet
       llm-telemetry log --json -n 1000 | jq -r 'select(.success == false) | .metadata.error'
       llm-telemetry log --follow
     """
-    window, filters = selection(project, agent, model, provider, since, until)
+    window, filters = selection(project, agent, model, provider, since, until, days)
     store = store_dir()
     bad = [0]
     seen = follow_start(store) if follow else None
-    rows = latest_records(store, count, window, filters, bad, upto=seen)
+    rows = latest_records(store, limit, window, filters, bad, upto=seen)
     warn_skipped(bad[0], store)
     if follow:
         rows.reverse()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from llm_core.cli._common import emit, json_option
+from llm_core.cli._common import days_option, debug_option, emit, json_option, limit_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.options import (
-    days_option,
     filter_options,
+    make_filters,
     now,
     retention_note,
     store_dir,
@@ -31,7 +31,7 @@ from llm_core.storage.reports import (
     projects_report,
     stats_report,
 )
-from llm_core.storage.windows import PERIODS, Filters, report_window
+from llm_core.storage.windows import PERIODS, report_window
 
 
 def store_notes(store: Path, col: Collection) -> None:
@@ -56,16 +56,18 @@ def report_command(need_slots: bool = False) -> Callable:
     def wrap(fn: Callable) -> Callable:
         human = getattr(render, fn.__name__)
 
+        @days_option
         @filter_options
         @json_option
+        @debug_option
         @functools.wraps(fn)
-        def command(project, agent, model, provider, since, until, as_json, **options):
+        def command(project, agent, model, provider, since, until, days, as_json, **options):
             clock = now()
             period = options.pop("period", False)
-            if period is None and not (since or until):
+            if period is None and not (since or until or days):
                 period = "today"  # a report with an optional PERIOD, given none
-            window = report_window(clock, period or None, options.pop("days", None), since, until)
-            filters = Filters(project=project, agent=agent, model=model, provider=provider)
+            window = report_window(clock, period or None, days, since, until)
+            filters = make_filters(project, agent, model, provider)
             store = store_dir()
             col = collect(store, window, filters, need_slots=need_slots)
             store_notes(store, col)
@@ -87,19 +89,19 @@ def stats(col, window, filters):
     """Calls, failures, tokens, cost, latency and top model for a period.
 
     PERIOD is today (the default), yesterday, week (the last 7 days including today), month
-    (the last 30 days including today) or all; or give --since/--until instead.
+    (the last 30 days including today) or all; or give --days N or --since/--until instead.
 
     \b
     Examples:
       llm-telemetry stats
       llm-telemetry stats week --agent doc-finder
+      llm-telemetry stats --days 14 -m sonnet
       llm-telemetry stats --since 2026-11-01 --until 2026-11-15 --json
     """
     return stats_report(col, window, filters)
 
 
 @click.command(context_settings=CONTEXT)
-@days_option()
 @click.option("--by", type=click.Choice(BREAKDOWNS), default="model",
               show_default=True, help="What to break the total down by.")
 @report_command(need_slots=True)
@@ -118,23 +120,20 @@ def costs(col, window, filters, by):
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
-              help="How many models to show.")
-@days_option()
+@limit_option(10, "--top")
 @report_command()
-def models(col, window, filters, top):
+def models(col, window, filters, limit):
     """The most used models by calls, with tokens and cost.
 
     \b
     Examples:
-      llm-telemetry models --top 5
+      llm-telemetry models -n 5
       llm-telemetry models --days 7 --project spacewalker
     """
-    return models_report(col, window, filters, top=top)
+    return models_report(col, window, filters, top=limit)
 
 
 @click.command(context_settings=CONTEXT)
-@days_option()
 @report_command()
 def agents(col, window, filters):
     """Usage by agent and operation: calls, errors, tokens, cost, average latency.
@@ -148,7 +147,6 @@ def agents(col, window, filters):
 
 
 @click.command(context_settings=CONTEXT)
-@days_option()
 @report_command()
 def projects(col, window, filters):
     """Usage by project: calls, errors, tokens, cost, average latency.
@@ -163,7 +161,6 @@ def projects(col, window, filters):
 
 
 @click.command(context_settings=CONTEXT)
-@days_option()
 @report_command()
 def performance(col, window, filters):
     """Latency: average, p50, p95, p99 overall and per model; the slowest operations.
@@ -179,7 +176,6 @@ def performance(col, window, filters):
 
 
 @click.command(context_settings=CONTEXT)
-@days_option()
 @report_command(need_slots=True)
 def patterns(col, window, filters):
     """When calls happen: calls per local hour (a bar chart), peak hours, busiest weekday,

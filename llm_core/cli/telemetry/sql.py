@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from llm_core.cli._common import emit, json_option, read_stdin, table
+from llm_core.cli._common import debug_option, emit, json_option, read_stdin, table
 from llm_core.cli.telemetry import CONTEXT
 from llm_core.cli.telemetry.options import store_dir
 from llm_core.errors import UsageError
@@ -24,6 +24,7 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "
 @click.argument("query", nargs=-1, metavar="[SQL]")
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV: a header line, then one line per row.")
 @json_option
+@debug_option
 def sql(query, as_csv, as_json):
     """Run one read-only SQL query over the telemetry store (DuckDB; needs the 'sql' extra:
     pip install 'llm-cli-tools-core[sql]').

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from llm_core.cli._common import emit, json_option
+from llm_core.cli._common import debug_option, emit, json_option
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.config import get_settings
 from llm_core.errors import ConfigError, ExitStatus
@@ -21,6 +21,7 @@ def where_info() -> dict:
 
 @click.command(context_settings=CONTEXT)
 @json_option
+@debug_option
 def where(as_json):
     """Print the store every llm-core command run here would use, and why.
 

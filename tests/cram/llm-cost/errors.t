@@ -9,7 +9,7 @@ Bad input: one clear line on stderr and a documented exit status.
   Try 'llm-cost --help'.
   [2]
   $ llm-cost -m gpt-4o -i 10 -o -1
-  Error: Invalid value for '-o' / '--output': -1 is not in the range x>=0.
+  Error: Invalid value for '-o' / '--output': -1 is not in the range 0<=x<=1000000000000.
   Try 'llm-cost --help'.
   [2]
   $ llm-cost -i 1000 < /dev/null

@@ -10,11 +10,11 @@ Bad input: one clear line on stderr and a documented exit status.
   Try 'llm-models list --help'.
   [2]
   $ llm-models select --budget cheap
-  Error: Invalid value for '-b' / '--budget': 'cheap' is not a valid float range.
+  Error: Invalid value for '-b' / '--budget': 'cheap' is not a valid float.
   Try 'llm-models select --help'.
   [2]
   $ llm-models select --input-tokens -1
-  Error: Invalid value for '-i' / '--input-tokens': -1 is not in the range x>=0.
+  Error: Invalid value for '-i' / '--input-tokens': -1 is not in the range 0<=x<=1000000000000.
   Try 'llm-models select --help'.
   [2]
   $ llm-models frobnicate

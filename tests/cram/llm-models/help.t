@@ -19,5 +19,5 @@
   
   $ llm-models select --help | grep -E -- '--(budget|fast) '
       llm-models select --budget 0.002 --capability function_calling
-    -b, --budget USD       Most one call may cost.  [x>=0]
+    -b, --budget USD       Most one call may cost (0 to 1,000,000).
     --fast                 Prefer the fastest speed tier over the lowest price.

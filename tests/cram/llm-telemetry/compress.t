@@ -31,7 +31,7 @@ Compression is off with 0; the setting's range is checked.
   $ LLM_COMPRESS_AFTER_DAYS=0 llm-telemetry prune --json | grep '"compressed"'
     "compressed": [],
   $ LLM_COMPRESS_AFTER_DAYS=-1 llm-telemetry prune
-  Error: LLM_COMPRESS_AFTER_DAYS must be a whole number from 0 to 3650, got '-1'
+  Error: LLM_COMPRESS_AFTER_DAYS must be a whole number from 0 to 3,650, got '-1'
   [4]
 
 doctor sees the summaries of compressed days as current, not as orphans.

@@ -13,7 +13,7 @@
   $ llm-telemetry stats --since 2026-11-26T09:30 --until 2026-11-26T10:00 --json | grep -m1 '"calls"'
       "calls": 23,
   $ llm-telemetry stats --since 2026-11-31
-  Error: --since: cannot read '2026-11-31' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)
+  Error: --since: cannot read '2026-11-31' (use YYYY-MM-DD, YYYY-MM-DDTHH:MM, today, yesterday, or an age like 7d, 24h, 30m)
   Try 'llm-telemetry stats --help'.
   [2]
   $ llm-telemetry costs --since 2026-11-26 --until 2026-11-20
@@ -25,6 +25,6 @@
   Try 'llm-telemetry stats --help'.
   [2]
   $ llm-telemetry models --days 0
-  Error: Invalid value for '--days': 0 is not in the range x>=1.
+  Error: Invalid value for '--days': 0 is not in the range 1<=x<=36500.
   Try 'llm-telemetry models --help'.
   [2]

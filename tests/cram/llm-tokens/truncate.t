@@ -19,7 +19,7 @@
   $ echo "one two three four five six" | llm-tokens --truncate 3 | llm-tokens
   3
   $ echo "x" | llm-tokens --truncate -1
-  Error: Invalid value for '--truncate': -1 is not in the range x>=0.
+  Error: Invalid value for '--truncate': -1 is not in the range 0<=x<=1000000000000.
   Try 'llm-tokens --help'.
   [2]
   $ llm-tokens --truncate 5 a b
