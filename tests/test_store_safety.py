@@ -246,6 +246,7 @@ def test_a_0_2_0_store_is_adopted_and_marked_with_nothing_lost():
         put(storage.base_dir, days_ago(n), records=3)
     (storage.base_dir / "summary.json").write_text("{}")
     (storage.base_dir / ".summaries").mkdir()
+    (storage.base_dir / ".DS_Store").write_bytes(b"\0")  # Finder's: does not stop an adoption
     assert inspect(storage.base_dir).state == "adoptable"
     assert storage.store_telemetry(record(utc_today(), 99)) is True
     storage.flush()

@@ -73,7 +73,14 @@ class StoreState:
         return self.state != "foreign"
 
 
+# Files a desktop puts in any folder it shows: not the store's (doctor lists them), but they do
+# not stop a store from 0.2.0 from being adopted.
+_DESKTOP_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
+
+
 def _entry_is_own(entry: os.DirEntry) -> bool:
+    if entry.name in _DESKTOP_FILES:
+        return True
     if not is_own_root_name(entry.name):
         return False
     if is_day_name(entry.name) or entry.name == SUMMARY_DIR:
