@@ -8,6 +8,7 @@
     ├── 2026-10-02/                 an older day: its files gzip-compressed (storage/compress.py)
     │   └── telemetry.jsonl.gz      the same lines; a plain telemetry.jsonl may sit beside it
     ├── .summaries/2026-11-27.sum   SUMMARY_DIR: the per-day summaries (storage/day_summaries.py)
+    ├── .budget/                    BUDGET_DIR: budget state and reservations (llm_core/budgets.py)
     ├── summary.json                TOTALS_FILE: per-day totals (storage/totals.py)
     ├── .last-prune                 PRUNE_MARKER: the UTC day pruning last ran
     ├── .llm-core-store             STORE_MARKER: "this folder is a store" (storage/location.py)
@@ -49,7 +50,7 @@ import orjson
 from llm_core.errors import InputError, warn
 
 __all__ = [
-    "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "GZ_SUFFIX", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
+    "BUDGET_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "GZ_SUFFIX", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
     "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE", "DayStat",
     "ReadStats", "as_day", "atomic_write", "compress_temp_name", "compressed_path", "day_file_parts",
     "day_file_stat", "day_names", "format_ms", "format_timestamp", "gunzip", "gzip_bytes",
@@ -63,12 +64,13 @@ PROMPTS_FILE = "prompts.jsonl"
 RESPONSES_FILE = "responses.jsonl"
 TOTALS_FILE = "summary.json"
 SUMMARY_DIR = ".summaries"
+BUDGET_DIR = ".budget"
 PRUNE_MARKER = ".last-prune"
 STORE_MARKER = ".llm-core-store"
 GITIGNORE = ".gitignore"
 DAY_FILES = (TELEMETRY_FILE, PROMPTS_FILE, RESPONSES_FILE)
 GZ_SUFFIX = ".gz"
-_ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR))
+_ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR, BUDGET_DIR))
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 

@@ -239,3 +239,22 @@ def test_following_a_store_whose_newest_day_is_compressed(tmp_path):
     _append(store / TODAY / TELEMETRY_FILE, EXTRA[:2])
     got = follow_records(store, seen, poll=0.01)
     assert [next(got)[1]["id"] for _ in range(2)] == ["late0", "late1"]
+
+
+def test_a_monthly_budget_counts_compressed_days(tmp_path):
+    from llm_core import budgets
+
+    plain = tmp_path / "plain"
+    write_demo(plain, days=12, calls=2000, seed=4, end_ms=NOW)
+    packed = tmp_path / "packed"
+    shutil.copytree(plain, packed)
+    compress_old_days(packed, TODAY, 3)
+    assert list(packed.glob("*/telemetry.jsonl.gz"))
+    since = budgets._utc_midnight("2026-11-01")
+    spent = []
+    for store in (plain, packed):
+        ledger = budgets.Ledger(store)
+        with ledger.locked() as state:
+            ledger.refresh(state, since, NOW)
+            spent.append(budgets.Ledger.spend(state, since, NOW))
+    assert spent[0] > 0 and spent[1] == spent[0]
