@@ -17,6 +17,7 @@ unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, nev
     LLM_STORE_RESPONSES            false     also keep full responses (responses.jsonl)
     LLM_RETENTION_DAYS             30        day folders older than this are removed (1-36500)
     LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store (> 0, at most 1e9)
+    LLM_COMPRESS_AFTER_DAYS        7         gzip day files older than this (0 = never; 0-3650)
     LLM_TELEMETRY_FSYNC            false     fsync every telemetry write
     LLM_TIMEOUT                    600       seconds per attempt, all of it: connect (at most
                                              5 s), wait, and the whole body or stream (> 0, <= 86400)
@@ -93,6 +94,7 @@ class Settings:
     store_responses: bool = False
     retention_days: int = 30
     max_size_mb: float = 100.0
+    compress_after_days: int = 7
     fsync: bool = False
     timeout: float = 600.0
     max_retries: int = 2
@@ -304,6 +306,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         retention_days=_number(env, "LLM_RETENTION_DAYS", 30, int, 1, maximum=MAX_RETENTION_DAYS),
         max_size_mb=_number(env, "LLM_STORAGE_MAX_SIZE_MB", 100.0, float, 0, allow_zero=False,
                             maximum=MAX_SIZE_MB),
+        compress_after_days=_number(env, "LLM_COMPRESS_AFTER_DAYS", 7, int, 0, maximum=3650),
         fsync=_bool(env, "LLM_TELEMETRY_FSYNC", False),
         timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False, maximum=MAX_TIMEOUT),
         max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0, maximum=MAX_RETRIES),

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from llm_core.records import read_day_file
 from llm_core.storage._day_records import extract, split_lines
 from llm_core.storage.day_summaries import (
     M_DURN,
@@ -98,7 +99,7 @@ def _collect_summary(col: Collection, path: Path, s, window: Window, filters: Fi
         _collect_rows(col, s, window, filters)
     else:
         per_model: dict = {}
-        _scan_bytes(col, path.read_bytes(), window, filters, per_model)
+        _scan_bytes(col, read_day_file(path), window, filters, per_model)
         col.add_model_latencies(per_model)
 
 
@@ -190,7 +191,7 @@ def collect_scan(store: Path | str, window: Window, filters: Filters = NO_FILTER
     per_model: dict = {}
     for _day, path in day_files(Path(store)):
         try:
-            data = path.read_bytes()
+            data = read_day_file(path)
         except FileNotFoundError:  # removed meanwhile: gone
             continue
         col.files += 1

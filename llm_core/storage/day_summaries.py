@@ -35,7 +35,15 @@ import time
 from pathlib import Path
 
 from llm_core.errors import StorageError
-from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
+from llm_core.records import (
+    SUMMARY_DIR,
+    TELEMETRY_FILE,
+    atomic_write,
+    compressed_path,
+    day_file_stat,
+    day_names,
+    read_day_file,
+)
 from llm_core.storage._day_records import (
     COST_SCALE,
     DUR_SCALE,
@@ -86,8 +94,18 @@ def _tail_mark(f, offset: int) -> str:
 
 
 def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
-    """The encoded summary of `day_file`, reading on from `previous` when that still fits."""
-    with open(day_file, "rb") as f:
+    """The encoded summary of `day_file`, reading on from `previous` when that still fits.
+    A compressed day (records.read_day_file) is read whole: it only changes when compressed."""
+    st = day_file_stat(day_file)
+    if st.compressed:
+        return _build_whole(day_file, st)
+    try:
+        f = open(day_file, "rb")  # noqa: SIM115 (closed by the `with` below)
+    except FileNotFoundError:
+        if not compressed_path(day_file).exists():
+            raise
+        return _build_whole(day_file, day_file_stat(day_file))  # compressed meanwhile
+    with f:
         st = os.fstat(f.fileno())
         builder = None
         if previous is not None and _extendable(previous, st, f):
@@ -99,6 +117,14 @@ def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
         builder.add_bytes(f.read(st.st_size - builder.offset))
         source = file_identity(st)
         source["mark"] = _tail_mark(f, builder.offset)
+    return builder.encode(source)
+
+
+def _build_whole(day_file: Path, st) -> bytes:
+    builder = DayBuilder()
+    builder.add_bytes(read_day_file(day_file))  # after the stat: a change meanwhile rebuilds again
+    source = file_identity(st)
+    source["mark"] = ""
     return builder.encode(source)
 
 
@@ -140,9 +166,10 @@ def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes | None:
 
 
 def day_files(store: Path) -> list[tuple[str, Path]]:
-    """(day, path) of every day file of the store, oldest first."""
+    """(day, path) of every day file of the store, oldest first: the plain path, also of a
+    compressed day (read it with records.read_day_file)."""
     paths = [(day, store / day / TELEMETRY_FILE) for day in day_names(store)]
-    return [(day, path) for day, path in paths if path.is_file()]
+    return [(day, path) for day, path in paths if path.is_file() or compressed_path(path).is_file()]
 
 
 def summary_path(store: Path, day: str) -> Path:
@@ -159,7 +186,7 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
     for day, path in day_files(store):
         summary = read_summary(summary_path(store, day))
         try:
-            st = path.stat()
+            st = day_file_stat(path)
         except FileNotFoundError:
             continue
         if summary is None or not is_current(summary, st):
@@ -195,7 +222,7 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
     spath = summary_path(store, day)
     summary = read_summary(spath)
     try:
-        st = path.stat()
+        st = day_file_stat(path)
     except FileNotFoundError:
         return None
     if summary is not None and is_current(summary, st):

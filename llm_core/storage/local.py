@@ -75,6 +75,9 @@ from llm_core.storage.prune import prune_store, retention_notice
 __all__ = ["LocalStorage", "get_storage"]
 
 QUEUE_MAX = 10_000
+# The daily maintenance of a writing process compresses at most this much of a backlog (a few
+# seconds in the background); the rest on the following days, or at once by `llm-telemetry prune`.
+_MAINTENANCE_COMPRESS_BYTES = 256 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -143,6 +146,7 @@ class LocalStorage:
         self.fsync = bool(settings.fsync)
         self.retention_days = int(settings.retention_days)
         self.max_size_mb = float(settings.max_size_mb)
+        self.compress_after_days = int(getattr(settings, "compress_after_days", 7))
         self.read_stats = ReadStats()
         self.dropped = 0  # records the background writer could not write
         self._ready_days: set[str] = set()
@@ -399,7 +403,7 @@ class LocalStorage:
                 try:
                     if os.read(fd, 32).decode("ascii", "replace").strip() == today:
                         return
-                    result = self.prune()
+                    result = self.prune(compress_budget=_MAINTENANCE_COMPRESS_BYTES)
                     if result["removed"] and sys.stderr is not None and sys.stderr.isatty():
                         _warn("pruned", retention_notice(result))
                     os.ftruncate(fd, 0)
@@ -414,8 +418,10 @@ class LocalStorage:
         except Exception as e:
             _warn("prune-failed", f"telemetry pruning failed: {e}")
 
-    def prune(self, dry_run: bool = False) -> dict:
-        """Apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was (or would be) removed.
+    def prune(self, dry_run: bool = False, compress_budget: int | None = None) -> dict:
+        """Compress the days older than LLM_COMPRESS_AFTER_DAYS (at most `compress_budget` bytes
+        of them; None: all), apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was
+        (or would be) removed and what was compressed.
 
         Day folders more than retention_days before today go first; then, while the store is over
         the size cap, prompts and responses oldest first, then telemetry oldest first. Today's
@@ -423,7 +429,8 @@ class LocalStorage:
         """
         # LLM_TELEMETRY_NOW (a test hook of the reports) pins "today" here too.
         pinned = getattr(self.settings, "telemetry_now", None)
-        return prune_store(self, dry_run=dry_run, today=as_day(pinned) if pinned else None)
+        return prune_store(self, dry_run=dry_run, today=as_day(pinned) if pinned else None,
+                           compress_budget=compress_budget)
 
     # ------------------------------------------------------------------ reading
 

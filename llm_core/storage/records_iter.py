@@ -19,6 +19,7 @@ from pathlib import Path
 
 import orjson
 
+from llm_core.records import day_file_stat, read_day_file
 from llm_core.storage._day_records import extract, split_lines
 from llm_core.storage.day_summaries import day_files
 from llm_core.storage.windows import ALL_TIME, NO_FILTERS, Filters, Window
@@ -50,8 +51,7 @@ def iter_records(store: Path | str, window: Window = ALL_TIME, filters: Filters 
     """Every selected record, oldest day file first, in file order."""
     for _day, path in day_files(Path(store)):
         try:
-            with open(path, "rb") as f:
-                data = f.read()
+            data = read_day_file(path)
         except FileNotFoundError:  # removed meanwhile (a concurrent prune): gone
             continue
         yield from select_lines(split_lines(data), window, filters, counter)
@@ -66,7 +66,7 @@ def latest_records(store: Path | str, n: int, window: Window = ALL_TIME, filters
     if n <= 0:
         return out
     for _day, path in reversed(day_files(Path(store))):
-        for line in _lines_backwards_if_there(path, (upto or {}).get(path)):
+        for line in _day_lines_backwards(path, (upto or {}).get(path)):
             for got in select_lines((line,), window, filters, counter):
                 out.append(got)
                 if len(out) >= n:
@@ -74,10 +74,14 @@ def latest_records(store: Path | str, n: int, window: Window = ALL_TIME, filters
     return out
 
 
-def _lines_backwards_if_there(path: Path, end: int | None) -> Iterator[bytes]:
-    """lines_backwards, or nothing when the file was removed meanwhile (a concurrent prune)."""
+def _day_lines_backwards(path: Path, end: int | None) -> Iterator[bytes]:
+    """lines_backwards of a day file; a compressed one is read whole (it no longer grows);
+    nothing when the day was removed meanwhile (a concurrent prune)."""
     try:
-        yield from lines_backwards(path, end)
+        if day_file_stat(path).compressed:
+            yield from reversed(split_lines(read_day_file(path)))
+        else:
+            yield from lines_backwards(path, end)
     except FileNotFoundError:
         return
 
@@ -122,7 +126,11 @@ def follow_start(store: Path | str) -> dict[Path, int]:
     if not files:
         return {}
     path = files[-1][1]
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")  # noqa: SIM115 (closed by the `with` below)
+    except FileNotFoundError:
+        return {path: 0}  # compressed (storage/compress.py): only lines appended later are new
+    with f:
         size = f.seek(0, 2)
         f.seek(max(0, size - (1 << 16)))
         tail = f.read()

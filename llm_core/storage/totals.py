@@ -32,6 +32,7 @@ from llm_core.records import (
     TOTALS_FILE,
     ReadStats,
     atomic_write,
+    day_file_stat,
     day_names,
     now_timestamp,
 )
@@ -168,7 +169,7 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
     wanted = sorted(on_disk) if days is None else [d for d in days if d in on_disk]
     for day in wanted:
         try:
-            st = os.stat(base / day / TELEMETRY_FILE)
+            st = day_file_stat(base / day / TELEMETRY_FILE)
         except FileNotFoundError:
             changed |= data["days"].pop(day, None) is not None
             continue

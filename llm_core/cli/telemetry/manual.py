@@ -60,7 +60,8 @@ Lists are ordered largest first (by calls; costs by cost), ties by name. A missi
 agent, operation, model or provider is null. log --json and export --format jsonl write the
 records as stored, one per line; demo --json writes {records, days, bytes, store, seconds};
 prune --json writes what LocalStorage.prune returns (dry_run, removed: [{path, day, kind,
-bytes, reason}], left_alone: [{path, why}], freed_bytes, bytes_before, bytes_after, ...);
+bytes, reason}], compressed: [{path, day, bytes_before, bytes_after}], left_alone: [{path,
+why}], freed_bytes, bytes_before, bytes_after, ...);
 where --json writes {store, reason ("absolute", "existing", "git-top" or "cwd"), detail, state
 ("marked", "adoptable", "missing" or "foreign"), setting}; doctor --json writes {store, reason,
 detail, state, checks: [{name, status ("ok", "note", "problem" or "fixed"), detail, paths}],
@@ -91,6 +92,8 @@ The HTML page's tables carry the same numbers in data attributes named after the
 FILES = """\
 \b
   $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl   the records of one UTC day
+  $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl.gz the same, compressed once the day is
+                                                  older than LLM_COMPRESS_AFTER_DAYS (7)
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM-DD.sum    the per-day summaries behind the reports
                                                   (rebuilt when missing: safe to delete)
   $LLM_TELEMETRY_DIR/.llm-core-store              the marker: this folder is a store (a folder
