@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from llm_core.records import gunzip, gzip_bytes, read_day_file  # noqa: E402
+from llm_core.dayfiles import gunzip, gzip_bytes, read_day_file  # noqa: E402
 from llm_core.storage.day_summaries import day_files  # noqa: E402
 
 

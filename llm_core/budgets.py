@@ -37,8 +37,9 @@ from typing import Any
 import orjson
 
 from llm_core.config import Settings
+from llm_core.dayfiles import day_file_stat
 from llm_core.errors import BudgetExceeded, ConfigError, warn
-from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, day_file_stat, utc_today
+from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, utc_today
 from llm_core.records import now_ms as clock_ms
 from llm_core.storage import day_summaries
 from llm_core.storage._day_records import COST_SCALE, M_COST, SLOT_MS, extract, split_lines

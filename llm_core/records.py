@@ -21,16 +21,12 @@ Here: the file names (`DAY_FILES`, `is_own_root_name`), the one day-folder test
 (`is_day_name`) and lister (`day_names`),
 record ids (`new_id`, a ULID), timestamps (`now_timestamp`, `format_timestamp`,
 `parse_timestamp`, `as_day`, `utc_today`), `normalize_tokens`, the torn-line-tolerant JSONL
-reader (`read_jsonl`, `parse_lines`, `ReadStats`, `skipped_lines_message`) and `atomic_write`,
-and the one reader of a day file, plain or compressed (`read_day_file`, `day_file_stat`,
-`day_file_parts`; `gzip_bytes` and `gzip_source` write and read the compressed form).
+reader (`read_jsonl`, `parse_lines`, `ReadStats`, `skipped_lines_message`) and `atomic_write`.
+The one reader of a day file, plain or compressed (`read_day_file`, `day_file_stat`,
+`day_file_parts`, `gzip_bytes`, `gzip_source`), is llm_core/dayfiles.py.
 
-A day file is named by its plain path (`DAY/telemetry.jsonl`); its lines are those of
-`DAY/telemetry.jsonl.gz` (when there), then those of the plain file -- unless the plain file is
-the very file the .gz was made from (its identity is in the .gz header: a compression killed
-between its rename and its unlink), which is then skipped, so nothing is counted twice.
-
-This module imports nothing of llm-core's but llm_core.errors, so any module may use it.
+This module imports nothing of llm-core's but llm_core.errors and llm_core.dayfiles (a leaf),
+so any module may use it.
 """
 
 from __future__ import annotations
@@ -43,20 +39,21 @@ import time
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
+from llm_core.dayfiles import GZ_SUFFIX, read_day_file
 from llm_core.errors import InputError, warn
 
 __all__ = [
-    "BUDGET_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "GZ_SUFFIX", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
-    "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE", "DayStat",
-    "ReadStats", "as_day", "atomic_write", "compress_temp_name", "compressed_path", "day_file_parts",
-    "day_file_stat", "day_names", "dumps_record", "format_ms", "format_timestamp", "gunzip", "gzip_bytes",
-    "gzip_source", "is_day_name", "is_own_root_name", "new_id", "new_id_at",
-    "normalize_tokens", "now_ms", "now_timestamp", "parse_lines", "parse_timestamp", "read_day_file",
-    "read_jsonl", "skipped_lines_message", "source_identity", "utc_today",
+    "BUDGET_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
+    "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
+    "ReadStats", "as_day", "atomic_write", "compress_temp_name",
+    "day_names", "dumps_record", "format_ms", "format_timestamp",
+    "is_day_name", "is_own_root_name", "new_id", "new_id_at",
+    "normalize_tokens", "now_ms", "now_timestamp", "parse_lines", "parse_timestamp",
+    "read_jsonl", "skipped_lines_message", "utc_today",
 ]
 
 TELEMETRY_FILE = "telemetry.jsonl"
@@ -69,7 +66,6 @@ PRUNE_MARKER = ".last-prune"
 STORE_MARKER = ".llm-core-store"
 GITIGNORE = ".gitignore"
 DAY_FILES = (TELEMETRY_FILE, PROMPTS_FILE, RESPONSES_FILE)
-GZ_SUFFIX = ".gz"
 _ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR, BUDGET_DIR))
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -383,155 +379,6 @@ def read_jsonl(path: str | Path, stats: ReadStats | None = None, warn: bool = Tr
     yield from parse_lines(data, stats, str(path))
     if own and warn:
         stats.warn()
-
-
-# ---------------------------------------------------------------- day files, plain or compressed
-
-_GZ_HEAD = b"\x1f\x8b\x08"
-_GZ_FEXTRA = 4
-_GZ_FIELD = b"LC"  # our subfield of the gzip header's extra field: the source file's identity
-
-
-class DayStat(NamedTuple):
-    """The identity of a day file as a whole (what a day summary remembers); `compressed` when
-    some of its lines are in the .gz."""
-
-    st_ino: int
-    st_dev: int
-    st_size: int
-    st_mtime_ns: int
-    compressed: bool = False
-
-
-def source_identity(st: Any) -> dict:
-    """{ino, dev, size, mtime_ns} of a stat result: a file's identity while nothing writes it."""
-    return {"ino": st.st_ino, "dev": st.st_dev, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def compressed_path(path: str | os.PathLike) -> Path:
-    """Where the compressed form of the day file `path` lives: `path`.gz."""
-    return Path(f"{os.fspath(path)}{GZ_SUFFIX}")
-
-
-def gzip_bytes(data: bytes, source: dict | None = None, level: int = 6) -> bytes:
-    """`data` as one gzip member (RFC 1952) that gzip, Python and DuckDB read; `source` (the
-    identity of the file compressed) goes into the header's extra field."""
-    import struct  # here, as zlib: only compression and compressed days need them
-    import zlib
-
-    extra, flags = b"", 0
-    if source is not None:
-        payload = orjson.dumps(source)
-        field = _GZ_FIELD + struct.pack("<H", len(payload)) + payload
-        extra, flags = struct.pack("<H", len(field)) + field, _GZ_FEXTRA
-    packer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
-    body = packer.compress(data) + packer.flush()
-    return (_GZ_HEAD + bytes((flags,)) + b"\0\0\0\0\0\xff" + extra + body
-            + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
-
-
-def gzip_source(path: str | os.PathLike) -> dict | None:
-    """The source identity in the header of the gzip file at `path` (None when it has none)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(12)
-            if len(head) < 12 or not head.startswith(_GZ_HEAD) or not head[3] & _GZ_FEXTRA:
-                return None
-            extra = f.read(int.from_bytes(head[10:12], "little"))
-    except OSError:
-        return None
-    while len(extra) >= 4:
-        size = int.from_bytes(extra[2:4], "little")
-        if extra[:2] == _GZ_FIELD:
-            with contextlib.suppress(orjson.JSONDecodeError):
-                found = orjson.loads(extra[4:4 + size])
-                return found if isinstance(found, dict) else None
-            return None
-        extra = extra[4 + size:]
-    return None
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-
-
-def _leftover(plain: os.stat_result, gz: Path) -> bool:
-    """True when the plain file is the one `gz` was made from (its unlink did not happen)."""
-    return gzip_source(gz) == source_identity(plain)
-
-
-def day_file_parts(path: str | os.PathLike) -> list[Path]:
-    """The files holding the lines of the day file `path`, in order: its .gz, then the plain
-    file (unless it is the leftover of that .gz). Empty when the day file does not exist."""
-    path = Path(path)
-    gz = compressed_path(path)
-    pst, gst = _stat(path), _stat(gz)
-    if gst is None:
-        return [path] if pst is not None else []
-    if pst is None or _leftover(pst, gz):
-        return [gz]
-    return [gz, path]
-
-
-def day_file_stat(path: str | os.PathLike) -> DayStat:
-    """The identity of the day file `path` as a whole, plain or compressed (FileNotFoundError
-    when neither exists). It changes whenever the day's lines do."""
-    path = Path(path)
-    gz = compressed_path(path)
-    pst, gst = _stat(path), _stat(gz)
-    if gst is None:
-        if pst is None:
-            raise FileNotFoundError(2, "No such file or directory", str(path))
-        return DayStat(pst.st_ino, pst.st_dev, pst.st_size, pst.st_mtime_ns)
-    if pst is None or _leftover(pst, gz):
-        return DayStat(gst.st_ino, gst.st_dev, gst.st_size, gst.st_mtime_ns, True)
-    # Lines appended after the day was compressed: the identity of both together.
-    return DayStat(pst.st_ino, pst.st_dev, pst.st_size + gst.st_size,
-                   max(pst.st_mtime_ns, gst.st_mtime_ns), True)
-
-
-def gunzip(data: bytes) -> bytes:
-    """The content of gzip `data` (every member); a damaged or cut end yields what came before."""
-    import zlib  # here: only compressed days need it
-
-    out = []
-    while data:
-        unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            out.append(unpacker.decompress(data))
-            out.append(unpacker.flush())
-        except zlib.error:
-            break
-        if not unpacker.eof:
-            break
-        data = unpacker.unused_data
-    return b"".join(out)
-
-
-def read_day_file(path: str | os.PathLike) -> bytes:
-    """All the lines of the day file `path` (see day_file_parts), decompressed where compressed.
-    FileNotFoundError when it does not exist."""
-    for _ in range(3):  # a compression between listing the parts and reading them: list again
-        parts = day_file_parts(path)
-        if not parts:
-            break
-        chunks: list[bytes] = []
-        try:
-            for part in parts:
-                with open(part, "rb") as f:
-                    data = f.read()
-                if part.name.endswith(GZ_SUFFIX):
-                    data = gunzip(data)
-                if chunks and chunks[-1] and not chunks[-1].endswith(b"\n"):
-                    chunks.append(b"\n")  # a torn last line stays alone on its line
-                chunks.append(data)
-        except FileNotFoundError:
-            continue
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    raise FileNotFoundError(2, "No such file or directory", os.fspath(path))
 
 
 # ---------------------------------------------------------------- writing

@@ -20,8 +20,9 @@ import pytest
 
 from llm_core import records
 from llm_core.config import Settings, load_settings
+from llm_core.dayfiles import compressed_path, day_file_parts, read_day_file
 from llm_core.errors import ConfigError
-from llm_core.records import TELEMETRY_FILE, compressed_path, day_file_parts, read_day_file
+from llm_core.records import TELEMETRY_FILE
 from llm_core.storage import query
 from llm_core.storage.compress import compress_day_file, compress_old_days
 from llm_core.storage.demo import write_demo

@@ -1,4 +1,5 @@
-"""The local telemetry store (its layout, ids, timestamps and the JSONL reader: llm_core.records).
+"""The local telemetry store (its layout, ids, timestamps and the JSONL reader: llm_core.records;
+the day files, plain or compressed: llm_core.dayfiles).
 
     local.py             LocalStorage: locked, whole-line JSONL appends from a background writer
     locking.py           the exclusive flock writers append under and pruning unlinks under

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from llm_core.records import read_day_file
+from llm_core.dayfiles import read_day_file
 from llm_core.storage._day_records import extract, split_lines
 from llm_core.storage.day_summaries import (
     M_DURN,

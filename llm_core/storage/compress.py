@@ -18,7 +18,7 @@ half-written and none is appended while it runs):
 
 A kill at any point leaves the plain file (before 3), or the new .gz beside its source (between
 3 and 4), or the .gz alone. The .gz's header names the identity of the plain file it was made
-from, so readers (records.read_day_file) skip that leftover instead of counting it twice, and
+from, so readers (dayfiles.read_day_file) skip that leftover instead of counting it twice, and
 the next maintenance just unlinks it. A writer that was waiting for the lock finds its file
 unlinked and starts a new plain file: readers read the .gz, then that file.
 
@@ -35,17 +35,8 @@ import stat
 from datetime import date, timedelta
 from pathlib import Path
 
-from llm_core.records import (
-    DAY_FILES,
-    FILE_MODE,
-    compress_temp_name,
-    compressed_path,
-    day_names,
-    gunzip,
-    gzip_bytes,
-    gzip_source,
-    source_identity,
-)
+from llm_core.dayfiles import compressed_path, gunzip, gzip_bytes, gzip_source, source_identity
+from llm_core.records import DAY_FILES, FILE_MODE, compress_temp_name, day_names
 from llm_core.storage.locking import locker
 
 __all__ = ["LEVEL", "compress_before", "compress_day_file", "compress_old_days"]

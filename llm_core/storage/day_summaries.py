@@ -34,16 +34,9 @@ import threading
 import time
 from pathlib import Path
 
+from llm_core.dayfiles import compressed_path, day_file_stat, read_day_file
 from llm_core.errors import StorageError
-from llm_core.records import (
-    SUMMARY_DIR,
-    TELEMETRY_FILE,
-    atomic_write,
-    compressed_path,
-    day_file_stat,
-    day_names,
-    read_day_file,
-)
+from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
 from llm_core.storage._day_records import (
     COST_SCALE,
     DUR_SCALE,
@@ -95,7 +88,7 @@ def _tail_mark(f, offset: int) -> str:
 
 def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
     """The encoded summary of `day_file`, reading on from `previous` when that still fits.
-    A compressed day (records.read_day_file) is read whole: it only changes when compressed."""
+    A compressed day (dayfiles.read_day_file) is read whole: it only changes when compressed."""
     st = day_file_stat(day_file)
     if st.compressed:
         return _build_whole(day_file, st)
@@ -167,7 +160,7 @@ def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes | None:
 
 def day_files(store: Path) -> list[tuple[str, Path]]:
     """(day, path) of every day file of the store, oldest first: the plain path, also of a
-    compressed day (read it with records.read_day_file)."""
+    compressed day (read it with dayfiles.read_day_file)."""
     paths = [(day, store / day / TELEMETRY_FILE) for day in day_names(store)]
     return [(day, path) for day, path in paths if path.is_file() or compressed_path(path).is_file()]
 

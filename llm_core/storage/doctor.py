@@ -28,15 +28,14 @@ from pathlib import Path
 
 import orjson
 
+from llm_core.dayfiles import GZ_SUFFIX, day_file_stat
 from llm_core.records import (
     DAY_FILES,
     DIR_MODE,
     FILE_MODE,
-    GZ_SUFFIX,
     STORE_MARKER,
     SUMMARY_DIR,
     TELEMETRY_FILE,
-    day_file_stat,
 )
 from llm_core.storage.day_summaries import day_summary, is_current, read_summary, summary_path
 from llm_core.storage.inventory import Inventory, take_inventory

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import orjson
 
-from llm_core.records import day_file_stat, read_day_file
+from llm_core.dayfiles import day_file_stat, read_day_file
 from llm_core.storage._day_records import extract, split_lines
 from llm_core.storage.day_summaries import day_files
 from llm_core.storage.windows import ALL_TIME, NO_FILTERS, Filters, Window

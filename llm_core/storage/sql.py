@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llm_core.dayfiles import day_file_parts
 from llm_core.errors import ConfigError, InputError, UsageError
-from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_file_parts, day_names
+from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names
 
 __all__ = [
     "CALLS_COLUMNS", "SqlRefused", "SqlResult", "connect", "query", "require_duckdb", "store_files",

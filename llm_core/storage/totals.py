@@ -26,13 +26,13 @@ from typing import Any
 
 import orjson
 
+from llm_core.dayfiles import day_file_stat
 from llm_core.records import (
     TELEMETRY_FILE,
     TOKEN_KEYS,
     TOTALS_FILE,
     ReadStats,
     atomic_write,
-    day_file_stat,
     day_names,
     now_timestamp,
 )
