@@ -49,7 +49,7 @@ def per_call(port: int, calls: int) -> tuple[float, float]:
 
     base = f"http://127.0.0.1:{port}"
     client = get_client("anthropic", "claude-haiku-4-5", api_key=KEYS["anthropic"], base_url=base)
-    from llm_core.clients.base import Call
+    from llm_core.clients.response import Call
 
     call = client._prepare("Write a commit message for: fix typo", None, stream=False)
     url, headers, body = client._url(call), client._headers(call), client._body(call)

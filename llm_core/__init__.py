@@ -21,8 +21,8 @@ __version__ = "0.2.0"
 _EXPORTS = {
     "get_client": "llm_core.clients",
     "BaseLLMClient": "llm_core.clients.base",
-    "ChatStream": "llm_core.clients.base",
-    "LLMResponse": "llm_core.clients.base",
+    "ChatStream": "llm_core.clients.response",
+    "LLMResponse": "llm_core.clients.response",
     "AnthropicClient": "llm_core.clients.anthropic_client",
     "OpenAIClient": "llm_core.clients.openai_client",
     "OpenRouterClient": "llm_core.clients.openrouter_client",

@@ -9,10 +9,10 @@ import pytest
 from fake_provider import KEYS, FakeProvider
 
 from llm_core.clients.anthropic_client import AnthropicClient
-from llm_core.clients.base import LLMResponse
 from llm_core.clients.echo_client import EchoClient
 from llm_core.clients.openai_client import OpenAIClient
 from llm_core.clients.openrouter_client import OpenRouterClient
+from llm_core.clients.response import LLMResponse
 from llm_core.config import reset_settings
 from llm_core.errors import (
     APIConnectionError,

@@ -6,8 +6,8 @@
     get_client(model="echo")                  # offline, no key
 
 Where things live:
-    base.py            the request life cycle: BaseLLMClient (prepare, retry, finish, record),
-                       LLMResponse, ChatStream
+    base.py            the request life cycle: BaseLLMClient (prepare, retry, finish, record)
+    response.py        LLMResponse, ChatStream, Call and Result, the helpers clients share
     http_client.py     HTTPClient: BaseLLMClient for providers reached over HTTP
     _http.py           the one HTTP path: httpx client, status/body/network -> errors, request
                        ids, constants (also used by token counting and `llm-models sync`)

@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from llm_core.clients.base import BaseLLMClient, Call, Result, content_text, noop
+from llm_core.clients.base import BaseLLMClient
+from llm_core.clients.response import Call, Result, content_text, noop
 from llm_core.utils.tokens import estimate_tokens, truncate_to_tokens
 
 

@@ -24,7 +24,8 @@ from llm_core.clients._http import (
     read_json,
     send,
 )
-from llm_core.clients.base import BaseLLMClient, Call, Result, noop, whole_text
+from llm_core.clients.base import BaseLLMClient
+from llm_core.clients.response import Call, Result, noop, whole_text
 from llm_core.config import get_settings
 from llm_core.errors import APIError
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from llm_core.clients._http import is_local_address, max_response_bytes, parse_json
-from llm_core.clients.base import Call, Result, content_text, tool_call
 from llm_core.clients.http_client import HTTPClient
+from llm_core.clients.response import Call, Result, content_text, tool_call
 from llm_core.clients.sse import iter_sse
 from llm_core.config import get_settings, redact
 from llm_core.errors import ConfigError, warn

@@ -11,8 +11,8 @@ import dataclasses
 import re
 from typing import Any
 
-from llm_core.clients.base import Call
 from llm_core.clients.openai_client import OpenAIClient
+from llm_core.clients.response import Call
 from llm_core.config import get_settings
 
 
