@@ -2,6 +2,7 @@
 the day files, plain or compressed: llm_core.dayfiles).
 
     local.py             LocalStorage: locked, whole-line JSONL appends from a background writer
+      _files.py            its file operations: open without following links, write all
     locking.py           the exclusive flock writers append under and pruning unlinks under
     prune.py             retention and the size cap
     day_summaries.py     the per-day summaries (.summaries/DAY.sum) the reports are answered from:

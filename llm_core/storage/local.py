@@ -68,6 +68,7 @@ from llm_core.records import (
     utc_today,
 )
 from llm_core.storage import totals
+from llm_core.storage._files import last_byte, open_in, write_all
 from llm_core.storage.location import Location, StoreState, check_store, find_store, open_store
 from llm_core.storage.locking import locker
 from llm_core.storage.prune import prune_store, retention_notice
@@ -78,10 +79,6 @@ QUEUE_MAX = 10_000
 # The daily maintenance of a writing process compresses at most this much of a backlog (a few
 # seconds in the background); the rest on the following days, or at once by `llm-telemetry prune`.
 _MAINTENANCE_COMPRESS_BYTES = 256 << 20
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_DIR_FD = os.open in os.supports_dir_fd
 _DUMP_OPTS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
 
 
@@ -95,36 +92,6 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, (set, frozenset, tuple)):
         return list(obj)
     return str(obj)
-
-
-def _last_byte(fd: int, size: int) -> bytes:
-    if hasattr(os, "pread"):
-        return os.pread(fd, 1, size - 1)
-    os.lseek(fd, size - 1, os.SEEK_SET)  # Windows; O_APPEND still appends
-    return os.read(fd, 1)
-
-
-def _open_in(folder: Path, name: str) -> int:
-    """Open folder/name for appending, following a symbolic link in neither (ELOOP: refused)."""
-    try:
-        if not _DIR_FD:
-            return os.open(folder / name, _OPEN_FLAGS, FILE_MODE)
-        dfd = os.open(folder, _DIR_FLAGS)
-        try:
-            return os.open(name, _OPEN_FLAGS, FILE_MODE, dir_fd=dfd)
-        finally:
-            os.close(dfd)
-    except OSError as e:
-        if e.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise OSError(e.errno, "a symbolic link in the store, never followed", str(folder / name)) from None
-        raise
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
 
 
 class LocalStorage:
@@ -293,7 +260,7 @@ class LocalStorage:
         folder = self.base_dir / day
         for _ in range(5):
             try:
-                fd = _open_in(folder, name)
+                fd = open_in(folder, name)
             except FileNotFoundError:
                 self._make_dirs(folder)
                 continue
@@ -305,9 +272,9 @@ class LocalStorage:
                         continue  # pruned between open and lock: open the new file
                     if not stat.S_ISREG(st.st_mode):
                         raise OSError(errno.EINVAL, "not a regular file", str(folder / name))
-                    if st.st_size and _last_byte(fd, st.st_size) != b"\n":
+                    if st.st_size and last_byte(fd, st.st_size) != b"\n":
                         data = b"\n" + data  # a torn last line stays alone on its line
-                    _write_all(fd, data)
+                    write_all(fd, data)
                     if self.fsync:
                         os.fsync(fd)
                     return

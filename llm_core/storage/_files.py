@@ -1,0 +1,49 @@
+"""The file operations of LocalStorage's appends: open a day file without following a
+symbolic link (O_NOFOLLOW, through the day folder's fd), read its last byte, write all of a
+buffer. A leaf: it imports nothing of llm-core's but llm_core.records.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from llm_core.records import FILE_MODE
+
+__all__ = ["last_byte", "open_in", "write_all"]
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_DIR_FD = os.open in os.supports_dir_fd
+
+
+def last_byte(fd: int, size: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, 1, size - 1)
+    os.lseek(fd, size - 1, os.SEEK_SET)  # Windows; O_APPEND still appends
+    return os.read(fd, 1)
+
+
+def open_in(folder: Path, name: str) -> int:
+    """Open folder/name for appending, following a symbolic link in neither (ELOOP: refused)."""
+    try:
+        if not _DIR_FD:
+            return os.open(folder / name, _OPEN_FLAGS, FILE_MODE)
+        dfd = os.open(folder, _DIR_FLAGS)
+        try:
+            return os.open(name, _OPEN_FLAGS, FILE_MODE, dir_fd=dfd)
+        finally:
+            os.close(dfd)
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise OSError(e.errno, "a symbolic link in the store, never followed", str(folder / name)) from None
+        raise
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
