@@ -245,6 +245,9 @@ class _Handler(BaseHTTPRequestHandler):
         for i, message in enumerate(messages):
             if not isinstance(message, dict) or message.get("role") not in roles:
                 return 400, "invalid_request_error", f"messages.{i}.role: Input should be one of {sorted(roles)}"
+        problem = _check_turns(p, messages)
+        if problem:
+            return 400, "invalid_request_error", problem
         if p == "anthropic" and (not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1):
             return 400, "invalid_request_error", "max_tokens: Input should be greater than or equal to 1"
         if p == "openai" and _REASONING.match(body["model"]):
@@ -668,6 +671,27 @@ class _Handler(BaseHTTPRequestHandler):
         self._start_sse()
         for name, data in events[: len(events) // 2 + 1]:
             self._event(name, data)
+
+
+def _check_turns(provider: str, messages: list[dict[str, Any]]) -> str | None:
+    """The documented multi-turn shape: user and assistant messages alternate, starting with a
+    user one (Anthropic: the system prompt is the top-level `system`, never a message; OpenAI:
+    system/developer messages come first, tool results answer an assistant's tool calls)."""
+    previous = None
+    for i, message in enumerate(messages):
+        role = message["role"]
+        if role in ("system", "developer"):
+            if previous is not None:
+                return f"messages.{i}: a {role} message must come before the conversation"
+            continue
+        if previous is None and role != "user":
+            return f"messages.{i}: the first message must use the user role"
+        if role == previous and role in ("user", "assistant"):
+            return f"messages.{i}: roles must alternate between user and assistant"
+        if not isinstance(message.get("content"), (str, list)) and not message.get("tool_calls"):
+            return f"messages.{i}.content: Field required"
+        previous = role
+    return None
 
 
 def _has_text(data: Any) -> bool:

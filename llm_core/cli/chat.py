@@ -58,9 +58,22 @@ MAN_SECTIONS = {
         "included; LLM_STREAM_IDLE_TIMEOUT the silence between reads (both exit 7); "
         "LLM_MAX_RESPONSE_MB the body read (exit 6 beyond it)."
     ),
+    "CONVERSATIONS": (
+        "A plain call is one-shot: nothing of it but its telemetry record is kept. "
+        "--save-conversation starts a saved conversation, -c/--continue continues the most "
+        "recent one in this store, --cid ID a given one (with --save-conversation, --cid ID "
+        "names a new one). Each turn resends the earlier turns (user and assistant messages "
+        "alternating; the system prompt is the last turn's unless -s gives one); when they no "
+        "longer fit the model's context window (llm-models), the oldest turns are left out, "
+        "with a warning. Each turn's telemetry record has metadata.conversation_id. "
+        "An unknown --cid, or -c with no conversation yet, is exit 3. "
+        "llm-telemetry conversations lists them."
+    ),
     "FILES": (
         "Each call appends one record to $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl "
-        "(default .llm-telemetry); see llm-telemetry(1)."
+        "(default .llm-telemetry); see llm-telemetry(1). A saved conversation is "
+        "$LLM_TELEMETRY_DIR/conversations/ID.jsonl (0600), one line per turn: its messages, "
+        "model, system prompt, tokens and cost; it is kept only for the calls above."
     ),
 }
 
@@ -78,12 +91,17 @@ MAN_SECTIONS = {
 @click.option("--agent", help="Telemetry agent name (default: LLM_AGENT_NAME, else the program).")
 @click.option("--operation", help="Telemetry operation (default: LLM_OPERATION, else 'chat').")
 @click.option("--session", help="Telemetry session id (default: LLM_SESSION_ID, else one per process).")
+@click.option("-c", "--continue", "resume", is_flag=True,
+              help="Continue the most recent saved conversation in this store.")
+@click.option("--cid", metavar="ID", help="Continue the saved conversation ID.")
+@click.option("--save-conversation", is_flag=True,
+              help="Start a saved conversation (continue it with -c or --cid).")
 @click.option("--cache", is_flag=True, help="Mark the system prompt and piped input for Anthropic prompt caching.")
 @click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default=None, help="Prompt cache lifetime (implies --cache).")
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
-        agent, operation, session, cache, cache_ttl):
+        agent, operation, session, resume, cid, save_conversation, cache, cache_ttl):
     """Send a prompt to an LLM and stream the answer to stdout.
 
     The prompt is stdin (when piped) followed by the arguments. The model is -m, else LLM_MODEL,
@@ -99,6 +117,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       llm-chat -m claude-haiku-4-5 --max-tokens 200 "Explain SSE in one line"
       llm-chat --json --no-stream "2+2?" | python -m json.tool
       cat design.md | llm-chat --cache "List the open questions"
+      llm-chat --save-conversation "Name a prime"; llm-chat -c "And the next one?"
     """
     if provider is not None and provider.strip().lower() not in PROVIDER_CHOICES:
         raise click.BadParameter(f"'{provider}' is not one of {', '.join(PROVIDER_CHOICES)}.",
@@ -118,6 +137,12 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         from llm_core.utils.cache import PromptCache  # here: ~2 ms that only --cache pays
 
         cache_opt = PromptCache(ttl=None if cache_ttl == "5m" else cache_ttl)
+    conversation = None
+    if resume or cid is not None or save_conversation:
+        # Imported here: only conversation calls pay for the conversation modules.
+        from llm_core.cli.chat_conversation import ChatConversation
+
+        conversation = ChatConversation.open(resume, cid, save_conversation)
     client = get_client(provider or "auto", model, cache=cache_opt, agent_name=agent,
                         operation=operation, session_id=session)
     kwargs = {"system": system, "max_tokens": max_tokens, "temperature": temperature}
@@ -127,12 +152,19 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         kwargs["messages"] = [{"role": "user", "content": content}]
     else:
         kwargs["prompt"] = "\n\n".join(p for p in (piped, question) if p)
+    if conversation is not None:
+        kwargs = conversation.prepare(kwargs, client)
 
     out = sys.stdout
     if as_json or no_stream:
         response = client.chat(**kwargs)
+        if conversation is not None:
+            conversation.record(response)
         if as_json:
-            out.write(dumps(response.to_dict()) + "\n")
+            data = response.to_dict()
+            if conversation is not None:
+                data["conversation_id"] = conversation.cid
+            out.write(dumps(data) + "\n")
         else:
             out.write(response.text if response.text.endswith("\n") else response.text + "\n")
         _check_refusal(response)
@@ -145,6 +177,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
             last = chunk[-1:] or last
     if last != "\n":
         out.write("\n")
+    if conversation is not None:
+        conversation.record(stream.response)
     _check_refusal(stream.response)
     return 0
 

@@ -45,6 +45,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "demo": ("demo", "Write a realistic demo store (no key needed)."),
     "where": ("where", "Which store commands run here use, and why."),
     "doctor": ("doctor", "Check the store; --fix repairs what is safe."),
+    "conversations": ("conversations", "The conversations llm-chat saved; show ID prints one."),
 }
 
 
