@@ -58,6 +58,16 @@ MAN_SECTIONS = {
         "included; LLM_STREAM_IDLE_TIMEOUT the silence between reads (both exit 7); "
         "LLM_MAX_RESPONSE_MB the body read (exit 6 beyond it)."
     ),
+    "TEMPLATES": (
+        "A template is $XDG_CONFIG_HOME/llm-core/templates/NAME.toml (default ~/.config): "
+        "description, system, model, prompt and an [options] table (max_tokens, temperature); "
+        "any other key is exit 3. -t NAME uses it, the command line's own options winning. Its "
+        "prompt is data, never run: $input is the piped text (else the arguments joined), $1, "
+        "$2, ... the arguments, $$ a dollar sign; a prompt without placeholders gets the input "
+        "appended after a blank line. Any other placeholder, or one without a value, is exit 2. "
+        "--save NAME writes -s, -m, --max-tokens, --temperature and the arguments (quoted, as "
+        "the prompt) to NAME.toml and makes no call; --templates lists them (--json)."
+    ),
     "CONVERSATIONS": (
         "A plain call is one-shot: nothing of it but its telemetry record is kept. "
         "--save-conversation starts a saved conversation, -c/--continue continues the most "
@@ -91,6 +101,10 @@ MAN_SECTIONS = {
 @click.option("--agent", help="Telemetry agent name (default: LLM_AGENT_NAME, else the program).")
 @click.option("--operation", help="Telemetry operation (default: LLM_OPERATION, else 'chat').")
 @click.option("--session", help="Telemetry session id (default: LLM_SESSION_ID, else one per process).")
+@click.option("-t", "--template", metavar="NAME", help="Use the saved template NAME (llm-chat --templates).")
+@click.option("--save", "save_as", metavar="NAME",
+              help="Save the options and the arguments (the prompt, with $input/$1) as template NAME; no call.")
+@click.option("--templates", "list_templates", is_flag=True, help="List the saved templates and exit.")
 @click.option("-c", "--continue", "resume", is_flag=True,
               help="Continue the most recent saved conversation in this store.")
 @click.option("--cid", metavar="ID", help="Continue the saved conversation ID.")
@@ -101,7 +115,7 @@ MAN_SECTIONS = {
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
-        agent, operation, session, resume, cid, save_conversation, cache, cache_ttl):
+        agent, operation, session, template, save_as, list_templates, resume, cid, save_conversation, cache, cache_ttl):
     """Send a prompt to an LLM and stream the answer to stdout.
 
     The prompt is stdin (when piped) followed by the arguments. The model is -m, else LLM_MODEL,
@@ -118,12 +132,28 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       llm-chat --json --no-stream "2+2?" | python -m json.tool
       cat design.md | llm-chat --cache "List the open questions"
       llm-chat --save-conversation "Name a prime"; llm-chat -c "And the next one?"
+      llm-chat --save review -s "You review diffs" 'Review in $1 bullets: $input'
+      git diff | llm-chat -t review 3
     """
     if provider is not None and provider.strip().lower() not in PROVIDER_CHOICES:
         raise click.BadParameter(f"'{provider}' is not one of {', '.join(PROVIDER_CHOICES)}.",
                                  param_hint="'-p' / '--provider'")
+    if list_templates or save_as is not None or template is not None:
+        # Imported here: only template calls pay for the template modules.
+        from llm_core.cli import chat_template
+
+        opts = {"system": system, "model": model, "max_tokens": max_tokens, "temperature": temperature}
+        if list_templates:
+            return chat_template.print_list(as_json)
+        if save_as is not None:
+            return chat_template.save(save_as, opts, prompt, as_json)
     piped = "" if stdin_is_terminal() else read_stdin().rstrip("\n")
     question = " ".join(prompt)
+    if template is not None:
+        made = chat_template.apply(template, opts, piped, prompt)
+        system, model, max_tokens, temperature = (opts[k] for k in ("system", "model", "max_tokens", "temperature"))
+        if made is not None:
+            piped, question = "", made
     if not piped and not question:
         raise UsageError("expected a prompt as arguments or on stdin")
 
