@@ -56,6 +56,7 @@ SCENARIOS = {
     "huge": ["huge"],
     "refusal": ["refusal"],
     "tool-call": ["tool-call"],
+    "schema-mismatch": ["schema-mismatch"],
     "429-wait-30": [("error", 429, {"retry-after": "30"})],
     "429-wait-150": [("error", 429, {"retry-after": "150"})],
 }
@@ -245,7 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
         for i, message in enumerate(messages):
             if not isinstance(message, dict) or message.get("role") not in roles:
                 return 400, "invalid_request_error", f"messages.{i}.role: Input should be one of {sorted(roles)}"
-        problem = _check_turns(p, messages)
+        problem = _check_turns(p, messages) or _check_structured(p, body)
         if problem:
             return 400, "invalid_request_error", problem
         if p == "anthropic" and (not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1):
@@ -299,6 +300,9 @@ class _Handler(BaseHTTPRequestHandler):
         return {"input": total - read - write, "read": read, "write": write, "output": count_tokens(answer)}
 
     def _step_ok(self, body: dict[str, Any], stream: bool) -> None:
+        if _wanted_schema(body) is not None:
+            self._structured(body, stream, _sample(_wanted_schema(body)[1], self._answer(body)))
+            return
         answer = self._answer(body)
         counts = self._usage_counts(body, answer)
         if self.provider == "anthropic":
@@ -582,6 +586,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._event(None, final)
         self._event(None, "[DONE]")
 
+    def _structured(self, body: dict[str, Any], stream: bool, value: Any) -> None:
+        """JSON for a requested schema: Anthropic's forced tool's input, OpenAI's content."""
+        name, _ = _wanted_schema(body)
+        text = json.dumps(value)
+        counts = self._usage_counts(body, text)
+        if self.provider != "anthropic":
+            (self._openai_stream if stream else self._openai_json)(body, text, counts)
+            return
+        tool = {"id": "toolu_fake1", "name": name, "arguments": text}
+        if stream:
+            self._anthropic_answer(body, "", counts, stream, "tool_use", [tool])
+            return
+        block = {"type": "tool_use", "id": tool["id"], "name": name, "input": value}
+        self._json(200, {**self._anthropic_message(body, [block], counts), "stop_reason": "tool_use"})
+
+    def _step_schema_mismatch(self, body: dict[str, Any], stream: bool) -> None:
+        """A well-formed structured answer whose every value is a string (the wrong types)."""
+        if _wanted_schema(body) is None:
+            self._step_ok(body, stream)
+            return
+        value = _sample(_wanted_schema(body)[1], self._answer(body))
+        self._structured(body, stream, {k: str(v) for k, v in value.items()} if isinstance(value, dict) else str(value))
+
     # ------------------------------------------------------------ scripted failures
 
     def _step_429(self, body: dict[str, Any], stream: bool) -> None:
@@ -692,6 +719,74 @@ def _check_turns(provider: str, messages: list[dict[str, Any]]) -> str | None:
             return f"messages.{i}.content: Field required"
         previous = role
     return None
+
+
+_SCHEMA_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+def _check_structured(provider: str, body: dict[str, Any]) -> str | None:
+    """Anthropic's tools/tool_choice and OpenAI's response_format, as their docs define them."""
+    if provider == "anthropic":
+        tools = body.get("tools", [])
+        for i, tool in enumerate(tools if isinstance(tools, list) else [None]):
+            if not isinstance(tool, dict) or not _SCHEMA_NAME.match(str(tool.get("name"))):
+                return f"tools.{i}.name: String should match pattern '^[a-zA-Z0-9_-]{{1,64}}$'"
+            schema = tool.get("input_schema")
+            if not isinstance(schema, dict) or schema.get("type") != "object":
+                return f"tools.{i}.input_schema.type: Input should be 'object'"
+        choice = body.get("tool_choice")
+        if choice is None:
+            return None
+        if not isinstance(choice, dict) or choice.get("type") not in ("auto", "any", "tool", "none"):
+            return "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'"
+        if choice["type"] == "tool" and choice.get("name") not in {t["name"] for t in tools}:
+            return f"tool_choice.name: no tool named {choice.get('name')!r} in tools"
+        return None
+    fmt = body.get("response_format")
+    if fmt is None:
+        return None
+    if not isinstance(fmt, dict) or fmt.get("type") not in ("text", "json_object", "json_schema"):
+        return "Invalid value for 'response_format.type': expected 'text', 'json_object' or 'json_schema'."
+    if fmt["type"] != "json_schema":
+        return None
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict) or not _SCHEMA_NAME.match(str(spec.get("name"))):
+        return "Missing required parameter: 'response_format.json_schema.name'."
+    schema = spec.get("schema")
+    if not isinstance(schema, dict):
+        return "Invalid type for 'response_format.json_schema.schema': expected an object."
+    if spec.get("strict") and schema.get("type") == "object":
+        props = schema.get("properties") or {}
+        if schema.get("additionalProperties") is not False or sorted(schema.get("required") or []) != sorted(props):
+            return ("Invalid schema for response_format: In context=(), 'additionalProperties' must be false "
+                    "and 'required' must list every property when strict is true.")
+    return None
+
+
+def _wanted_schema(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(name, schema) when the request asks for structured output, else None."""
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") == "tool":
+        tool = next(t for t in body["tools"] if t["name"] == choice["name"])
+        return tool["name"], tool["input_schema"]
+    fmt = body.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        return fmt["json_schema"]["name"], fmt["json_schema"]["schema"]
+    return None
+
+
+def _sample(schema: Any, text: str) -> Any:
+    """A value matching `schema` (strings are the prompt's echo)."""
+    if not isinstance(schema, dict):
+        return text
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {k: _sample(v, text) for k, v in (schema.get("properties") or {}).items()}
+    if kind == "array":
+        return [_sample(schema.get("items"), text)]
+    return {"integer": 42, "number": 1.5, "boolean": True, "null": None}.get(kind, text)
 
 
 def _has_text(data: Any) -> bool:

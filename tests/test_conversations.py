@@ -127,3 +127,31 @@ def test_the_cli_warns_and_truncates_for_a_small_window(tmp_path, fake):
     result = _chat(env, "--no-stream", "-m", "tiny-claude", "--max-tokens", "50", "-c", "short")
     assert "oldest turn(s) no longer fit" in result.stderr
     assert [m["content"] for m in fake.requests[-1]["body"]["messages"]] == ["short"]
+
+
+def test_structured_output_request_bodies_follow_each_providers_docs(tmp_path, fake):
+    env = _env(tmp_path, fake)
+    out = _chat(env, "--schema", "name str, age int", "Invent a person").stdout
+    assert json.loads(out) == {"name": "You said: Invent a person", "age": 42}
+    body = fake.requests[-1]["body"]
+    schema = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+              "required": ["name", "age"], "additionalProperties": False}
+    assert body["tools"] == [{"name": "structured_output", "description": "Give the answer as this tool's input.",
+                              "input_schema": schema}]
+    assert body["tool_choice"] == {"type": "tool", "name": "structured_output"}
+    assert "stream" not in body or body["stream"] is False
+    _chat(env, "-m", "gpt-4.1-mini", "--schema", "name str, age int", "again")
+    body = fake.requests[-1]["body"]
+    assert body["response_format"] == {"type": "json_schema",
+                                       "json_schema": {"name": "structured_output", "schema": schema, "strict": True}}
+    assert "tools" not in body
+
+
+def test_a_structured_answer_that_breaks_the_schema_is_exit_6_and_recorded(tmp_path, fake):
+    env = _env(tmp_path, fake)
+    fake.set_scenario("schema-mismatch")
+    result = _chat(env, "--schema", "age int", "x", check=False)
+    assert result.returncode == 6 and result.stdout == ""
+    assert result.stderr == "Error: the answer does not match the schema at age: '42' is not of type 'integer'\n"
+    (day,) = (tmp_path / "store").glob("20*/telemetry.jsonl")
+    assert len(day.read_text().splitlines()) == 1

@@ -68,6 +68,16 @@ MAN_SECTIONS = {
         "--save NAME writes -s, -m, --max-tokens, --temperature and the arguments (quoted, as "
         "the prompt) to NAME.toml and makes no call; --templates lists them (--json)."
     ),
+    "STRUCTURED OUTPUT": (
+        "--schema asks for JSON matching a JSON Schema: a file, a JSON literal, or fields "
+        "'name type[: description], ...' (types str, int, float, bool; all required). Anthropic "
+        "gets one tool whose input_schema is the schema, forced by tool_choice; OpenAI and "
+        "OpenRouter get response_format json_schema with strict: true. The answer is checked "
+        "with the jsonschema package (pip install 'llm-cli-tools-core[schema]'; exit 4 when "
+        "missing) and printed as one JSON document; with --json, the usual object with the "
+        "value under \"data\". An answer that is not JSON or breaks the schema is exit 6 with "
+        "the validation error; a schema that cannot be read is exit 3. --schema never streams."
+    ),
     "CONVERSATIONS": (
         "A plain call is one-shot: nothing of it but its telemetry record is kept. "
         "--save-conversation starts a saved conversation, -c/--continue continues the most "
@@ -101,6 +111,8 @@ MAN_SECTIONS = {
 @click.option("--agent", help="Telemetry agent name (default: LLM_AGENT_NAME, else the program).")
 @click.option("--operation", help="Telemetry operation (default: LLM_OPERATION, else 'chat').")
 @click.option("--session", help="Telemetry session id (default: LLM_SESSION_ID, else one per process).")
+@click.option("--schema", "schema_spec", metavar="FILE|FIELDS",
+              help="Answer as JSON matching a JSON Schema file, or fields like 'name str, age int'.")
 @click.option("-t", "--template", metavar="NAME", help="Use the saved template NAME (llm-chat --templates).")
 @click.option("--save", "save_as", metavar="NAME",
               help="Save the options and the arguments (the prompt, with $input/$1) as template NAME; no call.")
@@ -115,7 +127,7 @@ MAN_SECTIONS = {
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
-        agent, operation, session, template, save_as, list_templates, resume, cid, save_conversation, cache, cache_ttl):
+        agent, operation, session, schema_spec, template, save_as, list_templates, resume, cid, save_conversation, cache, cache_ttl):
     """Send a prompt to an LLM and stream the answer to stdout.
 
     The prompt is stdin (when piped) followed by the arguments. The model is -m, else LLM_MODEL,
@@ -134,6 +146,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       llm-chat --save-conversation "Name a prime"; llm-chat -c "And the next one?"
       llm-chat --save review -s "You review diffs" 'Review in $1 bullets: $input'
       git diff | llm-chat -t review 3
+      llm-chat --schema 'name str, age int' "Invent a person" | jq .name
     """
     if provider is not None and provider.strip().lower() not in PROVIDER_CHOICES:
         raise click.BadParameter(f"'{provider}' is not one of {', '.join(PROVIDER_CHOICES)}.",
@@ -186,6 +199,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         kwargs = conversation.prepare(kwargs, client)
 
     out = sys.stdout
+    if schema_spec is not None:
+        return _structured(client, kwargs, schema_spec, as_json, conversation)
     if as_json or no_stream:
         response = client.chat(**kwargs)
         if conversation is not None:
@@ -210,6 +225,27 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
     if conversation is not None:
         conversation.record(stream.response)
     _check_refusal(stream.response)
+    return 0
+
+
+def _structured(client, kwargs, spec, as_json, conversation) -> int:
+    """--schema: ask for JSON matching the schema, check it, print it as one JSON document."""
+    # Imported here: only --schema pays for the schema module (and jsonschema).
+    from llm_core import schema as schemas
+
+    schema = schemas.load_schema(spec)
+    response = client.chat(**kwargs, **schemas.request_params(client.provider, schema))
+    _check_refusal(response)
+    value = schemas.structured_answer(response, schema)
+    if conversation is not None:
+        response.text = dumps(value, pretty=False)
+        conversation.record(response)
+    if as_json:
+        data = {**response.to_dict(), "data": value}
+        if conversation is not None:
+            data["conversation_id"] = conversation.cid
+        value = data
+    sys.stdout.write(dumps(value) + "\n")
     return 0
 
 
