@@ -20,6 +20,7 @@ default 300, generated as it is sent), huge (the same as a 200 answer). A script
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import re
@@ -246,7 +247,7 @@ class _Handler(BaseHTTPRequestHandler):
         for i, message in enumerate(messages):
             if not isinstance(message, dict) or message.get("role") not in roles:
                 return 400, "invalid_request_error", f"messages.{i}.role: Input should be one of {sorted(roles)}"
-        problem = _check_turns(p, messages) or _check_structured(p, body)
+        problem = _check_turns(p, messages) or _check_blocks(p, messages) or _check_structured(p, body)
         if problem:
             return 400, "invalid_request_error", problem
         if p == "anthropic" and (not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1):
@@ -269,7 +270,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: dict[str, Any]) -> str:
         last = body["messages"][-1]
-        return "You said: " + _text(last.get("content")).strip()
+        seen = _attached(last.get("content"))
+        return "You said: " + _text(last.get("content")).strip() + (f" [saw {', '.join(seen)}]" if seen else "")
 
     def _usage_counts(self, body: dict[str, Any], answer: str) -> dict[str, int]:
         """input / cache_read / cache_write the way Anthropic counts a marked prefix."""
@@ -719,6 +721,62 @@ def _check_turns(provider: str, messages: list[dict[str, Any]]) -> str | None:
             return f"messages.{i}.content: Field required"
         previous = role
     return None
+
+
+_IMAGE_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/gif": b"GIF8", "image/webp": b"RIFF"}
+_DATA_URL = re.compile(r"^data:([\w/+.-]+);base64,(.*)$", re.S)
+
+
+def _decoded(data: Any, media_type: str) -> bool:
+    """`data` is base64 of a file of `media_type` (its first bytes say so)."""
+    try:
+        raw = base64.b64decode(str(data), validate=True)
+    except ValueError:
+        return False
+    return raw.startswith(_IMAGE_TYPES.get(media_type, b"%PDF-"))
+
+
+def _check_blocks(provider: str, messages: list[dict[str, Any]]) -> str | None:
+    """Image and PDF content blocks as the providers document them."""
+    for i, message in enumerate(messages):
+        content = message.get("content")
+        for j, b in enumerate(content if isinstance(content, list) else ()):
+            where = f"messages.{i}.content.{j}"
+            kind = b.get("type") if isinstance(b, dict) else None
+            if kind == "text" and not (isinstance(b.get("text"), str) and b["text"]):
+                return f"{where}.text: text content blocks must be non-empty"
+            if provider == "anthropic" and kind in ("image", "document"):
+                src = b.get("source") or {}
+                allowed = set(_IMAGE_TYPES) if kind == "image" else {"application/pdf"}
+                if src.get("type") != "base64" or src.get("media_type") not in allowed:
+                    return f"{where}.source.media_type: Input should be one of {sorted(allowed)}"
+                if not _decoded(src.get("data"), src["media_type"]):
+                    return f"{where}.source.data: The image was specified using the {src['media_type']} media type, but the data does not match"
+            elif provider != "anthropic" and kind == "image_url":
+                m = _DATA_URL.match(str((b.get("image_url") or {}).get("url")))
+                if not m or m.group(1) not in _IMAGE_TYPES or not _decoded(m.group(2), m.group(1)):
+                    return f"Invalid image_url in {where}: expected a data:image/...;base64 URL of a PNG, JPEG, GIF or WebP image."
+            elif provider != "anthropic" and kind == "file":
+                f = b.get("file") or {}
+                m = _DATA_URL.match(str(f.get("file_data")))
+                if not isinstance(f.get("filename"), str) or not m or m.group(1) != "application/pdf" or not _decoded(m.group(2), "application/pdf"):
+                    return f"Invalid file in {where}: expected filename and file_data 'data:application/pdf;base64,...'."
+            elif kind not in ("text", "tool_use", "tool_result", "image", "document", "image_url", "file", None):
+                return f"{where}.type: unknown content block type {kind!r}"
+    return None
+
+
+def _attached(content: Any) -> list[str]:
+    """The media types of the image/PDF blocks of one message's content."""
+    seen = []
+    for b in content if isinstance(content, list) else ():
+        if b.get("type") in ("image", "document"):
+            seen.append(b["source"]["media_type"])
+        elif b.get("type") == "image_url":
+            seen.append(b["image_url"]["url"].split(";")[0][5:])
+        elif b.get("type") == "file":
+            seen.append("application/pdf")
+    return seen
 
 
 _SCHEMA_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")

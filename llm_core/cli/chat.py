@@ -78,6 +78,16 @@ MAN_SECTIONS = {
         "value under \"data\". An answer that is not JSON or breaks the schema is exit 6 with "
         "the validation error; a schema that cannot be read is exit 3. --schema never streams."
     ),
+    "ATTACHMENTS": (
+        "-a FILE (repeatable; - for stdin's bytes, the prompt then comes from the arguments) "
+        "attaches an image (PNG, JPEG, GIF, WebP, told by its first bytes) or a PDF. Only to a "
+        "model whose registry entry has the vision (images) or pdf capability (llm-models list "
+        "--capability vision); other models, other files and files over the provider's "
+        "documented limits (Anthropic: 5 MB an image, 100 images, 32 MB of PDFs a request; "
+        "OpenAI and OpenRouter: 50 MB of images, 500 images, 32 MB of PDFs a request) are exit 3 "
+        "before anything is sent. Anthropic gets image and document blocks with a base64 "
+        "source, OpenAI image_url blocks with a data: URL and file blocks with file_data."
+    ),
     "CONVERSATIONS": (
         "A plain call is one-shot: nothing of it but its telemetry record is kept. "
         "--save-conversation starts a saved conversation, -c/--continue continues the most "
@@ -111,6 +121,8 @@ MAN_SECTIONS = {
 @click.option("--agent", help="Telemetry agent name (default: LLM_AGENT_NAME, else the program).")
 @click.option("--operation", help="Telemetry operation (default: LLM_OPERATION, else 'chat').")
 @click.option("--session", help="Telemetry session id (default: LLM_SESSION_ID, else one per process).")
+@click.option("-a", "--attach", multiple=True, metavar="FILE",
+              help="Attach an image (PNG, JPEG, GIF, WebP) or a PDF; repeatable; - reads stdin's bytes.")
 @click.option("--schema", "schema_spec", metavar="FILE|FIELDS",
               help="Answer as JSON matching a JSON Schema file, or fields like 'name str, age int'.")
 @click.option("-t", "--template", metavar="NAME", help="Use the saved template NAME (llm-chat --templates).")
@@ -127,7 +139,7 @@ MAN_SECTIONS = {
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
-        agent, operation, session, schema_spec, template, save_as, list_templates, resume, cid, save_conversation, cache, cache_ttl):
+        agent, operation, session, attach, schema_spec, template, save_as, list_templates, resume, cid, save_conversation, cache, cache_ttl):
     """Send a prompt to an LLM and stream the answer to stdout.
 
     The prompt is stdin (when piped) followed by the arguments. The model is -m, else LLM_MODEL,
@@ -147,6 +159,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       llm-chat --save review -s "You review diffs" 'Review in $1 bullets: $input'
       git diff | llm-chat -t review 3
       llm-chat --schema 'name str, age int' "Invent a person" | jq .name
+      llm-chat -a chart.png -a report.pdf "Do these agree?"
     """
     if provider is not None and provider.strip().lower() not in PROVIDER_CHOICES:
         raise click.BadParameter(f"'{provider}' is not one of {', '.join(PROVIDER_CHOICES)}.",
@@ -160,7 +173,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
             return chat_template.print_list(as_json)
         if save_as is not None:
             return chat_template.save(save_as, opts, prompt, as_json)
-    piped = "" if stdin_is_terminal() else read_stdin().rstrip("\n")
+    piped = "" if stdin_is_terminal() or "-" in attach else read_stdin().rstrip("\n")
     question = " ".join(prompt)
     if template is not None:
         made = chat_template.apply(template, opts, piped, prompt)
@@ -195,6 +208,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         kwargs["messages"] = [{"role": "user", "content": content}]
     else:
         kwargs["prompt"] = "\n\n".join(p for p in (piped, question) if p)
+    if attach:
+        kwargs = _attach(client, kwargs, attach)
     if conversation is not None:
         kwargs = conversation.prepare(kwargs, client)
 
@@ -226,6 +241,19 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         conversation.record(stream.response)
     _check_refusal(stream.response)
     return 0
+
+
+def _attach(client, kwargs, paths) -> dict:
+    """-a: the files read, checked against the model and the provider's limits, then sent as
+    content blocks of the user message (exit 3 before sending when they do not fit)."""
+    # Imported here: only -a pays for the attachments module.
+    from llm_core import attachments
+
+    files = [attachments.load(p, sys.stdin.buffer) for p in paths]
+    attachments.check(files, client.provider, client.model_name, client.model_info)
+    content = kwargs.pop("messages")[0]["content"] if "messages" in kwargs else kwargs.pop("prompt")
+    kwargs["messages"] = [attachments.user_message(client.provider, files, content)]
+    return kwargs
 
 
 def _structured(client, kwargs, spec, as_json, conversation) -> int:
