@@ -1,8 +1,15 @@
-"""One Settings object, read from the environment and an optional `.env` file.
+"""One Settings object, read from the environment, a project `.env` and a user file.
 
-This is the only module that reads `os.environ`. The environment wins over `.env`
-(the file in the working directory). Invalid values raise ConfigError naming the
-variable and what it accepts.
+This is the only module that reads `os.environ`. Three sources, the first that sets a
+variable wins: the environment, the project's `.env` (in the working directory), the user's
+file `$XDG_CONFIG_HOME/llm-core/env` (for keys; it must be private: mode 0600). Invalid
+values, an unreadable or non-UTF-8 file raise ConfigError naming the variable or file.
+
+Trust: the environment and the user file are the user's; a `.env` is whoever wrote the
+repository. A `.env` may set labels and options, but a destination (`*_BASE_URL`) from a `.env`
+is never sent a key from the user's own sources: `Settings.api_key()` refuses (ConfigError)
+unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, never a `.env`).
+`Settings.sources` says where each variable came from (`llm-chat --where`).
 
     LLM_TELEMETRY_STORAGE_ENABLED  true      record calls in the local store
     LLM_TELEMETRY_DIR              .llm-telemetry  relative: found like .git (storage/location.py)
@@ -24,6 +31,7 @@ variable and what it accepts.
     LLM_OPENROUTER_REFERER, LLM_OPENROUTER_TITLE   OpenRouter attribution headers
     LLM_DEBUG                      false     show tracebacks
     LLM_LOCAL_MODELS_FREE          true      unknown models on a loopback/private OpenAI-compatible server cost 0
+    LLM_TRUST_PROJECT_ENV          false     let a project .env's *_BASE_URL get your key
     ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY
     ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL
 
@@ -39,10 +47,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from llm_core import errors
 from llm_core.errors import ConfigError
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -59,6 +70,9 @@ MAX_RESPONSE_MB = 1e6
 
 DEFAULT_OPENROUTER_REFERER = "https://github.com/degree-analytics/llm-cli-tools-core"
 DEFAULT_OPENROUTER_TITLE = "llm-core"
+PROVIDERS = ("anthropic", "openai", "openrouter")
+KEY_NAMES = tuple(f"{p.upper()}_API_KEY" for p in PROVIDERS)
+ENVIRONMENT = "environment"  # the source name of a variable set in the process environment
 
 
 @dataclass(frozen=True)
@@ -99,6 +113,26 @@ class Settings:
     anthropic_api_key: str | None = field(default=None, repr=False)
     openai_api_key: str | None = field(default=None, repr=False)
     openrouter_api_key: str | None = field(default=None, repr=False)
+    # Where each variable came from: ENVIRONMENT or a file's path (see the module docstring).
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Our variables as set, keys masked: what `llm-chat --where` shows.
+    shown: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    trust_project_env: bool = False
+
+    def api_key(self, provider: str) -> str | None:
+        """The key to send to `provider`'s base URL; refuses a project `.env`'s URL with a key
+        of the user's own (the `.env` attack), naming the file. The one way clients get a key."""
+        key = getattr(self, f"{provider}_api_key", None)
+        url_name, key_name = f"{provider.upper()}_BASE_URL", f"{provider.upper()}_API_KEY"
+        url_from, key_from = self.sources.get(url_name), self.sources.get(key_name)
+        if key and _is_project(url_from) and not _is_project(key_from) and not self.trust_project_env:
+            where = "your environment" if key_from == ENVIRONMENT else key_from
+            raise ConfigError(
+                f"{url_from} sets {url_name}: refusing to send it {key_name} from {where}. "
+                f"Put the key for that server in the same file, or trust this .env with "
+                "LLM_TRUST_PROJECT_ENV=1 in your environment"
+            )
+        return key
 
     @property
     def user_models_file(self) -> Path:
@@ -149,21 +183,75 @@ def _text(env: dict[str, str], name: str) -> str | None:
     return value or None
 
 
-def _read_dotenv(cwd: Path) -> dict[str, str]:
-    path = cwd / ".env"
-    if not path.is_file():
-        return {}
-    from dotenv import dotenv_values  # only paid for when a .env exists
+_PROJECT_FILE = ".env"
+_OURS = ("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_")
+# Secrets read by the last load, even one that then failed: redact() still knows them.
+_seen_secrets: list[str] = []
 
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+def _is_project(source: str | None) -> bool:
+    return source is not None and Path(source).name == _PROJECT_FILE
+
+
+def _read_env_file(path: Path, private: bool = False) -> dict[str, str]:
+    """The variables of a dotenv file; {} when there is none. ConfigError (naming the file)
+    when it cannot be read, is not UTF-8, or (`private`) others may read it."""
+    try:
+        if not path.is_file():
+            return {}
+        mode = path.stat().st_mode
+        if private and os.name == "posix" and mode & 0o077:
+            raise ConfigError(
+                f"{path} may be read by others (mode {stat.S_IMODE(mode):04o}); "
+                f"it holds API keys: run chmod 600 {path}"
+            )
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path} is not UTF-8 text (byte {e.start}); fix or remove it") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
+    import io
+
+    from dotenv import dotenv_values  # only paid for when a file exists
+
+    values = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _layers(environ: Mapping[str, str], cwd: Path, user_file: Path) -> tuple[dict, dict]:
+    """(merged variables, variable -> source): environment over project .env over user file."""
+    env: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    project = cwd / _PROJECT_FILE
+    for source, values in (
+        (str(user_file), _read_env_file(user_file, private=True)),
+        (str(project), _read_env_file(project)),
+        (ENVIRONMENT, environ),
+    ):
+        for name, value in values.items():
+            env[name] = value
+            sources[name] = source
+    _seen_secrets[:] = [v for k in KEY_NAMES if (v := env.get(k, "").strip())]
+    return env, sources
+
+
+def user_env_file(environ: Mapping[str, str] | None = None) -> Path:
+    """The user's own settings file: $XDG_CONFIG_HOME/llm-core/env."""
+    environ = os.environ if environ is None else environ
+    home = Path(environ.get("HOME") or Path.home())
+    return Path(environ.get("XDG_CONFIG_HOME") or home / ".config") / "llm-core" / "env"
 
 
 def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None) -> Settings:
-    """Build Settings from `environ` (default os.environ) over `cwd/.env`."""
-    env = {**_read_dotenv(cwd or Path.cwd()), **(os.environ if environ is None else environ)}
-    home = Path(env.get("HOME") or Path.home())
-    config_home = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
-    cache_home = Path(env.get("XDG_CACHE_HOME") or home / ".cache")
+    """Build Settings from `environ` (default os.environ) over `cwd/.env` over the user file."""
+    real = os.environ if environ is None else environ
+    # Where files live comes from the real environment only: a .env cannot move them.
+    home = Path(real.get("HOME") or Path.home())
+    config_home = Path(real.get("XDG_CONFIG_HOME") or home / ".config")
+    cache_home = Path(real.get("XDG_CACHE_HOME") or home / ".cache")
+    env, sources = _layers(real, cwd or Path.cwd(), user_env_file(real))
+    trust_name = "LLM_TRUST_PROJECT_ENV"
+    trusted = {k: v for k, v in env.items() if k == trust_name and not _is_project(sources[k])}
     models_file = _text(env, "LLM_MODELS_FILE")
     return Settings(
         telemetry_enabled=_bool(env, "LLM_TELEMETRY_STORAGE_ENABLED", True),
@@ -202,7 +290,25 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         anthropic_api_key=_text(env, "ANTHROPIC_API_KEY"),
         openai_api_key=_text(env, "OPENAI_API_KEY"),
         openrouter_api_key=_text(env, "OPENROUTER_API_KEY"),
+        sources=sources,
+        shown={k: mask_key(v) if k in KEY_NAMES else v for k, v in env.items() if k.startswith(_OURS)},
+        trust_project_env=_bool(trusted, trust_name, False),
     )
+
+
+def describe(settings: Settings) -> list[dict[str, str]]:
+    """Every variable of ours that is set: name, value (keys masked), source. For --where."""
+    return [
+        {"name": name, "value": value, "source": settings.sources[name]}
+        for name, value in sorted(settings.shown.items())
+    ]
+
+
+def mask_key(key: str | None) -> str:
+    """A key as shown to people: its last four characters at most."""
+    if not key:
+        return ""
+    return "****" + key[-4:] if len(key) >= 16 else "****"
 
 
 @lru_cache(maxsize=1)
@@ -220,18 +326,51 @@ def debug_requested() -> bool:
     return os.environ.get("LLM_DEBUG", "").strip().lower() in _TRUE
 
 
+_RUN = 8  # a run of this many characters of a key is masked wherever it appears
+_SHORT = 4  # keys shorter than _RUN are masked whole; shorter than this ("x" for Ollama) not
+
+
 def redact(text: str, secrets: list[str] | None = None) -> str:
-    """Replace every known API key in `text` with '***'. Last line of defence for messages."""
+    """Mask API keys in `text` with '***': every run of 8 or more characters taken from a key
+    (a provider echoing `sk-proj-SECRETKEYOPE...7777`), and a short key whole. The one path of
+    Error lines, warnings and the records' error field; for messages, not for bulk data."""
     if secrets is None:
         try:
             secrets = get_settings().secrets()
-        except ConfigError:
-            secrets = [
-                v for k in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY")
-                if (v := os.environ.get(k, "").strip())
-            ]
+        except Exception:  # reporting a config error must not fail on the config again
+            environ = [v for k in KEY_NAMES if (v := os.environ.get(k, "").strip())]
+            secrets = [*_seen_secrets, *environ]
+    masked = bytearray(len(text))
     for secret in secrets:
-        if len(secret) >= 8:
-            text = text.replace(secret, "***")
+        if len(secret) < _RUN:
+            _mark_whole(text, secret, masked)
+        else:
+            grams = _grams(secret)
+            for i in range(len(text) - _RUN + 1):
+                if text[i:i + _RUN] in grams:
+                    masked[i:i + _RUN] = b"\x01" * _RUN
+    if any(masked):
+        text = "".join(
+            "***" if flag and (i == 0 or not masked[i - 1]) else ("" if flag else c)
+            for i, (c, flag) in enumerate(zip(text, masked, strict=True))
+        )
     # Providers echo a masked key ("Incorrect API key provided: sk-proj-****7890"): drop it too.
     return _MASKED_KEY.sub("***", text)
+
+
+def _mark_whole(text: str, secret: str, masked: bytearray) -> None:
+    if len(secret) < _SHORT:
+        return
+    start = text.find(secret)
+    while start != -1:
+        masked[start:start + len(secret)] = b"\x01" * len(secret)
+        start = text.find(secret, start + 1)
+
+
+@lru_cache(maxsize=8)
+def _grams(secret: str) -> frozenset[str]:
+    return frozenset(secret[i:i + _RUN] for i in range(len(secret) - _RUN + 1))
+
+
+# warn() lives below config in the import graph; it masks keys through this function.
+errors.set_redactor(redact)

@@ -25,7 +25,8 @@ Every error carries the exit status a command returns for it (`exit_code`, an Ex
         └── ResponseFormatError       6  a 200 whose body breaks the API format
 
 The statuses that no error class carries (click's own usage errors, Ctrl-C, a closed stdout)
-are given by the commands' one main() wrapper, llm_core.cli._common.run. EXIT_STATUS_TABLE is
+are given by the commands' one main() wrapper, llm_core.cli._common.run. SIGTERM and SIGHUP
+raise Cancelled there, a KeyboardInterrupt (so a call in flight is recorded as for Ctrl-C). EXIT_STATUS_TABLE is
 the documented table (man pages' EXIT STATUS, the README), made from ExitStatus.
 
 warn() is the one way anything in llm-core warns: `Warning: <message>` on stderr, once per
@@ -36,7 +37,7 @@ from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import IntEnum
 
 
@@ -85,19 +86,46 @@ EXIT_STATUS_TABLE: list[tuple[int, str]] = [(int(status), _MEANING[status]) for 
 # ---------------------------------------------------------------- warnings
 
 _warned: set[str] = set()
+_redactor: Callable[[str], str] | None = None
+
+
+def set_redactor(func: Callable[[str], str]) -> None:
+    """Set the function that masks API keys in warnings (llm_core.config.redact sets itself:
+    config imports this module, so this module cannot import config)."""
+    global _redactor
+    _redactor = func
 
 
 def warn(message: str, *, key: str | None = None) -> None:
-    """Write `Warning: <message>` to stderr, once per process per key (default: the message)."""
+    """Write `Warning: <message>` to stderr, keys masked, once per process per key (default:
+    the message)."""
     key = message if key is None else key
     if key in _warned:
         return
     _warned.add(key)
+    if _redactor is not None:
+        message = _redactor(message)
     sys.stderr.write(f"Warning: {message}\n")
 
 
 def reset_warnings() -> None:
     _warned.clear()
+
+
+# ---------------------------------------------------------------- signals
+
+class Cancelled(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C's KeyboardInterrupt (so everything that records an
+    interrupted call records these too); `exit_code` is 128 + the signal number."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum = signum
+        self.name = name
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
 
 
 # ---------------------------------------------------------------- the tree

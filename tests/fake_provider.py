@@ -3,13 +3,16 @@
 It speaks the real wire formats (JSON and server-sent events), validates what the real APIs
 validate (API key, anthropic-version, required fields, max_tokens vs max_completion_tokens) and
 answers with the real error bodies. Scripted scenarios: ok, 429-then-ok, 401, garbage, slow,
-slow-stream, 500-always, overloaded, mid-stream-error, stream-error-then-ok, cut-off, refusal,
-tool-call, 429-wait-30, 429-wait-150, and hostile ones, each bounded: trickle (the answer one
-byte every 0.3 s), ping-forever (`: ping` every 0.1 s, or a JSON body's leading blanks, for at
-most 120 s), deep (JSON nested 100,000 deep), huge-error (a 500 whose body is `huge_mb` MB,
-default 300, generated as it is sent), huge (the same as a 200 answer). A script is a list of steps, one per request; the last step repeats. `replay` answers with recorded bytes, verbatim.
+slow-stream, drip (every word after the first waits the delay), 500-always, overloaded,
+mid-stream-error, stream-error-then-ok, cut-off, refusal, tool-call, 429-wait-30, 429-wait-150,
+and hostile ones, each bounded: trickle (the answer one byte every 0.3 s), ping-forever
+(`: ping` every 0.1 s, or a JSON body's leading blanks, for at most 120 s), deep (JSON nested
+100,000 deep), huge-error (a 500 whose body is `huge_mb` MB, default 300, generated as it is
+sent), huge (the same as a 200 answer). A script is a list of steps, one per request; the last
+step repeats. `replay` answers with recorded bytes, verbatim.
 
-    python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2]   # prints its port
+    python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2] [--request-log FILE]
+    # prints its port; --request-log appends "METHOD path provider" per request it received
 
     with FakeProvider(scenario="stream") as fake:
         fake.url("anthropic"), fake.requests[-1]["body"]
@@ -44,6 +47,7 @@ SCENARIOS = {
     "garbage": ["garbage"],
     "slow": ["slow"],
     "slow-stream": ["slow-stream"],
+    "drip": ["drip"],
     "500-always": ["500"],
     "overloaded": ["overloaded"],
     "overloaded-then-ok": ["overloaded", "ok"],
@@ -84,8 +88,10 @@ def _text(content: Any) -> str:
 class FakeProvider:
     """The server; a context manager that runs it on a background thread."""
 
-    def __init__(self, scenario: str = "ok", delay: float = 2.0, host: str = "127.0.0.1") -> None:
+    def __init__(self, scenario: str = "ok", delay: float = 2.0, host: str = "127.0.0.1",
+                 request_log: str | None = None) -> None:
         self.delay = delay
+        self.request_log = request_log
         self.requests: list[dict[str, Any]] = []
         self.cached_prefixes: set[str] = set()
         self._lock = threading.Lock()
@@ -160,6 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
         }.get(path)
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if self.fake.request_log:
+            with open(self.fake.request_log, "a") as log:
+                log.write(f"POST {path} {provider or '-'}\n")
         if provider is None:
             self._json(404, {"error": {"message": f"no route for {path}", "type": "not_found"}})
             return
@@ -649,6 +658,21 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(self.fake.delay)
             self._event(name, data)
 
+    def _step_drip(self, body: dict[str, Any], stream: bool) -> None:
+        """A stream whose words after the first come `delay` seconds apart."""
+        if not stream:
+            self._step_slow(body, stream)
+            return
+        events = self._stream_events(body)
+        self._start_sse()
+        seen = False
+        for name, data in events:
+            if _has_text(data):
+                if seen:
+                    time.sleep(self.fake.delay)
+                seen = True
+            self._event(name, data)
+
     def _step_500(self, body: dict[str, Any], stream: bool) -> None:
         kind = "api_error" if self.provider == "anthropic" else "server_error"
         self._error(500, kind, "Internal server error")
@@ -859,8 +883,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="ok", choices=sorted(SCENARIOS))
     parser.add_argument("--delay", type=float, default=2.0, help="seconds the 'slow' scenario waits")
+    parser.add_argument("--request-log", help="append one line per request received to this file")
     args = parser.parse_args(argv)
-    fake = FakeProvider(args.scenario, args.delay)
+    fake = FakeProvider(args.scenario, args.delay, request_log=args.request_log)
     print(fake.port, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         fake.httpd.serve_forever()

@@ -94,7 +94,6 @@ def test_compare_everything_skips_retired_and_echo(capsys):
         (["-m", "gpt-4o", "-i", "-5"], 2, "-5 is not in the range 0<=x<=1000000000000"),
         (["-m", "gpt-4o", "-i", "many"], 2, "'many' is not a valid integer"),
         (["-i", "10"], 2, "give a model with -m MODEL"),
-        (["-m", "gpt-4o"], 2, "give --input N, or the text to count on stdin"),
         (["gpt-4o", "-i", "1"], 2, "unexpected argument 'gpt-4o'"),
     ],
 )
@@ -103,6 +102,20 @@ def test_errors(capsys, stdin, args, code, message):
     got, out, err = run(capsys, *args)
     assert got == code and out == ""
     assert message in err
+
+
+def test_empty_stdin_is_zero_tokens_as_llm_tokens_counts_it(capsys, stdin):
+    # `git diff | llm-cost ...` in a clean tree: no text is 0 tokens, not a usage error.
+    stdin(b"")
+    out = ok(capsys, "-m", "gpt-4o", "--json")
+    assert json.loads(out)["tokens"]["input"] == 0 and json.loads(out)["cost_usd"] == 0
+
+
+def test_a_terminal_on_stdin_and_no_input_count_is_a_usage_error(capsys, monkeypatch):
+    monkeypatch.setattr("llm_core.cli.cost.stdin_is_terminal", lambda: True)
+    got, out, err = run(capsys, "-m", "gpt-4o")
+    assert got == 2 and out == ""
+    assert "give --input N, or the text to count on stdin" in err
 
 
 def test_default_model_from_the_environment(capsys, monkeypatch):

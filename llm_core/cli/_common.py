@@ -1,13 +1,16 @@
 """What every command shares: the main() wrapper, output formats, input reading, formatting.
 
-Output format is chosen here and only here: `--json` writes one JSON document, `--jsonl` one
+Output format is chosen here and only here: `--json` writes one JSON document (log: JSON Lines), `--jsonl` one
 compact object per line, otherwise the command's human form (plain lines or an aligned table).
 A terminal changes colour, never the format; NO_COLOR turns colour off.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import stat
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -17,7 +20,7 @@ import click
 
 from llm_core import __version__
 from llm_core.config import debug_requested, redact
-from llm_core.errors import ExitStatus, LLMCoreError, UsageError, reset_warnings
+from llm_core.errors import Cancelled, ExitStatus, LLMCoreError, UsageError, reset_warnings
 from llm_core.errors import warn as warn  # the CLI's Warning: lines are the library's
 
 _debug = False
@@ -97,21 +100,34 @@ def version_option(prog_name: str) -> Callable:
                                 help="Print the version and exit.")
 
 
-def make_main(command: click.Command, prog_name: str) -> Callable[..., int]:
-    """Wrap a click command into main(argv=None) -> exit code, mapping errors to exit codes."""
+def make_main(
+    command: click.Command, prog_name: str, *, signals: bool = False
+) -> Callable[..., int]:
+    """Wrap a click command into main(argv=None) -> exit code, mapping errors to exit codes.
+    `signals`: SIGTERM and SIGHUP stop it like Ctrl-C (for a command whose work is recorded)."""
 
     def main(argv: list[str] | None = None) -> int:
-        return run(command, prog_name, argv)
+        return run(command, prog_name, argv, signals=signals)
 
     main.__doc__ = f"Run {prog_name}; returns its exit code."
     return main
 
 
-def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -> int:
+def run(
+    command: click.Command, prog_name: str, argv: list[str] | None = None, *, signals: bool = False
+) -> int:
     """Run a command: the one place where errors become `Error:` lines and exit statuses."""
     global _debug
     _debug = debug_requested()  # --debug, parsed below, may turn it on
     reset_warnings()  # a run stands for a process: warnings are once per run
+    previous = _catch_signals() if signals else {}
+    try:
+        return _run(command, prog_name, argv)
+    finally:
+        _restore_signals(previous)
+
+
+def _run(command: click.Command, prog_name: str, argv: list[str] | None) -> int:
     try:
         rv = _invoke(command, prog_name, argv)
         _flush_stdout()
@@ -126,6 +142,9 @@ def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -
         return ExitStatus.USAGE
     except click.ClickException as e:
         _report(e.format_message())
+        return e.exit_code
+    except Cancelled as e:  # SIGTERM, SIGHUP: what was running has recorded itself
+        _silence_stdout()
         return e.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
         sys.stderr.write("\nInterrupted\n")
@@ -142,6 +161,38 @@ def run(command: click.Command, prog_name: str, argv: list[str] | None = None) -
     except Exception as e:  # the one place that turns any crash into a line
         _report(f"unexpected {type(e).__name__}: {e}", hint=not _debug)
         return ExitStatus.INTERNAL
+
+
+_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+def _raise_cancelled(signum: int, frame: Any) -> None:
+    raise Cancelled(signum, "SIGTERM" if signum == 15 else "SIGHUP")
+
+
+def _catch_signals() -> dict[int, Any]:
+    """SIGTERM and SIGHUP raise Cancelled, as Ctrl-C raises KeyboardInterrupt: the call in
+    flight is recorded and the command exits 143 / 129 instead of dying without a trace."""
+    import signal  # here: only llm-chat asks, and its HTTP stack loads it anyway (~0.5 ms)
+
+    previous: dict[int, Any] = {}
+    for name in _SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is None:  # Windows has no SIGHUP
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _raise_cancelled)
+        except ValueError:  # not the main thread (a library caller's thread): leave them
+            break
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal  # loaded already by _catch_signals when there is anything to restore
+
+    for signum, handler in previous.items():
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signum, handler)
 
 
 def _invoke(command: click.Command, prog_name: str, argv: list[str] | None) -> Any:
@@ -206,7 +257,8 @@ def _silence_stdout() -> None:
 
 # ---------------------------------------------------------------- output formats
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Write JSON (one document).")
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Write JSON: one document, or JSON Lines for a stream of records (log).")
 
 
 def dumps(data: Any, *, pretty: bool = True) -> str:
@@ -310,6 +362,18 @@ def style(text: str, **styles: Any) -> str:
 
 def stdin_is_terminal() -> bool:
     return sys.stdin is None or sys.stdin.isatty()
+
+
+def stdin_is_data() -> bool:
+    """Whether stdin is a pipe or a regular file: something to read, unlike a terminal,
+    /dev/null or a socket a caller left open. An stdin without a descriptor (a test's) is."""
+    if sys.stdin is None:
+        return False
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return not stdin_is_terminal()
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
 def read_stdin() -> str:

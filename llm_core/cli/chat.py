@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -10,16 +11,19 @@ from llm_core.cli._common import (
     FiniteFloatRange,
     debug_option,
     dumps,
+    emit,
     json_option,
     make_main,
     model_option,
     provider_option,
     read_stdin,
+    stdin_is_data,
     stdin_is_terminal,
+    table,
     version_option,
 )
 from llm_core.clients import get_client
-from llm_core.config import get_settings
+from llm_core.config import describe, get_settings
 from llm_core.errors import RefusedError, UsageError
 from llm_core.storage.local import get_storage
 
@@ -57,6 +61,34 @@ MAN_SECTIONS = {
         "first output. LLM_TIMEOUT bounds each attempt as a whole, a stream's keep-alives "
         "included; LLM_STREAM_IDLE_TIMEOUT the silence between reads (both exit 7); "
         "LLM_MAX_RESPONSE_MB the body read (exit 6 beyond it)."
+    ),
+    "INPUT": (
+        "The prompt is stdin followed by the arguments, joined by a blank line. stdin is read "
+        "when it is a pipe or a file, or when no prompt argument is given; a terminal or "
+        "/dev/null given with a prompt argument is left alone. --no-stdin never reads it: "
+        "use it in a loop that reads its own stdin, or the first llm-chat swallows the rest:\n\n"
+        "  printf 'one\\ntwo\\n' | while read x; do llm-chat --no-stdin -m echo \"$x\"; done"
+    ),
+    "CONFIGURATION TRUST": (
+        "Settings come from the environment, then a .env in the working directory, then "
+        "$XDG_CONFIG_HOME/llm-core/env (your keys; mode 0600). A .env belongs to whoever wrote "
+        "the repository: its ANTHROPIC_BASE_URL, OPENAI_BASE_URL or OPENROUTER_BASE_URL is never "
+        "sent a key from your environment or your file (exit 4, naming the .env) unless "
+        "LLM_TRUST_PROJECT_ENV=1 is set in your environment. --where shows where each setting "
+        "came from, keys masked."
+    ),
+    "HOOKS": (
+        "llm-chat --print-hook prepare-commit-msg writes a git hook that proposes a commit "
+        "message and never blocks a commit: when llm-chat fails or is not on PATH the message "
+        "is left as it was and the hook exits 0. Install it with\n\n"
+        "  llm-chat --print-hook prepare-commit-msg > .git/hooks/prepare-commit-msg\n"
+        "  chmod +x .git/hooks/prepare-commit-msg"
+    ),
+    "SIGNALS": (
+        "Ctrl-C, SIGTERM and SIGHUP stop the request and record the call as cancelled, with the "
+        "tokens known so far (estimated when the provider had not said yet), then exit 130, 143 "
+        "or 129. When the reader of stdout goes away (llm-chat ... | head -1) the call is "
+        "cancelled and recorded the same way and llm-chat exits 141 without a message."
     ),
     "TEMPLATES": (
         "A template is $XDG_CONFIG_HOME/llm-core/templates/NAME.toml (default ~/.config): "
@@ -101,11 +133,14 @@ MAN_SECTIONS = {
     ),
     "FILES": (
         "Each call appends one record to $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl "
-        "(default .llm-telemetry); see llm-telemetry(1). A saved conversation is "
+        "(default .llm-telemetry); see llm-telemetry(1). Settings: .env, "
+        "$XDG_CONFIG_HOME/llm-core/env. A saved conversation is "
         "$LLM_TELEMETRY_DIR/conversations/ID.jsonl (0600), one line per turn: its messages, "
-        "model, system prompt, tokens and cost; it is kept only for the calls above."
+        "model, system prompt, tokens and cost; it is kept only for the calls above. Templates: "
+        "$XDG_CONFIG_HOME/llm-core/templates/NAME.toml."
     ),
 }
+HOOKS = ("prepare-commit-msg",)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,16 +171,21 @@ MAN_SECTIONS = {
               help="Start a saved conversation (continue it with -c or --cid).")
 @click.option("--cache", is_flag=True, help="Mark the system prompt and piped input for Anthropic prompt caching.")
 @click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default=None, help="Prompt cache lifetime (implies --cache).")
+@click.option("--no-stdin", is_flag=True, help="Never read stdin (for loops that read their own).")
+@click.option("--where", is_flag=True, help="Show each setting and the file it came from (keys masked), and exit.")
+@click.option("--print-hook", type=click.Choice(HOOKS), help="Write a git hook that never blocks a commit, and exit.")
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
-        agent, operation, session, attach, schema_spec, template, save_as, list_templates, resume, cid, save_conversation, cache, cache_ttl):
+        agent, operation, session, attach, schema_spec, template, save_as, list_templates, resume, cid,
+        save_conversation, cache, cache_ttl, no_stdin, where, print_hook):
     """Send a prompt to an LLM and stream the answer to stdout.
 
-    The prompt is stdin (when piped) followed by the arguments. The model is -m, else LLM_MODEL,
-    else the provider's cheap default. The provider comes from -p (or LLM_PROVIDER; auto
-    chooses), else the model's provider, else the API keys present (ANTHROPIC_API_KEY,
-    OPENROUTER_API_KEY, OPENAI_API_KEY). Every call is recorded in the local telemetry store. The model `echo`
+    The prompt is stdin (a pipe or a file; never with --no-stdin) followed by the arguments,
+    joined by a blank line. The model is -m, else LLM_MODEL, else the provider's cheap default.
+    The provider comes from -p (or LLM_PROVIDER; auto chooses), else the model's provider, else
+    the API keys present (ANTHROPIC_API_KEY, OPENROUTER_API_KEY, OPENAI_API_KEY). Every call is
+    recorded in the local telemetry store. The model `echo`
     answers with its input, offline and free.
 
     \b
@@ -160,7 +200,16 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       git diff | llm-chat -t review 3
       llm-chat --schema 'name str, age int' "Invent a person" | jq .name
       llm-chat -a chart.png -a report.pdf "Do these agree?"
+      while read -r f; do llm-chat --no-stdin -m echo "$f"; done < files.txt
+      llm-chat --where
+      llm-chat --print-hook prepare-commit-msg > .git/hooks/prepare-commit-msg
     """
+    if print_hook:
+        sys.stdout.write((Path(__file__).parent / "hooks" / print_hook).read_text())
+        return 0
+    if where:
+        _where(as_json)
+        return 0
     if provider is not None and provider.strip().lower() not in PROVIDER_CHOICES:
         raise click.BadParameter(f"'{provider}' is not one of {', '.join(PROVIDER_CHOICES)}.",
                                  param_hint="'-p' / '--provider'")
@@ -173,8 +222,10 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
             return chat_template.print_list(as_json)
         if save_as is not None:
             return chat_template.save(save_as, opts, prompt, as_json)
-    piped = "" if stdin_is_terminal() or "-" in attach else read_stdin().rstrip("\n")
     question = " ".join(prompt)
+    read = (not no_stdin and "-" not in attach and not stdin_is_terminal()
+            and (stdin_is_data() or not question))
+    piped = read_stdin().rstrip("\n") if read else ""
     if template is not None:
         made = chat_template.apply(template, opts, piped, prompt)
         system, model, max_tokens, temperature = (opts[k] for k in ("system", "model", "max_tokens", "temperature"))
@@ -283,4 +334,11 @@ def _check_refusal(response) -> None:
         raise RefusedError(f"the model refused to answer (stop reason: {response.stop_reason})")
 
 
-main = make_main(cli, "llm-chat")
+def _where(as_json: bool) -> None:
+    rows = describe(get_settings())
+    emit(rows, as_json=as_json, human=lambda r: table(
+        [(x["name"], x["value"], x["source"]) for x in r], ["variable", "value", "source"]
+    ) or "no settings of llm-core are set")
+
+
+main = make_main(cli, "llm-chat", signals=True)

@@ -122,9 +122,10 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
     served = {"service_tier": service_tier, "inference_geo": inference_geo}
     text = None
     if input_tokens is None:
-        text = "" if stdin_is_terminal() else sys.stdin.buffer.read().decode("utf-8", "replace")
-        if not text:
+        if stdin_is_terminal():
             raise UsageError("give --input N, or the text to count on stdin")
+        # Empty stdin (`git diff` with no changes) is 0 tokens, as `llm-tokens` counts it.
+        text = sys.stdin.buffer.read().decode("utf-8", "replace")
     if compare:
         names = list(models) + ([model] if model else [])
         rows = _compare(names, counts, input_tokens, text, served)

@@ -87,14 +87,15 @@ def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tok
 
     One line per FILE and a total line when there are several; just the number for stdin.
     OpenAI models are counted exactly, offline; Claude and other models get a documented
-    estimate (see --json's "exact" and "method"), or Anthropic's own count with --exact.
+    estimate, printed as ~N (--json: "exact": false and the bare number), or Anthropic's own
+    count with --exact.
 
     \b
     Examples:
       echo "hello world" | llm-tokens                 # 3 (o200k_base)
       llm-tokens -m gpt-4 README.md src/*.py          # per file + total
-      git diff | llm-tokens -m claude-sonnet-4-5      # an estimate for Claude
-      git diff | llm-tokens -m claude-sonnet-4-5 --exact   # Anthropic's count
+      git diff | llm-tokens -m claude-sonnet-4-6      # ~N: an estimate for Claude
+      git diff | llm-tokens -m claude-sonnet-4-6 --exact   # Anthropic's count
       llm-tokens -e cl100k_base --json notes.txt
       llm-tokens --truncate 1000 < long.txt > head.txt   # the first 1000 tokens
       cat prompt.md | llm-tokens -m gpt-4o --truncate 8000 | llm-chat
@@ -161,13 +162,18 @@ def _count_all(inputs: list[str], named: bool, model: str | None, encoding: str 
 
 def _human(data: dict[str, Any], named: bool) -> str:
     if not named:
-        return str(data["count"])
-    rows = [(r["count"], r["file"]) for r in data["files"]]
+        return _shown(data["count"], data["exact"])
+    rows = [(_shown(r["count"], r["exact"]), r["file"]) for r in data["files"]]
     if len(rows) > 1:
-        rows.append((data["count"], "total"))
-    # Plain digits like wc, so `llm-tokens FILE | cut -d' ' -f1` style scripts work.
-    width = max(len(str(c)) for c, _ in rows)
+        rows.append((_shown(data["count"], data["exact"]), "total"))
+    # Digits like wc, so `llm-tokens FILE | cut -d' ' -f1` style scripts work.
+    width = max(len(c) for c, _ in rows)
     return "\n".join(f"{c:>{width}} {name}" for c, name in rows)
+
+
+def _shown(count: int, exact: bool) -> str:
+    """An exact count as plain digits; an estimate marked `~` (--json has the bare number)."""
+    return str(count) if exact else f"~{count}"
 
 
 def _common_method(results: list[dict[str, Any]]) -> str | None:

@@ -33,7 +33,7 @@ from typing import Any
 
 from llm_core import telemetry
 from llm_core.config import get_settings, redact
-from llm_core.errors import InputError, ResponseFormatError, UnknownModelError, warn
+from llm_core.errors import Cancelled, InputError, ResponseFormatError, UnknownModelError, warn
 from llm_core.records import normalize_tokens
 from llm_core.utils.retry import retry_policy, retry_with_backoff
 
@@ -429,12 +429,18 @@ class BaseLLMClient:
     ) -> None:
         tokens = complete_tokens(result.usage if result else None)
         partial = result.text if result else None
-        if isinstance(exc, KeyboardInterrupt):
+        cancelled = isinstance(exc, (KeyboardInterrupt, _StreamClosed))
+        estimated = None
+        if isinstance(exc, Cancelled):
+            error = f"cancelled by {exc.name}"
+        elif isinstance(exc, KeyboardInterrupt):
             error = "interrupted"
         elif isinstance(exc, _StreamClosed):
             error = str(exc)
         else:
             error = f"{type(exc).__name__}: {exc}"
+        if cancelled:
+            tokens, estimated = self._tokens_so_far(call, tokens, partial)
         ttft = None
         if result is not None and result.first_token_at is not None:
             ttft = round((result.first_token_at - start) * 1000)
@@ -448,6 +454,7 @@ class BaseLLMClient:
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,
             provider_cost_usd=result.provider_cost_usd if result else None,
+            status="cancelled" if cancelled else None, tokens_estimated=estimated,
         )
 
     def _failure_cost(self, call: Call, tokens: dict[str, int], result: Result | None) -> float | None:
@@ -457,6 +464,25 @@ class BaseLLMClient:
             tokens, call.model_name, service_tier=result.service_tier if result else None,
             inference_geo=result.inference_geo if result else None,
         )
+
+    def _tokens_so_far(
+        self, call: Call, tokens: dict[str, int], text: str | None
+    ) -> tuple[dict[str, int], bool | None]:
+        """A cancelled call's tokens: the input the provider reported (Anthropic says it at
+        the start), else an estimate from the prompt (OpenAI says nothing until the end); the
+        output estimated from the text so far (a running count is only final at the end).
+        (tokens, True when any is an estimate)."""
+        estimated = False
+        try:
+            if not tokens["input"] + tokens["cache_read"] + tokens["cache_write"]:
+                tokens["input"] = self.estimate_tokens(call.prompt_text)
+                estimated = True
+            if text:
+                tokens["output"] = max(tokens["output"], self.estimate_tokens(text))
+                estimated = True
+        except Exception:  # no estimate is better than no record
+            pass
+        return complete_tokens(tokens), estimated or None
 
     def _record(self, call: Call, **fields: Any) -> None:
         """Store one telemetry record; never raises."""

@@ -47,7 +47,7 @@ class HTTPClient(BaseLLMClient):
         **kwargs: Any,
     ) -> None:
         settings = get_settings()
-        self._api_key = api_key if api_key is not None else self._settings_key(settings)
+        self._api_key = api_key if api_key is not None else self._settings_key(settings, base_url)
         self.base_url = (base_url or self._settings_base_url(settings) or self.default_base_url).rstrip("/")
         self._transport = transport
         self._http: httpx.Client | None = None
@@ -56,8 +56,10 @@ class HTTPClient(BaseLLMClient):
         )
         super().__init__(model, **kwargs)
 
-    def _settings_key(self, settings: Any) -> str | None:
-        return getattr(settings, f"{self.provider}_api_key")
+    def _settings_key(self, settings: Any, base_url: str | None) -> str | None:
+        if base_url:  # the caller chose the destination, not a .env
+            return getattr(settings, f"{self.provider}_api_key")
+        return settings.api_key(self.provider)  # refuses a project .env's URL with your key
 
     def _settings_base_url(self, settings: Any) -> str | None:
         return getattr(settings, f"{self.provider}_base_url")

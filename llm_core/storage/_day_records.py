@@ -44,6 +44,14 @@ def _int(value: Any) -> int:
     return 0
 
 
+def outcome(obj: dict) -> bool | None:
+    """A record's success dimension: True, False, or None for a call the user cancelled
+    (status "cancelled": Ctrl-C, SIGTERM, a closed stdout), which is neither."""
+    if obj.get("success") is not False:
+        return True
+    return None if obj.get("status") == "cancelled" else False
+
+
 def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
     """(timestamp ms, dims, metrics, duration ms) of one record; None if it has no usable time."""
     if type(obj) is not dict:
@@ -61,7 +69,7 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
         op if type(op) is str and op else _text(op),
         model if type(model) is str and model else _text(model),
         provider if type(provider) is str and provider else _text(provider),
-        obj.get("success") is not False,
+        outcome(obj),
     )
     tok = obj.get("tokens")
     if type(tok) is dict:

@@ -36,6 +36,7 @@ from llm_core.storage._day_records import (
     TOP,
     Dims,
     extract,
+    outcome,
     prefix_slot,
     slot_of,
 )
@@ -88,7 +89,8 @@ class DayBuilder:
                 continue
             try:
                 ts, agent, op, model, provider, success, tok, cost, d, meta = top(obj)
-                by_slot = raw[meta["project"], agent, op, model, provider, success is not False]
+                ok = success is not False or (None if obj.get("status") == "cancelled" else False)
+                by_slot = raw[meta["project"], agent, op, model, provider, ok]
                 slot = slots[ts[:17]]
                 i, o, cr, cw, t = tokens(tok)
             except (KeyError, TypeError):
@@ -147,7 +149,7 @@ class DayBuilder:
             meta = obj["metadata"]
             rk = (meta["project"], obj["agent_name"], obj["operation"], obj["model"], obj["provider"])
             if all(v is None or type(v) is str for v in rk):
-                self._raw[(*rk, obj["success"] is not False)] = by_slot
+                self._raw[(*rk, outcome(obj))] = by_slot
             slot_of(obj["timestamp"])
         return True
 

@@ -108,11 +108,11 @@ def latency(seqs: list, total_us: int, n: int) -> dict:
 # ---------------------------------------------------------------- grouping
 
 def _zero() -> list[int]:
-    return [0] * (NM + 1)  # the metrics and, last, the successful calls
+    return [0] * (NM + 2)  # the metrics, then the successful calls, then the cancelled ones
 
 
 def group(col: Collection, key: Callable[[Dims], Any]) -> dict[Any, list[int]]:
-    """Sum the combos by key(dims) -> metrics + [successes]; `dims` has named fields."""
+    """Sum the combos by key(dims) -> metrics + [successes, cancelled]; `dims` has named fields."""
     out: dict[Any, list[int]] = {}
     for combo, m in col.combos.items():
         dims = Dims._make(combo)
@@ -124,6 +124,8 @@ def group(col: Collection, key: Callable[[Dims], Any]) -> dict[Any, list[int]]:
             acc[i] += m[i]
         if dims.success:
             acc[NM] += m[M_CALLS]
+        elif dims.success is None:
+            acc[NM + 1] += m[M_CALLS]
     return out
 
 
@@ -135,11 +137,15 @@ def metrics_dict(m: list[int]) -> dict:
     """The documented shape of one group's numbers."""
     calls = m[M_CALLS]
     successes = m[NM] if len(m) > NM else calls
+    cancelled = m[NM + 1] if len(m) > NM + 1 else 0
+    failures = calls - successes - cancelled
+    finished = calls - cancelled  # a call the user cancelled is not an error of the provider's
     return {
         "calls": calls,
         "successes": successes,
-        "failures": calls - successes,
-        "error_rate": round((calls - successes) / calls, 6) if calls else 0.0,
+        "failures": failures,
+        "cancelled": cancelled,
+        "error_rate": round(failures / finished, 6) if finished else 0.0,
         "tokens": {
             "input": m[M_IN], "output": m[M_OUT], "cache_read": m[M_CACHE_READ],
             "cache_write": m[M_CACHE_WRITE], "total": m[M_TOTAL],

@@ -33,7 +33,7 @@ class Dims(NamedTuple):
     operation: str | None
     model: str | None
     provider: str | None
-    success: bool
+    success: bool | None  # None: cancelled by the user (neither a success nor a failure)
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,13 @@ def api_model_id(model: str) -> str:
 def count_tokens_remote(text: str, model: str) -> int:
     """POST /v1/messages/count_tokens with one user message; the response's input_tokens."""
     settings = get_settings()
-    if not settings.anthropic_api_key:
+    key = settings.api_key("anthropic")  # refuses a project .env's URL with your key
+    if not key:
         raise ConfigError("exact Claude counts need ANTHROPIC_API_KEY (or drop --exact for an estimate)")
     base = (settings.anthropic_base_url or DEFAULT_BASE_URL).rstrip("/")
     body = {"model": api_model_id(model), "messages": [{"role": "user", "content": text}]}
     headers = {
-        "x-api-key": settings.anthropic_api_key,
+        "x-api-key": key,
         "anthropic-version": ANTHROPIC_API_VERSION,
         "content-type": "application/json",
     }

@@ -60,7 +60,8 @@ def stats(r: dict) -> str:
     top = r["top_model"]
     rows = [
         ("Calls", f"{fmt_int(calls)}  ({fmt_int(t['successes'])} ok, {fmt_int(t['failures'])} failed, "
-                  f"{t['error_rate'] * 100:.1f}% errors)"),
+                  + (f"{fmt_int(t['cancelled'])} cancelled, " if t.get("cancelled") else "")
+                  + f"{t['error_rate'] * 100:.1f}% errors)"),
         ("Tokens", f"{fmt_int(tok['total'])}  (input {fmt_int(tok['input'])}, output {fmt_int(tok['output'])}, "
                    f"cache read {fmt_int(tok['cache_read'])}, cache write {fmt_int(tok['cache_write'])})"),
         ("Cost", cost),
@@ -190,7 +191,7 @@ def log_line(rec: dict) -> str:
     meta = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
     dur = rec.get("duration_ms")
     parts = [
-        when, "ok  " if ok else style("FAIL", fg="red"), _name(rec.get("model")),
+        when, "ok  " if ok else ("STOP" if rec.get("status") == "cancelled" else style("FAIL", fg="red")), _name(rec.get("model")),
         f"{_name(rec.get('agent_name'))}/{_name(rec.get('operation'))}",
         f"{fmt_int(tokens.get('total') or 0)} tok",
         fmt_usd(cost if isinstance(cost, (int, float)) else None, unknown="$?"),

@@ -16,10 +16,6 @@ Bad input: one clear line on stderr and a documented exit status.
   Error: give a model with -m MODEL (or set LLM_MODEL)
   Try 'llm-cost --help'.
   [2]
-  $ llm-cost -m gpt-4o < /dev/null
-  Error: give --input N, or the text to count on stdin
-  Try 'llm-cost --help'.
-  [2]
   $ llm-cost --reprice -m gpt-4o < /dev/null
   Error: --reprice takes telemetry on stdin and no other options
   Try 'llm-cost --help'.

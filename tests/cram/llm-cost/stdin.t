@@ -10,3 +10,15 @@ Text on stdin is counted with the model's tokenizer; --output is the expected an
   {"tokens":{"input":2,"output":10,"cache_read":0,"cache_write":0,"total":12},"input_exact":true,"cost_usd":0.000105}
   $ printf 'hello world' | llm-cost -m claude-sonnet-4-6 -o 10 --json | jq -c '{input: .tokens.input, input_exact}'
   {"input":3,"input_exact":false}
+
+Empty stdin (git diff in a clean tree) is 0 tokens, as llm-tokens counts it, not an error:
+
+  $ printf '' | llm-cost --compare gpt-4o claude-sonnet-4-6 -o 500 | head -n 1
+  MODEL * (glob)
+  $ printf '' | llm-tokens
+  0
+  $ llm-cost -m gpt-4o < /dev/null
+  gpt-4o (openai)
+    input    0 tokens  $0.00
+    output   0 tokens  $0.00
+    total    0 tokens  $0.00
