@@ -18,6 +18,7 @@ has keys other than these, is an InputError (exit 3).
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import string
@@ -51,11 +52,9 @@ def check_name(name: str) -> str:
 
 
 def _toml():
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    return tomllib
+    # tomllib is the standard library's from 3.11; tomli (a dependency below 3.11) is the same
+    # parser. By name: a plain `import tomllib` would not even parse-check on 3.10's terms.
+    return importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
 
 
 def load(name: str) -> dict[str, Any]:
