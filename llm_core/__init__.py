@@ -49,7 +49,7 @@ _ERRORS = (
     "APIConnectionError", "APITimeoutError", "APIError", "BadRequestError",
     "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "OverloadedError",
-    "ResponseFormatError", "RefusedError", "UsageError", "DateError", "ExitStatus", "Cancelled",
+    "ResponseFormatError", "RefusedError", "BudgetExceeded", "UsageError", "DateError", "ExitStatus", "Cancelled",
 )
 _EXPORTS.update(dict.fromkeys(_ERRORS, "llm_core.errors"))
 # Re-read on every access (the registry module rebuilds it when a models file changes).

@@ -32,6 +32,11 @@ unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, nev
     LLM_DEBUG                      false     show tracebacks
     LLM_LOCAL_MODELS_FREE          true      unknown models on a loopback/private OpenAI-compatible server cost 0
     LLM_TRUST_PROJECT_ENV          false     let a project .env's *_BASE_URL get your key
+    LLM_BUDGET_DAILY_USD           (unset)   spend limit per local day, USD (> 0, <= 1e9; llm_core/budgets.py)
+    LLM_BUDGET_MONTHLY_USD         (unset)   spend limit per local calendar month, USD (> 0, <= 1e9)
+    LLM_BUDGET_MODE                block     block: refuse a call over a budget (exit 8); warn: only warn
+    LLM_BUDGET_WARN_AT             80        percent of a budget whose crossing warns on a terminal (0-100)
+    LLM_SHOW_USAGE                 false     llm-chat prints a usage line on stderr (as --usage)
     ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY
     ANTHROPIC_BASE_URL, OPENAI_BASE_URL, OPENROUTER_BASE_URL
 
@@ -67,6 +72,8 @@ MAX_TIMEOUT = 86_400.0  # a day, in seconds
 MAX_RETRIES = 100
 MAX_RETRY_WAIT = 4_294_967.0  # seconds: the most time.sleep takes (the Anthropic SDK's ceiling)
 MAX_RESPONSE_MB = 1e6
+MAX_BUDGET_USD = 1e9
+BUDGET_MODES = ("block", "warn")
 
 DEFAULT_OPENROUTER_REFERER = "https://github.com/degree-analytics/llm-cli-tools-core"
 DEFAULT_OPENROUTER_TITLE = "llm-core"
@@ -100,6 +107,11 @@ class Settings:
     cache_dir: Path = Path("~/.cache/llm-core")
     debug: bool = False
     local_models_free: bool = True
+    budget_daily_usd: float | None = None
+    budget_monthly_usd: float | None = None
+    budget_mode: str = "block"
+    budget_warn_at: float = 80.0
+    show_usage: bool = False
     # Test hook, deliberately not in the table above: pins "now" for llm-telemetry reports.
     telemetry_now: str | None = None
     # Test hook, likewise: pins "today" (YYYY-MM-DD) for the model registry's retirements and price ages.
@@ -137,6 +149,11 @@ class Settings:
     @property
     def user_models_file(self) -> Path:
         return self.models_file or self.config_dir / "models.json"
+
+    @property
+    def budgets_set(self) -> bool:
+        """Whether any budget applies: when not, a call does no budget work at all."""
+        return self.budget_daily_usd is not None or self.budget_monthly_usd is not None
 
     def secrets(self) -> list[str]:
         keys = (self.anthropic_api_key, self.openai_api_key, self.openrouter_api_key)
@@ -181,6 +198,16 @@ def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_
 def _text(env: dict[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
+
+
+def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return value
 
 
 _PROJECT_FILE = ".env"
@@ -280,6 +307,13 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         cache_dir=cache_home / "llm-core",
         debug=_bool(env, "LLM_DEBUG", False),
         local_models_free=_bool(env, "LLM_LOCAL_MODELS_FREE", True),
+        budget_daily_usd=_number(env, "LLM_BUDGET_DAILY_USD", None, float, 0, allow_zero=False,
+                                 maximum=MAX_BUDGET_USD),
+        budget_monthly_usd=_number(env, "LLM_BUDGET_MONTHLY_USD", None, float, 0, allow_zero=False,
+                                   maximum=MAX_BUDGET_USD),
+        budget_mode=_choice(env, "LLM_BUDGET_MODE", "block", BUDGET_MODES),
+        budget_warn_at=_number(env, "LLM_BUDGET_WARN_AT", 80.0, float, 0, maximum=100),
+        show_usage=_bool(env, "LLM_SHOW_USAGE", False),
         telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),
         models_today=_text(env, "LLM_MODELS_TODAY"),
         openrouter_referer=_text(env, "LLM_OPENROUTER_REFERER") or DEFAULT_OPENROUTER_REFERER,

@@ -9,6 +9,7 @@ Every error carries the exit status a command returns for it (`exit_code`, an Ex
     │   └── UnknownModelError         3  a model name the registry does not know
     ├── ConfigError                   4  configuration: missing API key, invalid LLM_* value
     ├── StorageError                  1  the telemetry store could not be read or written
+    ├── BudgetExceeded                8  a budget or max_cost refused the call before sending
     ├── RefusedError                  9  the model refused to answer (llm-chat prints the refusal)
     ├── APIConnectionError            7  network error
     │   └── APITimeoutError           7  the request timed out
@@ -173,6 +174,24 @@ class ConfigError(LLMCoreError):
 
 class StorageError(LLMCoreError):
     exit_code = ExitStatus.INTERNAL
+
+
+class BudgetExceeded(LLMCoreError):
+    """A call refused before sending: its worst-case cost would pass a budget (or max_cost).
+
+    `budget` names it ("daily", "monthly", "max_cost"), `spent_usd` is the spend so far in its
+    window (reservations of calls in flight included), `limit_usd` the limit, `worst_usd` this
+    call's worst case (counted input + the max_tokens ceiling at the model's price)."""
+
+    exit_code = ExitStatus.BUDGET_BLOCKED
+
+    def __init__(self, message: str, *, budget: str = "", spent_usd: float = 0.0,
+                 limit_usd: float = 0.0, worst_usd: float = 0.0) -> None:
+        super().__init__(message)
+        self.budget = budget
+        self.spent_usd = spent_usd
+        self.limit_usd = limit_usd
+        self.worst_usd = worst_usd
 
 
 class RefusedError(LLMCoreError):

@@ -7,6 +7,7 @@
     │   └── responses.jsonl         RESPONSES_FILE {"id", "timestamp", "response"}
     ├── conversations/ID.jsonl      CONVERSATIONS_DIR: saved conversations, one turn a line (storage/conversations.py)
     ├── .summaries/2026-11-27.sum   SUMMARY_DIR: the per-day summaries (storage/day_summaries.py)
+    ├── .budget/                    BUDGET_DIR: budget state and reservations (llm_core/budgets.py)
     ├── summary.json                TOTALS_FILE: per-day totals (storage/totals.py)
     ├── .last-prune                 PRUNE_MARKER: the UTC day pruning last ran
     ├── .llm-core-store             STORE_MARKER: "this folder is a store" (storage/location.py)
@@ -41,7 +42,8 @@ import orjson
 from llm_core.errors import InputError, warn
 
 __all__ = [
-    "CONVERSATIONS_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
+    "BUDGET_DIR", "CONVERSATIONS_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE",
+    "PRUNE_MARKER", "RESPONSES_FILE",
     "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
     "ReadStats", "as_day", "atomic_write", "day_names", "format_ms", "format_timestamp",
     "is_day_name", "is_own_root_name", "new_id", "new_id_at", "normalize_tokens", "now_ms", "now_timestamp",
@@ -54,11 +56,13 @@ RESPONSES_FILE = "responses.jsonl"
 TOTALS_FILE = "summary.json"
 SUMMARY_DIR = ".summaries"
 CONVERSATIONS_DIR = "conversations"
+BUDGET_DIR = ".budget"
 PRUNE_MARKER = ".last-prune"
 STORE_MARKER = ".llm-core-store"
 GITIGNORE = ".gitignore"
 DAY_FILES = (TELEMETRY_FILE, PROMPTS_FILE, RESPONSES_FILE)
-_ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR, CONVERSATIONS_DIR))
+_ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR, BUDGET_DIR,
+                         CONVERSATIONS_DIR))
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 

@@ -29,7 +29,7 @@ def test_every_error_carries_an_exit_status(cls):
 def test_the_docstring_draws_every_class_with_its_exit_status():
     drawn = {}
     for line in errors.__doc__.splitlines():
-        match = re.match(r"^\s+[│├└─ ]*(\w+Error)\s+(\d+)\s", line)
+        match = re.match(r"^\s+[│├└─ ]*(\w+(?:Error|Exceeded))\s+(\d+)\s", line)
         if match:
             drawn[match[1]] = int(match[2])
     assert drawn == {c.__name__: int(c.exit_code) for c in CLASSES}
@@ -38,7 +38,7 @@ def test_the_docstring_draws_every_class_with_its_exit_status():
 def test_the_docstring_draws_each_class_under_its_parent():
     depth = {}
     for line in errors.__doc__.splitlines():
-        match = re.match(r"^(\s+[│├└─ ]*)(\w+Error)\s", line)
+        match = re.match(r"^(\s+[│├└─ ]*)(\w+(?:Error|Exceeded))\s", line)
         if match:
             depth[match[2]] = len(match[1])
     for cls in CLASSES:

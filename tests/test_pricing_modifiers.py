@@ -72,6 +72,35 @@ def test_the_rules_are_data_and_cite_their_pages():
     assert tier_pricing(get_model("gpt-4o-mini"), "priority")["output"] == 1.0
 
 
+def _records():
+    from llm_core.config import get_settings
+    from llm_core.storage.local import get_storage
+
+    get_storage().flush()
+    paths = sorted(Path(get_settings().telemetry_dir).glob("*/telemetry.jsonl"))
+    return [json.loads(line) for p in paths for line in p.read_text().splitlines() if line.strip()]
+
+
+def test_the_record_keeps_how_the_call_was_served_and_reprice_uses_it(capsysbinary, monkeypatch):
+    import io
+    import sys
+
+    from llm_core.cli import cost
+
+    with FakeProvider() as fake:
+        client = AnthropicClient("claude-opus-4-6", api_key=KEYS["anthropic"], base_url=fake.url("anthropic"))
+        client.chat("hello there", inference_geo="us")
+        OpenAIClient("gpt-5", api_key=KEYS["openai"], base_url=fake.url("openai")).chat("hi", service_tier="priority")
+    geo, tier = _records()[-2:]
+    assert (geo["inference_geo"], geo["service_tier"], tier["service_tier"]) == ("us", "standard", "priority")
+    lines = [json.dumps({**geo, "cost_usd": 0}), json.dumps({**tier, "cost_usd": 0})]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("\n".join(lines).encode())))
+    assert cost.main(["--reprice"]) == 0
+    repriced = [json.loads(line) for line in capsysbinary.readouterr().out.splitlines()]
+    assert [r["cost_usd"] for r in repriced] == [geo["cost_usd"], tier["cost_usd"]]
+    assert geo["cost_usd"] == pytest.approx(calculate_cost(geo["tokens"], "claude-opus-4-6") * 1.1)
+
+
 def test_cost_recorded_from_what_the_response_reports():
     """Over the wire: Anthropic usage.inference_geo, OpenAI service_tier, streamed and not."""
     with FakeProvider() as fake:

@@ -23,7 +23,7 @@ from llm_core.cli._common import (
     version_option,
 )
 from llm_core.clients import get_client
-from llm_core.config import describe, get_settings
+from llm_core.config import MAX_BUDGET_USD, describe, get_settings
 from llm_core.errors import RefusedError, UsageError
 from llm_core.storage.local import get_storage
 
@@ -89,6 +89,25 @@ MAN_SECTIONS = {
         "tokens known so far (estimated when the provider had not said yet), then exit 130, 143 "
         "or 129. When the reader of stdout goes away (llm-chat ... | head -1) the call is "
         "cancelled and recorded the same way and llm-chat exits 141 without a message."
+    ),
+    "BUDGETS": (
+        "LLM_BUDGET_DAILY_USD and LLM_BUDGET_MONTHLY_USD limit the spend of the local day and "
+        "calendar month, across every process sharing the store. Before sending, llm-chat adds "
+        "the call's worst case (its counted input plus the --max-tokens ceiling, else the "
+        "model's output limit, at the model's price) to the spend so far (calls in flight "
+        "included); over a budget the call is not sent, an Error: line names the budget, the "
+        "spend, the limit and how to raise it, the refusal is recorded with status \"blocked\" "
+        "and cost 0, and llm-chat exits 8. LLM_BUDGET_MODE=warn only warns. On a terminal a "
+        "warning line appears once a budget passes LLM_BUDGET_WARN_AT percent (default 80). "
+        "--max-cost USD refuses, the same way, a single call whose worst case is above USD. "
+        "llm-telemetry budget shows each budget's spend and forecast."
+    ),
+    "USAGE LINE": (
+        "--usage (or LLM_SHOW_USAGE=1) prints one line on stderr after the answer:\n\n"
+        "  usage: 7 in, 9 out, 0 cache read, 0 cache write; $0.004000; 812 ms; claude-haiku-4-5;"
+        " today $0.0080 of $0.0100\n\n"
+        "The cost is unknown (\"cost unknown\") when the model has no price; \"of $...\" "
+        "appears when LLM_BUDGET_DAILY_USD is set."
     ),
     "TEMPLATES": (
         "A template is $XDG_CONFIG_HOME/llm-core/templates/NAME.toml (default ~/.config): "
@@ -174,11 +193,14 @@ HOOKS = ("prepare-commit-msg",)
 @click.option("--no-stdin", is_flag=True, help="Never read stdin (for loops that read their own).")
 @click.option("--where", is_flag=True, help="Show each setting and the file it came from (keys masked), and exit.")
 @click.option("--print-hook", type=click.Choice(HOOKS), help="Write a git hook that never blocks a commit, and exit.")
+@click.option("--max-cost", type=FiniteFloatRange(0, MAX_BUDGET_USD), metavar="USD",
+              help="Refuse the call (exit 8) when its worst case costs more than USD (0 to 1e9).")
+@click.option("--usage", is_flag=True, help="Print tokens, cost, latency and today's spend on stderr after the answer.")
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
         agent, operation, session, attach, schema_spec, template, save_as, list_templates, resume, cid,
-        save_conversation, cache, cache_ttl, no_stdin, where, print_hook):
+        save_conversation, cache, cache_ttl, no_stdin, where, print_hook, max_cost, usage):
     """Send a prompt to an LLM and stream the answer to stdout.
 
     The prompt is stdin (a pipe or a file; never with --no-stdin) followed by the arguments,
@@ -203,6 +225,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       while read -r f; do llm-chat --no-stdin -m echo "$f"; done < files.txt
       llm-chat --where
       llm-chat --print-hook prepare-commit-msg > .git/hooks/prepare-commit-msg
+      llm-chat --max-cost 0.01 --usage "Summarise RFC 9110 in a line"
+      LLM_BUDGET_DAILY_USD=2 llm-chat "hi"      # exit 8 once today's spend would pass $2
     """
     if print_hook:
         sys.stdout.write((Path(__file__).parent / "hooks" / print_hook).read_text())
@@ -253,6 +277,9 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
     client = get_client(provider or "auto", model, cache=cache_opt, agent_name=agent,
                         operation=operation, session_id=session)
     kwargs = {"system": system, "max_tokens": max_tokens, "temperature": temperature}
+    if max_cost is not None:
+        kwargs["max_cost"] = max_cost
+    usage = usage or get_settings().show_usage
     if cache_opt is not None and piped and question:
         # Two blocks, so the (long, stable) piped text can be cached apart from the question.
         content = [{"type": "text", "text": piped}, {"type": "text", "text": question}]
@@ -278,6 +305,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
             out.write(dumps(data) + "\n")
         else:
             out.write(response.text if response.text.endswith("\n") else response.text + "\n")
+        if usage:
+            _print_usage(response)
         _check_refusal(response)
         return 0
     last = ""
@@ -290,6 +319,9 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         out.write("\n")
     if conversation is not None:
         conversation.record(stream.response)
+    if usage and stream.response is not None:
+        out.flush()
+        _print_usage(stream.response)
     _check_refusal(stream.response)
     return 0
 
@@ -332,6 +364,27 @@ def _check_refusal(response) -> None:
     """A refusal is printed like an answer, then ends the command with its own status."""
     if response is not None and response.refusal:
         raise RefusedError(f"the model refused to answer (stop reason: {response.stop_reason})")
+
+
+def _print_usage(response) -> None:
+    """The --usage line on stderr (see USAGE LINE)."""
+    t = response.tokens
+    cost = "cost unknown" if response.cost_usd is None else f"${response.cost_usd:.6f}"
+    line = (f"usage: {t.get('input', 0)} in, {t.get('output', 0)} out, {t.get('cache_read', 0)} "
+            f"cache read, {t.get('cache_write', 0)} cache write; {cost}; {response.duration_ms} ms; "
+            f"{response.model}")
+    settings = get_settings()
+    if settings.telemetry_enabled:
+        # Imported here: only --usage reads today's spend.
+        from llm_core.budgets import Budget, statuses, usd
+        from llm_core.records import now_ms
+
+        storage = get_storage()
+        storage.flush()  # this call's record counts in today's spend
+        limit = settings.budget_daily_usd
+        today = statuses(storage.base_dir, settings, now_ms(), [Budget("today", "day", limit or 0.0, "")])
+        line += f"; today {usd(today[0].spent_usd)}" + (f" of {usd(limit)}" if limit else "")
+    sys.stderr.write(line + "\n")
 
 
 def _where(as_json: bool) -> None:

@@ -50,7 +50,8 @@ MAN_SECTIONS = {
     "REPRICE": """
         --reprice reads telemetry JSON Lines on stdin and writes every line back to stdout,
         in order, with "cost_usd" recomputed from the current registry and the record's
-        "model" and "tokens". It is a filter: nothing is dropped. Lines that are not JSON
+        "model" and "tokens" (and the "service_tier" and "inference_geo" the response
+        reported, which a record keeps when there were any). It is a filter: nothing is dropped. Lines that are not JSON
         objects with "model" and "tokens" pass through unchanged, and so do records of models
         the registry does not know (they keep their cost_usd); one warning on stderr counts
         each kind and names the first line.
@@ -248,7 +249,8 @@ def _reprice() -> None:
             continue
         entry = find_model(record["model"])
         try:
-            cost = calculate_cost(record["tokens"], entry) if entry else None
+            served = {k: record[k] for k in ("service_tier", "inference_geo") if isinstance(record.get(k), str)}
+            cost = calculate_cost(record["tokens"], entry, **served) if entry else None
         except InputError:
             cost, entry = None, None
             skipped.append(number)

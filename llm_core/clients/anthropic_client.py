@@ -71,6 +71,9 @@ class AnthropicClient(HTTPClient):
             wanted = max(wanted, thinking["budget_tokens"] + 4096)
         return min(limit, wanted)
 
+    def _output_ceiling(self, call: Call) -> int:
+        return call.max_tokens or self._default_max_tokens(call)
+
     def _body(self, call: Call) -> dict[str, Any]:
         system = call.system
         messages = []

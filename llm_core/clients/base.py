@@ -15,12 +15,14 @@ The HTTP side lives apart: `http_client.HTTPClient` (the providers' common clien
 Keyword arguments of chat() and stream(): messages=[{"role", "content"}, ...] (multi-turn;
 a prompt is appended as the last user message), model, max_tokens, temperature, stop (a
 string or a list), timeout (seconds), metadata (a dict added to the telemetry record's
-metadata), cache (True or a PromptCache), agent_name, operation, session_id, user_id; any
+metadata), max_cost (USD: refuse the call, BudgetExceeded, when its worst case is above), cache (True or a PromptCache), agent_name, operation, session_id, user_id; any
 other keyword goes into the request body as is (e.g. thinking=..., top_p=...). A stream sends
 its request on the first iteration.
 
 Every call, success or failure, records one telemetry record; a telemetry problem never
-breaks or slows the call.
+breaks or slows the call. Under a budget (LLM_BUDGET_*_USD, llm_core/budgets.py) or max_cost,
+a call whose worst case would pass it is not sent: BudgetExceeded, recorded with status
+"blocked" and cost 0. Without either, a call does no budget work at all.
 """
 
 from __future__ import annotations
@@ -33,8 +35,16 @@ from typing import Any
 
 from llm_core import telemetry
 from llm_core.config import get_settings, redact
-from llm_core.errors import Cancelled, InputError, ResponseFormatError, UnknownModelError, warn
+from llm_core.errors import (
+    BudgetExceeded,
+    Cancelled,
+    InputError,
+    ResponseFormatError,
+    UnknownModelError,
+    warn,
+)
 from llm_core.records import normalize_tokens
+from llm_core.storage.local import get_storage
 from llm_core.utils.retry import retry_policy, retry_with_backoff
 
 TOKEN_KEYS = ("input", "output", "total", "cache_read", "cache_write", "reasoning")
@@ -109,6 +119,8 @@ class Call:
     cache: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
     prompt_text: str = ""
+    max_cost: float | None = None
+    reservation: str | None = None  # the budget reservation to settle once recorded
 
 
 @dataclass
@@ -215,6 +227,7 @@ class BaseLLMClient:
     ) -> LLMResponse:
         """Send one request and wait for the whole answer."""
         call = self._prepare(prompt, system, stream=False, **kwargs)
+        self._guard(call)
         start = time.perf_counter()
         retries = [0]
         try:
@@ -318,6 +331,7 @@ class BaseLLMClient:
         operation: str | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
+        max_cost: float | None = None,
         **extra: Any,
     ) -> Call:
         msgs = [dict(m) for m in messages or ()]
@@ -327,6 +341,8 @@ class BaseLLMClient:
             raise InputError("nothing to send: give a prompt or messages=[...]")
         if max_tokens is not None and max_tokens < 1:
             raise InputError(f"max_tokens must be at least 1, got {max_tokens}")
+        if max_cost is not None and not 0 <= max_cost < float("inf"):
+            raise InputError(f"max_cost must be a number of USD >= 0, got {max_cost}")
         api_model, model_name = self.model, self.model_name
         if model is not None and model != self.model_name:
             api_model, model_name, _ = self._resolve_model(model)
@@ -337,7 +353,7 @@ class BaseLLMClient:
             stop=[stop] if isinstance(stop, str) else (list(stop) if stop else None),
             timeout=timeout if timeout is not None else self.timeout, metadata=metadata,
             labels=labels, cache=cache if cache is not None else self.cache, extra=extra,
-            prompt_text=prompt_text(system, msgs),
+            prompt_text=prompt_text(system, msgs), max_cost=max_cost,
         )
 
     def _resolve_labels(self, *given: str | None) -> dict[str, Any]:
@@ -372,6 +388,7 @@ class BaseLLMClient:
                 raise
             return res, chunks, closer, first
 
+        self._guard(call)
         try:
             result, chunks, close, first = self._retrying(retries, open_until_first_chunk)
             if first is not None:
@@ -394,6 +411,42 @@ class BaseLLMClient:
         finally:
             close()
         holder.response = self._finish(call, result, start, retries[0])
+
+    # ------------------------------------------------------------ budgets
+
+    def _guard(self, call: Call) -> None:
+        """Refuse (and record) a call over max_cost or a budget; else reserve its worst case."""
+        settings = get_settings()
+        if call.max_cost is None and not settings.budgets_set:
+            return
+        # Imported here: only calls under a budget or a max_cost load it.
+        from llm_core import budgets
+
+        ttl = int((self.timeout * (self.max_retries + 1) + 60) * 1000)
+        try:
+            call.reservation = budgets.guard(self._worst_cost(call), call.max_cost, settings, ttl)
+        except BudgetExceeded as exc:
+            self._record(call, success=False, tokens=empty_tokens(), cost_usd=0.0, duration_ms=0,
+                         error=redact(f"BudgetExceeded: {exc}"), status="blocked")
+            raise
+
+    def _worst_cost(self, call: Call) -> float | None:
+        """USD for the counted input plus the whole output ceiling; None when unpriced."""
+        tokens = {"input": self.estimate_tokens(call.prompt_text), "output": self._output_ceiling(call)}
+        return self.calculate_cost(tokens, call.model_name)
+
+    def _output_ceiling(self, call: Call) -> int:
+        """The most output tokens the call may bill: max_tokens, else the model's limit."""
+        return call.max_tokens or int((self.model_info or {}).get("max_output") or 4096)
+
+    def _settle(self, call: Call) -> None:
+        """Free the call's reservation once its record (its actual cost) is in the store."""
+        if call.reservation is None:
+            return
+        from llm_core import budgets  # loaded already by _guard
+
+        budgets.settle_call(get_storage(), call.reservation)
+        call.reservation = None
 
     def _finish(self, call: Call, result: Result, start: float, retries: int) -> LLMResponse:
         duration = _ms_since(start)
@@ -421,7 +474,9 @@ class BaseLLMClient:
             response=result.text, retries=retries, request_id=result.request_id,
             time_to_first_token_ms=ttft, stop_reason=result.stop_reason,
             provider_cost_usd=result.provider_cost_usd, price_source=local.get("price_source"),
+            service_tier=result.service_tier, inference_geo=result.inference_geo,
         )
+        self._settle(call)
         return response
 
     def _record_failure(
@@ -454,8 +509,11 @@ class BaseLLMClient:
             retries=retries, request_id=request_id, time_to_first_token_ms=ttft,
             stop_reason=result.stop_reason if result else None,
             provider_cost_usd=result.provider_cost_usd if result else None,
+            service_tier=result.service_tier if result else None,
+            inference_geo=result.inference_geo if result else None,
             status="cancelled" if cancelled else None, tokens_estimated=estimated,
         )
+        self._settle(call)
 
     def _failure_cost(self, call: Call, tokens: dict[str, int], result: Result | None) -> float | None:
         if not any(tokens.values()):

@@ -7,6 +7,7 @@ its subcommands runs (click's "complex" example; --help lists them without impor
     reports.py   stats, costs, models, agents, projects, performance, patterns (report_command)
     records.py   log (the latest records);  export.py   export (JSONL, CSV, xlsx, SQLite, Parquet)
     sql.py       sql (DuckDB over the store)
+    budget.py    budget (spend against LLM_BUDGET_*_USD; llm_core/budgets.py)
     prune.py     prune;  demo.py   demo;  where.py   where;  doctor.py   doctor (the store as a whole)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
 
@@ -45,6 +46,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "demo": ("demo", "Write a realistic demo store (no key needed)."),
     "where": ("where", "Which store commands run here use, and why."),
     "doctor": ("doctor", "Check the store; --fix repairs what is safe."),
+    "budget": ("budget", "Each budget's spend, limit and forecast; exit 1 when one is spent."),
     "conversations": ("conversations", "The conversations llm-chat saved; show ID prints one."),
 }
 

@@ -1,0 +1,118 @@
+"""What a budget costs the caller: the check alone, and a whole call with and without budgets.
+
+    python benchmarks/budget.py [--records 1000000] [--calls 200]
+
+1. The check alone (llm_core.budgets.reserve + settle, the lock, the state file, the records
+   appended since the last check) on a store of --records records over the last 30 days: the
+   first check (it reads the day summaries, building those that are missing) and the median of
+   the next ones. Target: <= 1 ms.
+2. Per call against the fake provider (its own process): `client.chat()` without a budget,
+   with daily + monthly budgets, and with max_cost only; medians and ratios to no budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def check_alone(store: Path, records: int, checks: int) -> tuple[float, float, float]:
+    from llm_core import budgets
+    from llm_core.config import load_settings
+    from llm_core.records import now_ms
+    from llm_core.storage.demo import write_demo
+
+    t = time.perf_counter()
+    write_demo(store, 30, records, 1, now_ms() - 60_000)
+    wrote = time.perf_counter() - t
+    settings = load_settings({"LLM_BUDGET_DAILY_USD": "1e6", "LLM_BUDGET_MONTHLY_USD": "1e6"})
+    t = time.perf_counter()
+    budgets.reserve(store, settings, 0.01, "first", now_ms(), 60_000)
+    budgets.settle(store, "first")
+    first = time.perf_counter() - t
+    samples = []
+    for i in range(checks):
+        t = time.perf_counter()
+        budgets.reserve(store, settings, 0.01, f"r{i}", now_ms(), 60_000)
+        budgets.settle(store, f"r{i}")
+        samples.append(time.perf_counter() - t)
+    return wrote, first * 1000, median_ms(samples)
+
+
+def per_call(port: int, calls: int) -> dict[str, float]:
+    """Median chat() time per kind, in blocks of 20 calls taken in turn (one client per kind,
+    so connections stay alive; settings are re-read between blocks)."""
+    from fake_provider import KEYS
+
+    from llm_core.clients.anthropic_client import AnthropicClient
+    from llm_core.config import reset_settings
+    from llm_core.storage.local import get_storage
+
+    budget_env = {"LLM_BUDGET_DAILY_USD": "1e6", "LLM_BUDGET_MONTHLY_USD": "1e6"}
+    kinds = {"none": ({}, {}), "budgets": (budget_env, {}), "max_cost": ({}, {"max_cost": 1.0})}
+    base = f"http://127.0.0.1:{port}"
+    clients = {k: AnthropicClient("claude-haiku-4-5", api_key=KEYS["anthropic"], base_url=base)
+               for k in kinds}
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    for block in range(calls // 20 + 1):  # the first block of each kind warms up
+        for kind, (env, extra) in kinds.items():
+            for key in budget_env:
+                os.environ.pop(key, None)
+            os.environ.update(env)
+            reset_settings()
+            get_storage()
+            for _ in range(20):
+                t = time.perf_counter()
+                clients[kind].chat("Write a commit message for: fix typo", max_tokens=200, **extra)
+                if block:
+                    times[kind].append(time.perf_counter() - t)
+    get_storage().flush()
+    return {k: median_ms(v) for k, v in times.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--checks", type=int, default=200)
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_"))}
+        env["LLM_TELEMETRY_DIR"] = str(Path(tmp) / "telemetry")
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(tmp)
+        wrote, first, warm = check_alone(Path(tmp) / "big-store", args.records, args.checks)
+        print(f"check alone on a store of {args.records:,} records (written in {wrote:.0f} s): "
+              f"first {first:.1f} ms (day summaries), then median {warm:.3f} ms "
+              f"(target <= 1 ms): {'OK' if warm <= 1 else 'OVER'}")
+        proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fake_provider.py")],
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            port = int(proc.stdout.readline())
+            med = per_call(port, args.calls)
+        finally:
+            proc.terminate()
+            proc.wait()
+    print(f"per call ({args.calls} calls each, medians): no budget {med['none']:.3f} ms, "
+          f"daily+monthly budgets {med['budgets']:.3f} ms (ratio {med['budgets'] / med['none']:.2f}x), "
+          f"max_cost only {med['max_cost']:.3f} ms (ratio {med['max_cost'] / med['none']:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""Budgets and max_cost: refused before sending, recorded as blocked, safe across processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from fake_provider import KEYS, FakeProvider
+
+from llm_core import budgets
+from llm_core.clients.anthropic_client import AnthropicClient
+from llm_core.config import get_settings, reset_settings
+from llm_core.errors import BudgetExceeded, ExitStatus
+from llm_core.storage.local import get_storage
+
+PROMPT = "x" * 26  # the fake counts 7 tokens in, 9 out ("You said: " + it): 16 x $250/M = $0.004
+MODELS = {"models": {"pricey": {"provider": "anthropic", "api_id": "claude-haiku-5-5", "pricing": {"input": 250, "output": 250},
+                                "max_output": 1000}}}
+
+
+@pytest.fixture
+def fake():
+    with FakeProvider() as server:
+        yield server
+
+
+@pytest.fixture
+def pricey(isolated_env, monkeypatch):
+    path = isolated_env / "models.json"
+    path.write_text(json.dumps(MODELS))
+    monkeypatch.setenv("LLM_MODELS_FILE", str(path))
+    from llm_core.models import registry
+
+    registry.clear_cache()
+    yield path
+    registry.clear_cache()
+
+
+def client(fake, **kwargs):
+    return AnthropicClient("pricey", api_key=KEYS["anthropic"], base_url=fake.url("anthropic"),
+                           sleep=lambda s: None, **kwargs)
+
+
+def records():
+    get_storage().flush()
+    out = []
+    for path in sorted(Path(get_settings().telemetry_dir).glob("*/telemetry.jsonl")):
+        out += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return out
+
+
+def test_third_call_is_refused_before_it_reaches_the_provider(fake, pricey, monkeypatch):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.01")
+    reset_settings()
+    c = client(fake)
+    for _ in range(2):
+        assert c.chat(PROMPT, max_tokens=9).cost_usd == pytest.approx(0.004)
+    assert len(fake.requests) == 2
+    with pytest.raises(BudgetExceeded) as info:
+        c.chat(PROMPT, max_tokens=9)
+    assert len(fake.requests) == 2  # the third never reached the provider
+    exc = info.value
+    assert exc.exit_code == ExitStatus.BUDGET_BLOCKED == 8
+    assert exc.budget == "daily" and exc.limit_usd == 0.01
+    assert exc.spent_usd == pytest.approx(0.008)
+    assert "LLM_BUDGET_DAILY_USD" in str(exc) and "$0.008000" in str(exc)
+    rows = records()
+    assert [r.get("status") for r in rows] == [None, None, "blocked"]
+    assert rows[-1]["cost_usd"] == 0 and rows[-1]["success"] is False
+    assert "daily budget" in rows[-1]["metadata"]["error"]
+
+
+def test_a_stream_is_refused_on_its_first_iteration(fake, pricey, monkeypatch):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.005")
+    reset_settings()
+    c = client(fake)
+    assert "".join(c.stream(PROMPT, max_tokens=9))
+    with pytest.raises(BudgetExceeded), c.stream(PROMPT, max_tokens=9) as stream:
+        list(stream)
+    assert len(fake.requests) == 1
+    assert [r.get("status") for r in records()] == [None, "blocked"]
+
+
+def test_warn_mode_sends_and_warns(fake, pricey, monkeypatch, capsys):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.005")
+    monkeypatch.setenv("LLM_BUDGET_MODE", "warn")
+    reset_settings()
+    c = client(fake)
+    c.chat(PROMPT, max_tokens=9)
+    c.chat(PROMPT, max_tokens=9)
+    assert len(fake.requests) == 2
+    assert "Warning: daily budget $0.005000 would be exceeded" in capsys.readouterr().err
+
+
+def test_a_terminal_gets_a_soft_warning_from_warn_at(fake, pricey, monkeypatch, capsys):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.01")
+    monkeypatch.setenv("LLM_BUDGET_WARN_AT", "75")
+    monkeypatch.setattr(budgets, "_stderr_is_terminal", lambda: True)
+    reset_settings()
+    c = client(fake)
+    c.chat(PROMPT, max_tokens=9)  # 0 + 0.0033 of 0.01: quiet
+    assert "Warning" not in capsys.readouterr().err
+    c.chat(PROMPT, max_tokens=9)  # 0.004 + 0.0033 = 73%: quiet
+    assert "Warning" not in capsys.readouterr().err
+    monkeypatch.setenv("LLM_BUDGET_WARN_AT", "60")
+    reset_settings()
+    with pytest.raises(BudgetExceeded):
+        c.chat(PROMPT, max_tokens=9)
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.02")
+    reset_settings()
+    c.chat(PROMPT, max_tokens=9)  # 0.008 + 0.0033 of 0.02 = 56%: quiet at 60
+    assert "Warning" not in capsys.readouterr().err
+    c.chat(PROMPT, max_tokens=9)  # 0.012 + 0.0033 = 76%
+    assert "Warning: daily budget at 76% ($0.0120 of $0.0200; warning from 60%)" in capsys.readouterr().err
+
+
+def test_monthly_budget_counts_the_month(fake, pricey, monkeypatch):
+    monkeypatch.setenv("LLM_BUDGET_MONTHLY_USD", "0.006")
+    reset_settings()
+    c = client(fake)
+    c.chat(PROMPT, max_tokens=9)
+    with pytest.raises(BudgetExceeded, match=r"monthly budget .* raise LLM_BUDGET_MONTHLY_USD"):
+        c.chat(PROMPT, max_tokens=9)
+
+
+def test_max_cost_refuses_a_call_whose_worst_case_is_above(fake, pricey):
+    c = client(fake)
+    # 1000 output tokens (the model's max_output) at $250/M = $0.25 worst case
+    with pytest.raises(BudgetExceeded, match=r"may cost up to \$0\.25.*above --max-cost \$0\.0100"):
+        c.chat(PROMPT, max_cost=0.01)
+    assert fake.requests == []
+    assert c.chat(PROMPT, max_tokens=9, max_cost=0.01).text
+    assert [r.get("status") for r in records()] == ["blocked", None]
+
+
+def test_no_budget_means_no_budget_work(fake, pricey, monkeypatch):
+    sys.modules.pop("llm_core.budgets", None)
+    client(fake).chat(PROMPT, max_tokens=9)
+    assert "llm_core.budgets" not in sys.modules
+    assert not (get_storage().base_dir / budgets.BUDGET_DIR).exists()
+    sys.modules["llm_core.budgets"] = budgets
+
+
+def test_state_file_is_private_and_reservations_are_settled(fake, pricey, monkeypatch):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "1")
+    reset_settings()
+    client(fake).chat(PROMPT, max_tokens=9)
+    state_path = get_storage().base_dir / ".budget" / "state.json"
+    assert state_path.stat().st_mode & 0o777 == 0o600
+    state = json.loads(state_path.read_text())
+    assert state["reservations"] == {}
+
+
+def test_an_expired_reservation_no_longer_counts(tmp_path):
+    ledger = budgets.Ledger(tmp_path / "store")
+    with ledger.locked() as state:
+        state["reservations"] = {"a": {"usd": 1.0, "expires": 1000, "pid": 1},
+                                 "b": {"usd": 0.5, "expires": 5000, "pid": 1}}
+    with ledger.locked() as state:
+        assert budgets.Ledger.reserved(state, 2000) == 0.5
+        assert list(state["reservations"]) == ["b"]
+
+
+def test_spend_counts_only_the_slots_inside_a_window_that_cuts_a_day_file():
+    from llm_core.storage._day_records import COST_SCALE, SLOT_MS
+
+    midnight = budgets._utc_midnight("2026-12-01")
+    early, late = midnight // SLOT_MS + 4, midnight // SLOT_MS + 80  # 01:00 and 20:00 UTC
+    state = {"files": {"2026-12-01": {"ino": 1, "offset": 9, "total": 3 * COST_SCALE,
+                                      "slots": {str(early): COST_SCALE, str(late): 2 * COST_SCALE}}},
+             "reservations": {}}
+    assert budgets.Ledger.spend(state, midnight, midnight + 86_400_000) == 3.0
+    assert budgets.Ledger.spend(state, midnight + 5 * 3_600_000, midnight + 30 * 3_600_000) == 2.0
+    assert budgets.Ledger.spend(state, midnight - 3_600_000, midnight + 4_500_000) == 1.0
+    assert budgets.Ledger.spend(state, midnight + 86_400_000, midnight + 2 * 86_400_000) == 0.0
+
+
+def test_a_malformed_state_file_is_read_again_from_the_store(fake, pricey, monkeypatch):
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.006")
+    reset_settings()
+    c = client(fake)
+    c.chat(PROMPT, max_tokens=9)
+    state_path = get_storage().base_dir / ".budget" / "state.json"
+    state_path.write_text('{"files": {"x": 1}, "reservations": []}')
+    with pytest.raises(BudgetExceeded):  # the $0.004 already spent is found again
+        c.chat(PROMPT, max_tokens=9)
+
+
+def test_window_bounds_are_local_calendar_windows():
+    from datetime import datetime
+
+    now = int(datetime(2026, 12, 16, 15, 30).timestamp() * 1000)  # a Wednesday
+    day = budgets.window_bounds("day", now)
+    week = budgets.window_bounds("week", now)
+    month = budgets.window_bounds("month", now)
+    assert day == (int(datetime(2026, 12, 16).timestamp() * 1000), int(datetime(2026, 12, 17).timestamp() * 1000))
+    assert week[0] == int(datetime(2026, 12, 14).timestamp() * 1000)
+    assert month == (int(datetime(2026, 12, 1).timestamp() * 1000), int(datetime(2027, 1, 1).timestamp() * 1000))
+
+
+RACER = textwrap.dedent("""
+    import sys
+    from llm_core.clients.anthropic_client import AnthropicClient
+    from llm_core.errors import BudgetExceeded
+    c = AnthropicClient("pricey", api_key=sys.argv[2], base_url=sys.argv[1])
+    sent = blocked = 0
+    for _ in range(20):
+        try:
+            c.chat("x" * 26, max_tokens=9)
+            sent += 1
+        except BudgetExceeded:
+            blocked += 1
+    print(sent, blocked)
+""")
+
+
+def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
+    from conftest import clean_environ
+
+    env = clean_environ(isolated_env)
+    env.update(LLM_BUDGET_DAILY_USD="0.05", LLM_MODELS_FILE=str(pricey))
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, fake.url("anthropic"), KEYS["anthropic"]],
+                              env=env, stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+             for _ in range(8)]
+    outs = [p.communicate(timeout=240)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    sent = sum(int(o[0]) for o in outs)
+    blocked = sum(int(o[1]) for o in outs)
+    assert sent + blocked == 160
+    rows = records()
+    assert len(rows) == 160  # nothing lost
+    assert sum(r.get("status") == "blocked" for r in rows) == blocked
+    spend = sum(r["cost_usd"] for r in rows)
+    assert spend <= 0.05 + 0.004 + 1e-9
+    assert len(fake.requests) == sent
+    assert sent >= 12  # the budget was used, not refused wholesale: 0.05 / 0.004 = 12.5
