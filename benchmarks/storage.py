@@ -57,6 +57,29 @@ def caller_side(n: int, folder: str) -> list[float]:
     return samples
 
 
+def plain_dict() -> dict:
+    """A record as the design's seed shows it: a plain dict, no id, no timestamp."""
+    return {"provider": "anthropic", "model": "claude-haiku-4-5", "agent_name": "bench",
+            "operation": "chat", "tokens": {"input": 500, "output": 200, "total": 700},
+            "duration_ms": 1234, "success": True, "cost_usd": 0.0015}
+
+
+def caller_side_plain(n: int, folder: str) -> list[float]:
+    """µs per store_telemetry(plain dict): the store adds the id and timestamp itself."""
+    storage = LocalStorage(settings=settings_for(folder))
+    record = plain_dict()
+    storage.store_telemetry(record)
+    storage.flush()
+    clock = time.perf_counter_ns
+    samples = []
+    for _ in range(n):
+        t0 = clock()
+        storage.store_telemetry(record)
+        samples.append((clock() - t0) / 1000)
+    storage.flush()
+    return samples
+
+
 def end_to_end(n: int, folder: str, **env: str) -> float:
     storage = LocalStorage(settings=settings_for(folder, **env))
     record = sample_record()
@@ -121,10 +144,11 @@ def main() -> None:
     n = parser.parse_args().records
     small = max(1, n // 10)
     with tempfile.TemporaryDirectory() as tmp:
-        dirs = {k: os.path.join(tmp, k) for k in ("caller", "e2e", "fsync", "plain", "locked", "call")}
+        dirs = {k: os.path.join(tmp, k) for k in ("caller", "dict", "e2e", "fsync", "plain", "locked", "call")}
         for d in dirs.values():
             os.makedirs(d)
         samples = caller_side(n, dirs["caller"])
+        dict_samples = caller_side_plain(small, dirs["dict"])
         e2e = end_to_end(n, dirs["e2e"])
         e2e_fsync = end_to_end(small, dirs["fsync"], LLM_TELEMETRY_FSYNC="true")
         plain = plain_append(small, dirs["plain"])
@@ -132,19 +156,24 @@ def main() -> None:
         call_us = record_call_cost(small, dirs["call"])
         assert count_lines(dirs["e2e"]) == n, "records lost in the end-to-end run"
         assert count_lines(dirs["caller"]) == n + 1, "records lost in the caller-side run"
+        assert count_lines(dirs["dict"]) == small + 1, "records lost in the plain-dict run"
 
     median = statistics.median(samples)
     p99 = sorted(samples)[int(len(samples) * 0.99)]
     plain_us = 1e6 / plain
+    dict_median = statistics.median(dict_samples)
     locked_us = 1e6 / locked
     print(f"records: {n:,} (plain/locked baselines: {small:,})")
     print(f"caller side store_telemetry: median {median:.2f} µs, p99 {p99:.2f} µs   (target <= 5 µs)")
+    print(f"caller side, plain dict (no id/timestamp): median {dict_median:.2f} µs   (target <= 1.0x plain append)")
     print(f"end to end (store + flush):  {e2e:,.0f} records/s = {1e6 / e2e:.2f} µs/record   (target >= 50,000/s)")
     print(f"end to end with LLM_TELEMETRY_FSYNC=true: {e2e_fsync:,.0f} records/s (one fsync per batch)")
     print(f"record_call (build + store): median {call_us:.2f} µs   (ids, hashes, labels; price given)")
     print(f"plain open-append-close:     {plain:,.0f} records/s = {plain_us:.2f} µs/record")
     print(f"locked append per record:    {locked:,.0f} records/s = {locked_us:.2f} µs/record")
     print(f"ratio caller median / plain append:  {median / plain_us:.3f}  ({plain_us / median:.1f}x cheaper)")
+    print(f"ratio plain-dict median / plain append: {dict_median / plain_us:.3f}   (target <= 1.0)")
+    print(f"ratio plain-dict / prebuilt record:     {dict_median / median:.2f}x")
     print(f"ratio end to end / plain append:     {e2e / plain:.2f}x the throughput")
     print(f"ratio end to end / locked append:    {e2e / locked:.2f}x the throughput")
 

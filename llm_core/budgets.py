@@ -38,7 +38,7 @@ import orjson
 
 from llm_core.config import Settings
 from llm_core.errors import BudgetExceeded, ConfigError, warn
-from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, utc_today
+from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, day_file_stat, utc_today
 from llm_core.records import now_ms as clock_ms
 from llm_core.storage import day_summaries
 from llm_core.storage._day_records import COST_SCALE, M_COST, SLOT_MS, extract, split_lines
@@ -232,11 +232,16 @@ class Ledger:
     def _refresh_file(self, files: dict[str, Any], day: str) -> None:
         path = self.store / day / TELEMETRY_FILE
         try:
-            st = path.stat()
+            st = day_file_stat(path)
         except OSError:
             files.pop(day, None)
             return
         entry = files.get(day)
+        if st.compressed:  # storage/compress.py: not appended in place any more; its summary has it all
+            if entry is None or entry.get("ino") != st.st_ino or entry.get("offset") != st.st_size:
+                entry = files[day] = self._from_summary(day, st)
+                entry["offset"] = st.st_size
+            return
         if (entry is None or entry.get("ino") != st.st_ino or entry.get("offset", 0) > st.st_size
                 or "total" not in entry):
             entry = files[day] = self._from_summary(day, st)

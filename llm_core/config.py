@@ -17,6 +17,7 @@ unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, nev
     LLM_STORE_RESPONSES            false     also keep full responses (responses.jsonl)
     LLM_RETENTION_DAYS             30        day folders older than this are removed (1-36500)
     LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store (> 0, at most 1e9)
+    LLM_COMPRESS_AFTER_DAYS        7         gzip day files older than this (0 = never; 0-3650)
     LLM_TELEMETRY_FSYNC            false     fsync every telemetry write
     LLM_TIMEOUT                    600       seconds per attempt, all of it: connect (at most
                                              5 s), wait, and the whole body or stream (> 0, <= 86400)
@@ -32,6 +33,9 @@ unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, nev
     LLM_DEBUG                      false     show tracebacks
     LLM_LOCAL_MODELS_FREE          true      unknown models on a loopback/private OpenAI-compatible server cost 0
     LLM_TRUST_PROJECT_ENV          false     let a project .env's *_BASE_URL get your key
+    LLM_PROMETHEUS_PUSHGATEWAY               push the store's metrics here after every call
+    OTEL_EXPORTER_OTLP_ENDPOINT              export every call over OTLP/HTTP (the otel extra)
+    LLM_TELEMETRY_DIRS                       several stores for the reports (os.pathsep-separated)
     LLM_BUDGET_DAILY_USD           (unset)   spend limit per local day, USD (> 0, <= 1e9; llm_core/budgets.py)
     LLM_BUDGET_MONTHLY_USD         (unset)   spend limit per local calendar month, USD (> 0, <= 1e9)
     LLM_BUDGET_MODE                block     block: refuse a call over a budget (exit 8); warn: only warn
@@ -90,6 +94,7 @@ class Settings:
     store_responses: bool = False
     retention_days: int = 30
     max_size_mb: float = 100.0
+    compress_after_days: int = 7
     fsync: bool = False
     timeout: float = 600.0
     max_retries: int = 2
@@ -121,6 +126,9 @@ class Settings:
     anthropic_base_url: str | None = None
     openai_base_url: str | None = None
     openrouter_base_url: str | None = None
+    prometheus_pushgateway: str | None = None
+    otlp_endpoint: str | None = None
+    telemetry_dirs: tuple[Path, ...] = ()
     # Secrets never appear in repr() and so never in a traceback's locals or a log line.
     anthropic_api_key: str | None = field(default=None, repr=False)
     openai_api_key: str | None = field(default=None, repr=False)
@@ -149,6 +157,11 @@ class Settings:
     @property
     def user_models_file(self) -> Path:
         return self.models_file or self.config_dir / "models.json"
+
+    @property
+    def exporting(self) -> bool:
+        """Whether any call exporter (Pushgateway, OTLP) is configured."""
+        return bool(self.prometheus_pushgateway or self.otlp_endpoint)
 
     @property
     def budgets_set(self) -> bool:
@@ -198,6 +211,11 @@ def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_
 def _text(env: dict[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
+
+
+def _paths(env: dict[str, str], name: str) -> tuple[Path, ...]:
+    raw = env.get(name, "")
+    return tuple(Path(p.strip()).expanduser() for p in raw.split(os.pathsep) if p.strip())
 
 
 def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -288,6 +306,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         retention_days=_number(env, "LLM_RETENTION_DAYS", 30, int, 1, maximum=MAX_RETENTION_DAYS),
         max_size_mb=_number(env, "LLM_STORAGE_MAX_SIZE_MB", 100.0, float, 0, allow_zero=False,
                             maximum=MAX_SIZE_MB),
+        compress_after_days=_number(env, "LLM_COMPRESS_AFTER_DAYS", 7, int, 0, maximum=3650),
         fsync=_bool(env, "LLM_TELEMETRY_FSYNC", False),
         timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False, maximum=MAX_TIMEOUT),
         max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0, maximum=MAX_RETRIES),
@@ -321,6 +340,9 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         anthropic_base_url=_text(env, "ANTHROPIC_BASE_URL"),
         openai_base_url=_text(env, "OPENAI_BASE_URL"),
         openrouter_base_url=_text(env, "OPENROUTER_BASE_URL"),
+        prometheus_pushgateway=_text(env, "LLM_PROMETHEUS_PUSHGATEWAY"),
+        otlp_endpoint=_text(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
+        telemetry_dirs=_paths(env, "LLM_TELEMETRY_DIRS"),
         anthropic_api_key=_text(env, "ANTHROPIC_API_KEY"),
         openai_api_key=_text(env, "OPENAI_API_KEY"),
         openrouter_api_key=_text(env, "OPENROUTER_API_KEY"),

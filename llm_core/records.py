@@ -5,6 +5,8 @@
     │   ├── telemetry.jsonl         TELEMETRY_FILE, one JSON object per line (0600)
     │   ├── prompts.jsonl           PROMPTS_FILE   {"id", "timestamp", "prompt"}
     │   └── responses.jsonl         RESPONSES_FILE {"id", "timestamp", "response"}
+    ├── 2026-10-02/                 an older day: its files gzip-compressed (storage/compress.py)
+    │   └── telemetry.jsonl.gz      the same lines; a plain telemetry.jsonl may sit beside it
     ├── conversations/ID.jsonl      CONVERSATIONS_DIR: saved conversations, one turn a line (storage/conversations.py)
     ├── .summaries/2026-11-27.sum   SUMMARY_DIR: the per-day summaries (storage/day_summaries.py)
     ├── .budget/                    BUDGET_DIR: budget state and reservations (llm_core/budgets.py)
@@ -20,7 +22,14 @@ Here: the file names (`DAY_FILES`, `is_own_root_name`), the one day-folder test
 (`is_day_name`) and lister (`day_names`),
 record ids (`new_id`, a ULID), timestamps (`now_timestamp`, `format_timestamp`,
 `parse_timestamp`, `as_day`, `utc_today`), `normalize_tokens`, the torn-line-tolerant JSONL
-reader (`read_jsonl`, `parse_lines`, `ReadStats`, `skipped_lines_message`) and `atomic_write`.
+reader (`read_jsonl`, `parse_lines`, `ReadStats`, `skipped_lines_message`) and `atomic_write`,
+and the one reader of a day file, plain or compressed (`read_day_file`, `day_file_stat`,
+`day_file_parts`; `gzip_bytes` and `gzip_source` write and read the compressed form).
+
+A day file is named by its plain path (`DAY/telemetry.jsonl`); its lines are those of
+`DAY/telemetry.jsonl.gz` (when there), then those of the plain file -- unless the plain file is
+the very file the .gz was made from (its identity is in the .gz header: a compression killed
+between its rename and its unlink), which is then skipped, so nothing is counted twice.
 
 This module imports nothing of llm-core's but llm_core.errors, so any module may use it.
 """
@@ -35,19 +44,20 @@ import time
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from llm_core.errors import InputError, warn
 
 __all__ = [
-    "BUDGET_DIR", "CONVERSATIONS_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE",
-    "PRUNE_MARKER", "RESPONSES_FILE",
-    "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
-    "ReadStats", "as_day", "atomic_write", "day_names", "format_ms", "format_timestamp",
-    "is_day_name", "is_own_root_name", "new_id", "new_id_at", "normalize_tokens", "now_ms", "now_timestamp",
-    "parse_lines", "parse_timestamp", "read_jsonl", "skipped_lines_message", "utc_today",
+    "BUDGET_DIR", "CONVERSATIONS_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "GZ_SUFFIX", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
+    "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE", "DayStat",
+    "ReadStats", "as_day", "atomic_write", "compress_temp_name", "compressed_path", "day_file_parts",
+    "day_file_stat", "day_names", "dumps_record", "format_ms", "format_timestamp", "gunzip", "gzip_bytes",
+    "gzip_source", "is_day_name", "is_own_root_name", "new_id", "new_id_at",
+    "normalize_tokens", "now_ms", "now_timestamp", "parse_lines", "parse_timestamp", "read_day_file",
+    "read_jsonl", "skipped_lines_message", "source_identity", "utc_today",
 ]
 
 TELEMETRY_FILE = "telemetry.jsonl"
@@ -61,6 +71,7 @@ PRUNE_MARKER = ".last-prune"
 STORE_MARKER = ".llm-core-store"
 GITIGNORE = ".gitignore"
 DAY_FILES = (TELEMETRY_FILE, PROMPTS_FILE, RESPONSES_FILE)
+GZ_SUFFIX = ".gz"
 _ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR, BUDGET_DIR,
                          CONVERSATIONS_DIR))
 DIR_MODE = 0o700
@@ -83,6 +94,11 @@ def is_day_name(name: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def compress_temp_name(name: str) -> str:
+    """The temp file a compression of day file `name` writes before its rename: .NAME.gz.tmp."""
+    return f".{name}{GZ_SUFFIX}.tmp"
 
 
 def is_own_root_name(name: str) -> bool:
@@ -121,10 +137,17 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+_second: tuple[int, str] = (-1, "")  # the last second formatted: most calls share it
+
+
 def format_ms(ms: int) -> str:
     """Epoch milliseconds in the record's timestamp format: '2026-11-27T10:30:45.123Z'."""
+    global _second
     sec, milli = divmod(ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)) + f".{milli:03d}Z"
+    cached = _second
+    if cached[0] != sec:
+        cached = _second = (sec, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)))
+    return f"{cached[1]}.{milli:03d}Z"
 
 
 def now_timestamp() -> str:
@@ -203,14 +226,24 @@ def parse_timestamp(value: Any) -> int | None:
 # ---------------------------------------------------------------- ids
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 _id_lock = threading.Lock()
 _last_ms = 0
 _last_rand = 0
+_head: tuple[int, int, str] = (-1, -1, "")  # (ms, high 40 random bits, their 18 characters)
+
+
+def _base32(value: int, chars: int) -> str:
+    """`value` as `chars` Crockford base32 digits, most significant first."""
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(5 * chars - 5, -1, -5))
 
 
 def new_id_at(ms: int) -> str:
-    """A ULID for the millisecond `ms`: sortable, strictly increasing within a process."""
-    global _last_ms, _last_rand
+    """A ULID for the millisecond `ms`: sortable, strictly increasing within a process.
+
+    The first 18 characters (time, high half of the randomness) change once per millisecond
+    and are kept; each id then costs four table look-ups for its low 40 bits."""
+    global _last_ms, _last_rand, _head
     with _id_lock:
         if ms <= _last_ms:
             ms = _last_ms  # same (or a stepped-back) millisecond: keep order by counting up
@@ -221,8 +254,12 @@ def new_id_at(ms: int) -> str:
         else:
             rand = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for the counter
         _last_ms, _last_rand = ms, rand
-    value = (ms << 80) | rand
-    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+        high = rand >> 40
+        head = _head
+        if head[0] != ms or head[1] != high:
+            head = _head = (ms, high, _base32(ms, 10) + _base32(high, 8))
+    low, pairs = rand & 0xFF_FFFF_FFFF, _PAIRS
+    return head[2] + pairs[low >> 30] + pairs[(low >> 20) & 1023] + pairs[(low >> 10) & 1023] + pairs[low & 1023]
 
 
 def new_id() -> str:
@@ -232,9 +269,10 @@ def new_id() -> str:
 
 def _reset_ids_after_fork() -> None:
     # A forked child counting on from the parent's last id would collide with the parent's next.
-    global _id_lock, _last_ms, _last_rand
+    global _id_lock, _last_ms, _last_rand, _head
     _id_lock = threading.Lock()
     _last_ms = _last_rand = 0
+    _head = (-1, -1, "")
 
 
 if hasattr(os, "register_at_fork"):
@@ -324,7 +362,8 @@ def parse_lines(data: bytes, stats: ReadStats | None = None, source: str = "") -
 
 
 def read_jsonl(path: str | Path, stats: ReadStats | None = None, warn: bool = True) -> Iterator[dict]:
-    """Yield the JSON objects of the file at `path`, skipping torn and garbage lines.
+    """Yield the JSON objects of the file at `path` (and of its compressed form, `path`.gz, see
+    read_day_file), skipping torn and garbage lines.
 
     A missing file yields nothing. Skipped lines are counted in `stats` (pass a ReadStats to
     aggregate over many files); with `warn` (and no `stats` of the caller's) one warning line
@@ -340,8 +379,7 @@ def read_jsonl(path: str | Path, stats: ReadStats | None = None, warn: bool = Tr
     if own:
         stats = ReadStats()
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_day_file(path)
     except FileNotFoundError:
         return
     stats.files += 1
@@ -350,7 +388,195 @@ def read_jsonl(path: str | Path, stats: ReadStats | None = None, warn: bool = Tr
         stats.warn()
 
 
+# ---------------------------------------------------------------- day files, plain or compressed
+
+_GZ_HEAD = b"\x1f\x8b\x08"
+_GZ_FEXTRA = 4
+_GZ_FIELD = b"LC"  # our subfield of the gzip header's extra field: the source file's identity
+
+
+class DayStat(NamedTuple):
+    """The identity of a day file as a whole (what a day summary remembers); `compressed` when
+    some of its lines are in the .gz."""
+
+    st_ino: int
+    st_dev: int
+    st_size: int
+    st_mtime_ns: int
+    compressed: bool = False
+
+
+def source_identity(st: Any) -> dict:
+    """{ino, dev, size, mtime_ns} of a stat result: a file's identity while nothing writes it."""
+    return {"ino": st.st_ino, "dev": st.st_dev, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def compressed_path(path: str | os.PathLike) -> Path:
+    """Where the compressed form of the day file `path` lives: `path`.gz."""
+    return Path(f"{os.fspath(path)}{GZ_SUFFIX}")
+
+
+def gzip_bytes(data: bytes, source: dict | None = None, level: int = 6) -> bytes:
+    """`data` as one gzip member (RFC 1952) that gzip, Python and DuckDB read; `source` (the
+    identity of the file compressed) goes into the header's extra field."""
+    import struct  # here, as zlib: only compression and compressed days need them
+    import zlib
+
+    extra, flags = b"", 0
+    if source is not None:
+        payload = orjson.dumps(source)
+        field = _GZ_FIELD + struct.pack("<H", len(payload)) + payload
+        extra, flags = struct.pack("<H", len(field)) + field, _GZ_FEXTRA
+    packer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = packer.compress(data) + packer.flush()
+    return (_GZ_HEAD + bytes((flags,)) + b"\0\0\0\0\0\xff" + extra + body
+            + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
+
+
+def gzip_source(path: str | os.PathLike) -> dict | None:
+    """The source identity in the header of the gzip file at `path` (None when it has none)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+            if len(head) < 12 or not head.startswith(_GZ_HEAD) or not head[3] & _GZ_FEXTRA:
+                return None
+            extra = f.read(int.from_bytes(head[10:12], "little"))
+    except OSError:
+        return None
+    while len(extra) >= 4:
+        size = int.from_bytes(extra[2:4], "little")
+        if extra[:2] == _GZ_FIELD:
+            with contextlib.suppress(orjson.JSONDecodeError):
+                found = orjson.loads(extra[4:4 + size])
+                return found if isinstance(found, dict) else None
+            return None
+        extra = extra[4 + size:]
+    return None
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _leftover(plain: os.stat_result, gz: Path) -> bool:
+    """True when the plain file is the one `gz` was made from (its unlink did not happen)."""
+    return gzip_source(gz) == source_identity(plain)
+
+
+def day_file_parts(path: str | os.PathLike) -> list[Path]:
+    """The files holding the lines of the day file `path`, in order: its .gz, then the plain
+    file (unless it is the leftover of that .gz). Empty when the day file does not exist."""
+    path = Path(path)
+    gz = compressed_path(path)
+    pst, gst = _stat(path), _stat(gz)
+    if gst is None:
+        return [path] if pst is not None else []
+    if pst is None or _leftover(pst, gz):
+        return [gz]
+    return [gz, path]
+
+
+def day_file_stat(path: str | os.PathLike) -> DayStat:
+    """The identity of the day file `path` as a whole, plain or compressed (FileNotFoundError
+    when neither exists). It changes whenever the day's lines do."""
+    path = Path(path)
+    gz = compressed_path(path)
+    pst, gst = _stat(path), _stat(gz)
+    if gst is None:
+        if pst is None:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return DayStat(pst.st_ino, pst.st_dev, pst.st_size, pst.st_mtime_ns)
+    if pst is None or _leftover(pst, gz):
+        return DayStat(gst.st_ino, gst.st_dev, gst.st_size, gst.st_mtime_ns, True)
+    # Lines appended after the day was compressed: the identity of both together.
+    return DayStat(pst.st_ino, pst.st_dev, pst.st_size + gst.st_size,
+                   max(pst.st_mtime_ns, gst.st_mtime_ns), True)
+
+
+def gunzip(data: bytes) -> bytes:
+    """The content of gzip `data` (every member); a damaged or cut end yields what came before."""
+    import zlib  # here: only compressed days need it
+
+    out = []
+    while data:
+        unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out.append(unpacker.decompress(data))
+            out.append(unpacker.flush())
+        except zlib.error:
+            break
+        if not unpacker.eof:
+            break
+        data = unpacker.unused_data
+    return b"".join(out)
+
+
+def read_day_file(path: str | os.PathLike) -> bytes:
+    """All the lines of the day file `path` (see day_file_parts), decompressed where compressed.
+    FileNotFoundError when it does not exist."""
+    for _ in range(3):  # a compression between listing the parts and reading them: list again
+        parts = day_file_parts(path)
+        if not parts:
+            break
+        chunks: list[bytes] = []
+        try:
+            for part in parts:
+                with open(part, "rb") as f:
+                    data = f.read()
+                if part.name.endswith(GZ_SUFFIX):
+                    data = gunzip(data)
+                if chunks and chunks[-1] and not chunks[-1].endswith(b"\n"):
+                    chunks.append(b"\n")  # a torn last line stays alone on its line
+                chunks.append(data)
+        except FileNotFoundError:
+            continue
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    raise FileNotFoundError(2, "No such file or directory", os.fspath(path))
+
+
 # ---------------------------------------------------------------- writing
+
+_MAX_DEPTH = 200  # orjson refuses nesting deeper than 254
+
+
+def dumps_record(record: Any, default: Any = None, option: int = 0) -> bytes:
+    """orjson.dumps for a record that must not be lost over its numbers or its shape.
+
+    orjson refuses integers beyond 64 bits (a provider usage of 1e20 tokens becomes one) and
+    nesting deeper than 254. Then the record is written anyway: each such integer as the float
+    orjson would read it back as (or, beyond a float's range, as a decimal string), anything
+    nested deeper than 200 levels as a short string, and the paths of what was converted listed
+    under "converted_values", so the billed call is kept and the change is visible."""
+    try:
+        return orjson.dumps(record, default=default, option=option)
+    except orjson.JSONEncodeError:
+        converted: list[str] = []
+        fixed = _representable(record, "", converted, 0)
+        if type(fixed) is dict and converted:
+            fixed["converted_values"] = converted
+        return orjson.dumps(fixed, default=default, option=option)
+
+
+def _representable(value: Any, path: str, converted: list[str], depth: int) -> Any:
+    if type(value) is int and not -(2**63) <= value < 2**64:
+        converted.append(path)
+        try:
+            return float(value)
+        except OverflowError:
+            return str(value)
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= _MAX_DEPTH:
+            converted.append(path)
+            return "(nested too deep)"
+        if isinstance(value, dict):
+            return {k: _representable(v, f"{path}.{k}" if path else str(k), converted, depth + 1)
+                    for k, v in value.items()}
+        return [_representable(v, f"{path}[{n}]", converted, depth + 1) for n, v in enumerate(value)]
+    return value
+
 
 def atomic_write(path: str | os.PathLike, data: bytes, mode: int = FILE_MODE) -> None:
     """Replace the file at `path` with `data` in one step (a private temp file, then rename).

@@ -281,10 +281,16 @@ def _store(record: dict, storage=None) -> bool:
     try:
         if storage is None:
             storage = get_storage()
-        return storage.store_telemetry(record)
+        stored = storage.store_telemetry(record)
     except Exception as e:
         _warn(f"telemetry not stored: {e}")
         return False
+    settings = _settings()
+    if settings is not None and settings.exporting:
+        from llm_core.exporters import dispatch  # only imported when an exporter is configured
+
+        dispatch(record, storage)
+    return stored
 
 
 def _warn(message: str) -> None:
@@ -370,7 +376,8 @@ class AITelemetryTracker:
         return {k: v for k, v in self._record.items() if k not in ("prompt", "response")}
 
     def send_metrics(self) -> bool:
-        """Store the record locally (when storage is enabled); once. Never raises."""
+        """Store the record locally (when storage is enabled) and hand it to the configured
+        exporters (a Pushgateway, OTLP: see llm_core.exporters); once. Never raises."""
         if self.sent:
             return False
         self.sent = True

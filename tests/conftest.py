@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CRAM_DIR = Path(__file__).resolve().parent / "cram"
 
-_SCRUBBED_PREFIXES = ("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_")
+_SCRUBBED_PREFIXES = ("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_", "OTEL_")
 
 
 def clean_environ(tmp: Path) -> dict[str, str]:

@@ -81,7 +81,7 @@ def test_bad_dates_and_options_are_usage_errors(store, capsys, args, message):
 
 
 def test_every_report_has_a_stable_json_shape(demo, capsys):
-    common = {"report", "window", "filters", "corrupt_lines", "store", "retention"}
+    common = {"report", "window", "filters", "corrupt_lines", "invalid_values", "store", "retention"}
     shapes = {
         "stats": {"totals", "latency_ms", "top_model"},
         "costs": {"by", "total_cost_usd", "calls", "unknown_cost_calls", "cost_source", "breakdown"},
@@ -98,8 +98,7 @@ def test_every_report_has_a_stable_json_shape(demo, capsys):
     stats = _json(capsys, "stats", "all")
     assert stats["totals"]["calls"] == 2000
     assert set(stats["totals"]) == {"calls", "successes", "failures", "cancelled", "error_rate", "tokens",
-                                    "cost_usd", "cost_source",
-                                    "unknown_cost_calls", "avg_ms"}
+                                    "cost_usd", "cost_source", "unknown_cost_calls", "invalid_values", "avg_ms"}
 
 
 def test_costs_human_lines_and_shares(demo, capsys):

@@ -267,7 +267,15 @@ def dumps(data: Any, *, pretty: bool = True) -> str:
     opts = orjson.OPT_NON_STR_KEYS
     if pretty:
         opts |= orjson.OPT_INDENT_2
-    return orjson.dumps(data, default=_json_default, option=opts).decode()
+    try:
+        return orjson.dumps(data, default=_json_default, option=opts).decode()
+    except orjson.JSONEncodeError:
+        # Here, not at the top: only integers beyond 64 bits (a sum of absurd token counts),
+        # which orjson does not write, need the json module; it writes them exactly.
+        import json
+
+        return json.dumps(data, default=_json_default, ensure_ascii=False,
+                          indent=2 if pretty else None, separators=None if pretty else (",", ":"))
 
 
 def _json_default(obj: Any) -> Any:

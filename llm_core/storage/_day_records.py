@@ -1,10 +1,18 @@
 """One telemetry record as the per-day summaries see it: its 15-minute slot, its combo, its metrics.
 
 A record's combo is (project, agent, operation, model, provider, success); its metrics are the
-integer vector M_CALLS .. M_BILLED_COST (cost in 1e-12 USD, latency in microseconds), so sums
-are identical in any order. A record's cost is the provider's billed `provider_cost_usd` when it
-has one, else llm-core's estimate `cost_usd`. `extract` is the reference reading of one record; the helpers below
-(TOP, TOKENS, TAIL, prefix_slot, slot_of) serve DayBuilder's inline fast path, which must agree with it.
+integer vector M_CALLS .. M_INVALID (cost in 1e-12 USD, latency in microseconds), so sums are
+identical in any order. Python ints: a token count of 1e20 (or 1e300) sums exactly.
+
+Numbers that cannot be data are damage, never summed: a token count, cost or latency that is
+negative, not a number (a string, a bool, a list) or not plausible (a cost of 1e15 USD or more,
+a latency of 1e15 ms or more) contributes nothing and makes the record count once in
+M_INVALID (a cost that is damage also counts as unknown, M_UNKNOWN). Missing or null values
+are not damage: no tokens, no known price, no latency. Fractional token counts are truncated.
+
+A record's cost is the provider's billed `provider_cost_usd` when it has a plausible one (M_BILLED,
+M_BILLED_COST), else llm-core's estimate `cost_usd`. `extract` is the reference reading of one
+record; the helpers below (TOP, TOKENS, TAIL, prefix_slot, slot_of) serve DayBuilder's inline fast path, which must agree with it.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ M_CALLS, M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE, M_TOTAL, M_COST, M_UNKNOWN, M
 # The calls whose cost is the provider's billed amount (OpenRouter's provider_cost_usd), and
 # that part of M_COST; the rest of M_COST is llm-core's estimate from the registry's prices.
 M_BILLED, M_BILLED_COST = 10, 11
-NM = 12
+M_INVALID = 12  # calls carrying a value that is damage (see above)
+NM = 13
 COST_SCALE = 10**12  # cost units per USD
 DUR_SCALE = 1000  # latency units per millisecond
 
@@ -36,12 +45,20 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _int(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and math.isfinite(value):
+def _count(value: Any) -> int | None:
+    """A token count: an int >= 0 (0 when missing), None when it is damage."""
+    if value is None:
+        return 0
+    if type(value) is int:
+        return value if value >= 0 else None
+    if type(value) is float and 0 <= value < math.inf:
         return int(value)
-    return 0
+    return None
+
+
+def cost_units(cost: float | int) -> int:
+    """A plausible cost (0 <= cost < COST_LIMIT) in 1e-12 USD, as the fast path computes it."""
+    return cost * COST_SCALE if type(cost) is int else round(cost * COST_SCALE)
 
 
 def outcome(obj: dict) -> bool | None:
@@ -59,7 +76,6 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
     ts = parse_timestamp(obj.get("timestamp"))
     if ts is None:
         return None
-    # The common case (plain strings and ints, as llm-core writes them) without function calls.
     meta = obj.get("metadata")
     project = meta.get("project") if type(meta) is dict else None
     agent, op, model, provider = obj.get("agent_name"), obj.get("operation"), obj.get("model"), obj.get("provider")
@@ -71,39 +87,38 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
         provider if type(provider) is str and provider else _text(provider),
         outcome(obj),
     )
+    invalid = 0
     tok = obj.get("tokens")
     if type(tok) is dict:
-        i, o, cr, cw, t = (tok.get("input"), tok.get("output"), tok.get("cache_read"),
-                           tok.get("cache_write"), tok.get("total"))
-        if type(i) is not int:
-            i = _int(i)
-        if type(o) is not int:
-            o = _int(o)
-        if type(cr) is not int:
-            cr = _int(cr)
-        if type(cw) is not int:
-            cw = _int(cw)
-        if type(t) is not int:
-            t = _int(t) if t is not None else i + o + cr + cw
+        counts = [_count(tok.get(k)) for k in ("input", "output", "cache_read", "cache_write")]
+        total = tok.get("total")
+        counts.append(_count(total) if total is not None else sum(c for c in counts if c is not None))
+        if None in counts:
+            invalid = 1
+        i, o, cr, cw, t = (c or 0 for c in counts)
     else:
+        invalid = int(tok is not None)
         i = o = cr = cw = t = 0
     cost, billed = obj.get("provider_cost_usd"), 1
-    if not ((type(cost) is float or type(cost) is int) and -COST_LIMIT < cost < COST_LIMIT):
+    if not ((type(cost) is float or type(cost) is int) and 0 <= cost < COST_LIMIT):
+        invalid |= cost is not None
         cost, billed = obj.get("cost_usd"), 0
-    if (type(cost) is float or type(cost) is int) and -COST_LIMIT < cost < COST_LIMIT:
-        cu, unknown = round(cost * COST_SCALE), 0
+    if (type(cost) is float or type(cost) is int) and 0 <= cost < COST_LIMIT:
+        cu, unknown = cost_units(cost), 0
     else:
         cu, unknown, billed = 0, 1, 0
+        invalid |= cost is not None
     d = obj.get("duration_ms")
     if (type(d) is int or type(d) is float) and 0 <= d < DURATION_LIMIT:
         d = float(d)
         du, dn = round(d * DUR_SCALE), 1
     else:
+        invalid |= d is not None
         d, du, dn = None, 0, 0
-    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn, billed, cu * billed], d
+    return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn, billed, cu * billed, invalid], d
 
 
-# Larger figures are damage, not data (and would overflow once scaled): an unknown price, no latency.
+# Larger figures are damage, not data: an invalid value (an unknown price, no latency).
 COST_LIMIT = 1e15  # USD
 DURATION_LIMIT = 1e15  # ms
 DMAX = 2**53 // DUR_SCALE  # latencies (ms) below this turn into microseconds exactly

@@ -1,17 +1,26 @@
 """The per-day summary file: DayBuilder makes one from a day's lines, DaySummary reads one.
 
-    header     magic b"LLMTSUM4", the lengths of meta and body (struct "<8sII")
+    header     magic b"LLMTSUM5", the lengths of meta and body, the CRC-32 of meta + body +
+               section 1 and the CRC-32 of section 2 (struct "<8sIIII")
     meta       JSON: source file identity, offset read to, bad and good line counts, slot range,
-               the sizes of the two binary sections
+               the sizes of the two binary sections, `wide` (below)
     body       JSON: combos, per-combo totals, models, per-model latency counts, per-slot totals
     section 1  float64 latencies: per model (sorted), then per combo (sorted)
     section 2  per (combo, slot) group: combo ids, slots, NM metrics each (int64), latencies
 
 Section 1 answers whole-day reports; section 2 is read only for windows that cut a day.
+A summary whose checksum does not match (flipped bytes, truncated) is not read: read_summary
+returns None and rows() raises DamagedSummary, and the caller rebuilds it from the day file.
+
+Sums are Python ints and may outgrow int64 (a usage of 1e20 tokens, a cost of 2e7 USD in
+1e-12 units): such a summary is `wide`, its sums written as decimal text (per-combo and
+per-slot totals as JSON strings, the section 2 metrics as comma-separated digits, meta
+`m_len` bytes long) instead of int64. Any other summary is as compact as before.
 """
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import io
 import struct
@@ -41,10 +50,19 @@ from llm_core.storage._day_records import (
     slot_of,
 )
 
-__all__ = ["DayBuilder", "DaySummary", "read_summary", "section_one_end"]
+__all__ = ["DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
 
-_MAGIC = b"LLMTSUM4"
-_HEAD = struct.Struct("<8sII")
+_MAGIC = b"LLMTSUM5"
+_HEAD = struct.Struct("<8sIIII")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+class DamagedSummary(ValueError):
+    """A summary file whose bytes do not match its checksum: rebuild it, never read it."""
+
+
+def _fits(values: list[int]) -> bool:
+    return not values or (_INT64[0] <= min(values) and max(values) <= _INT64[1])
 _METRIC_MASK = (True,) * NM + (False,)  # a group's metrics, not its latencies
 
 
@@ -97,17 +115,19 @@ class DayBuilder:
                 by_slot = None
             if (by_slot is None or tail(ts, 17) is None or "provider_cost_usd" in obj
                     or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
+                    or (i | o | cr | cw | t) < 0  # negative only if one of them is
                     or not (cost is None or ((type(cost) is float or type(cost) is int)
-                                             and -COST_LIMIT < cost < COST_LIMIT))
+                                             and 0 <= cost < COST_LIMIT))
                     or not (d is None or ((type(d) is int or type(d) is float) and 0 <= d < DMAX))):
                 if not self._add_record(obj):
                     bad += 1
                 continue
             g = by_slot.get(slot)
             if g is None:
-                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
-            # Literal indexes (M_CALLS ... M_DURN, then the latencies): this runs per record.
-            # (A record with a billed cost, M_BILLED, went through _add_record above.)
+                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
+            # Literal indexes (M_CALLS ... M_DURN; M_BILLED, M_BILLED_COST and M_INVALID stay 0
+            # here: such records went through _add_record above; then the latencies): this runs
+            # per record.
             g[0] += 1
             g[1] += i
             g[2] += o
@@ -121,11 +141,11 @@ class DayBuilder:
             if type(d) is int:  # round(float(d) * DUR_SCALE) == d * DUR_SCALE below DMAX
                 g[8] += d * DUR_SCALE
                 g[9] += 1
-                g[12].append(float(d))
+                g[13].append(float(d))
             elif d is not None:
                 g[8] += round(d * DUR_SCALE)
                 g[9] += 1
-                g[12].append(d)
+                g[13].append(d)
         self.bad += bad
         self.records += n - bad - blank
         self.offset += end
@@ -192,31 +212,34 @@ class DayBuilder:
             flat = list(chain.from_iterable(gs))
             day_slots[slot] = [sum(flat[k::NM + 1]) for k in range(NM)]
         nrows = len(cid_col)
-        row_cid, row_slot, row_m, row_durs = array("q"), array("q"), array("q"), array("d")
+        row_cid, row_slot, row_durs = array("q"), array("q"), array("d")
         row_cid.fromlist(cid_col)
         row_slot.fromlist(slot_col)
-        row_m.fromlist(m_col)
         row_durs.fromlist(dur_col)
+        wide = not _fits(m_col)
+        m_bytes = _metrics_bytes(m_col, wide)
         model_durs = [array("d") for _ in models]
         for cid, values in enumerate(combo_durs):
             model_durs[model_idx[combos[cid][3]]].extend(values)
         arrays = [array("d", sorted(a)) for a in model_durs]
         arrays += [array("d", v) for v in combo_durs]
         s1 = b"".join(a.tobytes() for a in arrays)
-        s2 = row_cid.tobytes() + row_slot.tobytes() + row_m.tobytes() + row_durs.tobytes()
+        s2 = row_cid.tobytes() + row_slot.tobytes() + m_bytes + row_durs.tobytes()
         slots = sorted(day_slots)
         meta = {
             "source": source, "offset": self.offset, "bad": self.bad, "records": self.records,
             "min_slot": slots[0] if slots else None, "max_slot": slots[-1] if slots else None,
-            "s1": len(s1), "s2": len(s2), "nrows": nrows,
+            "s1": len(s1), "s2": len(s2), "nrows": nrows, "wide": wide, "m_len": len(m_bytes),
         }
+        day_rows = [[s, *day_slots[s]] for s in slots]
+        if wide:  # orjson writes no integer beyond 64 bits: decimal strings instead
+            totals = [list(map(str, t)) for t in totals]
+            day_rows = [list(map(str, r)) for r in day_rows]
         body = {
             "combos": combos, "totals": totals, "models": models,
-            "model_n": [len(a) for a in model_durs],
-            "day_slots": [[s, *day_slots[s]] for s in slots],
+            "model_n": [len(a) for a in model_durs], "day_slots": day_rows,
         }
-        mb, bb = orjson.dumps(meta), orjson.dumps(body)
-        return _HEAD.pack(_MAGIC, len(mb), len(bb)) + mb + bb + s1 + s2
+        return _pack(meta, body, s1, s2)
 
     @classmethod
     def from_summary(cls, summary: DaySummary) -> DayBuilder:
@@ -228,7 +251,7 @@ class DayBuilder:
         cid, slot, m, durs = summary.rows()
         pos = 0
         for r in range(len(cid)):
-            g = m[r * NM:(r + 1) * NM].tolist()
+            g = list(m[r * NM:(r + 1) * NM])
             n = g[M_DURN]
             g.append(durs[pos:pos + n].tolist())
             b.slots[cid[r]][slot[r]] = g
@@ -237,6 +260,21 @@ class DayBuilder:
         b.records = summary.meta["records"]
         b.offset = summary.meta["offset"]
         return b
+
+
+def _metrics_bytes(values: list[int], wide: bool) -> bytes:
+    """Section 2's metrics: int64s, or comma-separated digits when some do not fit."""
+    if wide:
+        return ",".join(map(str, values)).encode()
+    packed = array("q")
+    packed.fromlist(values)
+    return packed.tobytes()
+
+
+def _pack(meta: dict, body: dict, s1: bytes, s2: bytes) -> bytes:
+    mb, bb = orjson.dumps(meta), orjson.dumps(body)
+    head = mb + bb + s1
+    return _HEAD.pack(_MAGIC, len(mb), len(bb), binascii.crc32(head), binascii.crc32(s2)) + head + s2
 
 
 def _model_key(m: str | None) -> tuple:
@@ -250,22 +288,32 @@ class DaySummary:
     totals per slot) is read eagerly; section 2 (groups per combo and slot) on demand."""
 
     def __init__(self, path: Path | None, data: bytes) -> None:
-        magic, ml, bl = _HEAD.unpack_from(data, 0)
+        """Decode `data` (at least up to the end of section 1); DamagedSummary when it does not
+        match its checksum, ValueError when it is not a summary of this format."""
+        magic, ml, bl, crc, self._crc2 = _HEAD.unpack_from(data, 0)
         if magic != _MAGIC:
             raise ValueError("not a summary")
         self.path = path
-        self.meta = orjson.loads(data[_HEAD.size:_HEAD.size + ml])
-        body = orjson.loads(data[_HEAD.size + ml:_HEAD.size + ml + bl])
+        self.meta = orjson.loads(data[_HEAD.size:_HEAD.size + ml]) if len(data) >= _HEAD.size + ml else None
+        if type(self.meta) is not dict or type(self.meta.get("s1")) is not int:
+            raise DamagedSummary("damaged summary")
         self._blob_at = _HEAD.size + ml + bl
+        end = self._blob_at + self.meta["s1"]
+        if len(data) < end or binascii.crc32(data[_HEAD.size:end]) != crc:
+            raise DamagedSummary("damaged summary")
+        body = orjson.loads(data[_HEAD.size + ml:self._blob_at])
         self._head = data[:self._blob_at]
-        self._data = data if len(data) > self._blob_at + self.meta["s1"] else None
+        self._data = data if len(data) > end else None
         self.combos: list[list] = body["combos"]
         self.totals: list[list[int]] = body["totals"]
         self.models: list[str | None] = body["models"]
         self.model_n: list[int] = body["model_n"]
         self.day_slots: list[list[int]] = body["day_slots"]
+        if self.meta["wide"]:
+            self.totals = [list(map(int, t)) for t in self.totals]
+            self.day_slots = [list(map(int, r)) for r in self.day_slots]
         s1 = array("d")
-        s1.frombytes(data[self._blob_at:self._blob_at + self.meta["s1"]])
+        s1.frombytes(data[self._blob_at:end])
         self._s1 = s1
         self._rows: tuple | None = None
 
@@ -292,45 +340,56 @@ class DaySummary:
             pos += n
         return out
 
-    def rows(self) -> tuple[array, array, array, array]:
+    def rows(self) -> tuple[array, array, array | list, array]:
         """Section 2: (combo id, slot, flat metrics, latencies) of every (combo, slot) group.
 
         Read from disk when needed. If another reporter replaced the file meanwhile, this
-        summary becomes the new one as a whole (so call rows() before using section 1)."""
+        summary becomes the new one as a whole (so call rows() before using section 1).
+        DamagedSummary when section 2 does not match its checksum."""
         if self._rows is None:
             data = self._data
             if data is None:
                 data = self.path.read_bytes()  # type: ignore[union-attr]
                 if not data.startswith(self._head):
                     self.__init__(self.path, data)
-            n = self.meta["nrows"]
-            at = self._blob_at + self.meta["s1"]
-            cid, slot, m, durs = array("q"), array("q"), array("q"), array("d")
-            cid.frombytes(data[at:at + 8 * n])
-            slot.frombytes(data[at + 8 * n:at + 16 * n])
-            m.frombytes(data[at + 16 * n:at + 16 * n + 8 * n * NM])
-            durs.frombytes(data[at + 16 * n + 8 * n * NM:at + self.meta["s2"]])
+            meta, n = self.meta, self.meta["nrows"]
+            at = self._blob_at + meta["s1"]
+            s2 = data[at:at + meta["s2"]]
+            if len(s2) != meta["s2"] or binascii.crc32(s2) != self._crc2:
+                raise DamagedSummary("damaged summary")
+            cid, slot, durs = array("q"), array("q"), array("d")
+            cid.frombytes(s2[:8 * n])
+            slot.frombytes(s2[8 * n:16 * n])
+            m_end = 16 * n + meta["m_len"]
+            if meta["wide"]:
+                m: array | list = list(map(int, s2[16 * n:m_end].split(b","))) if n else []
+            else:
+                m = array("q")
+                m.frombytes(s2[16 * n:m_end])
+            durs.frombytes(s2[m_end:])
             self._rows = (cid, slot, m, durs)
             self._data = None
         return self._rows
 
 
 def section_one_end(data: bytes) -> int:
-    _, ml, bl = _HEAD.unpack_from(data, 0)
+    _, ml, bl, _, _ = _HEAD.unpack_from(data, 0)
     return _HEAD.size + ml + bl + orjson.loads(data[_HEAD.size:_HEAD.size + ml])["s1"]
 
 
 def read_summary(path: Path) -> DaySummary | None:
-    """The summary at `path`, reading only section 1; None when missing or unreadable."""
+    """The summary at `path`, reading only section 1; None when missing, unreadable, of another
+    format version or damaged (the caller rebuilds it)."""
     try:
         with open(path, "rb") as f:
             head = f.read(_HEAD.size)
-            magic, ml, bl = _HEAD.unpack(head)
+            magic, ml, bl, _, _ = _HEAD.unpack(head)
             if magic != _MAGIC:
                 return None
             meta_body = f.read(ml + bl)
             s1 = orjson.loads(meta_body[:ml])["s1"]
+            if type(s1) is not int or s1 < 0:
+                return None
             return DaySummary(path, head + meta_body + f.read(s1))
-    except (OSError, ValueError, KeyError, struct.error, orjson.JSONDecodeError):
+    except (OSError, ValueError, KeyError, TypeError, struct.error, orjson.JSONDecodeError):
         return None
-

@@ -12,6 +12,7 @@ and sorted latencies per model. Sums are integers, so both paths give identical 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
 from collections.abc import Iterable
@@ -21,8 +22,17 @@ from typing import Any
 
 import orjson
 
+from llm_core.records import read_day_file
 from llm_core.storage._day_records import extract, split_lines
-from llm_core.storage.day_summaries import M_DURN, NM, SLOT_MS, day_files, summaries
+from llm_core.storage.day_summaries import (
+    M_DURN,
+    NM,
+    SLOT_MS,
+    DamagedSummary,
+    day_files,
+    rebuild,
+    summaries,
+)
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
 
@@ -68,15 +78,29 @@ def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
         lo, hi = s.min_slot * SLOT_MS, (s.max_slot + 1) * SLOT_MS
         if (start is not None and hi <= start) or (end is not None and lo >= end):
             continue
-        if _inside(s, window):
-            _collect_day(col, s, window, filters, need_slots)
-        elif aligned:
-            _collect_rows(col, s, window, filters)
-        else:
-            per_model: dict = {}
-            _scan_bytes(col, path.read_bytes(), window, filters, per_model)
-            col.add_model_latencies(per_model)
+        # Each branch reads what it needs before adding anything, so a day removed under us
+        # (a concurrent prune) is skipped whole: gone, not an error; and a summary whose
+        # section 2 proves damaged is rebuilt from the day file and read again.
+        with contextlib.suppress(FileNotFoundError):
+            try:
+                _collect_summary(col, path, s, window, filters, need_slots, aligned)
+            except DamagedSummary:
+                s = rebuild(path)
+                if s is not None:
+                    _collect_summary(col, path, s, window, filters, need_slots, aligned)
     return col
+
+
+def _collect_summary(col: Collection, path: Path, s, window: Window, filters: Filters,
+                     need_slots: bool, aligned: bool) -> None:
+    if _inside(s, window):
+        _collect_day(col, s, window, filters, need_slots)
+    elif aligned:
+        _collect_rows(col, s, window, filters)
+    else:
+        per_model: dict = {}
+        _scan_bytes(col, read_day_file(path), window, filters, per_model)
+        col.add_model_latencies(per_model)
 
 
 def _inside(s, window: Window) -> bool:
@@ -166,7 +190,11 @@ def collect_scan(store: Path | str, window: Window, filters: Filters = NO_FILTER
     col = Collection()
     per_model: dict = {}
     for _day, path in day_files(Path(store)):
+        try:
+            data = read_day_file(path)
+        except FileNotFoundError:  # removed meanwhile: gone
+            continue
         col.files += 1
-        col.corrupt_lines += _scan_bytes(col, path.read_bytes(), window, filters, per_model)
+        col.corrupt_lines += _scan_bytes(col, data, window, filters, per_model)
     col.add_model_latencies(per_model)
     return col

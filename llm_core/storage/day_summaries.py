@@ -35,7 +35,15 @@ import time
 from pathlib import Path
 
 from llm_core.errors import StorageError
-from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
+from llm_core.records import (
+    SUMMARY_DIR,
+    TELEMETRY_FILE,
+    atomic_write,
+    compressed_path,
+    day_file_stat,
+    day_names,
+    read_day_file,
+)
 from llm_core.storage._day_records import (
     COST_SCALE,
     DUR_SCALE,
@@ -48,6 +56,7 @@ from llm_core.storage._day_records import (
     M_DUR,
     M_DURN,
     M_IN,
+    M_INVALID,
     M_OUT,
     M_TOTAL,
     M_UNKNOWN,
@@ -57,13 +66,19 @@ from llm_core.storage._day_records import (
     extract,
     split_lines,
 )
-from llm_core.storage._day_summary_file import DayBuilder, DaySummary, read_summary, section_one_end
+from llm_core.storage._day_summary_file import (
+    DamagedSummary,
+    DayBuilder,
+    DaySummary,
+    read_summary,
+    section_one_end,
+)
 
 __all__ = [
-    "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS", "M_COST", "M_DUR",
-    "M_DURN", "M_IN", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
-    "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract", "file_identity", "is_current",
-    "read_summary", "split_lines", "summaries", "summary_path",
+    "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
+    "M_COST", "M_DUR", "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
+    "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
+    "file_identity", "is_current", "read_summary", "rebuild", "split_lines", "summaries", "summary_path",
 ]
 
 
@@ -79,18 +94,37 @@ def _tail_mark(f, offset: int) -> str:
 
 
 def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
-    """The encoded summary of `day_file`, reading on from `previous` when that still fits."""
-    with open(day_file, "rb") as f:
+    """The encoded summary of `day_file`, reading on from `previous` when that still fits.
+    A compressed day (records.read_day_file) is read whole: it only changes when compressed."""
+    st = day_file_stat(day_file)
+    if st.compressed:
+        return _build_whole(day_file, st)
+    try:
+        f = open(day_file, "rb")  # noqa: SIM115 (closed by the `with` below)
+    except FileNotFoundError:
+        if not compressed_path(day_file).exists():
+            raise
+        return _build_whole(day_file, day_file_stat(day_file))  # compressed meanwhile
+    with f:
         st = os.fstat(f.fileno())
         builder = None
         if previous is not None and _extendable(previous, st, f):
-            builder = DayBuilder.from_summary(previous)
+            with contextlib.suppress(DamagedSummary):  # then read the whole day again
+                builder = DayBuilder.from_summary(previous)
         if builder is None:
             builder = DayBuilder()
         f.seek(builder.offset)
         builder.add_bytes(f.read(st.st_size - builder.offset))
         source = file_identity(st)
         source["mark"] = _tail_mark(f, builder.offset)
+    return builder.encode(source)
+
+
+def _build_whole(day_file: Path, st) -> bytes:
+    builder = DayBuilder()
+    builder.add_bytes(read_day_file(day_file))  # after the stat: a change meanwhile rebuilds again
+    source = file_identity(st)
+    source["mark"] = ""
     return builder.encode(source)
 
 
@@ -107,15 +141,18 @@ def is_current(summary: DaySummary, st: os.stat_result) -> bool:
         st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
 
 
-def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes:
+def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes | None:
     """Build (or extend) and write one day's summary; returns section 1 when written (section 2
-    is read back from disk if needed), else the whole summary."""
+    is read back from disk if needed), else the whole summary; None when the day file is gone
+    (a prune removed it meanwhile)."""
     day_file, spath, extend = args
     collecting = gc.isenabled()
     gc.disable()  # a build makes no reference cycles; the collector would only rescan its objects
     try:
         previous = read_summary(Path(spath)) if extend else None
         data = build(Path(day_file), previous)
+    except FileNotFoundError:
+        return None
     finally:
         if collecting:
             gc.enable()
@@ -129,9 +166,10 @@ def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes:
 
 
 def day_files(store: Path) -> list[tuple[str, Path]]:
-    """(day, path) of every day file of the store, oldest first."""
+    """(day, path) of every day file of the store, oldest first: the plain path, also of a
+    compressed day (read it with records.read_day_file)."""
     paths = [(day, store / day / TELEMETRY_FILE) for day in day_names(store)]
-    return [(day, path) for day, path in paths if path.is_file()]
+    return [(day, path) for day, path in paths if path.is_file() or compressed_path(path).is_file()]
 
 
 def summary_path(store: Path, day: str) -> Path:
@@ -148,7 +186,7 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
     for day, path in day_files(store):
         summary = read_summary(summary_path(store, day))
         try:
-            st = path.stat()
+            st = day_file_stat(path)
         except FileNotFoundError:
             continue
         if summary is None or not is_current(summary, st):
@@ -165,7 +203,9 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
             raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
         for k, data in zip(stale, built, strict=False):
             path = out[k][0]
-            out[k] = (path, DaySummary(summary_path(store, path.parent.name), data))
+            # A day removed under us (a concurrent prune) is gone, not an error.
+            out[k] = (path, None if data is None else DaySummary(summary_path(store, path.parent.name), data))
+        out = [(p, s) for p, s in out if s is not None]
     _drop_orphans(folder, {p.parent.name for p, _ in out})
     return out  # type: ignore[return-value]
 
@@ -182,14 +222,27 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
     spath = summary_path(store, day)
     summary = read_summary(spath)
     try:
-        st = path.stat()
+        st = day_file_stat(path)
     except FileNotFoundError:
         return None
     if summary is not None and is_current(summary, st):
         return summary
     if budget_bytes is not None and st.st_size > budget_bytes:
         return None
-    return DaySummary(spath, _build_job((str(path), str(spath), summary is not None), write))
+    data = _build_job((str(path), str(spath), summary is not None), write)
+    return None if data is None else DaySummary(spath, data)
+
+
+def rebuild(day_file: Path) -> DaySummary | None:
+    """Day `day_file`'s summary built afresh (and saved) after its saved one proved damaged;
+    None when the day file is gone."""
+    spath = summary_path(day_file.parent.parent, day_file.parent.name)
+    data = _build_job((str(day_file), str(spath), False), write=False)
+    if data is None:
+        return None
+    with contextlib.suppress(OSError):
+        atomic_write(spath, data)
+    return DaySummary(spath, data)
 
 
 def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[bytes]:

@@ -28,7 +28,16 @@ from pathlib import Path
 
 import orjson
 
-from llm_core.records import DAY_FILES, DIR_MODE, FILE_MODE, STORE_MARKER, SUMMARY_DIR
+from llm_core.records import (
+    DAY_FILES,
+    DIR_MODE,
+    FILE_MODE,
+    GZ_SUFFIX,
+    STORE_MARKER,
+    SUMMARY_DIR,
+    TELEMETRY_FILE,
+    day_file_stat,
+)
 from llm_core.storage.day_summaries import day_summary, is_current, read_summary, summary_path
 from llm_core.storage.inventory import Inventory, take_inventory
 from llm_core.storage.location import Location, inspect, open_store
@@ -105,10 +114,15 @@ def _count_bad(path: Path) -> int:
         return bad
 
 
+def _has_telemetry(files: dict) -> bool:
+    """The day has telemetry, plain or compressed (storage/compress.py)."""
+    return TELEMETRY_FILE in files or TELEMETRY_FILE + GZ_SUFFIX in files
+
+
 def _summaries(inv: Inventory, fix: bool) -> dict:
     stale, damaged, orphans = [], [], []
     for day, files in inv.days.items():
-        if "telemetry.jsonl" not in files:
+        if not _has_telemetry(files):
             continue
         spath = summary_path(inv.base, day)
         if not spath.exists():
@@ -118,10 +132,10 @@ def _summaries(inv: Inventory, fix: bool) -> dict:
             damaged.append(day)
         else:
             with contextlib.suppress(OSError):
-                if not is_current(summary, os.lstat(inv.base / day / "telemetry.jsonl")):
+                if not is_current(summary, day_file_stat(inv.base / day / TELEMETRY_FILE)):
                     stale.append(day)
     for name in inv.summaries:
-        if name.endswith(".sum") and "telemetry.jsonl" not in inv.days.get(name[:-4], {}):
+        if name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
             orphans.append(name[:-4])
     if not (stale or damaged or orphans):
         return _check("summaries", "ok", f"{len(inv.summaries)} current")

@@ -58,10 +58,12 @@ from llm_core.records import (
     ReadStats,
     as_day,
     day_names,
+    dumps_record,
+    format_ms,
     format_timestamp,
     is_day_name,
-    new_id,
-    now_timestamp,
+    new_id_at,
+    now_ms,
     read_jsonl,
     utc_today,
 )
@@ -73,6 +75,9 @@ from llm_core.storage.prune import prune_store, retention_notice
 __all__ = ["LocalStorage", "get_storage"]
 
 QUEUE_MAX = 10_000
+# The daily maintenance of a writing process compresses at most this much of a backlog (a few
+# seconds in the background); the rest on the following days, or at once by `llm-telemetry prune`.
+_MAINTENANCE_COMPRESS_BYTES = 256 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -141,6 +146,7 @@ class LocalStorage:
         self.fsync = bool(settings.fsync)
         self.retention_days = int(settings.retention_days)
         self.max_size_mb = float(settings.max_size_mb)
+        self.compress_after_days = int(getattr(settings, "compress_after_days", 7))
         self.read_stats = ReadStats()
         self.dropped = 0  # records the background writer could not write
         self._ready_days: set[str] = set()
@@ -182,7 +188,7 @@ class LocalStorage:
             else:
                 side = ()
             day = ts[:10]
-            line = orjson.dumps(data, default=_jsonable, option=_DUMP_OPTS)
+            line = dumps_record(data, default=_jsonable, option=_DUMP_OPTS)
             if day not in self._ready_days or self._direct or len(self._queue) >= QUEUE_MAX:
                 if not is_day_name(day):
                     day = utc_today()
@@ -209,13 +215,14 @@ class LocalStorage:
         record = dict(data)
         prompt = record.pop("prompt", None)
         response = record.pop("response", None)
+        ms = now_ms()  # one clock read for the id and the timestamp
         if not record.get("id"):
-            record["id"] = new_id()
+            record["id"] = new_id_at(ms)
         ts = record.get("timestamp")
         if isinstance(ts, datetime):
             record["timestamp"] = format_timestamp(ts)
         elif not isinstance(ts, str) or not is_day_name(ts[:10]):
-            record["timestamp"] = now_timestamp()
+            record["timestamp"] = format_ms(ms)
         day = record["timestamp"][:10]
         side = []
         base = {"id": record["id"], "timestamp": record["timestamp"]}
@@ -402,7 +409,7 @@ class LocalStorage:
                 try:
                     if os.read(fd, 32).decode("ascii", "replace").strip() == today:
                         return
-                    result = self.prune()
+                    result = self.prune(compress_budget=_MAINTENANCE_COMPRESS_BYTES)
                     if result["removed"] and sys.stderr is not None and sys.stderr.isatty():
                         _warn("pruned", retention_notice(result))
                     os.ftruncate(fd, 0)
@@ -417,8 +424,10 @@ class LocalStorage:
         except Exception as e:
             _warn("prune-failed", f"telemetry pruning failed: {e}")
 
-    def prune(self, dry_run: bool = False) -> dict:
-        """Apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was (or would be) removed.
+    def prune(self, dry_run: bool = False, compress_budget: int | None = None) -> dict:
+        """Compress the days older than LLM_COMPRESS_AFTER_DAYS (at most `compress_budget` bytes
+        of them; None: all), apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was
+        (or would be) removed and what was compressed.
 
         Day folders more than retention_days before today go first; then, while the store is over
         the size cap, prompts and responses oldest first, then telemetry oldest first. Today's
@@ -426,7 +435,8 @@ class LocalStorage:
         """
         # LLM_TELEMETRY_NOW (a test hook of the reports) pins "today" here too.
         pinned = getattr(self.settings, "telemetry_now", None)
-        return prune_store(self, dry_run=dry_run, today=as_day(pinned) if pinned else None)
+        return prune_store(self, dry_run=dry_run, today=as_day(pinned) if pinned else None,
+                           compress_budget=compress_budget)
 
     # ------------------------------------------------------------------ reading
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from llm_core.errors import warn
 from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, utc_today
 from llm_core.storage import totals
+from llm_core.storage.compress import compress_old_days
 from llm_core.storage.day_summaries import summary_path
 from llm_core.storage.inventory import Inventory, day_file_of, take_inventory
 from llm_core.storage.location import check_store
@@ -98,20 +99,31 @@ def _result(storage, inv: Inventory | None, dry_run: bool, today: str) -> dict:
     return {
         "dry_run": dry_run, "today": today, "base_dir": str(storage.base_dir),
         "retention_days": storage.retention_days, "max_size_mb": storage.max_size_mb,
-        "bytes_before": total, "bytes_after": total, "freed_bytes": 0, "removed": [],
+        "bytes_before": total, "bytes_after": total, "freed_bytes": 0, "removed": [], "compressed": [],
         "left_alone": inv.left_alone() if inv else [],
     }
 
 
-def prune_store(storage, dry_run: bool = False, today: str | None = None) -> dict:
-    """Remove (or with dry_run, list) what retention and the size cap require."""
+def prune_store(storage, dry_run: bool = False, today: str | None = None,
+                compress_budget: int | None = None) -> dict:
+    """Remove (or with dry_run, list) what retention and the size cap require, after compressing
+    the days older than storage.compress_after_days (at most `compress_budget` plain bytes; a
+    dry run compresses nothing)."""
     today = today or utc_today()
     cutoff = (date.fromisoformat(today) - timedelta(days=storage.retention_days)).isoformat()
     base = storage.base_dir
     if check_store(base).state == "missing":
         return _result(storage, None, dry_run, today)
     inv = take_inventory(base)
+    compressed = []
+    if not dry_run:
+        # Days retention is about to remove are not worth compressing.
+        compressed = compress_old_days(base, today, getattr(storage, "compress_after_days", 0), keep_from=cutoff,
+                                       budget_bytes=compress_budget, days=list(inv.days))
+        if compressed:
+            inv = take_inventory(base)  # the cap counts the compressed bytes
     result = _result(storage, inv, dry_run, today)
+    result["compressed"] = compressed
     if inv.links and not dry_run:
         with contextlib.suppress(Exception):  # a closed stderr must not turn this into a crash
             warn(f"left alone (symbolic links are never followed): {', '.join(inv.links)}", key="prune-links")

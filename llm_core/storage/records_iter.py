@@ -19,6 +19,7 @@ from pathlib import Path
 
 import orjson
 
+from llm_core.records import day_file_stat, read_day_file
 from llm_core.storage._day_records import extract, split_lines
 from llm_core.storage.day_summaries import day_files
 from llm_core.storage.windows import ALL_TIME, NO_FILTERS, Filters, Window
@@ -49,8 +50,10 @@ def iter_records(store: Path | str, window: Window = ALL_TIME, filters: Filters 
                  counter: list[int] | None = None) -> Iterator[Selected]:
     """Every selected record, oldest day file first, in file order."""
     for _day, path in day_files(Path(store)):
-        with open(path, "rb") as f:
-            data = f.read()
+        try:
+            data = read_day_file(path)
+        except FileNotFoundError:  # removed meanwhile (a concurrent prune): gone
+            continue
         yield from select_lines(split_lines(data), window, filters, counter)
 
 
@@ -63,7 +66,7 @@ def latest_records(store: Path | str, n: int, window: Window = ALL_TIME, filters
     if n <= 0:
         return out
     for _day, path in reversed(day_files(Path(store))):
-        for line in lines_backwards(path, (upto or {}).get(path)):
+        for line in _day_lines_backwards(path, (upto or {}).get(path)):
             for got in select_lines((line,), window, filters, counter):
                 out.append(got)
                 if len(out) >= n:
@@ -71,29 +74,50 @@ def latest_records(store: Path | str, n: int, window: Window = ALL_TIME, filters
     return out
 
 
+def _day_lines_backwards(path: Path, end: int | None) -> Iterator[bytes]:
+    """lines_backwards of a day file; a compressed one is read whole (it no longer grows);
+    nothing when the day was removed meanwhile (a concurrent prune)."""
+    try:
+        if day_file_stat(path).compressed:
+            yield from reversed(split_lines(read_day_file(path)))
+        else:
+            yield from lines_backwards(path, end)
+    except FileNotFoundError:
+        return
+
+
 def lines_backwards(path: Path, end: int | None = None, chunk: int = 1 << 16) -> Iterator[bytes]:
-    """The complete lines of a file (up to byte `end`), last first, read from the end in chunks."""
+    """The complete lines of a file (up to byte `end`), last first, read from the end in chunks.
+
+    Linear in the bytes read: a line longer than a chunk is kept as a list of its pieces and
+    joined once, when its start is found (not re-concatenated per chunk)."""
     with open(path, "rb") as f:
         pos = f.seek(0, 2) if end is None else end
+        found = False
         while pos > 0:  # skip an unterminated last line: it is still being written
             start = max(0, pos - chunk)
             f.seek(start)
             cut = f.read(pos - start).rfind(b"\n")
             if cut >= 0:
-                pos = start + cut + 1
+                pos, found = start + cut, True  # the final newline; the lines end before it
                 break
             pos = start
-        rest, first = b"", True
+        pieces: list[bytes] = []  # the end of the line being read, last piece first
         while pos > 0:
             start = max(0, pos - chunk)
             f.seek(start)
-            lines = (f.read(pos - start) + rest).split(b"\n")
+            block = f.read(pos - start)
             pos = start
-            if first:
-                lines.pop()  # the empty piece after the final newline
-                first = False
-            rest = lines.pop(0) if start > 0 else b""
-            yield from reversed(lines)
+            lines = block.split(b"\n")
+            if len(lines) == 1:
+                pieces.append(block)
+                continue
+            pieces.append(lines[-1])
+            yield b"".join(reversed(pieces))
+            pieces = [lines[0]]
+            yield from reversed(lines[1:-1])
+        if found:
+            yield b"".join(reversed(pieces))
 
 
 def follow_start(store: Path | str) -> dict[Path, int]:
@@ -102,7 +126,11 @@ def follow_start(store: Path | str) -> dict[Path, int]:
     if not files:
         return {}
     path = files[-1][1]
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")  # noqa: SIM115 (closed by the `with` below)
+    except FileNotFoundError:
+        return {path: 0}  # compressed (storage/compress.py): only lines appended later are new
+    with f:
         size = f.seek(0, 2)
         f.seek(max(0, size - (1 << 16)))
         tail = f.read()

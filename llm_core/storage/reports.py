@@ -32,6 +32,7 @@ from llm_core.storage.day_summaries import (
     M_DUR,
     M_DURN,
     M_IN,
+    M_INVALID,
     M_OUT,
     M_TOTAL,
     M_UNKNOWN,
@@ -152,6 +153,7 @@ def metrics_dict(m: list[int]) -> dict:
         },
         "cost_usd": m[M_COST] / COST_SCALE,
         "unknown_cost_calls": m[M_UNKNOWN],
+        "invalid_values": m[M_INVALID],
         "cost_source": cost_source(m),
         "avg_ms": round(m[M_DUR] / DUR_SCALE / m[M_DURN], 3) if m[M_DURN] else None,
     }
@@ -174,6 +176,9 @@ def _envelope(col: Collection, window: Window, filters: Filters, name: str) -> d
         "window": window.to_dict(),
         "filters": filters.to_dict(),
         "corrupt_lines": col.corrupt_lines,
+        # Calls carrying a negative, non-numeric or implausible count, cost or latency: those
+        # values are damage and left out of every sum.
+        "invalid_values": sum(m[M_INVALID] for m in col.combos.values()),
     }
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from llm_core.errors import ConfigError, InputError, UsageError
-from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names
+from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_file_parts, day_names
 
 __all__ = [
     "CALLS_COLUMNS", "SqlRefused", "SqlResult", "connect", "query", "require_duckdb", "store_files",
@@ -140,14 +140,10 @@ def require_duckdb() -> Any:
 
 
 def store_files(store: Path | str, name: str = TELEMETRY_FILE) -> list[str]:
-    """Every day's `name` in the store, plain or gzip-compressed (`name`.gz), oldest day first."""
+    """Every day's `name` in the store, plain or gzip-compressed (`name`.gz), oldest day first
+    (a plain file that is the leftover of its .gz's compression is not read twice)."""
     store = Path(store)
-    out = []
-    for day in day_names(store):
-        for candidate in (store / day / name, store / day / f"{name}.gz"):
-            if candidate.is_file():
-                out.append(str(candidate))
-    return out
+    return [str(part) for day in day_names(store) for part in day_file_parts(store / day / name)]
 
 
 def _quote(text: str) -> str:

@@ -3,7 +3,7 @@
     {"version": 1, "updated": "2026-11-27T10:30:45.123Z",
      "days": {"2026-11-27": {"calls": 12, "errors": 1, "skipped_lines": 0,
                              "tokens": {"input": .., "output": .., "cache_read": .., "cache_write": .., "total": ..},
-                             "cost_usd": 0.0123, "unknown_cost_calls": 2,
+                             "cost_usd": 0.0123, "unknown_cost_calls": 2, "invalid_values": 0,
                              "by_model": {"claude-haiku-4-5": {"calls": .., "errors": .., "tokens": {..}, "cost_usd": ..}},
                              "offset": 4711, "inode": 1234,
                              "source": {"ino": 1234, "dev": 2049, "size": 4711, "mtime_ns": ..}}}}
@@ -32,6 +32,7 @@ from llm_core.records import (
     TOTALS_FILE,
     ReadStats,
     atomic_write,
+    day_file_stat,
     day_names,
     now_timestamp,
 )
@@ -42,6 +43,7 @@ from llm_core.storage.day_summaries import (
     M_CALLS,
     M_COST,
     M_IN,
+    M_INVALID,
     M_OUT,
     M_TOTAL,
     M_UNKNOWN,
@@ -52,7 +54,7 @@ from llm_core.storage.day_summaries import (
 
 __all__ = ["day_totals", "drop_days", "empty_day", "load", "public_day", "refresh", "save"]
 
-VERSION = 1
+VERSION = 2  # 2: invalid_values; token sums may exceed 64 bits
 _INTERNAL = ("offset", "inode", "source")
 _TOKEN_METRICS = {"input": M_IN, "output": M_OUT, "cache_read": M_CACHE_READ,
                   "cache_write": M_CACHE_WRITE, "total": M_TOTAL}
@@ -62,7 +64,7 @@ def empty_day() -> dict[str, Any]:
     return {
         "calls": 0, "errors": 0, "skipped_lines": 0,
         "tokens": dict.fromkeys(TOKEN_KEYS, 0),
-        "cost_usd": 0.0, "unknown_cost_calls": 0, "by_model": {},
+        "cost_usd": 0.0, "unknown_cost_calls": 0, "invalid_values": 0, "by_model": {},
         "offset": 0, "inode": 0,
     }
 
@@ -70,7 +72,7 @@ def empty_day() -> dict[str, Any]:
 def day_totals(summary: DaySummary) -> dict[str, Any]:
     """A day's summary.json entry, from its per-day summary."""
     day = empty_day()
-    cost = unknown = 0
+    cost = unknown = invalid = 0
     model_cost: dict[str, int] = {}
     for combo, metrics in zip(summary.combos, summary.totals, strict=True):
         model = str(combo[3] or "unknown")
@@ -88,10 +90,11 @@ def day_totals(summary: DaySummary) -> dict[str, Any]:
         cost += metrics[M_COST]
         model_cost[model] = model_cost.get(model, 0) + metrics[M_COST]
         unknown += metrics[M_UNKNOWN]
+        invalid += metrics[M_INVALID]
     for model, units in model_cost.items():
         day["by_model"][model]["cost_usd"] = round(units / COST_SCALE, 10)
     source = summary.meta["source"]
-    day.update(cost_usd=round(cost / COST_SCALE, 10), unknown_cost_calls=unknown,
+    day.update(cost_usd=round(cost / COST_SCALE, 10), unknown_cost_calls=unknown, invalid_values=invalid,
                skipped_lines=summary.meta["bad"], offset=summary.meta["offset"], inode=source["ino"],
                source={k: source[k] for k in ("ino", "dev", "size", "mtime_ns")})
     return day
@@ -105,6 +108,7 @@ def _valid_entry(entry: Any) -> bool:
             and type(entry["calls"]) is int and type(entry["errors"]) is int
             and type(entry["skipped_lines"]) is int
             and isinstance(entry["cost_usd"], (int, float)) and type(entry["unknown_cost_calls"]) is int
+            and type(entry["invalid_values"]) is int
             and all(type(entry["tokens"][k]) is int for k in TOKEN_KEYS)
             and all(
                 type(m["calls"]) is int and type(m["errors"]) is int
@@ -131,7 +135,15 @@ def load(path: str) -> dict | None:
 
 def save(path: str, data: dict) -> None:
     """Write atomically: a private temp file in the same folder, then rename over."""
-    atomic_write(path, orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        # Only token sums beyond 64 bits (absurd usages) get here: the json module writes them
+        # exactly; orjson reads them back as floats, so such a day is derived again on reading.
+        import json
+
+        text = json.dumps(data, indent=2, sort_keys=True).encode()
+    atomic_write(path, text)
 
 
 def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = None,
@@ -157,7 +169,7 @@ def refresh(storage, days: list[str] | None = None, budget_bytes: int | None = N
     wanted = sorted(on_disk) if days is None else [d for d in days if d in on_disk]
     for day in wanted:
         try:
-            st = os.stat(base / day / TELEMETRY_FILE)
+            st = day_file_stat(base / day / TELEMETRY_FILE)
         except FileNotFoundError:
             changed |= data["days"].pop(day, None) is not None
             continue

@@ -4,11 +4,14 @@ The command is this group plus one module per group of subcommands, imported onl
 its subcommands runs (click's "complex" example; --help lists them without importing any):
 
     options.py   what the subcommands share: filter options, the clock, the skipped-lines warning
+    stores.py    which stores a report reads (--store, --all-under, LLM_TELEMETRY_DIRS)
     reports.py   stats, costs, models, agents, projects, performance, patterns (report_command)
-    records.py   log (the latest records);  export.py   export (JSONL, CSV, xlsx, SQLite, Parquet)
+    records.py   log (the latest records);  export.py   export (JSONL, CSV, xlsx, SQLite, Parquet, OTLP)
     sql.py       sql (DuckDB over the store)
+    metrics.py   metrics, push (the store as Prometheus metrics)
     budget.py    budget (spend against LLM_BUDGET_*_USD; llm_core/budgets.py)
     prune.py     prune;  demo.py   demo;  where.py   where;  doctor.py   doctor (the store as a whole)
+    report.py    report (the HTML page, its data, text charts; charts.py draws in text)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
 
 Adding a subcommand: write a module here that defines it as a module-level click command
@@ -40,12 +43,15 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "performance": ("reports", "Latency: avg, p50, p95, p99; slowest operations."),
     "patterns": ("reports", "Calls per local hour, peak hours, busiest weekday."),
     "log": ("records", "The latest records (--follow to keep watching)."),
-    "export": ("export", "The records as JSONL, CSV, Excel, SQLite or Parquet."),
+    "export": ("export", "The records as JSONL, CSV, Excel, SQLite, Parquet, or to OTLP."),
     "sql": ("sql", "One read-only SQL query over the store (DuckDB)."),
     "prune": ("prune", "Apply the retention and size cap now."),
     "demo": ("demo", "Write a realistic demo store (no key needed)."),
     "where": ("where", "Which store commands run here use, and why."),
     "doctor": ("doctor", "Check the store; --fix repairs what is safe."),
+    "report": ("report", "An HTML report with charts (or text charts here)."),
+    "metrics": ("metrics", "The store as Prometheus metrics (text exposition)."),
+    "push": ("metrics", "Push the store's metrics to a Prometheus Pushgateway."),
     "budget": ("budget", "Each budget's spend, limit and forecast; exit 1 when one is spent."),
     "conversations": ("conversations", "The conversations llm-chat saved; show ID prints one."),
 }
@@ -103,6 +109,8 @@ def cli() -> None:
     Every report takes --json, --days N and the filters --project, --agent, -m/--model (an id
     or alias; a local model as recorded), -p/--provider, --since and --until (YYYY-MM-DD,
     YYYY-MM-DDTHH:MM local time or with Z/an offset, today, yesterday, or an age: 7d, 24h, 30m).
+    A report reads several stores with --store DIR (repeated), --all-under DIR or
+    LLM_TELEMETRY_DIRS (os.pathsep-separated), as if their records were in one store.
 
     \b
     Examples:
@@ -112,8 +120,11 @@ def cli() -> None:
       llm-telemetry models -n 5 --json | jq '.models[].model'
       llm-telemetry performance --model claude-haiku-4-5
       llm-telemetry patterns --days 14
+      llm-telemetry report --html report.html       # one page of charts
       llm-telemetry log -n 20 --follow
       llm-telemetry export --format csv --since 2026-11-01 > calls.csv
+      llm-telemetry projects --all-under ~/src --days 30
+      llm-telemetry metrics -o /var/lib/node_exporter/textfile/llm.prom
       llm-telemetry demo --days 30 --calls 20000   # try the reports without a key
     """
 

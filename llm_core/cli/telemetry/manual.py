@@ -20,7 +20,12 @@ Every report with --json writes one JSON object. All reports share these keys:
                   exclusive as ISO 8601 with offset; null when unbounded
   filters         {"project", "agent", "model", "provider"}: null when not filtered
   corrupt_lines   unreadable lines skipped in the store
-  store           the telemetry directory
+  invalid_values  calls carrying a negative, non-numeric or implausible token count, cost
+                  (1e15 USD or more) or latency: those values are in no sum (a bad cost
+                  counts the call as unknown_cost_calls); also per group, and a note under
+                  the table
+  store           the telemetry directory (null when the report read several)
+  stores          the stores read, with --store, --all-under or LLM_TELEMETRY_DIRS only
   retention       {"days", "kept_since", "reaches_past", "note"}: LLM_RETENTION_DAYS, the
                   oldest UTC day it keeps, whether the window starts before it, and then the
                   note printed under the table (else null)
@@ -31,8 +36,9 @@ the user: Ctrl-C, SIGTERM, a closed stdout; neither a success nor a failure), er
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs:
 a record's provider_cost_usd, the amount the provider billed (OpenRouter), when it has one,
 else llm-core's estimate cost_usd), unknown_cost_calls (calls without a known price, not in
-cost_usd), cost_source {billed: {calls, usd}, estimated: {calls, usd}, unknown: {calls}} and
-avg_ms (null when no call was timed). Latencies are in milliseconds; percentiles are nearest-rank.
+cost_usd), cost_source {billed: {calls, usd}, estimated: {calls, usd}, unknown: {calls}},
+invalid_values and avg_ms (null when no call was timed). Token counts are exact integers of
+any size. Latencies are in milliseconds; percentiles are nearest-rank.
 
 \b
   stats         totals: metrics; latency_ms: {avg, p50, p95, p99};
@@ -54,17 +60,40 @@ Lists are ordered largest first (by calls; costs by cost), ties by name. A missi
 agent, operation, model or provider is null. log --json and export --format jsonl write the
 records as stored, one per line; demo --json writes {records, days, bytes, store, seconds};
 prune --json writes what LocalStorage.prune returns (dry_run, removed: [{path, day, kind,
-bytes, reason}], left_alone: [{path, why}], freed_bytes, bytes_before, bytes_after, ...);
+bytes, reason}], compressed: [{path, day, bytes_before, bytes_after}], left_alone: [{path,
+why}], freed_bytes, bytes_before, bytes_after, ...);
 where --json writes {store, reason ("absolute", "existing", "git-top" or "cwd"), detail, state
 ("marked", "adoptable", "missing" or "foreign"), setting}; doctor --json writes {store, reason,
 detail, state, checks: [{name, status ("ok", "note", "problem" or "fixed"), detail, paths}],
 problems, fixed}. sql --json writes an array with one object per row, keyed by column name
-(times as ISO 8601 with offset).
+(times as ISO 8601 with offset). metrics --json writes {store, samples: [{name, labels,
+value}]}; push --json writes {gateway, job, store, groups: [{grouping_key, series}]}.
+
+report --json writes the data behind the HTML page, with the shared keys (report is
+"report") and generated_at (the local time it was made):
+
+\b
+  stats             totals, latency_ms, top_model, as stats writes them
+  days              [{day, calls, cost_usd, cost_avg_usd, unknown_cost_calls, tokens}]: every
+                    local day of the window, oldest first, days without calls as zeros;
+                    cost_avg_usd is the mean of the day and the average_days - 1 before it
+                    (fewer at the start of the window)
+  average_days      7
+  costs_by_model    costs --by model without the shared keys (and so for agent, project)
+  models            the models list of the models report, every model
+  performance       overall, by_model, slowest_operations, as performance writes them
+  patterns          calls, by_hour, by_weekday, peak_hours, busiest_weekday, top_operations
+  heatmap           {weekdays: [Monday..Sunday], calls: [7 lists of 24 counts, local hours]}
+
+The HTML page's tables carry the same numbers in data attributes named after these keys
+(cost_usd as data-cost-usd).
 """
 
 FILES = """\
 \b
   $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl   the records of one UTC day
+  $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl.gz the same, compressed once the day is
+                                                  older than LLM_COMPRESS_AFTER_DAYS (7)
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM-DD.sum    the per-day summaries behind the reports
                                                   (rebuilt when missing: safe to delete)
   $LLM_TELEMETRY_DIR/.llm-core-store              the marker: this folder is a store (a folder

@@ -14,13 +14,15 @@ from llm_core.storage.local import LocalStorage
 @json_option
 @debug_option
 def prune(dry_run, as_json):
-    """Apply the retention (LLM_RETENTION_DAYS) and size cap (LLM_STORAGE_MAX_SIZE_MB) now,
-    and say what was removed. Today's telemetry is never removed.
+    """Compress the days older than LLM_COMPRESS_AFTER_DAYS (gzip), apply the retention
+    (LLM_RETENTION_DAYS) and size cap (LLM_STORAGE_MAX_SIZE_MB, counting compressed bytes) now,
+    and say what was removed. Today's telemetry is never removed. A dry run changes nothing.
 
     \b
     Examples:
       llm-telemetry prune --dry-run
       LLM_RETENTION_DAYS=7 llm-telemetry prune
+      LLM_COMPRESS_AFTER_DAYS=2 llm-telemetry prune --json
     """
     result = LocalStorage().prune(dry_run=dry_run)
     emit(result, as_json=as_json, human=render.prune)

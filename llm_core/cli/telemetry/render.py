@@ -105,6 +105,15 @@ def projects(r: dict) -> str:
     return _with_table(r, rows, headers, ("left", "right", "right", "right", "right", "right"))
 
 
+def invalid_note(report: dict) -> str:
+    """The line under a report's table when some calls carried numbers that are damage."""
+    n = report.get("invalid_values")
+    if not n:
+        return ""
+    return (f"\n  ({fmt_int(n)} call{'s' if n != 1 else ''} with an invalid count, cost or latency"
+            " (negative, not a number or implausible): those values are not in the totals)")
+
+
 def _cost(m: dict) -> str:
     text = _usd(m["cost_usd"])
     return text + "*" if m["unknown_cost_calls"] else text
@@ -208,10 +217,16 @@ def prune(r: dict) -> str:
     removed = r.get("removed") or []
     verb = "would remove" if r.get("dry_run") else "removed"
     freed = r.get("freed_bytes", sum(x.get("bytes", 0) for x in removed))
+    packed = r.get("compressed") or []
+    note = ""
+    if packed:
+        before, after = (sum(x["bytes_before"] for x in packed), sum(x["bytes_after"] for x in packed))
+        note = (f"Compressed {len(packed)} day file{'s' if len(packed) != 1 else ''}, "
+                f"{before / 1e6:.1f} MB to {after / 1e6:.1f} MB\n")
     if not removed:
-        lines = ["Nothing to prune" + (f" (store: {r['base_dir']})" if r.get("base_dir") else "")]
+        lines = [note + "Nothing to prune" + (f" (store: {r['base_dir']})" if r.get("base_dir") else "")]
     else:
-        lines = [f"{verb.capitalize()} {len(removed)} item{'s' if len(removed) != 1 else ''}, "
+        lines = [f"{note}{verb.capitalize()} {len(removed)} item{'s' if len(removed) != 1 else ''}, "
                  f"{freed / 1e6:.1f} MB"]
     for x in removed:
         lines.append(f"  {x.get('day', '')}  {x.get('kind', '')}  {x.get('bytes', 0) / 1e6:.1f} MB  "

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from llm_core.cli._common import days_option, debug_option, emit, json_option, limit_option
-from llm_core.cli.telemetry import CONTEXT, render
+from llm_core.cli.telemetry import CONTEXT, charts, render
 from llm_core.cli.telemetry.options import (
     filter_options,
     make_filters,
@@ -20,7 +20,9 @@ from llm_core.cli.telemetry.options import (
     store_dir,
     warn_skipped,
 )
-from llm_core.storage.collect import Collection, collect
+from llm_core.cli.telemetry.stores import collect_stores, store_options
+from llm_core.config import get_settings
+from llm_core.storage.collect import Collection
 from llm_core.storage.reports import (
     BREAKDOWNS,
     agents_report,
@@ -34,8 +36,8 @@ from llm_core.storage.reports import (
 from llm_core.storage.windows import PERIODS, report_window
 
 
-def store_notes(store: Path, col: Collection) -> None:
-    """Say on stderr when the store is empty or had unreadable lines."""
+def store_notes(store: Path | str, col: Collection) -> None:
+    """Say on stderr when the store (or stores) is empty or had unreadable lines."""
     if not col.files:
         sys.stderr.write(f"No telemetry recorded yet in {store} (calls are recorded as you use llm-core;"
                          " `llm-telemetry demo` writes sample data).\n")
@@ -51,30 +53,37 @@ def _with_note(human: Callable, note: str | None) -> Callable:
 
 def report_command(need_slots: bool = False) -> Callable:
     """Turn `fn(collection, window, filters, **options) -> report` into a command body with
-    the filter options and --json; the human form is `render.<fn name>`."""
+    the filter options, the store options and --json; the human form is `render.<fn name>`."""
 
     def wrap(fn: Callable) -> Callable:
-        human = getattr(render, fn.__name__)
+        table = getattr(render, fn.__name__)
+
+        def human(report: dict) -> str:
+            return table(report) + render.invalid_note(report)
 
         @days_option
         @filter_options
+        @store_options
         @json_option
         @debug_option
         @functools.wraps(fn)
-        def command(project, agent, model, provider, since, until, days, as_json, **options):
+        def command(project, agent, model, provider, since, until, days, stores, all_under, as_json, **options):
             clock = now()
             period = options.pop("period", False)
             if period is None and not (since or until or days):
                 period = "today"  # a report with an optional PERIOD, given none
             window = report_window(clock, period or None, days, since, until)
             filters = make_filters(project, agent, model, provider)
-            store = store_dir()
-            col = collect(store, window, filters, need_slots=need_slots)
-            store_notes(store, col)
+            read, col, many = collect_stores(get_settings(), stores, all_under, window, filters, need_slots,
+                                             default=store_dir)
+            store_notes(read, col)
             report = fn(col, window, filters, **options)
-            report["store"] = str(store)
+            report["store"] = read if many is None else None
+            if many is not None:
+                report["stores"] = many
             report["retention"] = retention_note(window, clock)
-            emit(report, as_json=as_json, human=_with_note(human, report["retention"]["note"]))
+            form = charts.costs if options.get("chart") else human
+            emit(report, as_json=as_json, human=_with_note(form, report["retention"]["note"]))
 
         return command
 
@@ -104,8 +113,9 @@ def stats(col, window, filters):
 @click.command(context_settings=CONTEXT)
 @click.option("--by", type=click.Choice(BREAKDOWNS), default="model",
               show_default=True, help="What to break the total down by.")
+@click.option("--chart", is_flag=True, help="Draw a bar for each row (text; '#' where blocks cannot show).")
 @report_command(need_slots=True)
-def costs(col, window, filters, by):
+def costs(col, window, filters, by, chart):
     """Total cost, broken down by model, project, agent, provider or local day.
 
     Only calls with a known price add to the amounts; the report says how many had none.
@@ -114,6 +124,7 @@ def costs(col, window, filters, by):
     Examples:
       llm-telemetry costs
       llm-telemetry costs --days 7 --by agent
+      llm-telemetry costs --by day --chart
       llm-telemetry costs --by day --json | jq '.breakdown[] | [.key, .cost_usd]'
     """
     return costs_report(col, window, filters, by=by)

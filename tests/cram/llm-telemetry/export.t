@@ -15,6 +15,6 @@ export: CSV or JSONL to stdout.
   $ llm-telemetry export --since 2026-11-27 | wc -l
   200
   $ llm-telemetry export --format xml
-  Error: Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'xlsx', 'sqlite', 'parquet'.
+  Error: Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'xlsx', 'sqlite', 'parquet', 'otlp'.
   Try 'llm-telemetry export --help'.
   [2]

@@ -1,0 +1,75 @@
+"""Reports over many stores against one store of the same total size.
+
+    python benchmarks/stores.py                     # 20 stores x 10,000 calls vs 1 x 200,000
+    python benchmarks/stores.py --stores 20 --calls 100000
+
+Both sides are demo stores over 30 days with their summaries already built (the steady state);
+timed: `llm-telemetry projects` as a fresh process (--all-under the 20, or LLM_TELEMETRY_DIR
+the one), and the library's collect_many() against collect(). Medians and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from llm_core.storage.demo import write_demo  # noqa: E402
+from llm_core.storage.multi import collect_many, find_stores  # noqa: E402
+from llm_core.storage.query import Window, collect, projects_report  # noqa: E402
+
+NOW = 1_796_040_000_000
+
+
+def _median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stores", type=int, default=20)
+    parser.add_argument("--calls", type=int, default=200_000, help="in all, on each side")
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="llm-bench-") as tmp:
+        many_root, single = Path(tmp) / "src", Path(tmp) / "single"
+        for i in range(args.stores):
+            write_demo(many_root / f"p{i}" / ".llm-telemetry", 30, args.calls // args.stores, i, NOW)
+        write_demo(single, 30, args.calls, 99, NOW)
+        stores = find_stores(many_root)
+        window = Window()
+        one = projects_report(collect(single, window), window)  # builds the summaries
+        many = projects_report(collect_many(stores, window)[0], window)
+        assert sum(p["calls"] for p in one["projects"]) == sum(p["calls"] for p in many["projects"])
+        lib_one = _median_ms(lambda: collect(single, window, need_slots=False), args.runs)
+        lib_many = _median_ms(lambda: collect_many(stores, window, need_slots=False), args.runs)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
+        env.update(HOME=tmp, PYTHONPATH=str(ROOT), LLM_TELEMETRY_DIR=str(single))
+        tool = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "projects", "--days", "30"]
+
+        def run(extra):
+            subprocess.run([*tool, *extra], env=env, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+
+        cli_one = _median_ms(lambda: run([]), args.runs)
+        cli_many = _median_ms(lambda: run(["--all-under", str(many_root)]), args.runs)
+    print(f"{args.stores} stores vs 1 store, {args.calls:,} calls on each side, summaries built:")
+    print(f"  collect_many vs collect      {lib_many:7.1f} ms vs {lib_one:7.1f} ms  ratio {lib_many / lib_one:.2f}")
+    print(f"  llm-telemetry projects       {cli_many:7.1f} ms vs {cli_one:7.1f} ms  ratio {cli_many / cli_one:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

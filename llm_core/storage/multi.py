@@ -1,0 +1,115 @@
+"""Reports across several stores (design v0.3): one Collection from many stores' summaries.
+
+    stores = resolve_stores(["../api/.llm-telemetry"], all_under="~/src", env_dirs=settings.telemetry_dirs)
+    col, problems = collect_many(stores, window, filters)
+    projects_report(col, window, filters)          # grouped by project as always
+
+Each store answers from its own per-day summaries, so N stores cost what one store of the
+same total size costs, plus a few file lookups each. The Collections add up exactly (integer
+sums; latencies stay sorted sequences, one per store and model), so a report over several
+stores equals the report over one store holding all their records. A store that is missing,
+unreadable or a folder that is not a store (storage/location.py) is skipped and named in
+`problems` (the CLI makes each one warning line).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from llm_core.errors import StorageError
+from llm_core.storage.collect import Collection, collect
+from llm_core.storage.location import inspect
+from llm_core.storage.windows import Filters, Window
+
+__all__ = ["collect_many", "find_stores", "merge", "resolve_stores"]
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SKIP = {".git", "node_modules", ".summaries", "__pycache__", ".venv", "venv", ".tox"}
+
+
+def _is_store(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.is_dir(follow_symlinks=False) and _DAY.fullmatch(e.name)
+                       and os.path.isfile(os.path.join(e.path, "telemetry.jsonl"))
+                       for e in entries)
+    except OSError:
+        return False
+
+
+def find_stores(root: Path | str) -> list[Path]:
+    """Every store below `root` (a folder with YYYY-MM-DD/telemetry.jsonl day folders),
+    sorted; stores are not searched inside, nor .git, node_modules and virtualenvs."""
+    found: list[Path] = []
+    pending = [Path(root).expanduser()]
+    while pending:
+        folder = pending.pop()
+        if _is_store(folder):
+            found.append(folder)
+            continue
+        try:
+            with os.scandir(folder) as entries:
+                pending.extend(Path(e.path) for e in entries
+                               if e.is_dir(follow_symlinks=False) and e.name not in _SKIP)
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def resolve_stores(stores: Iterable[Path | str] = (), all_under: Iterable[Path | str] = (),
+                   env_dirs: Iterable[Path | str] = ()) -> list[Path]:
+    """The stores a report reads: --store DIRs, then the stores found under each --all-under
+    DIR; LLM_TELEMETRY_DIRS only when neither was given. In order, without repeats."""
+    chosen = [Path(s).expanduser() for s in stores]
+    for root in all_under:
+        chosen.extend(find_stores(root))
+    if not chosen:
+        chosen = [Path(s).expanduser() for s in env_dirs]
+    seen: set = set()
+    out = []
+    for store in chosen:
+        key = os.path.realpath(store)
+        if key not in seen:
+            seen.add(key)
+            out.append(store)
+    return out
+
+
+def merge(cols: Iterable[Collection]) -> Collection:
+    """One Collection holding the sums of several (as if their records were in one store)."""
+    out = Collection()
+    for col in cols:
+        for dims, metrics in col.combos.items():
+            out.add_combo(dims, metrics)
+        for slot, metrics in col.slots.items():
+            out.add_slot(slot, metrics)
+        for model, seqs in col.latencies.items():
+            out.latencies.setdefault(model, []).extend(s for s in seqs if len(s))
+        out.corrupt_lines += col.corrupt_lines
+        out.files += col.files
+    return out
+
+
+def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters | None = None,
+                 need_slots: bool = True) -> tuple[Collection, list[str]]:
+    """The selection over every store, and one line per store that could not be read."""
+    filters = filters or Filters()
+    cols, problems = [], []
+    for store in stores:
+        store = Path(store)
+        state = inspect(store)
+        if state.state == "missing":
+            problems.append(f"{store}: no such telemetry store (skipped)")
+            continue
+        if not state.usable:
+            problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
+            continue
+        try:
+            cols.append(collect(store, window, filters, need_slots=need_slots))
+        except (OSError, StorageError) as e:
+            reason = getattr(e, "strerror", None) or str(e)
+            problems.append(f"{store}: cannot be read ({reason}; skipped)")
+    return merge(cols), problems

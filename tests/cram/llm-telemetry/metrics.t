@@ -1,0 +1,55 @@
+metrics: the store as Prometheus metrics, cumulative, from the summaries.
+
+  $ . "$TESTDIR/../_setup.sh"
+  $ export LLM_TELEMETRY_NOW=2026-11-27T12:00:00Z
+  $ llm-telemetry demo --days 2 --calls 300 --seed 42 > /dev/null
+  $ llm-telemetry metrics | grep -E '^# TYPE'
+  # TYPE llm_calls_total counter
+  # TYPE llm_call_errors_total counter
+  # TYPE llm_tokens_total counter
+  # TYPE llm_cost_usd_total counter
+  # TYPE llm_call_duration_seconds histogram
+  $ llm-telemetry metrics | grep -E '^llm_calls_total\{' | head -3
+  llm_calls_total{agent="chat",model="claude-haiku-4-5",operation="chat",project="api-gateway",provider="anthropic"} 6.0
+  llm_calls_total{agent="chat",model="claude-haiku-4-5",operation="chat",project="data-pipeline",provider="anthropic"} 2.0
+  llm_calls_total{agent="chat",model="claude-haiku-4-5",operation="chat",project="docs-site",provider="anthropic"} 3.0
+  $ llm-telemetry metrics | grep -E '^llm_call_duration_seconds_(bucket|count|sum)\{.*model="gpt-4o-mini"' | sed -n '4,7p;15,17p'
+  llm_call_duration_seconds_bucket{le="0.08",model="gpt-4o-mini"} 0.0
+  llm_call_duration_seconds_bucket{le="0.16",model="gpt-4o-mini"} 0.0
+  llm_call_duration_seconds_bucket{le="0.32",model="gpt-4o-mini"} 4.0
+  llm_call_duration_seconds_bucket{le="0.64",model="gpt-4o-mini"} 26.0
+  llm_call_duration_seconds_bucket{le="+Inf",model="gpt-4o-mini"} 69.0
+  llm_call_duration_seconds_count{model="gpt-4o-mini"} 69.0
+  llm_call_duration_seconds_sum{model="gpt-4o-mini"} 71.929
+
+The counters add up to the reports:
+
+  $ llm-telemetry metrics --json | jq '[.samples[] | select(.name == "llm_calls_total") | .value] | add'
+  300
+  $ llm-telemetry metrics --json | jq '[.samples[] | select(.name == "llm_tokens_total" and .labels.type == "output") | .value] | add'
+  106436
+  $ llm-telemetry stats all --json | jq '.totals.calls, .totals.tokens.output'
+  300
+  106436
+
+The same output twice (idempotent), and a file for node_exporter's textfile collector,
+written atomically:
+
+  $ llm-telemetry metrics > one.prom; llm-telemetry metrics > two.prom; cmp one.prom two.prom && echo same
+  same
+  $ mkdir textfile
+  $ llm-telemetry metrics --output textfile/llm.prom
+  $ ls textfile; cmp textfile/llm.prom one.prom && echo same
+  llm.prom
+  same
+  $ llm-telemetry metrics --openmetrics | tail -1
+  # EOF
+
+Errors:
+
+  $ llm-telemetry metrics --output missing/dir/llm.prom
+  Error: cannot write missing/dir/llm.prom: No such file or directory
+  [3]
+  $ ls missing
+  ls: cannot access 'missing': No such file or directory
+  [2]

@@ -1,0 +1,291 @@
+"""The store as Prometheus metrics (exporters/prometheus.py) and the call hook (exporters/)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import orjson
+import pytest
+from conftest import ROOT, clean_environ
+
+from llm_core.cli.telemetry import main as telemetry_main
+from llm_core.config import reset_settings
+from llm_core.exporters import prometheus as prom
+from llm_core.storage.demo import write_demo
+from llm_core.storage.query import (
+    Window,
+    collect,
+    collect_scan,
+    iter_records,
+    stats_report,
+)
+
+pytest.importorskip("prometheus_client", reason="the prometheus extra is not installed")
+from prometheus_client.parser import text_string_to_metric_families
+
+NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = tmp_path / "store"
+    write_demo(path, 5, 2000, 7, NOW)
+    return path
+
+
+def _parsed(text: bytes) -> dict:
+    """{(sample name, frozenset(labels)): value} of an exposition."""
+    out = {}
+    for family in text_string_to_metric_families(text.decode()):
+        for s in family.samples:
+            key = (s.name, frozenset(s.labels.items()))
+            assert key not in out
+            out[key] = s.value
+    return out
+
+
+def _sum(parsed: dict, name: str, **labels) -> float:
+    return sum(v for (n, ls), v in parsed.items()
+               if n == name and all((k, w) in ls for k, w in labels.items()))
+
+
+def test_the_exposition_adds_up_to_the_stats_report(store):
+    parsed = _parsed(prom.exposition(store))
+    totals = stats_report(collect(store, Window()), Window())["totals"]
+    assert _sum(parsed, "llm_calls_total") == totals["calls"] == 2000
+    assert _sum(parsed, "llm_call_errors_total") == totals["failures"] > 0
+    for kind in ("input", "output", "cache_read", "cache_write"):
+        assert _sum(parsed, "llm_tokens_total", type=kind) == totals["tokens"][kind]
+    assert _sum(parsed, "llm_cost_usd_total") == pytest.approx(totals["cost_usd"], rel=1e-12)
+    assert _sum(parsed, "llm_call_duration_seconds_count") == totals["calls"]
+    assert _sum(parsed, "llm_call_duration_seconds_sum") == pytest.approx(
+        totals["avg_ms"] * totals["calls"] / 1000, rel=1e-6)
+
+
+def test_every_series_matches_the_records_it_counts(store):
+    """Per label set and per model bucket, against a count over the raw records."""
+    expected: dict = {}
+    buckets: dict = {}
+    for _line, rec in iter_records(store):
+        key = (rec["provider"], rec["model"], rec["agent_name"], rec["operation"],
+               rec["metadata"]["project"])
+        e = expected.setdefault(key, [0, 0, 0])
+        e[0] += 1
+        e[1] += not rec["success"]
+        e[2] += rec["tokens"]["output"]
+        if rec["duration_ms"] is not None:
+            b = buckets.setdefault(rec["model"], [0] * len(prom.DURATION_BUCKETS))
+            for i, bound in enumerate(prom.DURATION_BUCKETS):
+                b[i] += rec["duration_ms"] <= bound * 1000
+    parsed = _parsed(prom.exposition(store))
+    for key, (calls, errors, output) in expected.items():
+        labels = frozenset(zip(prom.LABELS, key, strict=True))
+        assert parsed[("llm_calls_total", labels)] == calls
+        assert parsed[("llm_call_errors_total", labels)] == errors
+        assert parsed[("llm_tokens_total", labels | {("type", "output")})] == output
+    assert len([k for k in parsed if k[0] == "llm_calls_total"]) == len(expected)
+    for model, counts in buckets.items():
+        for bound, n in zip(prom.DURATION_BUCKETS, counts, strict=True):
+            labels = frozenset({("model", model), ("le", repr(bound))})
+            assert parsed[("llm_call_duration_seconds_bucket", labels)] == n
+
+
+def test_summaries_and_a_full_scan_give_the_same_metrics(store):
+    assert prom.metrics_from(collect(store, Window())) == prom.metrics_from(collect_scan(store, Window()))
+
+
+def test_the_output_is_idempotent_and_openmetrics_parses(store):
+    assert prom.exposition(store) == prom.exposition(store)
+    text = prom.exposition(store, openmetrics=True).decode()
+    assert text.endswith("# EOF\n")
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families as om
+
+    names = {f.name for f in om(text)}
+    assert {"llm_calls", "llm_call_errors", "llm_tokens", "llm_cost_usd",
+            "llm_call_duration_seconds"} <= names
+
+
+def test_labels_past_the_limit_become_other(store, monkeypatch):
+    monkeypatch.setattr(prom, "LABEL_LIMIT", 2)
+    m = prom.store_metrics(store)
+    models = {k[1] for k in m.series}
+    projects = {k[4] for k in m.series}
+    assert len(models) == 3 and "other" in models
+    assert len(projects) == 3 and "other" in projects
+    # The two kept models are the two with the most calls; nothing is lost in "other".
+    by_model = {}
+    for _line, rec in iter_records(store):
+        by_model[rec["model"]] = by_model.get(rec["model"], 0) + 1
+    top2 = sorted(by_model, key=lambda k: -by_model[k])[:2]
+    assert models - {"other"} == set(top2)
+    assert sum(s.calls for s in m.series.values()) == 2000
+    assert set(m.durations) == {*top2, "other"}
+
+
+def test_a_missing_label_is_unknown(tmp_path):
+    day = tmp_path / "store" / "2026-11-30"
+    day.mkdir(parents=True)
+    rec = {"id": "01", "timestamp": "2026-11-30T10:00:00.000Z", "provider": None, "model": None,
+           "agent_name": "a", "operation": "o", "duration_ms": 5, "success": True,
+           "tokens": {"input": 1, "output": 2, "total": 3}, "cost_usd": None, "metadata": {}}
+    (day / "telemetry.jsonl").write_bytes(orjson.dumps(rec) + b"\n")
+    m = prom.store_metrics(tmp_path / "store")
+    assert list(m.series) == [("unknown", "unknown", "a", "o", "unknown")]
+    assert m.series[("unknown", "unknown", "a", "o", "unknown")].cost_usd == 0.0
+
+
+def test_metrics_output_replaces_the_textfile_whole_and_readable(store, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LLM_TELEMETRY_DIR", str(store))
+    reset_settings()
+    (tmp_path / "textfile").mkdir()
+    target = tmp_path / "textfile" / "llm.prom"
+    target.write_text("old\n")
+    assert telemetry_main(["metrics", "--output", str(target)]) == 0
+    assert target.read_bytes() == prom.exposition(store)
+    assert [p.name for p in target.parent.iterdir()] == ["llm.prom"]  # no temp file left
+    assert target.stat().st_mode & 0o044 == 0o044  # node_exporter runs as another user
+    assert capsys.readouterr().out == ""
+
+
+class _Gateway:
+    """A stand-in Pushgateway: records each PUT (path, body)."""
+
+    def __init__(self):
+        self.puts = []
+        gw = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_PUT(self):
+                gw.puts.append((self.path, self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_push_puts_one_group_per_project_and_one_for_the_histogram(store):
+    gw = _Gateway()
+    try:
+        groups = prom.push(store, gw.url, instance="ci-host")
+    finally:
+        gw.close()
+    paths = [p for p, _ in gw.puts]
+    projects = sorted({k[4] for k in prom.store_metrics(store).series})
+    assert paths == [*(f"/metrics/job/llm-core/instance/ci-host/project/{p}" for p in projects),
+                     "/metrics/job/llm-core/instance/ci-host"]
+    assert [g["grouping_key"] for g in groups][-1] == {"instance": "ci-host"}
+    calls = sum(_sum(_parsed(body), "llm_calls_total") for _, body in gw.puts)
+    assert calls == 2000
+    assert "llm_call_duration_seconds" not in gw.puts[0][1].decode()
+
+
+def _python(code: str, env: dict, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_without_the_settings_nothing_is_imported(tmp_path):
+    code = ("import sys\nfrom llm_core.clients import get_client\nget_client('echo').chat('hi')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('llm_core.exporters', "
+            "'prometheus_client', 'opentelemetry'))))")
+    proc = _python(code, clean_environ(tmp_path), tmp_path / "work")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "[]\n"
+
+
+def test_every_call_pushes_the_stores_totals(tmp_path):
+    gw = _Gateway()
+    env = clean_environ(tmp_path)
+    env["LLM_PROMETHEUS_PUSHGATEWAY"] = gw.url
+    code = ("from llm_core.clients import get_client\nc = get_client('echo')\n"
+            "for i in range(5): c.chat(f'hi {i}')\n")
+    try:
+        proc = _python(code, env, tmp_path / "work")
+    finally:
+        gw.close()
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert 1 <= len(gw.puts) <= 10  # a burst folds into few pushes
+    last_counter_push = [body for path, body in gw.puts if "/project/" in path][-1]
+    assert _sum(_parsed(last_counter_push), "llm_calls_total") == 5
+
+
+def test_the_trackers_send_metrics_pushes_too(tmp_path):
+    gw = _Gateway()
+    env = clean_environ(tmp_path)
+    env["LLM_PROMETHEUS_PUSHGATEWAY"] = gw.url
+    code = ("from llm_core import AITelemetryTracker\n"
+            "with AITelemetryTracker(provider='anthropic', model='claude-haiku-4-5', agent_name='bot') as t:\n"
+            "    t.set_response('hi', tokens={'input': 1000, 'output': 10})\n")
+    try:
+        proc = _python(code, env, tmp_path / "work")
+    finally:
+        gw.close()
+    assert proc.returncode == 0 and proc.stderr == ""
+    parsed = _parsed([body for path, body in gw.puts if "/project/" in path][-1])
+    assert _sum(parsed, "llm_calls_total", agent="bot") == 1
+    assert _sum(parsed, "llm_tokens_total", type="input") == 1000
+    assert _sum(parsed, "llm_cost_usd_total") > 0
+
+
+def test_the_prometheus_extra_missing_is_one_clear_warning(tmp_path):
+    env = clean_environ(tmp_path)
+    env["LLM_PROMETHEUS_PUSHGATEWAY"] = "http://127.0.0.1:9"
+    code = ("import sys\nsys.modules['prometheus_client'] = None  # as if not installed\n"
+            "from llm_core.clients import get_client\nc = get_client('echo')\n"
+            "for i in range(3): c.chat('hi')\n")
+    proc = _python(code, env, tmp_path / "work")
+    assert proc.returncode == 0
+    assert proc.stderr == ("Warning: metrics not pushed: this needs the 'prometheus' extra "
+                           "(prometheus-client is not installed): pip install "
+                           "'llm-cli-tools-core[prometheus]'\n")
+
+
+def _extras(pyproject: str) -> dict[str, list[str]]:
+    """[project.optional-dependencies] read by hand (tomllib is not in Python 3.10)."""
+    section = pyproject.split("[project.optional-dependencies]\n", 1)[1].split("\n[", 1)[0]
+    blocks = re.findall(r"^([\w-]+) = \[(.*?)\]", section, flags=re.S | re.M)
+    return {name: re.findall(r'"([^"]+)"', body) for name, body in blocks}
+
+
+def test_the_extras_are_declared_and_in_the_test_extra():
+    extras = _extras((ROOT / "pyproject.toml").read_text())
+    assert [d.split(">")[0] for d in extras["prometheus"]] == ["prometheus-client"]
+    assert {d.split(">")[0] for d in extras["otel"]} == {
+        "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-http"}
+    test = {d.split(">")[0] for d in extras["test"]}
+    assert {"prometheus-client", "opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-http"} <= test
+
+
+def test_a_silent_pushgateway_holds_the_exit_half_a_second_and_warns_once(tmp_path):
+    import socket
+    import time
+
+    sock = socket.socket()  # accepts connections, never answers
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    env = clean_environ(tmp_path)
+    env["LLM_PROMETHEUS_PUSHGATEWAY"] = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    code = ("import time\nfrom llm_core.clients import get_client\nc = get_client('echo')\n"
+            "for i in range(3): c.chat('hi')\ntime.sleep(0.3)\nprint(time.time(), flush=True)\n")
+    try:
+        proc = _python(code, env, tmp_path / "work")
+        exited = time.time()
+    finally:
+        sock.close()
+    assert proc.returncode == 0
+    assert exited - float(proc.stdout) < 1.0
+    assert proc.stderr == (f"Warning: metrics not pushed to {env['LLM_PROMETHEUS_PUSHGATEWAY']}: "
+                           "no answer before exit\n")

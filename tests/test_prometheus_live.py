@@ -1,0 +1,125 @@
+"""Against the real Pushgateway and Prometheus (Debian's packages, started on loopback).
+
+Three processes make 50 calls each with LLM_PROMETHEUS_PUSHGATEWAY set; every call pushes
+the store's cumulative metrics in the background. Prometheus, scraping the Pushgateway,
+must then answer sum(llm_calls_total), the token sums and sum(llm_cost_usd_total) with
+exactly what `llm-telemetry stats all --json` says.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT, clean_environ
+from fake_provider import KEYS, FakeProvider
+from metrics_servers import Prometheus, Pushgateway, dead_url
+
+CALLS = 50
+# Each process: 50 calls, alternating two priced Anthropic models and the free echo model.
+WORKER = """
+import sys
+from llm_core.clients import get_client
+from llm_core.clients.anthropic_client import AnthropicClient
+n, base, key, agent = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+clients = [AnthropicClient("claude-haiku-4-5", api_key=key, base_url=base),
+           AnthropicClient("claude-sonnet-4-5", api_key=key, base_url=base),
+           get_client("echo")]
+for i in range(n):
+    clients[i % 3].chat(f"call {i} from {agent}: " + "word " * (i % 7), agent_name=agent)
+"""
+
+
+def _env(tmp_path, **extra):
+    env = clean_environ(tmp_path)
+    env.update(extra)
+    return env
+
+
+def _stats(env, cwd) -> dict:
+    out = subprocess.run([sys.executable, str(ROOT / "bin" / "llm-telemetry"), "stats", "all", "--json"],
+                         env=env, cwd=cwd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)["totals"]
+
+
+def _wait_for(prom: Prometheus, promql: str, expected: float, timeout: float = 30.0) -> float | None:
+    deadline = time.monotonic() + timeout
+    got = None
+    while time.monotonic() < deadline:
+        got = prom.query(promql)
+        if got == expected:
+            return got
+        time.sleep(0.25)
+    return got
+
+
+@pytest.fixture
+def servers():
+    with Pushgateway() as pg, Prometheus(scrape=pg.address) as prom:
+        yield pg, prom
+
+
+def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
+    pg, prom = servers
+    env = _env(tmp_path, LLM_PROMETHEUS_PUSHGATEWAY=pg.url)
+    work = tmp_path / "work"
+    with FakeProvider() as fake:
+        procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(CALLS), fake.url("anthropic"),
+                                   KEYS["anthropic"], f"agent-{i}"],
+                                  env=env, cwd=work, stderr=subprocess.PIPE, text=True)
+                 for i in range(3)]
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    assert errors == ["", "", ""]  # no warning: every push went through
+
+    totals = _stats(_env(tmp_path), work)
+    assert totals["calls"] == 3 * CALLS
+    assert totals["cost_usd"] > 0
+    expected = {
+        "sum(llm_calls_total)": totals["calls"],
+        "sum(llm_call_errors_total)": totals["failures"],
+        "sum(llm_cost_usd_total)": totals["cost_usd"],
+        **{f'sum(llm_tokens_total{{type="{t}"}})': totals["tokens"][t]
+           for t in ("input", "output", "cache_read", "cache_write")},
+        "sum(llm_call_duration_seconds_count)": totals["calls"],
+    }
+    for promql, value in expected.items():
+        assert _wait_for(prom, promql, value) == value, promql
+    assert prom.query('count(llm_calls_total{job="llm-core",agent="agent-1"})') == 3  # 3 models
+
+    # A second push (on demand) changes nothing.
+    cli = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "push", "--gateway", pg.url, "--json"]
+    before = pg.metrics_text()
+    pushed = subprocess.run(cli, env=_env(tmp_path), cwd=work, capture_output=True, text=True)
+    assert pushed.returncode == 0, pushed.stderr
+    assert [g["grouping_key"].get("project") for g in json.loads(pushed.stdout)["groups"]] == ["work", None]
+    prom.wait_for_scrape()
+    for promql, value in expected.items():
+        assert prom.query(promql) == value, promql
+    assert _llm_lines(pg.metrics_text()) == _llm_lines(before)
+
+
+def _llm_lines(text: str) -> list[str]:
+    return sorted(line for line in text.splitlines() if line.startswith("llm_"))
+
+
+def test_a_dead_pushgateway_is_one_warning_and_the_calls_go_on(tmp_path):
+    env = _env(tmp_path, LLM_PROMETHEUS_PUSHGATEWAY=dead_url())
+    code = ("from llm_core.clients import get_client\n"
+            "c = get_client('echo')\n"
+            "for i in range(20): c.chat(f'hello {i}')\n"
+            "print('done')\n")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path / "work",
+                          capture_output=True, text=True, timeout=60)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0 and proc.stdout == "done\n"
+    warnings = proc.stderr.splitlines()
+    assert len(warnings) == 1, proc.stderr
+    assert warnings[0].startswith("Warning: metrics not pushed to http://127.0.0.1:")
+    assert "Connection refused" in warnings[0]
+    assert _stats(_env(tmp_path), tmp_path / "work")["calls"] == 20  # the calls were recorded
+    assert elapsed < 20
