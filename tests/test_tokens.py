@@ -581,3 +581,19 @@ def test_cli_exact_without_key_is_a_config_error():
     result = _cli("--exact", "-m", "claude-sonnet-4-5", stdin=b"hello")
     assert result.returncode == 4
     assert "ANTHROPIC_API_KEY" in result.stderr.decode()
+
+
+def test_small_input_is_counted_without_loading_tiktokens_encoder(monkeypatch):
+    """Start-up of `echo text | llm-tokens`: the chunker cuts even a short line in two, and
+    count_chunks would load tiktoken's encoder (~0.3 s) for it."""
+    import io
+
+    from llm_core.utils import _encodings, tokens
+
+    def refuse(name):
+        raise AssertionError("tiktoken's encoder loaded for a short input")
+
+    monkeypatch.setattr(_encodings, "tiktoken_encoding", refuse)
+    text = "short text\nand a second line\n" * 50
+    result = tokens.count_stream(io.BytesIO(text.encode()), model="gpt-4o")
+    assert result.count == tokens.count_tokens(text, model="gpt-4o").count
