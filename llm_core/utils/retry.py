@@ -32,7 +32,6 @@ longer wait ends the call at once with its error (429: exit 5), whose message sa
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import math
 import random
@@ -147,6 +146,8 @@ def _date_delay(value: str | None) -> float | None:
     """Seconds until an HTTP date, or None for no date or one out of range."""
     if value is None:
         return None
+    import email.utils  # here for start-up: it imports socket (~10 ms) and dates are rare
+
     try:
         parsed = email.utils.parsedate_tz(value)
         if parsed is None:
