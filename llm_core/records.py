@@ -7,6 +7,7 @@
     │   └── responses.jsonl         RESPONSES_FILE {"id", "timestamp", "response"}
     ├── 2026-10-02/                 an older day: its files gzip-compressed (storage/compress.py)
     │   └── telemetry.jsonl.gz      the same lines; a plain telemetry.jsonl may sit beside it
+    ├── conversations/ID.jsonl      CONVERSATIONS_DIR: saved conversations, one turn a line (storage/conversations.py)
     ├── .summaries/2026-11-27.sum   SUMMARY_DIR: the per-day summaries (storage/day_summaries.py)
     ├── .budget/                    BUDGET_DIR: budget state and reservations (llm_core/budgets.py)
     ├── summary.json                TOTALS_FILE: per-day totals (storage/totals.py)
@@ -47,7 +48,7 @@ from llm_core.dayfiles import GZ_SUFFIX, read_day_file
 from llm_core.errors import InputError, warn
 
 __all__ = [
-    "BUDGET_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
+    "BUDGET_DIR", "CONVERSATIONS_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
     "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
     "ReadStats", "as_day", "atomic_write", "compress_temp_name",
     "day_names", "dumps_record", "format_ms", "format_timestamp",
@@ -61,12 +62,14 @@ PROMPTS_FILE = "prompts.jsonl"
 RESPONSES_FILE = "responses.jsonl"
 TOTALS_FILE = "summary.json"
 SUMMARY_DIR = ".summaries"
+CONVERSATIONS_DIR = "conversations"
 BUDGET_DIR = ".budget"
 PRUNE_MARKER = ".last-prune"
 STORE_MARKER = ".llm-core-store"
 GITIGNORE = ".gitignore"
 DAY_FILES = (TELEMETRY_FILE, PROMPTS_FILE, RESPONSES_FILE)
-_ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR, BUDGET_DIR))
+_ROOT_FILES = frozenset((TOTALS_FILE, PRUNE_MARKER, STORE_MARKER, GITIGNORE, SUMMARY_DIR, BUDGET_DIR,
+                         CONVERSATIONS_DIR))
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 

@@ -23,6 +23,7 @@ step repeats. `replay` answers with recorded bytes, verbatim.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import re
@@ -60,6 +61,7 @@ SCENARIOS = {
     "huge": ["huge"],
     "refusal": ["refusal"],
     "tool-call": ["tool-call"],
+    "schema-mismatch": ["schema-mismatch"],
     "429-wait-30": [("error", 429, {"retry-after": "30"})],
     "429-wait-150": [("error", 429, {"retry-after": "150"})],
 }
@@ -254,6 +256,9 @@ class _Handler(BaseHTTPRequestHandler):
         for i, message in enumerate(messages):
             if not isinstance(message, dict) or message.get("role") not in roles:
                 return 400, "invalid_request_error", f"messages.{i}.role: Input should be one of {sorted(roles)}"
+        problem = _check_turns(p, messages) or _check_blocks(p, messages) or _check_structured(p, body)
+        if problem:
+            return 400, "invalid_request_error", problem
         if p == "anthropic" and (not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1):
             return 400, "invalid_request_error", "max_tokens: Input should be greater than or equal to 1"
         if p == "openai" and _REASONING.match(body["model"]):
@@ -274,7 +279,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: dict[str, Any]) -> str:
         last = body["messages"][-1]
-        return "You said: " + _text(last.get("content")).strip()
+        seen = _attached(last.get("content"))
+        return "You said: " + _text(last.get("content")).strip() + (f" [saw {', '.join(seen)}]" if seen else "")
 
     def _usage_counts(self, body: dict[str, Any], answer: str) -> dict[str, int]:
         """input / cache_read / cache_write the way Anthropic counts a marked prefix."""
@@ -305,6 +311,9 @@ class _Handler(BaseHTTPRequestHandler):
         return {"input": total - read - write, "read": read, "write": write, "output": count_tokens(answer)}
 
     def _step_ok(self, body: dict[str, Any], stream: bool) -> None:
+        if _wanted_schema(body) is not None:
+            self._structured(body, stream, _sample(_wanted_schema(body)[1], self._answer(body)))
+            return
         answer = self._answer(body)
         counts = self._usage_counts(body, answer)
         if self.provider == "anthropic":
@@ -588,6 +597,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._event(None, final)
         self._event(None, "[DONE]")
 
+    def _structured(self, body: dict[str, Any], stream: bool, value: Any) -> None:
+        """JSON for a requested schema: Anthropic's forced tool's input, OpenAI's content."""
+        name, _ = _wanted_schema(body)
+        text = json.dumps(value)
+        counts = self._usage_counts(body, text)
+        if self.provider != "anthropic":
+            (self._openai_stream if stream else self._openai_json)(body, text, counts)
+            return
+        tool = {"id": "toolu_fake1", "name": name, "arguments": text}
+        if stream:
+            self._anthropic_answer(body, "", counts, stream, "tool_use", [tool])
+            return
+        block = {"type": "tool_use", "id": tool["id"], "name": name, "input": value}
+        self._json(200, {**self._anthropic_message(body, [block], counts), "stop_reason": "tool_use"})
+
+    def _step_schema_mismatch(self, body: dict[str, Any], stream: bool) -> None:
+        """A well-formed structured answer whose every value is a string (the wrong types)."""
+        if _wanted_schema(body) is None:
+            self._step_ok(body, stream)
+            return
+        value = _sample(_wanted_schema(body)[1], self._answer(body))
+        self._structured(body, stream, {k: str(v) for k, v in value.items()} if isinstance(value, dict) else str(value))
+
     # ------------------------------------------------------------ scripted failures
 
     def _step_429(self, body: dict[str, Any], stream: bool) -> None:
@@ -692,6 +724,151 @@ class _Handler(BaseHTTPRequestHandler):
         self._start_sse()
         for name, data in events[: len(events) // 2 + 1]:
             self._event(name, data)
+
+
+def _check_turns(provider: str, messages: list[dict[str, Any]]) -> str | None:
+    """The documented multi-turn shape: user and assistant messages alternate, starting with a
+    user one (Anthropic: the system prompt is the top-level `system`, never a message; OpenAI:
+    system/developer messages come first, tool results answer an assistant's tool calls)."""
+    previous = None
+    for i, message in enumerate(messages):
+        role = message["role"]
+        if role in ("system", "developer"):
+            if previous is not None:
+                return f"messages.{i}: a {role} message must come before the conversation"
+            continue
+        if previous is None and role != "user":
+            return f"messages.{i}: the first message must use the user role"
+        if role == previous and role in ("user", "assistant"):
+            return f"messages.{i}: roles must alternate between user and assistant"
+        if not isinstance(message.get("content"), (str, list)) and not message.get("tool_calls"):
+            return f"messages.{i}.content: Field required"
+        previous = role
+    return None
+
+
+_IMAGE_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/gif": b"GIF8", "image/webp": b"RIFF"}
+_DATA_URL = re.compile(r"^data:([\w/+.-]+);base64,(.*)$", re.S)
+
+
+def _decoded(data: Any, media_type: str) -> bool:
+    """`data` is base64 of a file of `media_type` (its first bytes say so)."""
+    try:
+        raw = base64.b64decode(str(data), validate=True)
+    except ValueError:
+        return False
+    return raw.startswith(_IMAGE_TYPES.get(media_type, b"%PDF-"))
+
+
+def _check_blocks(provider: str, messages: list[dict[str, Any]]) -> str | None:
+    """Image and PDF content blocks as the providers document them."""
+    for i, message in enumerate(messages):
+        content = message.get("content")
+        for j, b in enumerate(content if isinstance(content, list) else ()):
+            where = f"messages.{i}.content.{j}"
+            kind = b.get("type") if isinstance(b, dict) else None
+            if kind == "text" and not (isinstance(b.get("text"), str) and b["text"]):
+                return f"{where}.text: text content blocks must be non-empty"
+            if provider == "anthropic" and kind in ("image", "document"):
+                src = b.get("source") or {}
+                allowed = set(_IMAGE_TYPES) if kind == "image" else {"application/pdf"}
+                if src.get("type") != "base64" or src.get("media_type") not in allowed:
+                    return f"{where}.source.media_type: Input should be one of {sorted(allowed)}"
+                if not _decoded(src.get("data"), src["media_type"]):
+                    return f"{where}.source.data: The image was specified using the {src['media_type']} media type, but the data does not match"
+            elif provider != "anthropic" and kind == "image_url":
+                m = _DATA_URL.match(str((b.get("image_url") or {}).get("url")))
+                if not m or m.group(1) not in _IMAGE_TYPES or not _decoded(m.group(2), m.group(1)):
+                    return f"Invalid image_url in {where}: expected a data:image/...;base64 URL of a PNG, JPEG, GIF or WebP image."
+            elif provider != "anthropic" and kind == "file":
+                f = b.get("file") or {}
+                m = _DATA_URL.match(str(f.get("file_data")))
+                if not isinstance(f.get("filename"), str) or not m or m.group(1) != "application/pdf" or not _decoded(m.group(2), "application/pdf"):
+                    return f"Invalid file in {where}: expected filename and file_data 'data:application/pdf;base64,...'."
+            elif kind not in ("text", "tool_use", "tool_result", "image", "document", "image_url", "file", None):
+                return f"{where}.type: unknown content block type {kind!r}"
+    return None
+
+
+def _attached(content: Any) -> list[str]:
+    """The media types of the image/PDF blocks of one message's content."""
+    seen = []
+    for b in content if isinstance(content, list) else ():
+        if b.get("type") in ("image", "document"):
+            seen.append(b["source"]["media_type"])
+        elif b.get("type") == "image_url":
+            seen.append(b["image_url"]["url"].split(";")[0][5:])
+        elif b.get("type") == "file":
+            seen.append("application/pdf")
+    return seen
+
+
+_SCHEMA_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+def _check_structured(provider: str, body: dict[str, Any]) -> str | None:
+    """Anthropic's tools/tool_choice and OpenAI's response_format, as their docs define them."""
+    if provider == "anthropic":
+        tools = body.get("tools", [])
+        for i, tool in enumerate(tools if isinstance(tools, list) else [None]):
+            if not isinstance(tool, dict) or not _SCHEMA_NAME.match(str(tool.get("name"))):
+                return f"tools.{i}.name: String should match pattern '^[a-zA-Z0-9_-]{{1,64}}$'"
+            schema = tool.get("input_schema")
+            if not isinstance(schema, dict) or schema.get("type") != "object":
+                return f"tools.{i}.input_schema.type: Input should be 'object'"
+        choice = body.get("tool_choice")
+        if choice is None:
+            return None
+        if not isinstance(choice, dict) or choice.get("type") not in ("auto", "any", "tool", "none"):
+            return "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'"
+        if choice["type"] == "tool" and choice.get("name") not in {t["name"] for t in tools}:
+            return f"tool_choice.name: no tool named {choice.get('name')!r} in tools"
+        return None
+    fmt = body.get("response_format")
+    if fmt is None:
+        return None
+    if not isinstance(fmt, dict) or fmt.get("type") not in ("text", "json_object", "json_schema"):
+        return "Invalid value for 'response_format.type': expected 'text', 'json_object' or 'json_schema'."
+    if fmt["type"] != "json_schema":
+        return None
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict) or not _SCHEMA_NAME.match(str(spec.get("name"))):
+        return "Missing required parameter: 'response_format.json_schema.name'."
+    schema = spec.get("schema")
+    if not isinstance(schema, dict):
+        return "Invalid type for 'response_format.json_schema.schema': expected an object."
+    if spec.get("strict") and schema.get("type") == "object":
+        props = schema.get("properties") or {}
+        if schema.get("additionalProperties") is not False or sorted(schema.get("required") or []) != sorted(props):
+            return ("Invalid schema for response_format: In context=(), 'additionalProperties' must be false "
+                    "and 'required' must list every property when strict is true.")
+    return None
+
+
+def _wanted_schema(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(name, schema) when the request asks for structured output, else None."""
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") == "tool":
+        tool = next(t for t in body["tools"] if t["name"] == choice["name"])
+        return tool["name"], tool["input_schema"]
+    fmt = body.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        return fmt["json_schema"]["name"], fmt["json_schema"]["schema"]
+    return None
+
+
+def _sample(schema: Any, text: str) -> Any:
+    """A value matching `schema` (strings are the prompt's echo)."""
+    if not isinstance(schema, dict):
+        return text
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {k: _sample(v, text) for k, v in (schema.get("properties") or {}).items()}
+    if kind == "array":
+        return [_sample(schema.get("items"), text)]
+    return {"integer": 42, "number": 1.5, "boolean": True, "null": None}.get(kind, text)
 
 
 def _has_text(data: Any) -> bool:

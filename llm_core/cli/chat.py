@@ -109,10 +109,54 @@ MAN_SECTIONS = {
         "The cost is unknown (\"cost unknown\") when the model has no price; \"of $...\" "
         "appears when LLM_BUDGET_DAILY_USD is set."
     ),
+    "TEMPLATES": (
+        "A template is $XDG_CONFIG_HOME/llm-core/templates/NAME.toml (default ~/.config): "
+        "description, system, model, prompt and an [options] table (max_tokens, temperature); "
+        "any other key is exit 3. -t NAME uses it, the command line's own options winning. Its "
+        "prompt is data, never run: $input is the piped text (else the arguments joined), $1, "
+        "$2, ... the arguments, $$ a dollar sign; a prompt without placeholders gets the input "
+        "appended after a blank line. Any other placeholder, or one without a value, is exit 2. "
+        "--save NAME writes -s, -m, --max-tokens, --temperature and the arguments (quoted, as "
+        "the prompt) to NAME.toml and makes no call; --templates lists them (--json)."
+    ),
+    "STRUCTURED OUTPUT": (
+        "--schema asks for JSON matching a JSON Schema: a file, a JSON literal, or fields "
+        "'name type[: description], ...' (types str, int, float, bool; all required). Anthropic "
+        "gets one tool whose input_schema is the schema, forced by tool_choice; OpenAI and "
+        "OpenRouter get response_format json_schema with strict: true. The answer is checked "
+        "with the jsonschema package (pip install 'llm-cli-tools-core[schema]'; exit 4 when "
+        "missing) and printed as one JSON document; with --json, the usual object with the "
+        "value under \"data\". An answer that is not JSON or breaks the schema is exit 6 with "
+        "the validation error; a schema that cannot be read is exit 3. --schema never streams."
+    ),
+    "ATTACHMENTS": (
+        "-a FILE (repeatable; - for stdin's bytes, the prompt then comes from the arguments) "
+        "attaches an image (PNG, JPEG, GIF, WebP, told by its first bytes) or a PDF. Only to a "
+        "model whose registry entry has the vision (images) or pdf capability (llm-models list "
+        "--capability vision); other models, other files and files over the provider's "
+        "documented limits (Anthropic: 5 MB an image, 100 images, 32 MB of PDFs a request; "
+        "OpenAI and OpenRouter: 50 MB of images, 500 images, 32 MB of PDFs a request) are exit 3 "
+        "before anything is sent. Anthropic gets image and document blocks with a base64 "
+        "source, OpenAI image_url blocks with a data: URL and file blocks with file_data."
+    ),
+    "CONVERSATIONS": (
+        "A plain call is one-shot: nothing of it but its telemetry record is kept. "
+        "--save-conversation starts a saved conversation, -c/--continue continues the most "
+        "recent one in this store, --cid ID a given one (with --save-conversation, --cid ID "
+        "names a new one). Each turn resends the earlier turns (user and assistant messages "
+        "alternating; the system prompt is the last turn's unless -s gives one); when they no "
+        "longer fit the model's context window (llm-models), the oldest turns are left out, "
+        "with a warning. Each turn's telemetry record has metadata.conversation_id. "
+        "An unknown --cid, or -c with no conversation yet, is exit 3. "
+        "llm-telemetry conversations lists them."
+    ),
     "FILES": (
         "Each call appends one record to $LLM_TELEMETRY_DIR/YYYY-MM-DD/telemetry.jsonl "
         "(default .llm-telemetry); see llm-telemetry(1). Settings: .env, "
-        "$XDG_CONFIG_HOME/llm-core/env."
+        "$XDG_CONFIG_HOME/llm-core/env. A saved conversation is "
+        "$LLM_TELEMETRY_DIR/conversations/ID.jsonl (0600), one line per turn: its messages, "
+        "model, system prompt, tokens and cost; it is kept only for the calls above. Templates: "
+        "$XDG_CONFIG_HOME/llm-core/templates/NAME.toml."
     ),
 }
 HOOKS = ("prepare-commit-msg",)
@@ -131,6 +175,19 @@ HOOKS = ("prepare-commit-msg",)
 @click.option("--agent", help="Telemetry agent name (default: LLM_AGENT_NAME, else the program).")
 @click.option("--operation", help="Telemetry operation (default: LLM_OPERATION, else 'chat').")
 @click.option("--session", help="Telemetry session id (default: LLM_SESSION_ID, else one per process).")
+@click.option("-a", "--attach", multiple=True, metavar="FILE",
+              help="Attach an image (PNG, JPEG, GIF, WebP) or a PDF; repeatable; - reads stdin's bytes.")
+@click.option("--schema", "schema_spec", metavar="FILE|FIELDS",
+              help="Answer as JSON matching a JSON Schema file, or fields like 'name str, age int'.")
+@click.option("-t", "--template", metavar="NAME", help="Use the saved template NAME (llm-chat --templates).")
+@click.option("--save", "save_as", metavar="NAME",
+              help="Save the options and the arguments (the prompt, with $input/$1) as template NAME; no call.")
+@click.option("--templates", "list_templates", is_flag=True, help="List the saved templates and exit.")
+@click.option("-c", "--continue", "resume", is_flag=True,
+              help="Continue the most recent saved conversation in this store.")
+@click.option("--cid", metavar="ID", help="Continue the saved conversation ID.")
+@click.option("--save-conversation", is_flag=True,
+              help="Start a saved conversation (continue it with -c or --cid).")
 @click.option("--cache", is_flag=True, help="Mark the system prompt and piped input for Anthropic prompt caching.")
 @click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default=None, help="Prompt cache lifetime (implies --cache).")
 @click.option("--no-stdin", is_flag=True, help="Never read stdin (for loops that read their own).")
@@ -142,7 +199,8 @@ HOOKS = ("prepare-commit-msg",)
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
-        agent, operation, session, cache, cache_ttl, no_stdin, where, print_hook, max_cost, usage):
+        agent, operation, session, attach, schema_spec, template, save_as, list_templates, resume, cid,
+        save_conversation, cache, cache_ttl, no_stdin, where, print_hook, max_cost, usage):
     """Send a prompt to an LLM and stream the answer to stdout.
 
     The prompt is stdin (a pipe or a file; never with --no-stdin) followed by the arguments,
@@ -159,6 +217,11 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
       llm-chat -m claude-haiku-4-5 --max-tokens 200 "Explain SSE in one line"
       llm-chat --json --no-stream "2+2?" | python -m json.tool
       cat design.md | llm-chat --cache "List the open questions"
+      llm-chat --save-conversation "Name a prime"; llm-chat -c "And the next one?"
+      llm-chat --save review -s "You review diffs" 'Review in $1 bullets: $input'
+      git diff | llm-chat -t review 3
+      llm-chat --schema 'name str, age int' "Invent a person" | jq .name
+      llm-chat -a chart.png -a report.pdf "Do these agree?"
       while read -r f; do llm-chat --no-stdin -m echo "$f"; done < files.txt
       llm-chat --where
       llm-chat --print-hook prepare-commit-msg > .git/hooks/prepare-commit-msg
@@ -174,9 +237,24 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
     if provider is not None and provider.strip().lower() not in PROVIDER_CHOICES:
         raise click.BadParameter(f"'{provider}' is not one of {', '.join(PROVIDER_CHOICES)}.",
                                  param_hint="'-p' / '--provider'")
+    if list_templates or save_as is not None or template is not None:
+        # Imported here: only template calls pay for the template modules.
+        from llm_core.cli import chat_template
+
+        opts = {"system": system, "model": model, "max_tokens": max_tokens, "temperature": temperature}
+        if list_templates:
+            return chat_template.print_list(as_json)
+        if save_as is not None:
+            return chat_template.save(save_as, opts, prompt, as_json)
     question = " ".join(prompt)
-    read = not no_stdin and not stdin_is_terminal() and (stdin_is_data() or not question)
+    read = (not no_stdin and "-" not in attach and not stdin_is_terminal()
+            and (stdin_is_data() or not question))
     piped = read_stdin().rstrip("\n") if read else ""
+    if template is not None:
+        made = chat_template.apply(template, opts, piped, prompt)
+        system, model, max_tokens, temperature = (opts[k] for k in ("system", "model", "max_tokens", "temperature"))
+        if made is not None:
+            piped, question = "", made
     if not piped and not question:
         raise UsageError("expected a prompt as arguments or on stdin")
 
@@ -190,6 +268,12 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         from llm_core.utils.cache import PromptCache  # here: ~2 ms that only --cache pays
 
         cache_opt = PromptCache(ttl=None if cache_ttl == "5m" else cache_ttl)
+    conversation = None
+    if resume or cid is not None or save_conversation:
+        # Imported here: only conversation calls pay for the conversation modules.
+        from llm_core.cli.chat_conversation import ChatConversation
+
+        conversation = ChatConversation.open(resume, cid, save_conversation)
     client = get_client(provider or "auto", model, cache=cache_opt, agent_name=agent,
                         operation=operation, session_id=session)
     kwargs = {"system": system, "max_tokens": max_tokens, "temperature": temperature}
@@ -202,12 +286,23 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         kwargs["messages"] = [{"role": "user", "content": content}]
     else:
         kwargs["prompt"] = "\n\n".join(p for p in (piped, question) if p)
+    if attach:
+        kwargs = _attach(client, kwargs, attach)
+    if conversation is not None:
+        kwargs = conversation.prepare(kwargs, client)
 
     out = sys.stdout
+    if schema_spec is not None:
+        return _structured(client, kwargs, schema_spec, as_json, conversation)
     if as_json or no_stream:
         response = client.chat(**kwargs)
+        if conversation is not None:
+            conversation.record(response)
         if as_json:
-            out.write(dumps(response.to_dict()) + "\n")
+            data = response.to_dict()
+            if conversation is not None:
+                data["conversation_id"] = conversation.cid
+            out.write(dumps(data) + "\n")
         else:
             out.write(response.text if response.text.endswith("\n") else response.text + "\n")
         if usage:
@@ -222,10 +317,46 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
             last = chunk[-1:] or last
     if last != "\n":
         out.write("\n")
+    if conversation is not None:
+        conversation.record(stream.response)
     if usage and stream.response is not None:
         out.flush()
         _print_usage(stream.response)
     _check_refusal(stream.response)
+    return 0
+
+
+def _attach(client, kwargs, paths) -> dict:
+    """-a: the files read, checked against the model and the provider's limits, then sent as
+    content blocks of the user message (exit 3 before sending when they do not fit)."""
+    # Imported here: only -a pays for the attachments module.
+    from llm_core import attachments
+
+    files = [attachments.load(p, sys.stdin.buffer) for p in paths]
+    attachments.check(files, client.provider, client.model_name, client.model_info)
+    content = kwargs.pop("messages")[0]["content"] if "messages" in kwargs else kwargs.pop("prompt")
+    kwargs["messages"] = [attachments.user_message(client.provider, files, content)]
+    return kwargs
+
+
+def _structured(client, kwargs, spec, as_json, conversation) -> int:
+    """--schema: ask for JSON matching the schema, check it, print it as one JSON document."""
+    # Imported here: only --schema pays for the schema module (and jsonschema).
+    from llm_core import schema as schemas
+
+    schema = schemas.load_schema(spec)
+    response = client.chat(**kwargs, **schemas.request_params(client.provider, schema))
+    _check_refusal(response)
+    value = schemas.structured_answer(response, schema)
+    if conversation is not None:
+        response.text = dumps(value, pretty=False)
+        conversation.record(response)
+    if as_json:
+        data = {**response.to_dict(), "data": value}
+        if conversation is not None:
+            data["conversation_id"] = conversation.cid
+        value = data
+    sys.stdout.write(dumps(value) + "\n")
     return 0
 
 

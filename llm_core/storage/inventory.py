@@ -20,7 +20,13 @@ import os
 import stat
 from pathlib import Path
 
-from llm_core.records import DAY_FILES, SUMMARY_DIR, is_day_name, is_own_root_name
+from llm_core.records import (
+    CONVERSATIONS_DIR,
+    DAY_FILES,
+    SUMMARY_DIR,
+    is_day_name,
+    is_own_root_name,
+)
 
 __all__ = ["Inventory", "day_file_of", "is_summary_name", "take_inventory"]
 
@@ -114,6 +120,8 @@ def take_inventory(base: Path) -> Inventory:
             inv.days[name] = _files(inv, path, day_file_of)
         elif stat.S_ISDIR(st.st_mode) and name == SUMMARY_DIR:
             inv.summaries = _files(inv, path, is_summary_name)
+        elif stat.S_ISDIR(st.st_mode) and name == CONVERSATIONS_DIR:
+            continue  # the saved conversations (storage/conversations.py): the user's own text
         elif stat.S_ISREG(st.st_mode) and name != SUMMARY_DIR and not is_day_name(name):
             inv.root[name] = st.st_size
         else:

@@ -234,6 +234,12 @@ class LocalStorage:
         self._open()
         self._append(as_day(day), name, data)
 
+    def append_to(self, folder: str, name: str, data: bytes) -> None:
+        """Append whole JSONL lines to folder/name in the store (a day folder, or
+        conversations/) under the exclusive lock, in one write. Raises ConfigError or OSError."""
+        self._open()
+        self._append(folder, name, data)
+
     def _open(self) -> None:
         if not self._opened:
             open_store(self.base_dir)

@@ -53,6 +53,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {  # name: (module[:function], the lin
     "metrics": ("metrics", "The store as Prometheus metrics (text exposition)."),
     "push": ("metrics", "Push the store's metrics to a Prometheus Pushgateway."),
     "budget": ("budget", "Each budget's spend, limit and forecast; exit 1 when one is spent."),
+    "conversations": ("conversations", "The conversations llm-chat saved; show ID prints one."),
 }
 
 

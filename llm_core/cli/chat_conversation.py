@@ -1,0 +1,73 @@
+"""llm-chat's conversations (-c/--continue, --cid, --save-conversation); imported only then.
+
+One ChatConversation per call: `prepare` puts the earlier turns before the new prompt (the
+oldest dropped, with a warning, when they no longer fit the model's context window) and tags the
+telemetry record with the conversation id; `record` appends the finished turn to the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llm_core.errors import InputError, warn
+from llm_core.storage.conversations import Conversations, check_id, fit_context, history
+from llm_core.storage.local import get_storage
+
+DEFAULT_OUTPUT_ROOM = 4096  # tokens kept free for the answer when --max-tokens is not given
+
+
+class ChatConversation:
+    def __init__(self, convs: Conversations, cid: str, turns: list[dict]) -> None:
+        self.convs, self.cid, self.turns = convs, cid, turns
+        self.user_message: dict[str, Any] | None = None
+        self.system: Any = None
+
+    @classmethod
+    def open(cls, resume: bool, cid: str | None, new: bool) -> ChatConversation:
+        convs = Conversations(get_storage())
+        if cid is not None:
+            check_id(cid)
+            if not convs.exists(cid):
+                if not new:
+                    raise InputError(f"no conversation '{cid}' in {convs.storage.base_dir} "
+                                     "(--save-conversation --cid ID starts one)")
+                return cls(convs, cid, [])
+            return cls(convs, cid, convs.turns(cid))
+        if resume:
+            latest = convs.latest()
+            if latest is None:
+                raise InputError(f"no conversation to continue in {convs.storage.base_dir} "
+                                 "(--save-conversation starts one)")
+            return cls(convs, latest, convs.turns(latest))
+        return cls(convs, convs.new_id(), [])
+
+    def prepare(self, kwargs: dict[str, Any], client: Any) -> dict[str, Any]:
+        """The chat() keyword arguments for this turn: the history, then the new user message."""
+        new = list(kwargs.pop("messages", None) or [{"role": "user", "content": kwargs.pop("prompt")}])
+        kwargs.pop("prompt", None)
+        if kwargs.get("system") is None and self.turns:
+            kwargs["system"] = self.turns[-1].get("system")
+        self.system, self.user_message = kwargs.get("system"), new[-1]
+        turns = self.turns
+        window = (client.model_info or {}).get("context_window")
+        if window and turns:
+            count = client.estimate_tokens
+            room = (kwargs.get("max_tokens") or min(DEFAULT_OUTPUT_ROOM, window // 4))
+            budget = window - room - count(str(self.system or "")) - count(str(new[-1].get("content")))
+            turns, dropped = fit_context(turns, max(budget, 0), count)
+            if dropped:
+                warn(f"conversation {self.cid}: the {dropped} oldest turn(s) no longer fit "
+                     f"{client.model_name}'s {window:,}-token context window and were left out")
+        kwargs["messages"] = history(turns) + new
+        kwargs["metadata"] = {"conversation_id": self.cid}
+        return kwargs
+
+    def record(self, response: Any) -> None:
+        """Append the finished turn (the user message and the answer) to the conversation."""
+        if response is None:
+            return
+        self.convs.append(self.cid, {
+            "model": response.model, "provider": response.provider, "system": self.system,
+            "messages": [self.user_message, {"role": "assistant", "content": response.text}],
+            "tokens": response.tokens, "cost_usd": response.cost_usd,
+        })
