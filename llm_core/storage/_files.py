@@ -11,11 +11,14 @@ from pathlib import Path
 
 from llm_core.records import FILE_MODE
 
-__all__ = ["last_byte", "open_in", "write_all"]
+__all__ = ["CLOEXEC", "DIR_FLAGS", "NOFOLLOW", "last_byte", "open_in", "write_all"]
 
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+# The store's open flags, one definition for every module that opens its files (0 where the
+# platform lacks a flag).
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | NOFOLLOW | CLOEXEC
+_OPEN_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | NOFOLLOW | CLOEXEC
 _DIR_FD = os.open in os.supports_dir_fd
 
 
@@ -31,7 +34,7 @@ def open_in(folder: Path, name: str) -> int:
     try:
         if not _DIR_FD:
             return os.open(folder / name, _OPEN_FLAGS, FILE_MODE)
-        dfd = os.open(folder, _DIR_FLAGS)
+        dfd = os.open(folder, DIR_FLAGS)
         try:
             return os.open(name, _OPEN_FLAGS, FILE_MODE, dir_fd=dfd)
         finally:

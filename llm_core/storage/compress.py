@@ -37,13 +37,12 @@ from pathlib import Path
 
 from llm_core.dayfiles import compressed_path, gunzip, gzip_bytes, gzip_source, source_identity
 from llm_core.records import DAY_FILES, FILE_MODE, compress_temp_name, day_names
+from llm_core.storage._files import CLOEXEC, NOFOLLOW
 from llm_core.storage.locking import locker
 
 __all__ = ["LEVEL", "compress_before", "compress_day_file", "compress_old_days"]
 
 LEVEL = 6  # gzip's default: level 9 saves ~2% more for twice the time
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def compress_before(today: str, after_days: int) -> str | None:
@@ -82,7 +81,7 @@ def compress_day_file(folder: Path, name: str, level: int = LEVEL) -> tuple[int,
     bytes), or None when there was nothing to do (no plain file, a link, not a regular file)."""
     plain = folder / name
     try:
-        fd = os.open(plain, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+        fd = os.open(plain, os.O_RDONLY | NOFOLLOW | CLOEXEC)
     except FileNotFoundError:
         return None
     except OSError as e:
@@ -121,7 +120,7 @@ def _compress_locked(fd: int, plain: Path, level: int) -> tuple[int, int] | None
         data = earlier + (b"" if earlier.endswith(b"\n") else b"\n") + data
     blob = gzip_bytes(data, source, level)
     tmp = plain.with_name(compress_temp_name(plain.name))
-    out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | _CLOEXEC, FILE_MODE)
+    out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | NOFOLLOW | CLOEXEC, FILE_MODE)
     try:
         view = memoryview(blob)
         while view:
@@ -149,7 +148,7 @@ def _read_all(fd: int, size: int) -> bytes:
 
 def _fsync_folder(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not every file system lets a folder be fsynced
-        dfd = os.open(folder, os.O_RDONLY | _CLOEXEC)
+        dfd = os.open(folder, os.O_RDONLY | CLOEXEC)
         try:
             os.fsync(dfd)
         finally:

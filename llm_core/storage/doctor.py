@@ -37,6 +37,7 @@ from llm_core.records import (
     SUMMARY_DIR,
     TELEMETRY_FILE,
 )
+from llm_core.storage._files import CLOEXEC, NOFOLLOW
 from llm_core.storage.day_summaries import day_summary, is_current, read_summary, summary_path
 from llm_core.storage.inventory import Inventory, take_inventory
 from llm_core.storage.location import Location, inspect, open_store
@@ -99,7 +100,7 @@ def _bad_lines(inv: Inventory) -> dict:
 
 def _count_bad(path: Path) -> int:
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC)
     except OSError:
         return 0
     with os.fdopen(fd, "rb") as f:

@@ -35,6 +35,7 @@ from llm_core.records import (
     is_day_name,
     is_own_root_name,
 )
+from llm_core.storage._files import CLOEXEC, NOFOLLOW
 
 __all__ = ["MARKER_TEXT", "Location", "StoreState", "check_store", "find_store", "inspect", "open_store"]
 
@@ -154,7 +155,7 @@ def open_store(path: Path) -> StoreState:
 
 def _write_new(path: Path, data: bytes) -> None:
     """Create `path` with `data` unless it exists (never following a link, never replacing)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
     try:
         fd = os.open(path, flags, FILE_MODE)
     except FileExistsError:

@@ -22,6 +22,7 @@ from pathlib import Path
 from llm_core.errors import warn
 from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, utc_today
 from llm_core.storage import totals
+from llm_core.storage._files import CLOEXEC, DIR_FLAGS, NOFOLLOW
 from llm_core.storage.compress import compress_old_days
 from llm_core.storage.day_summaries import summary_path
 from llm_core.storage.inventory import Inventory, day_file_of, take_inventory
@@ -31,8 +32,6 @@ from llm_core.storage.locking import locker
 __all__ = ["prune_store", "retention_notice"]
 
 _SIDE_FILES = (PROMPTS_FILE, RESPONSES_FILE)
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _remove_in(dfd: int, name: str) -> bool:
@@ -40,7 +39,7 @@ def _remove_in(dfd: int, name: str) -> bool:
     is mid-append to it. A link or anything but a regular file is left alone (False)."""
     lock = locker()
     try:
-        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _CLOEXEC, dir_fd=dfd)
+        fd = os.open(name, os.O_RDONLY | NOFOLLOW | CLOEXEC, dir_fd=dfd)
     except FileNotFoundError:
         return True
     except OSError as e:
@@ -65,7 +64,7 @@ def _remove_in(dfd: int, name: str) -> bool:
 def _remove(folder: Path, names: tuple[str, ...], rmdir: bool = False) -> None:
     """Remove the store's own files `names` of the day folder (and the folder when then empty)."""
     try:
-        dfd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC)
+        dfd = os.open(folder, DIR_FLAGS)
     except FileNotFoundError:
         return
     try:
