@@ -6,13 +6,14 @@
 
 Before a call, the client asks `reserve()`: under the budget lock (an exclusive flock on
 `<store>/.budget/state.json`) it brings the spend of each budget's window up to date, adds the reservations
-of calls in flight, and compares that plus this call's worst case (counted input tokens + the
-max_tokens ceiling at the model's price) with each limit. Over a limit the call is refused
+of calls in flight, and compares that plus this call's worst case (the input's ceiling --
+counted tokens, message framing, 25% more where the count is an estimate, utils/tokens.py
+input_ceiling -- + the max_tokens ceiling, at the model's price) with each limit. Over a limit the call is refused
 (BudgetExceeded, exit 8) -- or, with LLM_BUDGET_MODE=warn, only warned about. Under it, the
 worst case is reserved; `settle()` drops the reservation once the call's record is in the
 store. A crashed process's reservation expires (RESERVATION_TTL_MS at most). So N processes
-racing near a limit spend at most the limit (plus one call's worst case when a price was
-under-estimated), and never lose a refusal: each is recorded with status "blocked", cost 0.
+racing near a limit spend at most the limit (more only where a call bills above its ceiling:
+each call in flight can then pass by its own shortfall), and never lose a refusal: each is recorded with status "blocked", cost 0.
 
 The state (`<store>/.budget/state.json`, mode 0600) keeps, per UTC day file, the byte offset
 read to and the known cost per 15-minute slot, so a check reads only the records appended

@@ -181,7 +181,7 @@ class BudgetExceeded(LLMCoreError):
 
     `budget` names it ("daily", "monthly", "max_cost"), `spent_usd` is the spend so far in its
     window (reservations of calls in flight included), `limit_usd` the limit, `worst_usd` this
-    call's worst case (counted input + the max_tokens ceiling at the model's price)."""
+    call's worst case (the input's ceiling + the max_tokens ceiling at the model's price)."""
 
     exit_code = ExitStatus.BUDGET_BLOCKED
 

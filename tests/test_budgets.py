@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -76,7 +77,7 @@ def test_third_call_is_refused_before_it_reaches_the_provider(fake, pricey, monk
 
 
 def test_a_stream_is_refused_on_its_first_iteration(fake, pricey, monkeypatch):
-    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.005")
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.006")
     reset_settings()
     c = client(fake)
     assert "".join(c.stream(PROMPT, max_tokens=9))
@@ -98,25 +99,21 @@ def test_warn_mode_sends_and_warns(fake, pricey, monkeypatch, capsys):
 
 
 def test_a_terminal_gets_a_soft_warning_from_warn_at(fake, pricey, monkeypatch, capsys):
-    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.01")
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.02")
     monkeypatch.setenv("LLM_BUDGET_WARN_AT", "75")
     monkeypatch.setattr(budgets, "_stderr_is_terminal", lambda: True)
     reset_settings()
     c = client(fake)
-    c.chat(PROMPT, max_tokens=9)  # 0 + 0.0033 of 0.01: quiet
-    assert "Warning" not in capsys.readouterr().err
-    c.chat(PROMPT, max_tokens=9)  # 0.004 + 0.0033 = 73%: quiet
-    assert "Warning" not in capsys.readouterr().err
-    monkeypatch.setenv("LLM_BUDGET_WARN_AT", "60")
-    reset_settings()
-    with pytest.raises(BudgetExceeded):
+    for _ in range(3):  # 0, 0.004, 0.008 spent + 0.00525 reserved of 0.02: 26%, 46%, 66%
         c.chat(PROMPT, max_tokens=9)
-    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "0.02")
+        assert "Warning" not in capsys.readouterr().err
+    c.chat(PROMPT, max_tokens=9)  # 0.012 + 0.00525 = 86%
+    assert "Warning: daily budget at 86% ($0.0120 of $0.0200; warning from 75%)" in capsys.readouterr().err
+    monkeypatch.setenv("LLM_BUDGET_WARN_AT", "90")
     reset_settings()
-    c.chat(PROMPT, max_tokens=9)  # 0.008 + 0.0033 of 0.02 = 56%: quiet at 60
+    with pytest.raises(BudgetExceeded):  # 0.016 + 0.00525 = 106%: over, refused, not softly warned
+        c.chat(PROMPT, max_tokens=9)
     assert "Warning" not in capsys.readouterr().err
-    c.chat(PROMPT, max_tokens=9)  # 0.012 + 0.0033 = 76%
-    assert "Warning: daily budget at 76% ($0.0120 of $0.0200; warning from 60%)" in capsys.readouterr().err
 
 
 def test_monthly_budget_counts_the_month(fake, pricey, monkeypatch):
@@ -235,7 +232,10 @@ def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
     rows = records()
     assert len(rows) == 160  # nothing lost
     assert sum(r.get("status") == "blocked" for r in rows) == blocked
+    error = next(r for r in rows if r.get("status") == "blocked")["metadata"]["error"]
+    worst = float(re.search(r"up to \$([0-9.]+) for this call", error).group(1))
+    assert worst >= 0.004  # the reservation covers the call the fake bills (7 tokens in, not 4)
     spend = sum(r["cost_usd"] for r in rows)
-    assert spend <= 0.05 + 0.004 + 1e-9
+    assert spend <= 0.05 + 1e-9
     assert len(fake.requests) == sent
-    assert sent >= 12  # the budget was used, not refused wholesale: 0.05 / 0.004 = 12.5
+    assert sent >= 10  # the budget was used, not refused wholesale: at most 12 fit (0.048 + 0.00525)

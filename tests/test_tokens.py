@@ -597,3 +597,18 @@ def test_small_input_is_counted_without_loading_tiktokens_encoder(monkeypatch):
     text = "short text\nand a second line\n" * 50
     result = tokens.count_stream(io.BytesIO(text.encode()), model="gpt-4o")
     assert result.count == tokens.count_tokens(text, model="gpt-4o").count
+
+
+def test_input_ceiling_adds_framing_and_a_margin_only_to_estimates():
+    from llm_core.utils.tokens import FRAMING_PER_CALL, FRAMING_PER_MESSAGE, input_ceiling
+
+    text = "The quick brown fox jumps over the lazy dog. " * 20
+    exact = count_tokens(text, "gpt-4o")
+    assert exact.exact
+    assert input_ceiling(text, "gpt-4o", messages=2) == exact.count + 2 * FRAMING_PER_MESSAGE + FRAMING_PER_CALL
+    claude = count_tokens(text, "claude-sonnet-4-5")
+    assert not claude.exact
+    ceiling = input_ceiling(text, "claude-sonnet-4-5")
+    assert ceiling == -(-claude.count * 5 // 4) + FRAMING_PER_MESSAGE + FRAMING_PER_CALL
+    assert ceiling > claude.count * 1.25
+    assert input_ceiling("", "gpt-4o", messages=0) == FRAMING_PER_MESSAGE + FRAMING_PER_CALL

@@ -93,8 +93,9 @@ MAN_SECTIONS = {
     "BUDGETS": (
         "LLM_BUDGET_DAILY_USD and LLM_BUDGET_MONTHLY_USD limit the spend of the local day and "
         "calendar month, across every process sharing the store. Before sending, llm-chat adds "
-        "the call's worst case (its counted input plus the --max-tokens ceiling, else the "
-        "model's output limit, at the model's price) to the spend so far (calls in flight "
+        "the call's worst case (its counted input with message framing, 25% more where the "
+        "count is an estimate, plus the --max-tokens ceiling, else the model's output limit, "
+        "at the model's price) to the spend so far (calls in flight "
         "included); over a budget the call is not sent, an Error: line names the budget, the "
         "spend, the limit and how to raise it, the refusal is recorded with status \"blocked\" "
         "and cost 0, and llm-chat exits 8. LLM_BUDGET_MODE=warn only warns. On a terminal a "

@@ -315,8 +315,13 @@ class BaseLLMClient:
             raise
 
     def _worst_cost(self, call: Call) -> float | None:
-        """USD for the counted input plus the whole output ceiling; None when unpriced."""
-        tokens = {"input": self.estimate_tokens(call.prompt_text), "output": self._output_ceiling(call)}
+        """USD for the input's ceiling (count, framing, a margin on estimates) plus the whole
+        output ceiling; None when unpriced."""
+        from llm_core.utils.tokens import input_ceiling
+
+        messages = len(call.messages) + (1 if call.system else 0)
+        tokens = {"input": input_ceiling(call.prompt_text, self.model_name, messages),
+                  "output": self._output_ceiling(call)}
         return self.calculate_cost(tokens, call.model_name)
 
     def _output_ceiling(self, call: Call) -> int:

@@ -156,6 +156,24 @@ def estimate_tokens(text: str, model: str | None = None) -> int:
     return count_tokens(text, model).count
 
 
+# A reservation's input ceiling (budgets): the message framing a provider bills besides the text
+# (OpenAI's cookbook counts 3 tokens a message and 3 to prime the reply; Anthropic's framing is
+# of the same size), and the margin on a count that is only an estimate.
+FRAMING_PER_MESSAGE = 4
+FRAMING_PER_CALL = 3
+ESTIMATE_MARGIN = 1.25
+_MARGIN_NUM, _MARGIN_DEN = 5, 4  # ESTIMATE_MARGIN as integers
+
+
+def input_ceiling(text: str, model: str | None = None, messages: int = 1) -> int:
+    """The most input tokens a call of `messages` messages holding `text` should bill: the
+    count plus framing, with ESTIMATE_MARGIN on an estimate. Budgets reserve this, so racing
+    processes stay under a limit even where the tokenizer is only approximated."""
+    count = count_tokens(text, model)
+    tokens = count.count if count.exact else -(-count.count * _MARGIN_NUM // _MARGIN_DEN)
+    return tokens + FRAMING_PER_MESSAGE * max(messages, 1) + FRAMING_PER_CALL
+
+
 def claude_budget(max_tokens: int) -> int:
     """The most o200k_base tokens whose Claude estimate stays within max_tokens."""
     return max_tokens * _CLAUDE_DEN // _CLAUDE_NUM

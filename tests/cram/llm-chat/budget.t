@@ -14,7 +14,7 @@ blocked. The model "pricey" costs $250 per million tokens: each call below costs
   $ llm-chat -m pricey --max-tokens 9 $P < /dev/null
   You said: xxxxxxxxxxxxxxxxxxxxxxxxxx
   $ llm-chat --no-stream -m pricey --max-tokens 9 $P < /dev/null
-  Error: daily budget $0.0100 would be exceeded: $0.008000 spent this day (calls in flight included) + up to $0.003250 for this call; raise LLM_BUDGET_DAILY_USD, lower --max-tokens, or wait for the next day
+  Error: daily budget $0.0100 would be exceeded: $0.008000 spent this day (calls in flight included) + up to $0.005250 for this call; raise LLM_BUDGET_DAILY_USD, lower --max-tokens, or wait for the next day
   [8]
 
 The refusal is recorded (tests/test_budgets.py proves, with the fake's request log, that it
@@ -32,7 +32,7 @@ never reached the provider):
 Warn mode sends the call and says so:
 
   $ LLM_BUDGET_MODE=warn llm-chat --no-stream -m pricey --max-tokens 9 $P < /dev/null
-  Warning: daily budget $0.0100 would be exceeded: $0.008000 spent this day (calls in flight included) + up to $0.003250 for this call; raise LLM_BUDGET_DAILY_USD, lower --max-tokens, or wait for the next day
+  Warning: daily budget $0.0100 would be exceeded: $0.008000 spent this day (calls in flight included) + up to $0.005250 for this call; raise LLM_BUDGET_DAILY_USD, lower --max-tokens, or wait for the next day
   You said: xxxxxxxxxxxxxxxxxxxxxxxxxx
 
 Bad budget settings are configuration errors:
@@ -48,7 +48,7 @@ Bad budget settings are configuration errors:
 
   $ unset LLM_BUDGET_DAILY_USD
   $ llm-chat -m pricey --max-cost 0.01 $P < /dev/null
-  Error: this call may cost up to $0.2510, above --max-cost $0.0100; lower --max-tokens or raise --max-cost
+  Error: this call may cost up to $0.2530, above --max-cost $0.0100; lower --max-tokens or raise --max-cost
   [8]
   $ llm-chat -m pricey --max-cost 0.01 --max-tokens 9 $P < /dev/null
   You said: xxxxxxxxxxxxxxxxxxxxxxxxxx
