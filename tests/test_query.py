@@ -236,7 +236,11 @@ def test_summaries_of_removed_days_are_dropped(tmp_path):
     (store / "2026-11-26" / "telemetry.jsonl").unlink()
     r = query.stats_report(query.collect(store, Window()), Window())
     assert r["totals"]["calls"] == 1
-    assert sorted(os.listdir(store / ".summaries")) == ["2026-11-27.sum"]
+    # The day's summary and November's roll-up (a closed month: storage/month_summaries.py).
+    assert sorted(os.listdir(store / ".summaries")) == ["2026-11-27.sum", "2026-11.sum"]
+    (store / "2026-11-27" / "telemetry.jsonl").unlink()
+    query.collect(store, Window())
+    assert os.listdir(store / ".summaries") == []
 
 
 def test_corrupt_lines_are_counted_by_both_paths(tmp_path):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from llm_core.storage._month_summary_file import Counted
 from llm_core.storage.collect import Collection
 from llm_core.storage.day_summaries import (
     COST_SCALE,
@@ -58,24 +59,37 @@ def _unkey(k: int) -> float:
     return _D.unpack(_Q.pack(k))[0]
 
 
+def _count(seqs: list, x: float, right: bool) -> int:
+    """How many values of `seqs` are <= x (`right`) or < x."""
+    n = 0
+    find = bisect_right if right else bisect_left
+    for s in seqs:
+        if type(s) is Counted:
+            n += s.count_le(x) if right else s.count_lt(x)
+        else:
+            n += find(s, x)
+    return n
+
+
 def kth_smallest(seqs: list, k: int) -> float:
-    """The k-th smallest (1-based) value of several sorted sequences of non-negative numbers,
-    found by binary search on the value (counting with bisect) without merging them."""
+    """The k-th smallest (1-based) value of several sorted sequences of non-negative numbers
+    (arrays, or Counted: distinct values with their counts), found by binary search on the
+    value (counting with bisect) without merging them."""
     seqs = [s for s in seqs if len(s)]
     a = math.floor(min(s[0] for s in seqs))
     b = math.ceil(max(s[-1] for s in seqs))
     while a < b:  # the smallest whole number x with at least k values <= x
         mid = (a + b) // 2
-        if sum(bisect_right(s, mid) for s in seqs) >= k:
+        if _count(seqs, mid, True) >= k:
             b = mid
         else:
             a = mid + 1
-    if sum(bisect_left(s, a) for s in seqs) < k:
+    if _count(seqs, a, False) < k:
         return float(a)
     lo, hi = _key(float(a - 1)), _key(float(a))  # the answer lies strictly between a-1 and a
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if sum(bisect_right(s, _unkey(mid)) for s in seqs) >= k:
+        if _count(seqs, _unkey(mid), True) >= k:
             hi = mid
         else:
             lo = mid
