@@ -211,6 +211,7 @@ def test_blocked_calls_are_counted_apart_from_failures(tmp_path):
     query.collect(store, Window())
     spath = day_summaries.summary_path(store, "2026-11-27")
     spath.write_bytes(b"LLMTSUM5" + spath.read_bytes()[8:])  # as the previous version left it
+    (store / ".summaries" / "2026-11.sum").unlink()  # that version made no month roll-ups
     for col in (query.collect(store, Window()), query.collect_scan(store, Window())):
         r = query.stats_report(col, Window())
         t = r["totals"]

@@ -142,7 +142,8 @@ def _summaries(inv: Inventory, fix: bool) -> dict:
         elif name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
             orphans.append(name[:-4])
     if not (stale or damaged or orphans):
-        return _check("summaries", "ok", f"{len(inv.summaries)} current")
+        days = [n for n in inv.summaries if not (len(n) == 11 and n.endswith(".sum"))]
+        return _check("summaries", "ok", f"{len(days)} current")
     paths = [f"{d} (stale)" for d in stale] + [f"{d} (damaged)" for d in damaged] + [f"{d} (day gone)" for d in orphans]
     detail = f"{len(stale)} stale, {len(damaged)} damaged, {len(orphans)} of days that are gone"
     if not fix:
