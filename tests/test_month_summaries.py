@@ -158,3 +158,13 @@ def test_counted_behaves_as_the_sorted_values():
         assert query.percentile([c], p) == query.percentile(plain, p) == query.percentile([values], p)
     with pytest.raises(IndexError):
         c[200]
+
+
+def test_a_rollup_merged_from_another_day_format_is_rebuilt(store, monkeypatch):
+    query.collect(store, Window())
+    path = store / ".summaries" / "2026-10.sum"
+    assert _month_summary_file.read_month(path) is not None
+    monkeypatch.setattr(_month_summary_file, "DAY_FORMAT", "LLMTSUM0")  # the day format moved on
+    assert _month_summary_file.read_month(path) is None
+    _same(store, Window(), Filters())
+    assert _month_summary_file.read_month(path).meta["day_format"] == "LLMTSUM0"  # rebuilt

@@ -10,9 +10,11 @@ output) or a window that cuts the month reads the month's day summaries instead.
     header     magic b"LLMTMON1", the lengths of meta and body, the CRC-32 of meta + body +
                section A and the CRC-32 of section B (struct "<8sIIII")
     meta       JSON: `days` (each day file's identity as its day summary recorded it: the
-               roll-up is current only while every one still matches), bad lines, records,
-               files, slot range, section sizes and array type codes, `wide`
-    body       JSON: combos, per-combo totals, models, per-slot totals, distinct-value counts
+               roll-up is current only while every one still matches), `day_format` (the
+               day summaries' format it was merged from: another one means rebuild), bad
+               lines, records, files, slot range, section sizes and array type codes, `wide`
+    body       JSON: combos, per-combo totals, models, distinct-value counts, and (parsed
+               only when a report asks for them) the per-slot totals
     section A  per model: distinct latencies (sorted), then their cumulative counts
     section B  the same per combo, read only for filtered reports
 
@@ -32,6 +34,7 @@ from pathlib import Path
 import orjson
 
 from llm_core.storage._day_records import M_DURN, NM
+from llm_core.storage._day_summary_file import FORMAT as DAY_FORMAT
 
 __all__ = ["Counted", "DamagedMonth", "MonthSummary", "merge_days", "read_month", "section_a_end"]
 
@@ -148,13 +151,14 @@ def merge_days(days: list[tuple[str, object]]) -> bytes:
         totals = [list(map(str, t)) for t in totals]
         day_rows = [list(map(str, r)) for r in day_rows]
     meta = {
-        "days": sources, "bad": bad, "records": records, "files": len(sources),
+        "days": sources, "day_format": DAY_FORMAT, "bad": bad, "records": records, "files": len(sources),
         "min_slot": slot_range[0], "max_slot": slot_range[1],
         "a": [len(sec_a), avc, acc], "b": [len(sec_b), bvc, bcc], "wide": wide,
     }
-    body = {"combos": combos, "totals": totals, "models": models, "model_n": model_n,
-            "combo_n": combo_n, "day_slots": day_rows}
-    mb, bb = orjson.dumps(meta), orjson.dumps(body)
+    body = {"combos": combos, "totals": totals, "models": models, "model_n": model_n, "combo_n": combo_n}
+    slot_bytes = orjson.dumps(day_rows)
+    meta["slots_len"] = len(slot_bytes)
+    mb, bb = orjson.dumps(meta), orjson.dumps(body) + slot_bytes
     head = mb + bb + sec_a
     return _HEAD.pack(_MAGIC, len(mb), len(bb), binascii.crc32(head), binascii.crc32(sec_b)) + head + sec_b
 
@@ -192,22 +196,33 @@ class MonthSummary:
             raise ValueError("not a month roll-up")
         self.path = path
         self.meta = orjson.loads(data[_HEAD.size:_HEAD.size + ml])
+        if self.meta.get("day_format") != DAY_FORMAT:
+            raise ValueError("merged from day summaries of another format")
         self._a_at = _HEAD.size + ml + bl
         end = self._a_at + self.meta["a"][0]
         if len(data) < end or binascii.crc32(data[_HEAD.size:end]) != crc:
             raise DamagedMonth("damaged month roll-up")
-        body = orjson.loads(data[_HEAD.size + ml:self._a_at])
+        slots_at = self._a_at - self.meta["slots_len"]
+        body = orjson.loads(data[_HEAD.size + ml:slots_at])
+        self._slot_bytes = data[slots_at:self._a_at]
+        self._day_slots: list | None = None
         self._end = end
         self._data = data if len(data) > end else None
         self.combos: list[list] = body["combos"]
         self.totals: list[list[int]] = body["totals"]
         self.models: list[str | None] = body["models"]
-        self.day_slots: list[list[int]] = body["day_slots"]
         self._model_n, self._combo_n = body["model_n"], body["combo_n"]
         if self.meta["wide"]:
             self.totals = [list(map(int, t)) for t in self.totals]
-            self.day_slots = [list(map(int, r)) for r in self.day_slots]
         self._sec_a = data[self._a_at:end]
+
+    @property
+    def day_slots(self) -> list[list[int]]:
+        """[slot, *metrics] of every slot with records (parsed when first asked for)."""
+        if self._day_slots is None:
+            rows = orjson.loads(self._slot_bytes)
+            self._day_slots = [list(map(int, r)) for r in rows] if self.meta["wide"] else rows
+        return self._day_slots
 
     @property
     def min_slot(self) -> int | None:

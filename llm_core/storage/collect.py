@@ -54,6 +54,15 @@ class Collection:
         have = self.slots.get(slot)
         self.slots[slot] = list(metrics) if have is None else list(map(operator.add, have, metrics))
 
+    def add_slot_rows(self, rows: list) -> None:
+        """Add [slot, *metrics] rows (a summary's per-slot totals) at once."""
+        new = {r[0]: r[1:] for r in rows}
+        if self.slots.keys().isdisjoint(new):
+            self.slots.update(new)  # the usual case: the summaries' slots do not overlap
+            return
+        for slot, metrics in new.items():
+            self.add_slot(slot, metrics)
+
     def add_latencies(self, model: str | None, values: Any) -> None:
         if len(values):
             self.latencies.setdefault(model, []).append(values)
@@ -132,8 +141,7 @@ def _collect_day(col: Collection, s, window: Window, filters: Filters, need_slot
         for model, values in zip(s.models, s.model_durations(), strict=False):
             col.add_latencies(model, values)
         if need_slots:
-            for row in s.day_slots:
-                col.add_slot(row[0], row[1:])
+            col.add_slot_rows(s.day_slots)
         return
     rows = s.rows() if need_slots else None  # first: it may refresh the summary
     if rows is not None and not _inside(s, window):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import struct
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import date, datetime
@@ -238,13 +239,15 @@ def stats_report(col: Collection, window: Window, filters: Filters = NO_FILTERS)
 
 
 def _by_local_day(col: Collection) -> list[tuple[str, list[int]]]:
-    groups: dict = {}
+    rows: dict[date, list] = {}
     for slot, m in col.slots.items():
-        day = _local(slot)[0].isoformat()
-        acc = groups.setdefault(day, _zero())
-        for i in range(NM):
-            acc[i] += m[i]
-    return sorted(groups.items())
+        rows.setdefault(_local(slot)[0], []).append(m)
+    out = []
+    for day, ms in rows.items():
+        acc = _zero()
+        acc[:NM] = map(sum, zip(*ms, strict=True))  # column sums, a year of slots at C speed
+        out.append((day.isoformat(), acc))
+    return sorted(out)
 
 
 def costs_report(col: Collection, window: Window, filters: Filters = NO_FILTERS, by: str = "model") -> dict:
@@ -350,17 +353,35 @@ def patterns_report(col: Collection, window: Window, filters: Filters = NO_FILTE
 
 
 _local_cache: dict[int, tuple[date, int]] = {}
+_hour_offsets: dict[int, int | None] = {}  # UTC hour -> its local UTC offset (s), if one all hour
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def _local(slot: int) -> tuple[date, int]:
     """Local (date, hour) of a 15-minute slot (every zone's offset is a whole quarter hour)."""
     got = _local_cache.get(slot)
     if got is None:
-        dt = datetime.fromtimestamp(slot * SLOT_MS // 1000)
-        got = _local_cache[slot] = (dt.date(), dt.hour)
+        got = _local_cache[slot] = _local_of(slot)
     return got
+
+
+def _local_of(slot: int) -> tuple[date, int]:
+    secs = slot * SLOT_MS // 1000
+    hour = secs // 3600
+    if hour not in _hour_offsets:
+        # One localtime() per UTC hour, not per slot; an hour whose offset changes within it (a
+        # change of clocks) is looked up slot by slot.
+        first, last = time.localtime(hour * 3600).tm_gmtoff, time.localtime(hour * 3600 + 2700).tm_gmtoff
+        _hour_offsets[hour] = first if first == last else None
+    offset = _hour_offsets[hour]
+    if offset is None:
+        dt = datetime.fromtimestamp(secs)
+        return dt.date(), dt.hour
+    local = secs + offset
+    return date.fromordinal(_EPOCH_ORDINAL + local // 86400), local % 86400 // 3600
 
 
 def reset_local_cache() -> None:
     """Forget cached local times (after changing TZ in a test)."""
     _local_cache.clear()
+    _hour_offsets.clear()
