@@ -31,8 +31,9 @@ Every report with --json writes one JSON object. All reports share these keys:
                   note printed under the table (else null)
 
 A group's numbers ("metrics" below) are: calls, successes, failures, cancelled (stopped by
-the user: Ctrl-C, SIGTERM, a closed stdout; neither a success nor a failure), error_rate
-(failures / (calls - cancelled), 0..1),
+the user: Ctrl-C, SIGTERM, a closed stdout; neither a success nor a failure), blocked
+(refused by a budget before sending, status "blocked": never reached a provider, not a
+failure, no latency), error_rate (failures / (calls - cancelled - blocked), 0..1),
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs:
 a record's provider_cost_usd, the amount the provider billed (OpenRouter), when it has one,
 else llm-core's estimate cost_usd), unknown_cost_calls (calls without a known price, not in

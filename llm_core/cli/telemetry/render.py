@@ -61,6 +61,7 @@ def stats(r: dict) -> str:
     rows = [
         ("Calls", f"{fmt_int(calls)}  ({fmt_int(t['successes'])} ok, {fmt_int(t['failures'])} failed, "
                   + (f"{fmt_int(t['cancelled'])} cancelled, " if t.get("cancelled") else "")
+                  + (f"{fmt_int(t['blocked'])} blocked, " if t.get("blocked") else "")
                   + f"{t['error_rate'] * 100:.1f}% errors)"),
         ("Tokens", f"{fmt_int(tok['total'])}  (input {fmt_int(tok['input'])}, output {fmt_int(tok['output'])}, "
                    f"cache read {fmt_int(tok['cache_read'])}, cache write {fmt_int(tok['cache_write'])})"),
