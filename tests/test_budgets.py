@@ -455,3 +455,24 @@ def test_the_readme_budgets_toml_example_is_valid(isolated_env):
         ("opus-in-api", "month", 40.0, (("project", "api-gateway"), ("model", "claude-opus-4-1"))),
         ("weekly", "week", 25.0, ()),
     ]
+
+
+def test_a_scoped_budget_warns_softly_and_in_warn_mode(fake, pricey, isolated_env, monkeypatch, capsys):
+    budget_file(isolated_env, """
+        [[budget]]
+        name = "bot-day"
+        agent = "bot"
+        window = "day"
+        limit_usd = 0.01
+    """)
+    monkeypatch.setattr(budgets, "_stderr_is_terminal", lambda: True)
+    bot = client(fake, agent_name="bot")
+    bot.chat(PROMPT, max_tokens=9)  # 0 + 0.00525 reserved of 0.01: 52%
+    assert "Warning" not in capsys.readouterr().err
+    bot.chat(PROMPT, max_tokens=9)  # 0.004 + 0.00525: 93%
+    assert "Warning: bot-day budget (agent=bot) at 93% ($0.004000 of $0.0100; warning from 80%)" in capsys.readouterr().err
+    monkeypatch.setenv("LLM_BUDGET_MODE", "warn")
+    reset_settings()
+    bot.chat(PROMPT, max_tokens=9)  # 0.008 + 0.00525 > 0.01: sent, with a warning
+    assert "Warning: bot-day budget (agent=bot) $0.0100 would be exceeded" in capsys.readouterr().err
+    assert len(fake.requests) == 3 and not any(r.get("status") == "blocked" for r in records())
