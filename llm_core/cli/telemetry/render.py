@@ -230,7 +230,8 @@ def prune(r: dict) -> str:
         lines = [f"{note}{verb.capitalize()} {len(removed)} item{'s' if len(removed) != 1 else ''}, "
                  f"{freed / 1e6:.1f} MB"]
     for x in removed:
-        lines.append(f"  {x.get('day', '')}  {x.get('kind', '')}  {x.get('bytes', 0) / 1e6:.1f} MB  "
+        kind = f"{x.get('kind', '')} {x['id']}" if x.get("id") else x.get("kind", "")
+        lines.append(f"  {x.get('day', '')}  {kind}  {x.get('bytes', 0) / 1e6:.1f} MB  "
                      f"({x.get('reason', '')})")
     alone = r.get("left_alone") or []
     if alone:
