@@ -14,7 +14,9 @@ Every count is an estimate: the provider bills what its own resize produces. The
   "Calculate image costs"): tokens = width * height / 750, after an image whose long edge is
   over 1568 px, or that is larger than the docs' table of sizes that are not resized (up to
   784x1568 px, ~1,600 tokens), is scaled down with its aspect kept. Claude Opus 4.7 reads up
-  to 2576 px and 4,784 tokens.
+  to 2576 px and 4,784 tokens. (The newer platform.claude.com page counts 28x28 px patches,
+  ceil(w/28) * ceil(h/28), at most 1,568: per pixel 784 against 750, so this estimate is a few
+  percent above it, the safe side for a budget.)
   OpenAI (platform.openai.com/docs/guides/images-vision, "Calculating costs"): tile models
   (gpt-4o, gpt-4.1, gpt-4.5, gpt-5, o1, o3): fit in 2048x2048, scale the short side down to
   768, then base + tile x the 512 px tiles (gpt-4o: 85 + 170 each); detail "low" is the base
