@@ -51,10 +51,11 @@ from llm_core.storage._day_records import (
     slot_of,
 )
 
-__all__ = ["DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
+__all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
 
 _MAGIC = b"LLMTSUM6"  # 6: blocked calls are their own outcome, without a latency
 _HEAD = struct.Struct("<8sIIII")
+FORMAT = _MAGIC.decode()  # what a month roll-up merged from (storage/_month_summary_file.py)
 _INT64 = (-(2**63), 2**63 - 1)
 
 
