@@ -17,6 +17,7 @@ groups are needed; otherwise the month's day summaries answer, as before.
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 from pathlib import Path
 
@@ -79,7 +80,16 @@ def _place(s, window: Window) -> str:
 def _month_job(args: tuple[str, str, list[str]]) -> bytes | None:
     """Build (and save) one month's roll-up from its day summaries, built when stale; returns
     it up to section B when saved, else whole; None when a day went away meanwhile."""
-    store, month, days = Path(args[0]), args[1], args[2]
+    collecting = gc.isenabled()
+    gc.disable()  # as a day's build: no reference cycles, and a month of latencies to count
+    try:
+        return _build_month(Path(args[0]), args[1], args[2])
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_month(store: Path, month: str, days: list[str]) -> bytes | None:
     pairs = []
     for day in days:
         s = day_summary(store, day)

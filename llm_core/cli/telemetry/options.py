@@ -96,9 +96,11 @@ def make_filters(project, agent, model, provider) -> Filters:
 
 def recorded_models(store: Path) -> set[str]:
     """Every model name the store's calls were recorded with."""
-    from llm_core.storage.day_summaries import summaries  # here: only an unknown --model needs it
+    # Imported here: only an unknown --model needs it. Closed months answer from their roll-ups.
+    from llm_core.storage.month_summaries import plan
+    from llm_core.storage.windows import ALL_TIME
 
-    return {m for _path, s in summaries(store) for m in s.models if isinstance(m, str)}
+    return {m for _path, s in plan(store, ALL_TIME) for m in s.models if isinstance(m, str)}
 
 
 def warn_skipped(count: int, store: Path) -> None:
