@@ -68,9 +68,17 @@ def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
             need_slots: bool = True) -> Collection:
     """The selection, answered from the per-day summaries (built or extended as needed)."""
     col = Collection()
+    add_summaries(col, summaries(Path(store)), window, filters, need_slots)
+    return col
+
+
+def add_summaries(col: Collection, days: Iterable[tuple[Path, Any]], window: Window,
+                  filters: Filters = NO_FILTERS, need_slots: bool = True) -> None:
+    """Add to `col` what the window and filters select of the given [(day file, DaySummary)]
+    (what collect() does for every day of a store; storage/store_cache.py for some)."""
     start, end = window.start, window.end
     aligned = (start is None or start % SLOT_MS == 0) and (end is None or end % SLOT_MS == 0)
-    for path, s in summaries(Path(store)):
+    for path, s in days:
         col.files += 1
         col.corrupt_lines += s.meta["bad"]
         if s.min_slot is None:
@@ -88,7 +96,6 @@ def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
                 s = rebuild(path)
                 if s is not None:
                     _collect_summary(col, path, s, window, filters, need_slots, aligned)
-    return col
 
 
 def _collect_summary(col: Collection, path: Path, s, window: Window, filters: Filters,

@@ -138,7 +138,8 @@ def _summaries(inv: Inventory, fix: bool) -> dict:
         if name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
             orphans.append(name[:-4])
     if not (stale or damaged or orphans):
-        return _check("summaries", "ok", f"{len(inv.summaries)} current")
+        current = sum(name.endswith(".sum") for name in inv.summaries)  # not the settled days' cache
+        return _check("summaries", "ok", f"{current} current")
     paths = [f"{d} (stale)" for d in stale] + [f"{d} (damaged)" for d in damaged] + [f"{d} (day gone)" for d in orphans]
     detail = f"{len(stale)} stale, {len(damaged)} damaged, {len(orphans)} of days that are gone"
     if not fix:

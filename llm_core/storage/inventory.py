@@ -23,6 +23,7 @@ from pathlib import Path
 from llm_core.records import (
     CONVERSATIONS_DIR,
     DAY_FILES,
+    SETTLED_CACHE,
     SUMMARY_DIR,
     is_day_name,
     is_own_root_name,
@@ -45,7 +46,10 @@ def day_file_of(name: str) -> str | None:
 
 
 def is_summary_name(name: str) -> bool:
-    """DAY.sum, or the temp file of its atomic write (.DAY.sum.PID.NS.tmp)."""
+    """DAY.sum, the settled days' cache (storage/store_cache.py), or the temp file of either's
+    atomic write (.DAY.sum.PID.NS.tmp, .settled.cache.PID.NS.tmp)."""
+    if name == SETTLED_CACHE or (name.startswith(f".{SETTLED_CACHE}.") and name.endswith(".tmp")):
+        return True
     if name.endswith(".sum"):
         return is_day_name(name[:-4])
     return name.startswith(".") and name.endswith(".tmp") and is_day_name(name[1:11]) and name[11:16] == ".sum."
