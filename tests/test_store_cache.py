@@ -123,3 +123,15 @@ def test_the_cache_is_the_stores_own_file(store):
     assert SETTLED_CACHE in inv.summaries and inv.foreign == []
     os.unlink(cache_of(store))  # deleting it is always safe
     assert_same(store, Window(), Filters(), False)
+
+
+def test_a_cache_made_from_summaries_of_another_format_is_not_read(store, monkeypatch):
+    collect_store(store, Window())
+    read = []
+    real = store_cache.summaries
+    monkeypatch.setattr(store_cache, "summaries", lambda s, *a: read.append(s) or real(s, *a))
+    assert_same(store, Window(), Filters(), True)
+    assert read == []  # the cache fits
+    monkeypatch.setattr(store_cache, "FORMAT", "LLMTSUM0")  # as if the summaries' format changed
+    assert_same(store, Window(), Filters(), True)
+    assert read == [store]

@@ -1,10 +1,11 @@
 """The per-day summaries (`.summaries/DAY.sum`), so reports need not re-read months of JSONL.
 
 For every `<store>/YYYY-MM-DD/telemetry.jsonl` a summary lives in `<store>/.summaries/`. It
-groups the day's records by (project, agent, operation, model, provider, success) -- a
-"combo" -- and by 15-minute UTC slot, and keeps for each group the call count, token sums,
-the known-cost sum, the number of calls without a known price, and every latency (exact
-percentiles need the values themselves). 15-minute slots make any local-time window that
+groups the day's records by (project, agent, operation, model, provider, outcome) -- a
+"combo"; the outcome (_day_records.outcome) is True, False (failed), None (cancelled) or
+"blocked" (refused by a budget before sending) -- and by 15-minute UTC slot, and keeps for each
+group the call count, token sums, the known-cost sum, the number of calls without a known
+price, and every latency (exact percentiles need the values themselves). 15-minute slots make any local-time window that
 starts on a quarter hour exact, which covers every time zone in use (+05:30, +05:45 ...).
 
 Sums are integers (cost in 1e-12 USD, latency in microseconds), so a summary's totals are
@@ -38,6 +39,7 @@ from llm_core.dayfiles import compressed_path, day_file_stat, read_day_file
 from llm_core.errors import StorageError
 from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
 from llm_core.storage._day_records import (
+    BLOCKED,
     COST_SCALE,
     DUR_SCALE,
     M_BILLED,
@@ -60,6 +62,7 @@ from llm_core.storage._day_records import (
     split_lines,
 )
 from llm_core.storage._day_summary_file import (
+    FORMAT,
     DamagedSummary,
     DayBuilder,
     DaySummary,
@@ -68,7 +71,7 @@ from llm_core.storage._day_summary_file import (
 )
 
 __all__ = [
-    "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
+    "BLOCKED", "COST_SCALE", "DUR_SCALE", "FORMAT", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
     "M_COST", "M_DUR", "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
     "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
     "file_identity", "is_current", "read_summary", "rebuild", "split_lines", "summaries", "summary_path",

@@ -21,6 +21,7 @@ from typing import Any
 
 from llm_core.storage.collect import Collection
 from llm_core.storage.day_summaries import (
+    BLOCKED,
     COST_SCALE,
     DUR_SCALE,
     M_BILLED,
@@ -109,11 +110,12 @@ def latency(seqs: list, total_us: int, n: int) -> dict:
 # ---------------------------------------------------------------- grouping
 
 def _zero() -> list[int]:
-    return [0] * (NM + 2)  # the metrics, then the successful calls, then the cancelled ones
+    return [0] * (NM + 3)  # the metrics, then the successful, cancelled and blocked calls
 
 
 def group(col: Collection, key: Callable[[Dims], Any]) -> dict[Any, list[int]]:
-    """Sum the combos by key(dims) -> metrics + [successes, cancelled]; `dims` has named fields."""
+    """Sum the combos by key(dims) -> metrics + [successes, cancelled, blocked]; `dims` has
+    named fields."""
     out: dict[Any, list[int]] = {}
     for combo, m in col.combos.items():
         dims = Dims._make(combo)
@@ -123,10 +125,12 @@ def group(col: Collection, key: Callable[[Dims], Any]) -> dict[Any, list[int]]:
             acc = out[k] = _zero()
         for i in range(NM):
             acc[i] += m[i]
-        if dims.success:
+        if dims.success is True:
             acc[NM] += m[M_CALLS]
         elif dims.success is None:
             acc[NM + 1] += m[M_CALLS]
+        elif dims.success == BLOCKED:
+            acc[NM + 2] += m[M_CALLS]
     return out
 
 
@@ -139,13 +143,16 @@ def metrics_dict(m: list[int]) -> dict:
     calls = m[M_CALLS]
     successes = m[NM] if len(m) > NM else calls
     cancelled = m[NM + 1] if len(m) > NM + 1 else 0
-    failures = calls - successes - cancelled
-    finished = calls - cancelled  # a call the user cancelled is not an error of the provider's
+    blocked = m[NM + 2] if len(m) > NM + 2 else 0
+    failures = calls - successes - cancelled - blocked
+    # Neither a call the user cancelled nor one a budget refused (never sent) is a failure.
+    finished = calls - cancelled - blocked
     return {
         "calls": calls,
         "successes": successes,
         "failures": failures,
         "cancelled": cancelled,
+        "blocked": blocked,
         "error_rate": round(failures / finished, 6) if finished else 0.0,
         "tokens": {
             "input": m[M_IN], "output": m[M_OUT], "cache_read": m[M_CACHE_READ],

@@ -20,7 +20,7 @@ cannot be written is read without it.
 
     header   magic b"LLMSETL1", the lengths of the JSON part, the latencies and the slots,
              the CRC-32 of JSON + latencies and the CRC-32 of the slots (read only when asked)
-    JSON     days {day: [ino, dev, size, mtime_ns]}, slot range, bad lines, files, combos,
+    JSON     the summaries' FORMAT, days {day: [ino, dev, size, mtime_ns]}, slot range, bad lines, files, combos,
              per-combo totals, models, per-model latency counts, number of slots
     latencies  float64 per model (sorted), then per combo (sorted)
     slots    int64 slot ids, then int64 per-slot metrics (NM each)
@@ -44,6 +44,7 @@ from llm_core.dayfiles import day_file_stat
 from llm_core.records import SETTLED_CACHE, SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
 from llm_core.storage.collect import Collection, add_summaries, collect
 from llm_core.storage.day_summaries import (
+    FORMAT,
     M_DURN,
     NM,
     SLOT_MS,
@@ -161,7 +162,8 @@ def _encode(days: list[DaySummary]) -> bytes | None:
     combo_lat: list[list] = []
     model_lat: dict = {}
     slots: dict[int, list[int]] = {}
-    meta: dict = {"days": {}, "min_slot": None, "max_slot": None, "bad": 0, "files": len(days)}
+    meta: dict = {"format": FORMAT, "days": {}, "min_slot": None, "max_slot": None, "bad": 0,
+                  "files": len(days)}
     for s in days:
         src = s.meta["source"]
         meta["days"][s.path.name[:-4]] = [src["ino"], src["dev"], src["size"], src["mtime_ns"]]
@@ -208,6 +210,8 @@ class _Cached:
         if magic != _MAGIC or len(view) != jl + ll + sl or binascii.crc32(view[:jl + ll]) != crc:
             raise ValueError("damaged cache")
         meta = orjson.loads(view[:jl])
+        if meta["format"] != FORMAT:  # made from summaries that count otherwise
+            raise ValueError("old cache")
         self.days: dict[str, list[int]] = meta["days"]
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
         self.meta = meta
