@@ -211,6 +211,7 @@ def test_blocked_calls_are_counted_apart_from_failures(tmp_path):
     query.collect(store, Window())
     spath = day_summaries.summary_path(store, "2026-11-27")
     spath.write_bytes(b"LLMTSUM5" + spath.read_bytes()[8:])  # as the previous version left it
+    (store / ".summaries" / "2026-11.sum").unlink()  # that version made no month roll-ups
     for col in (query.collect(store, Window()), query.collect_scan(store, Window())):
         r = query.stats_report(col, Window())
         t = r["totals"]
@@ -263,7 +264,11 @@ def test_summaries_of_removed_days_are_dropped(tmp_path):
     (store / "2026-11-26" / "telemetry.jsonl").unlink()
     r = query.stats_report(query.collect(store, Window()), Window())
     assert r["totals"]["calls"] == 1
-    assert sorted(os.listdir(store / ".summaries")) == ["2026-11-27.sum"]
+    # The day's summary and November's roll-up (a closed month: storage/month_summaries.py).
+    assert sorted(os.listdir(store / ".summaries")) == ["2026-11-27.sum", "2026-11.sum"]
+    (store / "2026-11-27" / "telemetry.jsonl").unlink()
+    query.collect(store, Window())
+    assert os.listdir(store / ".summaries") == []
 
 
 def test_corrupt_lines_are_counted_by_both_paths(tmp_path):

@@ -53,10 +53,18 @@ def assert_same(store: Path, window: Window, filters: Filters, need_slots: bool)
 
 
 def no_summaries(monkeypatch) -> None:
-    """Make the per-day path fail: a result now comes from the cache (and the newest days)."""
+    """Make the path through every summary fail: a result now comes from the cache and the
+    summaries of the days it does not hold (here the newest, and at most the two the window cuts)."""
     def refuse(store, *args, **kwargs):
-        raise AssertionError("read every day's summary although the cache fits")
-    monkeypatch.setattr(store_cache, "summaries", refuse)
+        raise AssertionError("read the whole store although the cache fits")
+
+    def few(store, workers, files, known):
+        assert len(files) <= 3, files
+        return real(store, workers, files, known)
+
+    real = store_cache.summaries
+    monkeypatch.setattr(store_cache, "collect", refuse)
+    monkeypatch.setattr(store_cache, "summaries", few)
 
 
 @pytest.mark.parametrize("need_slots", [True, False], ids=["slots", "no-slots"])
@@ -68,6 +76,7 @@ def test_a_report_from_the_cache_equals_one_from_the_summaries(store, window, fi
     data = cache_of(store).read_bytes()
     cached = orjson.loads(data[28:28 + struct.unpack_from("<I", data, 8)[0]])["days"]
     assert len(cached) >= 2 and max(cached) < "2026-11-30"  # settled days only, never the newest
+    assert cache_of(store).stat().st_size > 1000
     if not (need_slots and not filters.empty):
         no_summaries(monkeypatch)  # slots with filters need each day's groups: not from the cache
     assert_same(store, window, filters, need_slots)
@@ -128,10 +137,17 @@ def test_the_cache_is_the_stores_own_file(store):
 def test_a_cache_made_from_summaries_of_another_format_is_not_read(store, monkeypatch):
     collect_store(store, Window())
     read = []
-    real = store_cache.summaries
-    monkeypatch.setattr(store_cache, "summaries", lambda s, *a: read.append(s) or real(s, *a))
+    real = store_cache.collect
+    monkeypatch.setattr(store_cache, "collect", lambda s, *a: read.append(s) or real(s, *a))
     assert_same(store, Window(), Filters(), True)
     assert read == []  # the cache fits
     monkeypatch.setattr(store_cache, "FORMAT", "LLMTSUM0")  # as if the summaries' format changed
     assert_same(store, Window(), Filters(), True)
     assert read == [store]
+
+
+def test_a_cache_made_for_one_window_answers_another_only_when_it_fits(store):
+    """Made for four days, the days before them are only counted; a longer window needs them."""
+    for window in (WINDOWS[1], Window(), WINDOWS[1], WINDOWS[2], query.last_days(3, NOW), Window()):
+        assert_same(store, window, Filters(), False)
+        assert_same(store, window, Filters(), True)

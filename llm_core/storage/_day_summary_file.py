@@ -54,8 +54,8 @@ from llm_core.storage._day_records import (
 __all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
 
 _MAGIC = b"LLMTSUM6"  # 6: blocked calls are their own outcome, without a latency
-FORMAT = _MAGIC.decode()  # what a summary holds: caches derived from summaries keep it too
 _HEAD = struct.Struct("<8sIIII")
+FORMAT = _MAGIC.decode()  # what roll-ups and the settled days' cache merged from
 _INT64 = (-(2**63), 2**63 - 1)
 
 

@@ -37,6 +37,7 @@ from llm_core.records import (
     STORE_MARKER,
     SUMMARY_DIR,
     TELEMETRY_FILE,
+    is_day_name,
 )
 from llm_core.storage._files import CLOEXEC, NOFOLLOW
 from llm_core.storage.day_summaries import day_summary, is_current, read_summary, summary_path
@@ -136,12 +137,16 @@ def _summaries(inv: Inventory, fix: bool) -> dict:
             with contextlib.suppress(OSError):
                 if not is_current(summary, day_file_stat(inv.base / day / TELEMETRY_FILE)):
                     stale.append(day)
+    months = {day[:7] for day, files in inv.days.items() if _has_telemetry(files)}
     for name in inv.summaries:
-        if name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
+        if len(name) == 11 and name.endswith(".sum"):  # a month roll-up (storage/month_summaries.py)
+            if name[:7] not in months:
+                orphans.append(name[:-4])
+        elif name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
             orphans.append(name[:-4])
     if not (stale or damaged or orphans):
-        current = sum(name.endswith(".sum") for name in inv.summaries)  # not the settled days' cache
-        return _check("summaries", "ok", f"{current} current")
+        days = [n for n in inv.summaries if is_day_name(n[:-4]) and n.endswith(".sum")]
+        return _check("summaries", "ok", f"{len(days)} current")  # not roll-ups, not the cache
     paths = [f"{d} (stale)" for d in stale] + [f"{d} (damaged)" for d in damaged] + [f"{d} (day gone)" for d in orphans]
     detail = f"{len(stale)} stale, {len(damaged)} damaged, {len(orphans)} of days that are gone"
     if not fix:

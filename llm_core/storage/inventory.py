@@ -49,13 +49,16 @@ def day_file_of(name: str) -> str | None:
 
 
 def is_summary_name(name: str) -> bool:
-    """DAY.sum, the settled days' cache (storage/store_cache.py), or the temp file of either's
-    atomic write (.DAY.sum.PID.NS.tmp, .settled.cache.PID.NS.tmp)."""
+    """DAY.sum or a month roll-up YYYY-MM.sum, the settled days' cache (storage/store_cache.py),
+    or the temp file of an atomic write of one (.DAY.sum.PID.NS.tmp, .settled.cache.PID.NS.tmp)."""
     if name == SETTLED_CACHE or (name.startswith(f".{SETTLED_CACHE}.") and name.endswith(".tmp")):
         return True
     if name.endswith(".sum"):
-        return is_day_name(name[:-4])
-    return name.startswith(".") and name.endswith(".tmp") and is_day_name(name[1:11]) and name[11:16] == ".sum."
+        return is_day_name(name[:-4]) or (len(name) == 11 and is_day_name(name[:7] + "-01"))
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False
+    return (is_day_name(name[1:11]) and name[11:16] == ".sum.") or (
+        is_day_name(name[1:8] + "-01") and name[8:13] == ".sum.")
 
 
 class Inventory:

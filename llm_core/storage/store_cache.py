@@ -3,25 +3,29 @@ stores reads one file per store, not one per day.
 
     col = collect_store(store, window, filters, need_slots)   # == collect(store, ...)
 
-Reports over 20 stores otherwise open 20 times as many day summaries as one store of the same
+Reports over 20 stores otherwise open 20 times as many summaries as one store of the same
 size, and merge each store's day groups one by one: a (project, agent, operation, model,
-provider, success) group appears in every day of every store. The cache holds the days of the
-last report whose window held them whole, already merged: per-group totals, per-slot totals,
-and latencies sorted per model and per group (so filters on project, agent, model or provider
-are answered from it too; filters with slots are not, they need each day's groups per slot).
+provider, success) group appears in every day of every store. Month roll-ups
+(month_summaries.py) help windows that hold whole months; this cache is made for the window
+of the report that wrote it (`--days 30`, `week`, `all`): the settled days it holds whole,
+already merged (per-group totals, per-slot totals, latencies sorted per model and per group, so
+filters on project, agent, model or provider are answered from it too; filters with slots are
+not, they need each day's groups per slot), and the settled days outside it, counted only (their
+files and unreadable lines, which every report reports).
 
 It is used when every day it holds still has the identity (inode, size, mtime) its summary
-was built from and lies wholly inside the window; any other day (today's, still growing; days
-outside the cache) is read from its own summary as before, so the result is always what
-collect() gives. It is rewritten when a report finds it does not fit (another window, a day
-changed or gone) and at least two settled days could go into it; the newest day of a store is
-never put in it (it changes with every call). Deleting it is always safe, and a store that
-cannot be written is read without it.
+was built from, the window holds every day it merged whole and none of those it counted. Any
+other day (the newest, still growing; a day the window cuts; a new day) is read from its own
+summary, so the result is always what collect() gives. It is rewritten when a report finds it
+does not fit (another window, a day changed or gone) and the window holds at least two settled
+days. Deleting it is always safe, and a store that cannot be written is read without it.
 
     header   magic b"LLMSETL1", the lengths of the JSON part, the latencies and the slots,
              the CRC-32 of JSON + latencies and the CRC-32 of the slots (read only when asked)
-    JSON     the summaries' FORMAT, days {day: [ino, dev, size, mtime_ns]}, slot range, bad lines, files, combos,
-             per-combo totals, models, per-model latency counts, number of slots
+    JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
+             counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
+             slot range, bad lines, files, combos, per-combo totals, models, per-model latency
+             counts, number of slots
     latencies  float64 per model (sorted), then per combo (sorted)
     slots    int64 slot ids, then int64 per-slot metrics (NM each)
 """
@@ -29,11 +33,13 @@ cannot be written is read without it.
 from __future__ import annotations
 
 import binascii
+import calendar
 import contextlib
 import gc
 import operator
 import os
 import struct
+import time
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,7 +55,7 @@ from llm_core.storage.day_summaries import (
     NM,
     SLOT_MS,
     DaySummary,
-    day_summary,
+    day_files,
     summaries,
 )
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
@@ -88,16 +94,21 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
     col = None if cached is None else _from_cache(cached, store, window, filters, need_slots)
     if col is not None:
         return col
-    pairs = summaries(store)
-    col = Collection()
-    add_summaries(col, pairs, window, filters, need_slots)
-    settled = [(p, s) for p, s in pairs[:-1] if s.min_slot is None or _inside(s.min_slot, s.max_slot, window)]
-    if len(settled) >= 2:
-        data = _encode([s for _, s in settled])
+    col = collect(store, window, filters, need_slots)
+    settled = day_files(store)[:-1]  # the newest day changes with every call
+    if sum(_held_by_name(day, window) for day, _ in settled) >= 2:
+        data = _encode(summaries(store, None, settled, None), window)
         if data is not None:
             with contextlib.suppress(OSError):  # a read-only store is read without the cache
                 atomic_write(store / SUMMARY_DIR / SETTLED_CACHE, data)
     return col
+
+
+def _held_by_name(day: str, window: Window) -> bool:
+    """Whether the window holds the whole UTC day (its folder holds that day's records only)."""
+    start = calendar.timegm(time.strptime(day, "%Y-%m-%d")) * 1000
+    return ((window.start is None or window.start <= start)
+            and (window.end is None or start + 86_400_000 <= window.end))
 
 
 def _from_cache(cached: _Cached, store: Path, window: Window, filters: Filters,
@@ -111,29 +122,36 @@ def _from_cache(cached: _Cached, store: Path, window: Window, filters: Filters,
         col = cached.collection(filters, need_slots)
     except ValueError:  # its slots are damaged
         return None
-    rest = []
-    for day in days:
-        if day not in cached.days:
-            s = day_summary(store, day)
-            if s is not None:
-                rest.append((store / day / TELEMETRY_FILE, s))
-    add_summaries(col, rest, window, filters, need_slots)
+    rest = [(day, store / day / TELEMETRY_FILE) for day in days
+            if day not in cached.days and day not in cached.out]
+    add_summaries(col, summaries(store, None, rest, None), window, filters, need_slots, store)
     return col
 
 
-def _inside(lo: int | None, hi: int | None, window: Window) -> bool:
+def _place(lo: int | None, hi: int | None, window: Window) -> str:
+    """'in' (the window holds every record of slots lo..hi), 'out' (none) or 'cut'."""
     if lo is None:
-        return True
-    return ((window.start is None or window.start <= lo * SLOT_MS)
-            and (window.end is None or (hi + 1) * SLOT_MS <= window.end))
+        return "out"
+    lo_ms, hi_ms = lo * SLOT_MS, (hi + 1) * SLOT_MS
+    if (window.start is not None and hi_ms <= window.start) or (window.end is not None and lo_ms >= window.end):
+        return "out"
+    if (window.start is None or window.start <= lo_ms) and (window.end is None or hi_ms <= window.end):
+        return "in"
+    return "cut"
 
 
 def _fits(cached: _Cached, store: Path, days: list[str], window: Window) -> bool:
-    if not _inside(cached.min_slot, cached.max_slot, window):
+    """Every day the cache holds is unchanged, and the window holds each it merged whole and
+    none of those it only counted (they were outside the window it was made for)."""
+    if cached.days and _place(cached.min_slot, cached.max_slot, window) != "in":
         return False
     present, base = set(days), os.fspath(store)
     for day, identity in cached.days.items():
         if day not in present or not _unchanged(os.path.join(base, day, TELEMETRY_FILE), identity):
+            return False
+    for day, (*identity, lo, hi) in cached.out.items():
+        if (day not in present or _place(lo, hi, window) != "out"
+                or not _unchanged(os.path.join(base, day, TELEMETRY_FILE), identity)):
             return False
     return True
 
@@ -155,21 +173,28 @@ def _unchanged(path: str, identity: list[int]) -> bool:
 
 # ---------------------------------------------------------------- the file
 
-def _encode(days: list[DaySummary]) -> bytes | None:
-    """The cache of `days` (whole days, merged); None when a sum outgrows int64."""
+def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | None:
+    """The cache of the days `window` holds whole (merged) and of those outside it (counted);
+    None when a sum outgrows int64."""
     ids: dict[tuple, int] = {}
     totals: list[list[int]] = []
     combo_lat: list[list] = []
     model_lat: dict = {}
     slots: dict[int, list[int]] = {}
-    meta: dict = {"format": FORMAT, "days": {}, "min_slot": None, "max_slot": None, "bad": 0,
-                  "files": len(days)}
-    for s in days:
+    meta: dict = {"format": FORMAT, "days": {}, "out": {}, "min_slot": None, "max_slot": None,
+                  "bad": 0, "files": 0}
+    for path, s in pairs:
         src = s.meta["source"]
-        meta["days"][s.path.name[:-4]] = [src["ino"], src["dev"], src["size"], src["mtime_ns"]]
+        identity = [src["ino"], src["dev"], src["size"], src["mtime_ns"]]
+        place = _place(s.min_slot, s.max_slot, window)
+        if place == "cut":
+            continue  # read from its own summary
         meta["bad"] += s.meta["bad"]
-        if s.min_slot is None:
+        meta["files"] += 1
+        if place == "out":
+            meta["out"][path.parent.name] = [*identity, s.min_slot, s.max_slot]
             continue
+        meta["days"][path.parent.name] = identity
         lo, hi = meta["min_slot"], meta["max_slot"]
         meta["min_slot"] = s.min_slot if lo is None else min(lo, s.min_slot)
         meta["max_slot"] = s.max_slot if hi is None else max(hi, s.max_slot)
@@ -212,7 +237,8 @@ class _Cached:
         meta = orjson.loads(view[:jl])
         if meta["format"] != FORMAT:  # made from summaries that count otherwise
             raise ValueError("old cache")
-        self.days: dict[str, list[int]] = meta["days"]
+        self.days: dict[str, list[int]] = meta["days"]  # merged: the window held them whole
+        self.out: dict[str, list] = meta["out"]  # only counted: outside the window
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
         self.meta = meta
         self._latencies, self._slots = view[jl:jl + ll], view[jl + ll:]

@@ -98,6 +98,8 @@ FILES = """\
                                                   older than LLM_COMPRESS_AFTER_DAYS (7)
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM-DD.sum    the per-day summaries behind the reports
                                                   (rebuilt when missing: safe to delete)
+  $LLM_TELEMETRY_DIR/.summaries/YYYY-MM.sum       a closed month's day summaries merged: a
+                                                  year report reads 12 files, not 365
   $LLM_TELEMETRY_DIR/.summaries/settled.cache     the days a report held whole, merged: one
                                                   file per store to read (safe to delete)
   $LLM_TELEMETRY_DIR/.llm-core-store              the marker: this folder is a store (a folder
