@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from llm_core.records import SETTLED_CACHE, SUMMARY_DIR
+from llm_core.records import SETTLED_CACHE, SUMMARY_DIR, utc_today
 from llm_core.storage import query, store_cache
 from llm_core.storage.compress import compress_day_file
 from llm_core.storage.demo import write_demo
@@ -54,7 +54,7 @@ def assert_same(store: Path, window: Window, filters: Filters, need_slots: bool)
 
 def no_summaries(monkeypatch) -> None:
     """Make the path through every summary fail: a result now comes from the cache and the
-    summaries of the days it does not hold (here the newest, and at most the two the window cuts)."""
+    summaries of the days it does not hold (here at most the two the window cuts, and today's)."""
     def refuse(store, *args, **kwargs):
         raise AssertionError("read the whole store although the cache fits")
 
@@ -75,7 +75,7 @@ def test_a_report_from_the_cache_equals_one_from_the_summaries(store, window, fi
     assert cache_of(store).is_file()
     data = cache_of(store).read_bytes()
     cached = orjson.loads(data[28:28 + struct.unpack_from("<I", data, 8)[0]])["days"]
-    assert len(cached) >= 2 and max(cached) < "2026-11-30"  # settled days only, never the newest
+    assert len(cached) >= 2 and max(cached) < utc_today()  # settled days only, never today's
     assert cache_of(store).stat().st_size > 1000
     if not (need_slots and not filters.empty):
         no_summaries(monkeypatch)  # slots with filters need each day's groups: not from the cache

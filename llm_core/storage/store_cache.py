@@ -15,10 +15,10 @@ files and unreadable lines, which every report reports).
 
 It is used when every day it holds still has the identity (inode, size, mtime) its summary
 was built from, the window holds every day it merged whole and none of those it counted. Any
-other day (the newest, still growing; a day the window cuts; a new day) is read from its own
+other day (today's, still growing; a day the window cuts; a new day) is read from its own
 summary, so the result is always what collect() gives. It is rewritten when a report finds it
 does not fit (another window, a day changed or gone) and the window holds at least two settled
-days. Deleting it is always safe, and a store that cannot be written is read without it.
+days (UTC days before today: today's changes with every call). Deleting it is always safe, and a store that cannot be written is read without it.
 
     header   magic b"LLMSETL1", the lengths of the JSON part, the latencies and the slots,
              the CRC-32 of JSON + latencies and the CRC-32 of the slots (read only when asked)
@@ -47,7 +47,14 @@ from pathlib import Path
 import orjson
 
 from llm_core.dayfiles import day_file_stat
-from llm_core.records import SETTLED_CACHE, SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
+from llm_core.records import (
+    SETTLED_CACHE,
+    SUMMARY_DIR,
+    TELEMETRY_FILE,
+    atomic_write,
+    day_names,
+    utc_today,
+)
 from llm_core.storage.collect import Collection, add_summaries, collect
 from llm_core.storage.day_summaries import (
     FORMAT,
@@ -95,7 +102,8 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
     if col is not None:
         return col
     col = collect(store, window, filters, need_slots)
-    settled = day_files(store)[:-1]  # the newest day changes with every call
+    today = utc_today()  # today's day changes with every call: never cached
+    settled = [(day, path) for day, path in day_files(store) if day < today]
     if sum(_held_by_name(day, window) for day, _ in settled) >= 2:
         data = _encode(summaries(store, None, settled, None), window)
         if data is not None:
