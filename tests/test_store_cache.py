@@ -74,7 +74,7 @@ def test_a_report_from_the_cache_equals_one_from_the_summaries(store, window, fi
     assert_same(store, window, Filters(), False)  # the first report writes the cache
     assert cache_of(store).is_file()
     data = cache_of(store).read_bytes()
-    cached = orjson.loads(data[28:28 + struct.unpack_from("<I", data, 8)[0]])["days"]
+    cached = orjson.loads(data[36:36 + struct.unpack_from("<I", data, 8)[0]])["days"]  # after the header
     assert len(cached) >= 2 and max(cached) < utc_today()  # settled days only, never today's
     assert cache_of(store).stat().st_size > 1000
     if not (need_slots and not filters.empty):

@@ -20,13 +20,14 @@ summary, so the result is always what collect() gives. It is rewritten when a re
 does not fit (another window, a day changed or gone) and the window holds at least two settled
 days (UTC days before today: today's changes with every call). Deleting it is always safe, and a store that cannot be written is read without it.
 
-    header   magic b"LLMSETL1", the lengths of the JSON part, the latencies and the slots,
-             the CRC-32 of JSON + latencies and the CRC-32 of the slots (read only when asked)
+    header   magic b"LLMSETL1", the lengths of the JSON part, of the latencies per model, per
+             combo, and of the slots; CRC-32s of JSON + latencies per model, of the latencies
+             per combo (read with filters only) and of the slots (read when asked for)
     JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
              counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
              slot range, bad lines, files, combos, per-combo totals, models, per-model latency
              counts, number of slots
-    latencies  float64 per model (sorted), then per combo (sorted)
+    latencies  float64 per model (each sorted), then float64 per combo (each sorted)
     slots    int64 slot ids, then int64 per-slot metrics (NM each)
 """
 
@@ -70,7 +71,7 @@ from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 __all__ = ["collect_store", "paused_gc"]
 
 _MAGIC = b"LLMSETL1"
-_HEAD = struct.Struct("<8sIIIII")
+_HEAD = struct.Struct("<8sIIIIIII")
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -97,7 +98,7 @@ def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTE
 def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool) -> Collection:
     if need_slots and not filters.empty:
         return collect(store, window, filters, need_slots)
-    cached = _read(store)
+    cached = _read(store, filters.empty, need_slots)
     col = None if cached is None else _from_cache(cached, store, window, filters, need_slots)
     if col is not None:
         return col
@@ -226,45 +227,48 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
     model_values = [sorted(v for seq in model_lat[m] for v in seq) for m in models]
     meta.update(combos=list(ids), totals=totals, models=models,
                 model_n=[len(v) for v in model_values], nslots=len(slots))
-    lat = (array("d", [v for vs in model_values for v in vs]).tobytes()
-           + array("d", [v for seqs in combo_lat for v in sorted(x for seq in seqs for x in seq)]).tobytes())
+    by_model = array("d", [v for vs in model_values for v in vs]).tobytes()
+    by_combo = array("d", [v for seqs in combo_lat for v in sorted(x for seq in seqs for x in seq)]).tobytes()
     by_slot = array("q", slots).tobytes() + array("q", [v for m in slots.values() for v in m]).tobytes()
     body = orjson.dumps(meta)
-    return (_HEAD.pack(_MAGIC, len(body), len(lat), len(by_slot), binascii.crc32(body + lat),
-                       binascii.crc32(by_slot)) + body + lat + by_slot)
+    head = _HEAD.pack(_MAGIC, len(body), len(by_model), len(by_combo), len(by_slot),
+                      binascii.crc32(body + by_model), binascii.crc32(by_combo), binascii.crc32(by_slot))
+    return head + body + by_model + by_combo + by_slot
 
 
 class _Cached:
-    """A decoded cache; the binary part is turned into arrays when asked for."""
+    """A decoded cache: of the latencies per combo and the slots, only those read (`_read`)."""
 
-    def __init__(self, data: bytes) -> None:
-        magic, jl, ll, sl, crc, self._slots_crc = _HEAD.unpack_from(data, 0)
-        view = memoryview(data)[_HEAD.size:]
-        if magic != _MAGIC or len(view) != jl + ll + sl or binascii.crc32(view[:jl + ll]) != crc:
+    def __init__(self, head: bytes, meta_models: bytes, combos: bytes | None, slots: bytes | None) -> None:
+        magic, jl, ml, cl, sl, crc_a, crc_c, crc_s = _HEAD.unpack(head)
+        if (magic != _MAGIC or len(meta_models) != jl + ml or binascii.crc32(meta_models) != crc_a
+                or (combos is not None and (len(combos) != cl or binascii.crc32(combos) != crc_c))
+                or (slots is not None and (len(slots) != sl or binascii.crc32(slots) != crc_s))):
             raise ValueError("damaged cache")
-        meta = orjson.loads(view[:jl])
+        meta = orjson.loads(meta_models[:jl])
         if meta["format"] != FORMAT:  # made from summaries that count otherwise
             raise ValueError("old cache")
         self.days: dict[str, list[int]] = meta["days"]  # merged: the window held them whole
         self.out: dict[str, list] = meta["out"]  # only counted: outside the window
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
         self.meta = meta
-        self._latencies, self._slots = view[jl:jl + ll], view[jl + ll:]
+        self._by_model, self._by_combo, self._slots = meta_models[jl:], combos, slots
 
     def collection(self, filters: Filters, need_slots: bool) -> Collection:
         meta = self.meta
         col = Collection(corrupt_lines=meta["bad"], files=meta["files"])
         floats = array("d")
-        floats.frombytes(self._latencies)
         combos = [tuple(c) for c in meta["combos"]]
         if filters.empty:
+            floats.frombytes(self._by_model)
             col.combos = dict(zip(combos, meta["totals"], strict=True))
             pos = 0
             for model, n in zip(meta["models"], meta["model_n"], strict=True):
                 col.add_latencies(model, floats[pos:pos + n])
                 pos += n
         else:
-            pos = sum(meta["model_n"])
+            floats.frombytes(self._by_combo)  # type: ignore[arg-type]
+            pos = 0
             for c, tot in zip(combos, meta["totals"], strict=True):
                 n = tot[M_DURN]
                 if filters.match(c):
@@ -272,18 +276,27 @@ class _Cached:
                     col.add_latencies(c[MODEL], floats[pos:pos + n])
                 pos += n
         if need_slots:
-            if binascii.crc32(self._slots) != self._slots_crc:
-                raise ValueError("damaged cache")
-            ns = meta["nslots"]
+            ns, slots = meta["nslots"], memoryview(self._slots)  # type: ignore[arg-type]
             ids, m = array("q"), array("q")
-            ids.frombytes(self._slots[:8 * ns])
-            m.frombytes(self._slots[8 * ns:])
+            ids.frombytes(slots[:8 * ns])
+            m.frombytes(slots[8 * ns:])
             col.slots = {slot: m[i * NM:(i + 1) * NM].tolist() for i, slot in enumerate(ids)}
         return col
 
 
-def _read(store: Path) -> _Cached | None:
+def _read(store: Path, filters_empty: bool, need_slots: bool) -> _Cached | None:
+    """The cache, reading what this report needs: the latencies per combo only with filters,
+    the slots only when asked for (a month of slots is most of the file)."""
     try:
-        return _Cached((store / SUMMARY_DIR / SETTLED_CACHE).read_bytes())
+        with open(store / SUMMARY_DIR / SETTLED_CACHE, "rb") as f:
+            head = f.read(_HEAD.size)
+            _, jl, ml, cl, _, _, _, _ = _HEAD.unpack(head)
+            meta_models = f.read(jl + ml)
+            combos = None if filters_empty else f.read(cl)
+            slots = None
+            if need_slots:
+                f.seek(_HEAD.size + jl + ml + cl)
+                slots = f.read()
+        return _Cached(head, meta_models, combos, slots)
     except (OSError, ValueError, KeyError, TypeError, struct.error):
         return None
