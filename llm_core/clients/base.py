@@ -307,8 +307,11 @@ class BaseLLMClient:
         from llm_core import budgets
 
         ttl = int((self.timeout * (self.max_retries + 1) + 60) * 1000)
+        scope = None
+        if settings.budget_file is not None:  # budgets.toml's budgets may be scoped to these labels
+            scope = telemetry.record_scope(call.model_name, call.labels.get("agent_name"), call.metadata)
         try:
-            call.reservation = budgets.guard(self._worst_cost(call), call.max_cost, settings, ttl)
+            call.reservation = budgets.guard(self._worst_cost(call), call.max_cost, settings, ttl, scope)
         except BudgetExceeded as exc:
             self._record(call, success=False, tokens=empty_tokens(), cost_usd=0.0, duration_ms=0,
                          error=redact(f"BudgetExceeded: {exc}"), status="blocked")
