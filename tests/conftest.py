@@ -117,6 +117,12 @@ def pytest_configure(config):
         config.add_cleanup(functools.partial(shutil.rmtree, os.environ[_INDEX_DIR], True))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow first, so that none of them starts last and holds up the end of a
+    parallel run (the order is the same in every xdist worker, as it must be)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_collect_file(parent, file_path: Path):
     if file_path.suffix == ".t" and CRAM_DIR in file_path.parents:
         return CramFile.from_parent(parent, path=file_path)
