@@ -101,7 +101,11 @@ MAN_SECTIONS = {
         "and cost 0, and llm-chat exits 8. LLM_BUDGET_MODE=warn only warns. On a terminal a "
         "warning line appears once a budget passes LLM_BUDGET_WARN_AT percent (default 80). "
         "--max-cost USD refuses, the same way, a single call whose worst case is above USD. "
-        "llm-telemetry budget shows each budget's spend and forecast."
+        "$XDG_CONFIG_HOME/llm-core/budgets.toml adds budgets of a project, agent or model over "
+        "a local day, week or month ([[budget]] tables: name, project, agent, model, window, "
+        "limit_usd); each is checked the same way for the calls it matches, and one that is not "
+        "valid stops the call with exit 4. A project .env may lower a budget of yours, never "
+        "raise it. llm-telemetry budget shows each budget's scope, spend and forecast."
     ),
     "USAGE LINE": (
         "--usage (or LLM_SHOW_USAGE=1) prints one line on stderr after the answer:\n\n"
@@ -156,7 +160,8 @@ MAN_SECTIONS = {
         "(default .llm-telemetry); see llm-telemetry(1). Settings: .env, "
         "$XDG_CONFIG_HOME/llm-core/env. A saved conversation is "
         "$LLM_TELEMETRY_DIR/conversations/ID.jsonl (0600), one line per turn: its messages, "
-        "model, system prompt, tokens and cost; it is kept only for the calls above. Templates: "
+        "model, system prompt, tokens and cost; it is kept only for the calls above, and removed "
+        "whole by LLM_RETENTION_DAYS (its last turn that old) or the size cap (llm-telemetry prune). Templates: "
         "$XDG_CONFIG_HOME/llm-core/templates/NAME.toml."
     ),
 }
