@@ -106,6 +106,7 @@ def corpus() -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_counts_equal_tiktoken_on_varied_text(name, reference):
     ref = reference[name]
