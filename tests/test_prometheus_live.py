@@ -62,6 +62,7 @@ def servers():
         yield pg, prom
 
 
+@pytest.mark.slow
 def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
     pg, prom = servers
     env = _env(tmp_path, LLM_PROMETHEUS_PUSHGATEWAY=pg.url)
@@ -89,13 +90,21 @@ def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
     for promql, value in expected.items():
         assert _wait_for(prom, promql, value) == value, promql
     assert prom.query('count(llm_calls_total{job="llm-core",agent="agent-1"})') == 3  # 3 models
+    # The histogram has the counters' labels: each label set's _count is that set's calls.
+    same = "on(job, instance, provider, model, agent, operation, project)"
+    assert prom.query(f"count(llm_call_duration_seconds_count == {same} llm_calls_total)") == 9
+    assert prom.query("count(llm_calls_total)") == 9  # 3 agents x 3 models
+    for i in range(3):
+        assert prom.query(f'sum(llm_call_duration_seconds_count{{agent="agent-{i}"}})') == CALLS
+        assert prom.query(f'sum(llm_call_duration_seconds_bucket{{agent="agent-{i}",le="+Inf"}})') == CALLS
 
     # A second push (on demand) changes nothing.
     cli = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "push", "--gateway", pg.url, "--json"]
     before = pg.metrics_text()
     pushed = subprocess.run(cli, env=_env(tmp_path), cwd=work, capture_output=True, text=True)
     assert pushed.returncode == 0, pushed.stderr
-    assert [g["grouping_key"].get("project") for g in json.loads(pushed.stdout)["groups"]] == ["work", None]
+    keys = [g["grouping_key"] for g in json.loads(pushed.stdout)["groups"]]
+    assert [(sorted(k), k["project"]) for k in keys] == [(["instance", "project"], "work")]
     prom.wait_for_scrape()
     for promql, value in expected.items():
         assert prom.query(promql) == value, promql
