@@ -188,3 +188,19 @@ def test_latency_columns_are_uint32_only_when_exact(values):
     code, data = pack_floats(values)
     assert [float(v) for v in unpack(code, data)] == values
     assert code == ("I" if all(v.is_integer() and v < 2**32 for v in values) else "d")
+
+
+def test_a_report_over_whole_closed_months_reads_the_rollups_not_the_settled_cache(store):
+    """The settled days' cache (storage/store_cache.py) would hold every latency of the window's
+    days; where two or more closed months lie whole in the window, their roll-ups answer."""
+    from llm_core.records import SETTLED_CACHE, SUMMARY_DIR
+    from llm_core.storage.store_cache import collect_store
+
+    assert month_summaries.whole_closed_months(["2026-09-30", "2026-10-01", "2026-11-05"], Window()) == 3
+    assert month_summaries.whole_closed_months(["2026-10-01"], query.last_days(30, NOW)) == 0
+    for window in (Window(), query.last_days(365, NOW)):
+        got, want = collect_store(store, window), query.collect(store, window)
+        assert query.performance_report(got, window) == query.performance_report(want, window)
+        assert not (store / SUMMARY_DIR / SETTLED_CACHE).exists()
+    collect_store(store, query.last_days(10, NOW))  # a short window: the cache as before
+    assert (store / SUMMARY_DIR / SETTLED_CACHE).exists()

@@ -12,10 +12,12 @@ groups are needed; otherwise the month's day summaries answer, as before.
 
     plan(store, window, rollups_ok)  [(day file or None, DaySummary or MonthSummary)]
     month_path(store, month)         where month YYYY-MM's roll-up lives
+    whole_closed_months(days, w)     how many closed months window w holds whole
 """
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import gc
 import time
@@ -41,7 +43,7 @@ from llm_core.storage.day_summaries import (
 )
 from llm_core.storage.windows import Window
 
-__all__ = ["DamagedMonth", "MonthSummary", "month_days", "month_path", "plan"]
+__all__ = ["DamagedMonth", "MonthSummary", "month_days", "month_path", "plan", "whole_closed_months"]
 
 _KEYS = ("ino", "dev", "size", "mtime_ns")
 
@@ -148,6 +150,19 @@ def plan(store: Path, window: Window, rollups_ok: bool = True,
     days_left.sort()
     out += summaries(store, workers, days_left, {d for d, _ in files})
     return out
+
+
+def whole_closed_months(days: list[str], window: Window) -> int:
+    """How many closed months with day files (YYYY-MM-DD names) `window` holds whole, by their
+    UTC dates: the months a report over it reads from roll-ups, one file each."""
+    this_month = time.strftime("%Y-%m", time.gmtime())
+    count = 0
+    for month in sorted({d[:7] for d in days if d[:7] < this_month}):
+        year, mon = int(month[:4]), int(month[5:7])
+        start = calendar.timegm((year, mon, 1, 0, 0, 0)) * 1000
+        end = calendar.timegm((year + mon // 12, mon % 12 + 1, 1, 0, 0, 0)) * 1000
+        count += (window.start is None or window.start <= start) and (window.end is None or end <= window.end)
+    return count
 
 
 def _usable(m: MonthSummary, window: Window, rollups_ok: bool) -> bool:

@@ -66,6 +66,7 @@ from llm_core.storage.day_summaries import (
     day_files,
     summaries,
 )
+from llm_core.storage.month_summaries import whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
 __all__ = ["collect_store", "paused_gc"]
@@ -97,6 +98,10 @@ def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTE
 
 def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool) -> Collection:
     if need_slots and not filters.empty:
+        return collect(store, window, filters, need_slots)
+    if whole_closed_months(day_names(store), window) >= 2:
+        # Month roll-ups answer such a window (a year: ~12 files and this month's days), while
+        # this cache would hold every latency of those months (160 MB at 10M calls a year).
         return collect(store, window, filters, need_slots)
     cached = _read(store, filters.empty, need_slots)
     col = None if cached is None else _from_cache(cached, store, window, filters, need_slots)
