@@ -204,3 +204,19 @@ def test_a_report_over_whole_closed_months_reads_the_rollups_not_the_settled_cac
         assert not (store / SUMMARY_DIR / SETTLED_CACHE).exists()
     collect_store(store, query.last_days(10, NOW))  # a short window: the cache as before
     assert (store / SUMMARY_DIR / SETTLED_CACHE).exists()
+
+
+def test_a_rollup_removed_under_a_filtered_report_is_answered_by_its_days(store, monkeypatch):
+    query.collect(store, Window())
+    real = month_summaries.read_month
+
+    def read_then_remove(path):  # as a concurrent prune of the month's days would leave it
+        got = real(path)
+        path.unlink(missing_ok=True)
+        return got
+
+    monkeypatch.setattr(month_summaries, "read_month", read_then_remove)
+    docs = Filters(project="docs-site")
+    fast = query.collect(store, Window(), docs, need_slots=False)
+    slow = query.collect_scan(store, Window(), docs)
+    assert query.performance_report(fast, Window(), docs) == query.performance_report(slow, Window(), docs)

@@ -103,7 +103,7 @@ def add_summaries(col: Collection, summaries: Iterable[tuple[Path | None, Any]],
         if path is None:  # a month roll-up, which the window holds whole
             try:
                 _collect_day(col, s, window, filters, need_slots)
-            except DamagedMonth:  # raised before anything was added: its days answer instead
+            except (DamagedMonth, FileNotFoundError):  # before anything was added: its days answer
                 for day_path, d in month_days(store, s):  # type: ignore[arg-type]
                     _collect_one(col, day_path, d, window, filters, need_slots, aligned)
             continue

@@ -100,6 +100,8 @@ def _build_month(store: Path, month: str, days: list[str]) -> bytes | None:
                 s.combo_durations()  # from section 2, which may prove damaged
         except DamagedSummary:
             s = rebuild(store / day / TELEMETRY_FILE)
+        except FileNotFoundError:
+            s = None  # removed meanwhile (a prune): the month's days answer, as they are now
         if s is None:
             return None
         pairs.append((day, s))
