@@ -270,18 +270,18 @@ def _statuses(store: Path, state: dict[str, Any], wanted: list[Budget], now_ms: 
     ledger = Ledger(store)
     bounds = [window_bounds(b.window, now_ms) for b in wanted]
     if bounds:
-        cut = _cut_files(datetime.fromtimestamp(now_ms / 1000).date())
+        cut = _cut_files(window_bounds("day", now_ms)[0])
         ledger.refresh(state, min(s for s, _ in bounds), now_ms, {b.key for b in wanted if b.key}, cut)
     return [BudgetStatus(b, s, e, ledger.spend(state, s, e, b.key), ledger.reserved(state, now_ms, b.scope))
             for b, (s, e) in zip(wanted, bounds, strict=True)]
 
 
 @functools.lru_cache(maxsize=4)
-def _cut_files(today: date) -> frozenset[str]:
-    """The UTC day files the day, week and month windows holding local date `today` start in,
-    whichever budgets there are: checks with other budgets (another process, llm-telemetry
-    budget) then keep the same files' slots."""
-    noon = int(datetime(today.year, today.month, today.day, 12).timestamp() * 1000)
+def _cut_files(day_start_ms: int) -> frozenset[str]:
+    """The UTC day files the day, week and month windows of the local day starting at
+    `day_start_ms` start in, whichever budgets there are: checks with other budgets (another
+    process, llm-telemetry budget) then keep the same files' slots."""
+    noon = day_start_ms + 12 * 3_600_000
     return frozenset(datetime.fromtimestamp(window_bounds(w, noon)[0] / 1000, timezone.utc).date().isoformat()
                      for w in ("day", "week", "month"))
 
