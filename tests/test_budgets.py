@@ -216,6 +216,7 @@ RACER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
     from conftest import clean_environ
 
