@@ -108,6 +108,10 @@ def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
         if previous is not None and _extendable(previous, st, f):
             with contextlib.suppress(DamagedSummary):  # then read the whole day again
                 builder = DayBuilder.from_summary(previous)
+            # from_summary() reads section 2 from disk: if another reporter replaced the summary
+            # meanwhile, `previous` became that one, which may have read past what we saw.
+            if builder is not None and not _extendable(previous, st, f):
+                builder = None
         if builder is None:
             builder = DayBuilder()
         f.seek(builder.offset)
