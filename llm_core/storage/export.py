@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import math
 import os
 import sqlite3
 import tempfile
@@ -39,6 +38,7 @@ import orjson
 from llm_core.errors import ConfigError, InputError
 from llm_core.records import FILE_MODE, parse_timestamp
 from llm_core.storage._day_records import (
+    COST_LIMIT,
     COST_SCALE,
     M_CACHE_READ,
     M_CACHE_WRITE,
@@ -47,6 +47,7 @@ from llm_core.storage._day_records import (
     M_OUT,
     M_TOTAL,
     M_UNKNOWN,
+    TOKEN_LIMIT,
     extract,
 )
 from llm_core.storage.sql import require_duckdb
@@ -85,19 +86,21 @@ def _text(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
+    """A token count, None when it is not one (the reports count it as an invalid value)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
+        return value if 0 <= value < TOKEN_LIMIT else None
+    if isinstance(value, float) and value.is_integer() and 0 <= value < TOKEN_LIMIT:
         return int(value)
     return None
 
 
 def _number(value: Any) -> float | int | None:
+    """A latency or cost, None when the reports count it as an invalid value."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return value if math.isfinite(value) else None
+    return value if 0 <= value < COST_LIMIT else None  # COST_LIMIT == DURATION_LIMIT
 
 
 def row(rec: dict) -> tuple:
