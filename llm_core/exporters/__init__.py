@@ -7,7 +7,8 @@ after a record is stored; telemetry.py only imports this package when one of the
 Same isolation as the local store: the caller's thread only hands the record over (no network,
 no disk); a daemon thread per exporter does the work (the OTel SDK is even loaded there); at
 exit the network gets a short bound (EXIT_BOUND seconds) in all, then the process ends anyway
-(before that, a still-loading SDK gets up to SETUP_BOUND seconds: local work, not waiting). Any failure is one warning
+(before that, a still-loading SDK or a push still reading the store gets up to SETUP_BOUND
+seconds: local work, not waiting). Any failure is one warning
 (`Warning: ...`, once per process), never an exception.
 
     prometheus.py   the store's cumulative metrics: exposition text, push to a Pushgateway
@@ -173,6 +174,8 @@ class Pusher:
         self._wanted = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
+        self._prepared = threading.Event()  # the push at hand is past its local work
+        self._prepared.set()
         self._thread: int | None = None
         self._pid = os.getpid()
 
@@ -181,6 +184,7 @@ class Pusher:
         if self._pid != os.getpid():  # a forked child: the parent's thread is not ours
             self.__init__(self.gateway, self.storage)
         self._idle.clear()
+        self._prepared.clear()
         self._wanted.set()
         if self._thread is None:
             self._thread = _start(self._run)
@@ -205,14 +209,22 @@ class Pusher:
                 store = storage.base_dir
             else:
                 store = get_settings().telemetry_dir
-            push(store, self.gateway)
+            push(store, self.gateway, on_send=self._prepared.set)
             return True
         except ExporterMissing as e:
             _disabled.add("prometheus")
             warn("prometheus-missing", f"metrics not pushed: {e}")
         except Exception as e:
             warn("prometheus-push", f"metrics not pushed to {self.gateway}: {_reason(e)}")
+        finally:
+            self._prepared.set()
         return False
+
+    def prepare(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds for the local work of the push at hand (loading the
+        client library, reading the store) to end: on a busy machine it alone can take longer
+        than the network's bound."""
+        self._prepared.wait(timeout)
 
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the requested pushes; True when done."""
@@ -268,12 +280,15 @@ def _register_exit() -> None:
 
 
 def flush_at_exit(bound: float = EXIT_BOUND) -> None:
-    """Give the exporters at most `bound` seconds in all to send what they hold."""
+    """Give the exporters at most `bound` seconds in all to send what they hold (after their
+    local work: at most SETUP_BOUND seconds more)."""
     deadline = time.monotonic() + bound
     pusher, otel = _pusher, _otel
     if pusher is not None and pusher._pid == os.getpid():
         if pusher.storage is not None:
             pusher.storage.flush()  # our atexit hook runs before the store's own
+        pusher.prepare(SETUP_BOUND)
+        deadline = time.monotonic() + bound
         if not pusher.wait(max(0.0, deadline - time.monotonic())):
             # The same key as a failed push: one warning either way.
             warn("prometheus-push", f"metrics not pushed to {pusher.gateway}: no answer before exit")
