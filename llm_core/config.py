@@ -15,7 +15,7 @@ unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, nev
     LLM_TELEMETRY_DIR              .llm-telemetry  relative: found like .git (storage/location.py)
     LLM_STORE_PROMPTS              false     also keep full prompts (prompts.jsonl)
     LLM_STORE_RESPONSES            false     also keep full responses (responses.jsonl)
-    LLM_RETENTION_DAYS             30        day folders older than this are removed (1-36500)
+    LLM_RETENTION_DAYS             30        days and conversations older than this are removed (1-36500)
     LLM_STORAGE_MAX_SIZE_MB        100       size cap of the store (> 0, at most 1e9)
     LLM_COMPRESS_AFTER_DAYS        7         gzip day files older than this (0 = never; 0-3650)
     LLM_TELEMETRY_FSYNC            false     fsync every telemetry write

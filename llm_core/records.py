@@ -52,7 +52,7 @@ __all__ = [
     "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
     "ReadStats", "as_day", "atomic_write", "compress_temp_name",
     "day_names", "dumps_record", "format_ms", "format_timestamp",
-    "is_day_name", "is_own_root_name", "new_id", "new_id_at",
+    "is_conversation_name", "is_day_name", "is_own_root_name", "new_id", "new_id_at",
     "normalize_tokens", "now_ms", "now_timestamp", "parse_lines", "parse_timestamp",
     "read_jsonl", "skipped_lines_message", "utc_today",
 ]
@@ -95,6 +95,15 @@ def is_day_name(name: str) -> bool:
 def compress_temp_name(name: str) -> str:
     """The temp file a compression of day file `name` writes before its rename: .NAME.gz.tmp."""
     return f".{name}{GZ_SUFFIX}.tmp"
+
+
+_CONVERSATION_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}", re.ASCII).fullmatch
+
+
+def is_conversation_name(name: str) -> bool:
+    """True for ID.jsonl, a saved conversation's file in conversations/ (ID: letters, digits,
+    '-' and '_', at most 64, as storage/conversations.py makes them)."""
+    return name.endswith(".jsonl") and _CONVERSATION_ID(name[:-6]) is not None
 
 
 def is_own_root_name(name: str) -> bool:

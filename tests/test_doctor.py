@@ -12,6 +12,7 @@ from llm_core.storage.day_summaries import summaries, summary_path
 from llm_core.storage.demo import write_demo
 from llm_core.storage.doctor import examine
 from llm_core.storage.location import find_store
+from llm_core.storage.query import Window, collect, parse_when
 
 
 def status(report: dict) -> dict[str, str]:
@@ -30,6 +31,23 @@ def test_a_fresh_store_is_healthy():
     report = examine(where, get_settings())
     assert report["problems"] == 0 and report["state"] == "marked"
     assert set(status(report).values()) == {"ok"}
+
+
+def test_month_rollups_are_the_stores_own_and_dropped_with_their_month():
+    where = find_store(get_settings().telemetry_dir)
+    write_demo(where.path, days=40, calls=400, seed=5, end_ms=parse_when("2026-11-27T12:00:00Z"))
+    collect(where.path, Window())  # builds the roll-ups of October and November (closed months)
+    assert summary_path(where.path, "2026-10").is_file()
+    report = examine(where, get_settings())
+    assert report["problems"] == 0 and set(status(report).values()) == {"ok"}
+    for day in [p for p in where.path.iterdir() if p.name.startswith("2026-10")]:
+        for f in day.iterdir():
+            f.unlink()
+        day.rmdir()
+    report = examine(where, get_settings())
+    assert "2026-10 (day gone)" in report["checks"][-2]["paths"]
+    examine(where, get_settings(), fix=True)
+    assert not summary_path(where.path, "2026-10").exists() and summary_path(where.path, "2026-11").exists()
 
 
 def test_damaged_and_orphan_summaries_are_problems_that_fix_rebuilds():

@@ -94,6 +94,26 @@ def test_every_series_matches_the_records_it_counts(store):
             assert parsed[("llm_call_duration_seconds_bucket", labels)] == n
 
 
+def test_blocked_and_cancelled_calls_are_no_errors(tmp_path):
+    """A call a budget refused never reached a provider: llm_calls_blocked_total, not an error;
+    a cancelled one neither (as the reports' failures)."""
+    day = tmp_path / "store" / "2026-11-30"
+    day.mkdir(parents=True)
+    base = {"timestamp": "2026-11-30T10:00:00.000Z", "agent_name": "a", "operation": "op",
+            "provider": "anthropic", "model": "m", "tokens": {}, "cost_usd": 0.0, "duration_ms": 0,
+            "metadata": {"project": "p"}}
+    recs = [{**base, "success": True, "duration_ms": 500}, {**base, "success": False},
+            {**base, "success": False, "status": "blocked"}, {**base, "success": False, "status": "cancelled"}]
+    (day / "telemetry.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    parsed = _parsed(prom.exposition(tmp_path / "store"))
+    totals = stats_report(collect(tmp_path / "store", Window()), Window())["totals"]
+    assert (totals["failures"], totals["blocked"], totals["cancelled"]) == (1, 1, 1)
+    assert _sum(parsed, "llm_calls_total") == 4
+    assert _sum(parsed, "llm_call_errors_total") == 1
+    assert _sum(parsed, "llm_calls_blocked_total") == 1
+    assert _sum(parsed, "llm_call_duration_seconds_count") == 3  # the blocked call was never timed
+
+
 def test_summaries_and_a_full_scan_give_the_same_metrics(store):
     assert prom.metrics_from(collect(store, Window())) == prom.metrics_from(collect_scan(store, Window()))
 

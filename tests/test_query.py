@@ -80,6 +80,8 @@ def _odd_records(rng: random.Random, day: str, n: int) -> list:
             del rec["metadata"]
         if rng.random() < 0.05:
             rec["tokens"] = {"input": 7, "output": 3}  # no total
+        if not rec["success"] and rng.random() < 0.5:  # stopped by the user, or refused by a budget
+            rec["status"] = rng.choice(["cancelled", "blocked"])
         out.append(rec)
     return out
 
@@ -195,6 +197,32 @@ def test_appends_extend_the_summary_instead_of_rebuilding(tmp_path, monkeypatch)
     assert r["totals"]["calls"] == 250 and r["corrupt_lines"] == 0
 
 
+def test_blocked_calls_are_counted_apart_from_failures(tmp_path):
+    """A call a budget refused (status "blocked") never reached a provider: not a failure, not
+    in the error rate, no latency; in summary.json not an error. Summaries of the format before
+    (which counted it as a failure) are rebuilt."""
+    from llm_core.storage import totals
+    from llm_core.storage.local import LocalStorage
+
+    store = tmp_path / "s"
+    blocked = dict(success=False, status="blocked", cost_usd=0.0, duration_ms=0, tokens={})
+    _write(store, "2026-11-27", [_record("2026-11-27T10:00:00.000Z"), _record("2026-11-27T10:01:00.000Z", success=False),
+                                 *[_record("2026-11-27T10:02:00.000Z", **blocked)] * 2])
+    query.collect(store, Window())
+    spath = day_summaries.summary_path(store, "2026-11-27")
+    spath.write_bytes(b"LLMTSUM5" + spath.read_bytes()[8:])  # as the previous version left it
+    (store / ".summaries" / "2026-11.sum").unlink()  # that version made no month roll-ups
+    for col in (query.collect(store, Window()), query.collect_scan(store, Window())):
+        r = query.stats_report(col, Window())
+        t = r["totals"]
+        assert (t["calls"], t["successes"], t["failures"], t["blocked"], t["error_rate"]) == (4, 1, 1, 2, 0.5)
+        assert query.performance_report(col, Window())["overall"]["timed_calls"] == 2
+        assert r["latency_ms"]["avg"] == 100
+    assert spath.read_bytes().startswith(b"LLMTSUM6")
+    day = totals.refresh(LocalStorage(base_dir=store))["days"]["2026-11-27"]
+    assert (day["calls"], day["errors"]) == (4, 1)
+
+
 @pytest.mark.parametrize("change", ["replace", "truncate", "rewrite_same_size", "delete_summaries", "garble"])
 def test_a_changed_file_or_summary_is_rebuilt(tmp_path, change):
     store = tmp_path / "s"
@@ -236,7 +264,11 @@ def test_summaries_of_removed_days_are_dropped(tmp_path):
     (store / "2026-11-26" / "telemetry.jsonl").unlink()
     r = query.stats_report(query.collect(store, Window()), Window())
     assert r["totals"]["calls"] == 1
-    assert sorted(os.listdir(store / ".summaries")) == ["2026-11-27.sum"]
+    # The day's summary and November's roll-up (a closed month: storage/month_summaries.py).
+    assert sorted(os.listdir(store / ".summaries")) == ["2026-11-27.sum", "2026-11.sum"]
+    (store / "2026-11-27" / "telemetry.jsonl").unlink()
+    query.collect(store, Window())
+    assert os.listdir(store / ".summaries") == []
 
 
 def test_corrupt_lines_are_counted_by_both_paths(tmp_path):
@@ -425,4 +457,4 @@ def test_groups_see_dimensions_by_name(store):
         key = (dims[3], dims[4], dims[5])
         acc = by_position.setdefault(key, [0] * len(m))
         by_position[key] = [a + b for a, b in zip(acc, m, strict=True)]
-    assert {k: v[:-2] for k, v in by_name.items()} == by_position  # without successes, cancelled
+    assert {k: v[:-3] for k, v in by_name.items()} == by_position  # without successes, cancelled, blocked

@@ -26,6 +26,7 @@ SUCCESS = [True, False, None, 0, 1, "false", [], "missing"]
 TOKENS = [3, 0, 7.9, True, False, None, "5", -2, 2**40]
 COSTS = [0.001, 0.1 + 0.2, 0, 0.0, 1, None, True, "0.1", -0.5, 3e-9, "missing"]
 DURATIONS = [100, 250.5, 0, -0.0, None, -5, True, "100", 1e9, 0.1, "missing"]
+STATUSES = ["cancelled", "blocked", "error", None, 3, ["blocked"], "Blocked"]
 
 
 def _record(rng: random.Random, weird: float) -> dict:
@@ -42,6 +43,8 @@ def _record(rng: random.Random, weird: float) -> dict:
         "metadata": {"project": pick(DIMS, rng.choice(["p", "q"])), "error": None},
     }
     rec["tokens"]["total"] = pick(TOKENS, sum(v for v in rec["tokens"].values() if type(v) is int))
+    if rng.random() < weird * 10:  # a call stopped by the user, refused by a budget, or odder
+        rec["status"] = rng.choice(STATUSES)
     for key in ("success", "cost_usd", "duration_ms"):
         if rec[key] == "missing":
             del rec[key]

@@ -97,7 +97,7 @@ def test_every_report_has_a_stable_json_shape(demo, capsys):
         assert r["report"] == name
     stats = _json(capsys, "stats", "all")
     assert stats["totals"]["calls"] == 2000
-    assert set(stats["totals"]) == {"calls", "successes", "failures", "cancelled", "error_rate", "tokens",
+    assert set(stats["totals"]) == {"calls", "successes", "failures", "cancelled", "blocked", "error_rate", "tokens",
                                     "cost_usd", "cost_source", "unknown_cost_calls", "invalid_values", "avg_ms"}
 
 

@@ -156,7 +156,8 @@ MAN_SECTIONS = {
         "(default .llm-telemetry); see llm-telemetry(1). Settings: .env, "
         "$XDG_CONFIG_HOME/llm-core/env. A saved conversation is "
         "$LLM_TELEMETRY_DIR/conversations/ID.jsonl (0600), one line per turn: its messages, "
-        "model, system prompt, tokens and cost; it is kept only for the calls above. Templates: "
+        "model, system prompt, tokens and cost; it is kept only for the calls above, and removed "
+        "whole by LLM_RETENTION_DAYS (its last turn that old) or the size cap (llm-telemetry prune). Templates: "
         "$XDG_CONFIG_HOME/llm-core/templates/NAME.toml."
     ),
 }

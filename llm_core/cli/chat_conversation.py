@@ -70,4 +70,4 @@ class ChatConversation:
             "model": response.model, "provider": response.provider, "system": self.system,
             "messages": [self.user_message, {"role": "assistant", "content": response.text}],
             "tokens": response.tokens, "cost_usd": response.cost_usd,
-        })
+        }, earlier=self.turns)

@@ -10,7 +10,8 @@ pushing twice gives the same numbers, and pushes from many short processes shari
 all carry the store's totals (the last push wins, and it is right).
 
     llm_calls_total{provider,model,agent,operation,project}
-    llm_call_errors_total{...the same}
+    llm_call_errors_total{...the same}           failed calls (not cancelled, not blocked)
+    llm_calls_blocked_total{...the same}         calls a budget refused before sending
     llm_tokens_total{...the same, type=input|output|cache_read|cache_write}
     llm_cost_usd_total{...the same}              calls with a known price only
     llm_call_duration_seconds{model}             histogram, OTel GenAI duration buckets
@@ -35,6 +36,7 @@ from typing import Any
 from llm_core.exporters._base import ExporterMissing
 from llm_core.storage.collect import Collection, collect
 from llm_core.storage.day_summaries import (
+    BLOCKED,
     COST_SCALE,
     DUR_SCALE,
     M_CACHE_READ,
@@ -74,6 +76,7 @@ class Series:
 
     calls: int = 0
     errors: int = 0
+    blocked: int = 0
     tokens: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     cost: int = 0  # 1e-12 USD
 
@@ -110,8 +113,11 @@ def metrics_from(col: Collection) -> StoreMetrics:
         if s is None:
             s = series[key] = Series()
         s.calls += m[M_CALLS]
-        if not dims[_SUCCESS]:
+        # As the reports' failures: a cancelled call or one a budget refused is no error.
+        if dims[_SUCCESS] is False:
             s.errors += m[M_CALLS]
+        elif dims[_SUCCESS] == BLOCKED:
+            s.blocked += m[M_CALLS]
         for i, pos in enumerate((M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE)):
             s.tokens[i] += m[pos]
         s.cost += m[M_COST]
@@ -175,6 +181,8 @@ def registry(metrics: StoreMetrics, *, project: str | None = None):
         def collect(self):
             calls = CounterMetricFamily("llm_calls", "LLM calls recorded.", labels=LABELS)
             errors = CounterMetricFamily("llm_call_errors", "LLM calls that failed.", labels=LABELS)
+            blocked = CounterMetricFamily("llm_calls_blocked", "LLM calls a budget refused before sending.",
+                                          labels=LABELS)
             tokens = CounterMetricFamily("llm_tokens", "Tokens by type.", labels=(*LABELS, "type"))
             cost = CounterMetricFamily("llm_cost_usd", "Cost in USD of the calls with a known price.",
                                        labels=LABELS)
@@ -183,10 +191,11 @@ def registry(metrics: StoreMetrics, *, project: str | None = None):
                     continue
                 calls.add_metric(key, s.calls)
                 errors.add_metric(key, s.errors)
+                blocked.add_metric(key, s.blocked)
                 for kind, n in zip(TOKEN_TYPES, s.tokens, strict=True):
                     tokens.add_metric((*key, kind), n)
                 cost.add_metric(key, s.cost_usd)
-            yield from (calls, errors, tokens, cost)
+            yield from (calls, errors, blocked, tokens, cost)
             if project is not None:
                 return  # latencies are per model, not per project: pushed with the instance
             hist = HistogramMetricFamily("llm_call_duration_seconds",

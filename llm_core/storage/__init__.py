@@ -9,6 +9,9 @@ the day files, plain or compressed: llm_core.dayfiles).
                          which to build, extend or drop
       _day_records.py      one record as a summary sees it (15-minute slot, combo, metrics)
       _day_summary_file.py the summary file format: DayBuilder writes one, DaySummary reads one
+    month_summaries.py   closed months' roll-ups (.summaries/YYYY-MM.sum) and which summaries
+                         answer a report
+      _month_summary_file.py the roll-up format: merge_days writes one, MonthSummary reads one
     totals.py            summary.json, the per-day totals (get_today_stats); a cache of the JSONL
     query.py             the reports' aggregations, exact and equal to a full scan
     demo.py              a realistic synthetic store for trying the reports

@@ -1,6 +1,6 @@
 """One telemetry record as the per-day summaries see it: its 15-minute slot, its combo, its metrics.
 
-A record's combo is (project, agent, operation, model, provider, success); its metrics are the
+A record's combo is (project, agent, operation, model, provider, outcome); its metrics are the
 integer vector M_CALLS .. M_INVALID (cost in 1e-12 USD, latency in microseconds), so sums are
 identical in any order. Python ints: a token count of 1e20 (or 1e300) sums exactly.
 
@@ -60,12 +60,17 @@ def cost_units(cost: float | int) -> int:
     return cost * COST_SCALE if type(cost) is int else round(cost * COST_SCALE)
 
 
-def outcome(obj: dict) -> bool | None:
-    """A record's success dimension: True, False, or None for a call the user cancelled
-    (status "cancelled": Ctrl-C, SIGTERM, a closed stdout), which is neither."""
+BLOCKED = "blocked"  # the outcome of a call refused by a budget before sending (llm_core/budgets.py)
+
+
+def outcome(obj: dict) -> bool | str | None:
+    """A record's success dimension: True, False (a failed call), None for a call the user
+    cancelled (status "cancelled": Ctrl-C, SIGTERM, a closed stdout), BLOCKED for one a budget
+    refused before sending (status "blocked"): neither of those two is a failure."""
     if obj.get("success") is not False:
         return True
-    return None if obj.get("status") == "cancelled" else False
+    status = obj.get("status")
+    return None if status == "cancelled" else (BLOCKED if status == BLOCKED else False)
 
 
 def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
@@ -108,12 +113,16 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
         cu, unknown, billed = 0, 1, 0
         invalid |= cost is not None
     d = obj.get("duration_ms")
-    if (type(d) is int or type(d) is float) and 0 <= d < DURATION_LIMIT:
+    if dims[5] == BLOCKED:  # never sent: its 0 ms is no latency of a call
+        d = None
+    elif (type(d) is int or type(d) is float) and 0 <= d < DURATION_LIMIT:
         d = float(d)
         du, dn = round(d * DUR_SCALE), 1
     else:
         invalid |= d is not None
-        d, du, dn = None, 0, 0
+        d = None
+    if d is None:
+        du, dn = 0, 0
     return ts, dims, [1, i, o, cr, cw, t, cu, unknown, du, dn, billed, cu * billed, invalid], d
 
 

@@ -1,6 +1,6 @@
 """The per-day summary file: DayBuilder makes one from a day's lines, DaySummary reads one.
 
-    header     magic b"LLMTSUM5", the lengths of meta and body, the CRC-32 of meta + body +
+    header     magic b"LLMTSUM6", the lengths of meta and body, the CRC-32 of meta + body +
                section 1 and the CRC-32 of section 2 (struct "<8sIIII")
     meta       JSON: source file identity, offset read to, bad and good line counts, slot range,
                the sizes of the two binary sections, `wide` (below)
@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 
 from llm_core.storage._day_records import (
+    BLOCKED,
     COST_LIMIT,
     COST_SCALE,
     DMAX,
@@ -51,10 +52,11 @@ from llm_core.storage._day_records import (
     slot_of,
 )
 
-__all__ = ["DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
+__all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
 
-_MAGIC = b"LLMTSUM5"
+_MAGIC = b"LLMTSUM6"  # 6: blocked calls are their own outcome, without a latency
 _HEAD = struct.Struct("<8sIIII")
+FORMAT = _MAGIC.decode()  # what a month roll-up merged from (storage/_month_summary_file.py)
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -108,7 +110,7 @@ class DayBuilder:
                 continue
             try:
                 ts, agent, op, model, provider, success, tok, cost, d, meta = top(obj)
-                ok = success is not False or (None if obj.get("status") == "cancelled" else False)
+                ok = True if success is not False else outcome(obj)
                 by_slot = raw[meta["project"], agent, op, model, provider, ok]
                 slot = slots[ts[:17]]
                 i, o, cr, cw, t = tokens(tok)
@@ -170,8 +172,10 @@ class DayBuilder:
         with contextlib.suppress(KeyError, TypeError):
             meta = obj["metadata"]
             rk = (meta["project"], obj["agent_name"], obj["operation"], obj["model"], obj["provider"])
-            if all(v is None or type(v) is str for v in rk):
-                self._raw[(*rk, outcome(obj))] = by_slot
+            ok = outcome(obj)
+            # A blocked call's latency is left out (extract): such records keep the slow path.
+            if ok != BLOCKED and all(v is None or type(v) is str for v in rk):
+                self._raw[(*rk, ok)] = by_slot
             slot_of(obj["timestamp"])
         return True
 

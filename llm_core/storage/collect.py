@@ -31,8 +31,8 @@ from llm_core.storage.day_summaries import (
     DamagedSummary,
     day_files,
     rebuild,
-    summaries,
 )
+from llm_core.storage.month_summaries import DamagedMonth, month_days, plan
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
 
@@ -54,6 +54,15 @@ class Collection:
         have = self.slots.get(slot)
         self.slots[slot] = list(metrics) if have is None else list(map(operator.add, have, metrics))
 
+    def add_slot_rows(self, rows: list) -> None:
+        """Add [slot, *metrics] rows (a summary's per-slot totals) at once."""
+        new = {r[0]: r[1:] for r in rows}
+        if self.slots.keys().isdisjoint(new):
+            self.slots.update(new)  # the usual case: the summaries' slots do not overlap
+            return
+        for slot, metrics in new.items():
+            self.add_slot(slot, metrics)
+
     def add_latencies(self, model: str | None, values: Any) -> None:
         if len(values):
             self.latencies.setdefault(model, []).append(values)
@@ -66,29 +75,45 @@ class Collection:
 
 def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
             need_slots: bool = True) -> Collection:
-    """The selection, answered from the per-day summaries (built or extended as needed)."""
+    """The selection, answered from the summaries (month roll-ups and day summaries, built or
+    extended as needed)."""
     col = Collection()
+    store = Path(store)
     start, end = window.start, window.end
     aligned = (start is None or start % SLOT_MS == 0) and (end is None or end % SLOT_MS == 0)
-    for path, s in summaries(Path(store)):
-        col.files += 1
+    for path, s in plan(store, window, rollups_ok=filters.empty or not need_slots):
+        col.files += s.meta.get("files", 1)
         col.corrupt_lines += s.meta["bad"]
         if s.min_slot is None:
             continue
         lo, hi = s.min_slot * SLOT_MS, (s.max_slot + 1) * SLOT_MS
         if (start is not None and hi <= start) or (end is not None and lo >= end):
             continue
-        # Each branch reads what it needs before adding anything, so a day removed under us
-        # (a concurrent prune) is skipped whole: gone, not an error; and a summary whose
-        # section 2 proves damaged is rebuilt from the day file and read again.
-        with contextlib.suppress(FileNotFoundError):
+        if path is None:  # a month roll-up, which the window holds whole
             try:
-                _collect_summary(col, path, s, window, filters, need_slots, aligned)
-            except DamagedSummary:
-                s = rebuild(path)
-                if s is not None:
-                    _collect_summary(col, path, s, window, filters, need_slots, aligned)
+                _collect_day(col, s, window, filters, need_slots)
+            except DamagedMonth:  # raised before anything was added: its days answer instead
+                for day_path, d in month_days(store, s):
+                    _collect_one(col, day_path, d, window, filters, need_slots, aligned)
+            continue
+        _collect_one(col, path, s, window, filters, need_slots, aligned)
     return col
+
+
+def _collect_one(col: Collection, path: Path, s, window: Window, filters: Filters,
+                 need_slots: bool, aligned: bool) -> None:
+    # Each branch reads what it needs before adding anything, so a day removed under us
+    # (a concurrent prune) is skipped whole: gone, not an error; and a summary whose
+    # section 2 proves damaged is rebuilt from the day file and read again.
+    if s.min_slot is None:
+        return
+    with contextlib.suppress(FileNotFoundError):
+        try:
+            _collect_summary(col, path, s, window, filters, need_slots, aligned)
+        except DamagedSummary:
+            s = rebuild(path)
+            if s is not None:
+                _collect_summary(col, path, s, window, filters, need_slots, aligned)
 
 
 def _collect_summary(col: Collection, path: Path, s, window: Window, filters: Filters,
@@ -116,8 +141,7 @@ def _collect_day(col: Collection, s, window: Window, filters: Filters, need_slot
         for model, values in zip(s.models, s.model_durations(), strict=False):
             col.add_latencies(model, values)
         if need_slots:
-            for row in s.day_slots:
-                col.add_slot(row[0], row[1:])
+            col.add_slot_rows(s.day_slots)
         return
     rows = s.rows() if need_slots else None  # first: it may refresh the summary
     if rows is not None and not _inside(s, window):

@@ -17,20 +17,25 @@ next append starts on a fresh line).
 from __future__ import annotations
 
 import os
-import re
 from typing import Any
 
 import orjson
 
 from llm_core.errors import InputError, warn
-from llm_core.records import CONVERSATIONS_DIR, ReadStats, new_id, now_timestamp, read_jsonl
-
-_ID_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}", re.ASCII).fullmatch
+from llm_core.records import (
+    CONVERSATIONS_DIR,
+    ReadStats,
+    is_conversation_name,
+    is_day_name,
+    new_id,
+    now_timestamp,
+    read_jsonl,
+)
 
 
 def check_id(cid: str) -> str:
     """The conversation id, or InputError (exit 3) for one that could not be a file name."""
-    if not isinstance(cid, str) or not _ID_RE(cid):
+    if not isinstance(cid, str) or not is_conversation_name(cid + ".jsonl"):
         raise InputError(f"'{cid}' is not a conversation id (letters, digits, '-' and '_')")
     return cid
 
@@ -59,7 +64,7 @@ class Conversations:
         except (FileNotFoundError, NotADirectoryError):
             return []
         entries.sort(key=lambda e: (e.stat(follow_symlinks=False).st_mtime_ns, e.name))
-        return [e.name[: -len(".jsonl")] for e in entries if _ID_RE(e.name[: -len(".jsonl")])]
+        return [e.name[: -len(".jsonl")] for e in entries if is_conversation_name(e.name)]
 
     def latest(self) -> str | None:
         ids = self.ids()
@@ -76,10 +81,13 @@ class Conversations:
             warn(f"{path}: skipped {stats.skipped} torn line(s) (an interrupted write)", key="conv-torn")
         return turns
 
-    def append(self, cid: str, turn: dict) -> None:
-        """Append one turn as one whole line, under the store's lock."""
+    def append(self, cid: str, turn: dict, earlier: list[dict] = ()) -> None:
+        """Append one turn as one whole line, under the store's lock. `earlier`: the turns this
+        one continues; when pruning removed the file while the call ran, they are written
+        again before it, so the file is never the tail of a conversation (never a half one)."""
         line = orjson.dumps({"timestamp": now_timestamp(), **turn}) + b"\n"
-        self.storage.append_to(CONVERSATIONS_DIR, f"{check_id(cid)}.jsonl", line)
+        first = b"".join(orjson.dumps(t) + b"\n" for t in earlier)
+        self.storage.append_to(CONVERSATIONS_DIR, f"{check_id(cid)}.jsonl", line, when_new=first)
 
     def summary(self, cid: str) -> dict:
         """{id, first_line, turns, cost_usd, model, updated} of one conversation."""
@@ -93,6 +101,39 @@ class Conversations:
             "model": turns[-1].get("model") if turns else None,
             "updated": turns[-1].get("timestamp") if turns else None,
         }
+
+
+def last_turn_day(fd: int, size: int, chunk: int = 1 << 16) -> str | None:
+    """The UTC day (YYYY-MM-DD) of the last whole turn of the conversation file open at `fd`
+    (`size` bytes), read backwards from its end; None when no line has a timestamp. A torn
+    last line (no newline: a writer was killed) is not a turn."""
+    pos, buf, ended = size, b"", False
+    while pos > 0:
+        start = max(0, pos - chunk)
+        os.lseek(fd, start, os.SEEK_SET)
+        buf = os.read(fd, pos - start) + buf
+        pos = start
+        if not ended:
+            cut = buf.rfind(b"\n")
+            if cut < 0:
+                continue  # still inside the (torn) last line
+            buf, ended = buf[:cut], True
+        lines = buf.split(b"\n")
+        # While there is more before it, the first piece may be the end of a longer line.
+        for line in reversed(lines[1:] if pos else lines):
+            day = _turn_day(line)
+            if day:
+                return day
+        buf = lines[0]
+    return None
+
+
+def _turn_day(line: bytes) -> str | None:
+    try:
+        ts = orjson.loads(line).get("timestamp")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return ts[:10] if isinstance(ts, str) and is_day_name(ts[:10]) else None
 
 
 def message_text(message: dict) -> str:

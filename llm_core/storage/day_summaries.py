@@ -1,10 +1,11 @@
 """The per-day summaries (`.summaries/DAY.sum`), so reports need not re-read months of JSONL.
 
 For every `<store>/YYYY-MM-DD/telemetry.jsonl` a summary lives in `<store>/.summaries/`. It
-groups the day's records by (project, agent, operation, model, provider, success) -- a
-"combo" -- and by 15-minute UTC slot, and keeps for each group the call count, token sums,
-the known-cost sum, the number of calls without a known price, and every latency (exact
-percentiles need the values themselves). 15-minute slots make any local-time window that
+groups the day's records by (project, agent, operation, model, provider, outcome) -- a
+"combo"; the outcome (_day_records.outcome) is True, False (failed), None (cancelled) or
+"blocked" (refused by a budget before sending) -- and by 15-minute UTC slot, and keeps for each
+group the call count, token sums, the known-cost sum, the number of calls without a known
+price, and every latency (exact percentiles need the values themselves). 15-minute slots make any local-time window that
 starts on a quarter hour exact, which covers every time zone in use (+05:30, +05:45 ...).
 
 Sums are integers (cost in 1e-12 USD, latency in microseconds), so a summary's totals are
@@ -38,6 +39,7 @@ from llm_core.dayfiles import compressed_path, day_file_stat, read_day_file
 from llm_core.errors import StorageError
 from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
 from llm_core.storage._day_records import (
+    BLOCKED,
     COST_SCALE,
     DUR_SCALE,
     M_BILLED,
@@ -68,10 +70,11 @@ from llm_core.storage._day_summary_file import (
 )
 
 __all__ = [
-    "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
+    "BLOCKED", "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
     "M_COST", "M_DUR", "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
     "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
-    "file_identity", "is_current", "read_summary", "rebuild", "split_lines", "summaries", "summary_path",
+    "file_identity", "is_current", "read_summary", "rebuild", "run_jobs", "split_lines", "summaries",
+    "summary_path",
 ]
 
 
@@ -170,13 +173,19 @@ def summary_path(store: Path, day: str) -> Path:
     return store / SUMMARY_DIR / f"{day}.sum"
 
 
-def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySummary]]:
-    """A current summary for every day file of `store` (building or extending stale ones)."""
+def summaries(store: Path, workers: int | None = None, files: list[tuple[str, Path]] | None = None,
+              known: set[str] | None = None) -> list[tuple[Path, DaySummary]]:
+    """A current summary for every day file of `store` (building or extending stale ones), or
+    for the (day, path) pairs of `files` only; summaries of days not in `known` (default: every
+    day file, when `files` is not given) are dropped as orphans."""
     folder = store / SUMMARY_DIR
+    if files is None:
+        files = day_files(store)
+        known = {day for day, _ in files}
     out: list[tuple[Path, DaySummary | None]] = []
     stale: list[int] = []
     sizes: list[int] = []
-    for day, path in day_files(store):
+    for day, path in files:
         summary = read_summary(summary_path(store, day))
         try:
             st = day_file_stat(path)
@@ -190,16 +199,14 @@ def summaries(store: Path, workers: int | None = None) -> list[tuple[Path, DaySu
         stale.sort(key=lambda k: -sizes[k])  # biggest first: the workers finish together
         jobs = [(str(out[k][0]), str(summary_path(store, out[k][0].parent.name)), out[k][1] is not None)
                 for k in stale]
-        try:
-            built = _run_jobs(jobs, workers)
-        except OSError as e:
-            raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
+        built = run_jobs(_build_job, jobs, workers)
         for k, data in zip(stale, built, strict=False):
             path = out[k][0]
             # A day removed under us (a concurrent prune) is gone, not an error.
             out[k] = (path, None if data is None else DaySummary(summary_path(store, path.parent.name), data))
         out = [(p, s) for p, s in out if s is not None]
-    _drop_orphans(folder, {p.parent.name for p, _ in out})
+    if known is not None:
+        _drop_orphans(folder, known)
     return out  # type: ignore[return-value]
 
 
@@ -238,12 +245,21 @@ def rebuild(day_file: Path) -> DaySummary | None:
     return DaySummary(spath, data)
 
 
-def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[bytes]:
+def run_jobs(fn, jobs: list, workers: int | None) -> list:
+    """[fn(job) for job in jobs], in parallel processes when there are several; StorageError
+    when a file cannot be read."""
+    try:
+        return _run_jobs(fn, jobs, workers)
+    except OSError as e:
+        raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
+
+
+def _run_jobs(fn, jobs: list, workers: int | None) -> list:
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
     # Forking a process that runs other threads can copy a held lock into the child.
     if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
-        return [_build_job(j) for j in jobs]
+        return [fn(j) for j in jobs]
     # Imported here: ~25 ms that reports finding their summaries current need not pay.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -251,9 +267,9 @@ def _run_jobs(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[by
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:
-        return [_build_job(j) for j in jobs]
+        return [fn(j) for j in jobs]
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-        return list(pool.map(_build_job, jobs))
+        return list(pool.map(fn, jobs))
 
 
 def _drop_orphans(folder: Path, days: set[str]) -> None:
@@ -262,8 +278,9 @@ def _drop_orphans(folder: Path, days: set[str]) -> None:
     except OSError:
         return
     now = time.time()
+    months = {day[:7] for day in days}  # YYYY-MM.sum: a month roll-up (month_summaries.py)
     for name in names:
-        stale = name.endswith(".sum") and name[:-4] not in days
+        stale = name.endswith(".sum") and name[:-4] not in (months if len(name) == 11 else days)
         if not stale and name.endswith(".tmp"):  # left by a reporter killed mid-write
             with contextlib.suppress(OSError):
                 stale = now - os.stat(folder / name).st_mtime > 600

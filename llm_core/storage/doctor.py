@@ -13,7 +13,7 @@ to do) or "problem" (needs a hand), or "fixed" (it was a problem, --fix repaired
     lines       unreadable lines per day (torn or not JSON; reports skip them)
     summaries   .summaries/DAY.sum current for every day          (--fix rebuilds stale or
                 damaged ones, drops those of days that are gone)
-    size        the store's own bytes against LLM_STORAGE_MAX_SIZE_MB
+    size        the store's own bytes (conversations too) against LLM_STORAGE_MAX_SIZE_MB
 
 Only safe repairs are made: modes, derived summaries, the marker. Data, links and foreign
 files are never changed.
@@ -30,6 +30,7 @@ import orjson
 
 from llm_core.dayfiles import GZ_SUFFIX, day_file_stat
 from llm_core.records import (
+    CONVERSATIONS_DIR,
     DAY_FILES,
     DIR_MODE,
     FILE_MODE,
@@ -59,9 +60,10 @@ def _own_paths(inv: Inventory) -> list[tuple[Path, int]]:
     for day, files in inv.days.items():
         out.append((base / day, DIR_MODE))
         out += [(base / day / name, FILE_MODE) for name in files]
-    if (base / SUMMARY_DIR).is_dir() and not (base / SUMMARY_DIR).is_symlink():
-        out.append((base / SUMMARY_DIR, DIR_MODE))
-        out += [(base / SUMMARY_DIR / name, FILE_MODE) for name in inv.summaries]
+    for folder, files in ((SUMMARY_DIR, inv.summaries), (CONVERSATIONS_DIR, inv.conversations)):
+        if (base / folder).is_dir() and not (base / folder).is_symlink():
+            out.append((base / folder, DIR_MODE))
+            out += [(base / folder / name, FILE_MODE) for name in files]
     return out
 
 
@@ -134,11 +136,16 @@ def _summaries(inv: Inventory, fix: bool) -> dict:
             with contextlib.suppress(OSError):
                 if not is_current(summary, day_file_stat(inv.base / day / TELEMETRY_FILE)):
                     stale.append(day)
+    months = {day[:7] for day, files in inv.days.items() if _has_telemetry(files)}
     for name in inv.summaries:
-        if name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
+        if len(name) == 11 and name.endswith(".sum"):  # a month roll-up (storage/month_summaries.py)
+            if name[:7] not in months:
+                orphans.append(name[:-4])
+        elif name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
             orphans.append(name[:-4])
     if not (stale or damaged or orphans):
-        return _check("summaries", "ok", f"{len(inv.summaries)} current")
+        days = [n for n in inv.summaries if not (len(n) == 11 and n.endswith(".sum"))]
+        return _check("summaries", "ok", f"{len(days)} current")
     paths = [f"{d} (stale)" for d in stale] + [f"{d} (damaged)" for d in damaged] + [f"{d} (day gone)" for d in orphans]
     detail = f"{len(stale)} stale, {len(damaged)} damaged, {len(orphans)} of days that are gone"
     if not fix:
@@ -186,7 +193,9 @@ def examine(location: Location, settings, fix: bool = False) -> dict:
         checks.append(_bad_lines(inv))
         checks.append(_summaries(inv, fix))
         cap = int(settings.max_size_mb * 1024 * 1024)
-        size = f"{inv.total / 1e6:.1f} MB of {settings.max_size_mb:g} MB (LLM_STORAGE_MAX_SIZE_MB), {len(inv.days)} days"
+        n = len(inv.conversations)
+        size = (f"{inv.total / 1e6:.1f} MB of {settings.max_size_mb:g} MB (LLM_STORAGE_MAX_SIZE_MB), {len(inv.days)} days"
+                + (f", {n} conversation{'s' if n != 1 else ''}" if n else ""))
         checks.append(_check("size", "note" if inv.total > cap else "ok",
                              size + ("; the next prune brings it under" if inv.total > cap else "")))
     report["problems"] = sum(c["status"] == "problem" for c in report["checks"])

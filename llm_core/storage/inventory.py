@@ -2,7 +2,7 @@
 
 The store's own entries are drawn in llm_core.records: day folders (YYYY-MM-DD, real folders)
 holding telemetry.jsonl / prompts.jsonl / responses.jsonl (and compressed copies, NAME.gz, with
-their temp files), `.summaries/DAY.sum`, summary.json,
+their temp files), `.summaries/DAY.sum`, `conversations/ID.jsonl`, summary.json,
 .last-prune, the marker and .gitignore (and the temp files of their atomic writes). Only those
 count toward the size cap and are ever removed. Everything else is "foreign" and symbolic links
 are "links": both are listed (prune --dry-run, doctor) and left alone. Nothing here follows a
@@ -10,6 +10,7 @@ link: sizes come from lstat.
 
     inv = take_inventory(store)
     inv.days["2026-11-27"]      {"telemetry.jsonl": 81234, ...}
+    inv.conversations           {"01KB0Z6N2Y3Q.jsonl": 5120, ...}
     inv.total                   bytes of everything that is the store's
     inv.foreign, inv.links      paths left alone
 """
@@ -21,9 +22,11 @@ import stat
 from pathlib import Path
 
 from llm_core.records import (
+    BUDGET_DIR,
     CONVERSATIONS_DIR,
     DAY_FILES,
     SUMMARY_DIR,
+    is_conversation_name,
     is_day_name,
     is_own_root_name,
 )
@@ -45,10 +48,14 @@ def day_file_of(name: str) -> str | None:
 
 
 def is_summary_name(name: str) -> bool:
-    """DAY.sum, or the temp file of its atomic write (.DAY.sum.PID.NS.tmp)."""
+    """DAY.sum or a month roll-up YYYY-MM.sum, or the temp file of its atomic write
+    (.DAY.sum.PID.NS.tmp)."""
     if name.endswith(".sum"):
-        return is_day_name(name[:-4])
-    return name.startswith(".") and name.endswith(".tmp") and is_day_name(name[1:11]) and name[11:16] == ".sum."
+        return is_day_name(name[:-4]) or (len(name) == 11 and is_day_name(name[:7] + "-01"))
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False
+    return (is_day_name(name[1:11]) and name[11:16] == ".sum.") or (
+        is_day_name(name[1:8] + "-01") and name[8:13] == ".sum.")
 
 
 class Inventory:
@@ -58,6 +65,7 @@ class Inventory:
         self.base = base
         self.days: dict[str, dict[str, int]] = {}  # day -> {own file: bytes}
         self.summaries: dict[str, int] = {}        # .summaries/ name -> bytes
+        self.conversations: dict[str, int] = {}    # conversations/ ID.jsonl -> bytes
         self.root: dict[str, int] = {}             # summary.json, markers ... -> bytes
         self.foreign: list[str] = []               # not the store's: left alone
         self.links: list[str] = []                 # symbolic links: never followed
@@ -65,7 +73,7 @@ class Inventory:
     @property
     def total(self) -> int:
         return (sum(sum(files.values()) for files in self.days.values())
-                + sum(self.summaries.values()) + sum(self.root.values()))
+                + sum(self.summaries.values()) + sum(self.conversations.values()) + sum(self.root.values()))
 
     def day_bytes(self, day: str) -> int:
         return sum(self.days.get(day, {}).values())
@@ -121,7 +129,9 @@ def take_inventory(base: Path) -> Inventory:
         elif stat.S_ISDIR(st.st_mode) and name == SUMMARY_DIR:
             inv.summaries = _files(inv, path, is_summary_name)
         elif stat.S_ISDIR(st.st_mode) and name == CONVERSATIONS_DIR:
-            continue  # the saved conversations (storage/conversations.py): the user's own text
+            inv.conversations = _files(inv, path, is_conversation_name)
+        elif stat.S_ISDIR(st.st_mode) and name == BUDGET_DIR:
+            continue  # budget state (llm_core/budgets.py): a few hundred bytes, never pruned
         elif stat.S_ISREG(st.st_mode) and name != SUMMARY_DIR and not is_day_name(name):
             inv.root[name] = st.st_size
         else:

@@ -234,11 +234,12 @@ class LocalStorage:
         self._open()
         self._append(as_day(day), name, data)
 
-    def append_to(self, folder: str, name: str, data: bytes) -> None:
+    def append_to(self, folder: str, name: str, data: bytes, when_new: bytes = b"") -> None:
         """Append whole JSONL lines to folder/name in the store (a day folder, or
-        conversations/) under the exclusive lock, in one write. Raises ConfigError or OSError."""
+        conversations/) under the exclusive lock, in one write; `when_new` goes first when the
+        file is empty then (new, or removed by a prune meanwhile). Raises ConfigError or OSError."""
         self._open()
-        self._append(folder, name, data)
+        self._append(folder, name, data, when_new)
 
     def _open(self) -> None:
         if not self._opened:
@@ -260,7 +261,7 @@ class LocalStorage:
         if error is not None:
             raise error
 
-    def _append(self, day: str, name: str, data: bytes) -> None:
+    def _append(self, day: str, name: str, data: bytes, when_new: bytes = b"") -> None:
         """Append whole lines to day/name under an exclusive lock, in one write."""
         lock = locker()
         folder = self.base_dir / day
@@ -280,6 +281,8 @@ class LocalStorage:
                         raise OSError(errno.EINVAL, "not a regular file", str(folder / name))
                     if st.st_size and last_byte(fd, st.st_size) != b"\n":
                         data = b"\n" + data  # a torn last line stays alone on its line
+                    elif not st.st_size:
+                        data = when_new + data
                     write_all(fd, data)
                     if self.fsync:
                         os.fsync(fd)
@@ -396,9 +399,10 @@ class LocalStorage:
         of them; None: all), apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was
         (or would be) removed and what was compressed.
 
-        Day folders more than retention_days before today go first; then, while the store is over
-        the size cap, prompts and responses oldest first, then telemetry oldest first. Today's
-        (and any later day's) telemetry is never deleted.
+        Day folders more than retention_days before today, and saved conversations whose last
+        turn is, go first; then, while the store is over the size cap, prompts and responses
+        oldest first, then conversations by last turn, then telemetry oldest first. Today's (and
+        any later day's) telemetry, and a conversation used today, are never deleted.
         """
         # LLM_TELEMETRY_NOW (a test hook of the reports) pins "today" here too.
         pinned = getattr(self.settings, "telemetry_now", None)

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import math
 import struct
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from llm_core.storage._month_summary_file import Counted
 from llm_core.storage.collect import Collection
 from llm_core.storage.day_summaries import (
+    BLOCKED,
     COST_SCALE,
     DUR_SCALE,
     M_BILLED,
@@ -58,24 +61,37 @@ def _unkey(k: int) -> float:
     return _D.unpack(_Q.pack(k))[0]
 
 
+def _count(seqs: list, x: float, right: bool) -> int:
+    """How many values of `seqs` are <= x (`right`) or < x."""
+    n = 0
+    find = bisect_right if right else bisect_left
+    for s in seqs:
+        if type(s) is Counted:
+            n += s.count_le(x) if right else s.count_lt(x)
+        else:
+            n += find(s, x)
+    return n
+
+
 def kth_smallest(seqs: list, k: int) -> float:
-    """The k-th smallest (1-based) value of several sorted sequences of non-negative numbers,
-    found by binary search on the value (counting with bisect) without merging them."""
+    """The k-th smallest (1-based) value of several sorted sequences of non-negative numbers
+    (arrays, or Counted: distinct values with their counts), found by binary search on the
+    value (counting with bisect) without merging them."""
     seqs = [s for s in seqs if len(s)]
     a = math.floor(min(s[0] for s in seqs))
     b = math.ceil(max(s[-1] for s in seqs))
     while a < b:  # the smallest whole number x with at least k values <= x
         mid = (a + b) // 2
-        if sum(bisect_right(s, mid) for s in seqs) >= k:
+        if _count(seqs, mid, True) >= k:
             b = mid
         else:
             a = mid + 1
-    if sum(bisect_left(s, a) for s in seqs) < k:
+    if _count(seqs, a, False) < k:
         return float(a)
     lo, hi = _key(float(a - 1)), _key(float(a))  # the answer lies strictly between a-1 and a
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if sum(bisect_right(s, _unkey(mid)) for s in seqs) >= k:
+        if _count(seqs, _unkey(mid), True) >= k:
             hi = mid
         else:
             lo = mid
@@ -109,11 +125,12 @@ def latency(seqs: list, total_us: int, n: int) -> dict:
 # ---------------------------------------------------------------- grouping
 
 def _zero() -> list[int]:
-    return [0] * (NM + 2)  # the metrics, then the successful calls, then the cancelled ones
+    return [0] * (NM + 3)  # the metrics, then the successful, cancelled and blocked calls
 
 
 def group(col: Collection, key: Callable[[Dims], Any]) -> dict[Any, list[int]]:
-    """Sum the combos by key(dims) -> metrics + [successes, cancelled]; `dims` has named fields."""
+    """Sum the combos by key(dims) -> metrics + [successes, cancelled, blocked]; `dims` has
+    named fields."""
     out: dict[Any, list[int]] = {}
     for combo, m in col.combos.items():
         dims = Dims._make(combo)
@@ -123,10 +140,12 @@ def group(col: Collection, key: Callable[[Dims], Any]) -> dict[Any, list[int]]:
             acc = out[k] = _zero()
         for i in range(NM):
             acc[i] += m[i]
-        if dims.success:
+        if dims.success is True:
             acc[NM] += m[M_CALLS]
         elif dims.success is None:
             acc[NM + 1] += m[M_CALLS]
+        elif dims.success == BLOCKED:
+            acc[NM + 2] += m[M_CALLS]
     return out
 
 
@@ -139,13 +158,16 @@ def metrics_dict(m: list[int]) -> dict:
     calls = m[M_CALLS]
     successes = m[NM] if len(m) > NM else calls
     cancelled = m[NM + 1] if len(m) > NM + 1 else 0
-    failures = calls - successes - cancelled
-    finished = calls - cancelled  # a call the user cancelled is not an error of the provider's
+    blocked = m[NM + 2] if len(m) > NM + 2 else 0
+    failures = calls - successes - cancelled - blocked
+    # Neither a call the user cancelled nor one a budget refused (never sent) is a failure.
+    finished = calls - cancelled - blocked
     return {
         "calls": calls,
         "successes": successes,
         "failures": failures,
         "cancelled": cancelled,
+        "blocked": blocked,
         "error_rate": round(failures / finished, 6) if finished else 0.0,
         "tokens": {
             "input": m[M_IN], "output": m[M_OUT], "cache_read": m[M_CACHE_READ],
@@ -217,13 +239,15 @@ def stats_report(col: Collection, window: Window, filters: Filters = NO_FILTERS)
 
 
 def _by_local_day(col: Collection) -> list[tuple[str, list[int]]]:
-    groups: dict = {}
+    rows: dict[date, list] = {}
     for slot, m in col.slots.items():
-        day = _local(slot)[0].isoformat()
-        acc = groups.setdefault(day, _zero())
-        for i in range(NM):
-            acc[i] += m[i]
-    return sorted(groups.items())
+        rows.setdefault(_local(slot)[0], []).append(m)
+    out = []
+    for day, ms in rows.items():
+        acc = _zero()
+        acc[:NM] = map(sum, zip(*ms, strict=True))  # column sums, a year of slots at C speed
+        out.append((day.isoformat(), acc))
+    return sorted(out)
 
 
 def costs_report(col: Collection, window: Window, filters: Filters = NO_FILTERS, by: str = "model") -> dict:
@@ -329,17 +353,35 @@ def patterns_report(col: Collection, window: Window, filters: Filters = NO_FILTE
 
 
 _local_cache: dict[int, tuple[date, int]] = {}
+_hour_offsets: dict[int, int | None] = {}  # UTC hour -> its local UTC offset (s), if one all hour
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def _local(slot: int) -> tuple[date, int]:
     """Local (date, hour) of a 15-minute slot (every zone's offset is a whole quarter hour)."""
     got = _local_cache.get(slot)
     if got is None:
-        dt = datetime.fromtimestamp(slot * SLOT_MS // 1000)
-        got = _local_cache[slot] = (dt.date(), dt.hour)
+        got = _local_cache[slot] = _local_of(slot)
     return got
+
+
+def _local_of(slot: int) -> tuple[date, int]:
+    secs = slot * SLOT_MS // 1000
+    hour = secs // 3600
+    if hour not in _hour_offsets:
+        # One localtime() per UTC hour, not per slot; an hour whose offset changes within it (a
+        # change of clocks) is looked up slot by slot.
+        first, last = time.localtime(hour * 3600).tm_gmtoff, time.localtime(hour * 3600 + 2700).tm_gmtoff
+        _hour_offsets[hour] = first if first == last else None
+    offset = _hour_offsets[hour]
+    if offset is None:
+        dt = datetime.fromtimestamp(secs)
+        return dt.date(), dt.hour
+    local = secs + offset
+    return date.fromordinal(_EPOCH_ORDINAL + local // 86400), local % 86400 // 3600
 
 
 def reset_local_cache() -> None:
     """Forget cached local times (after changing TZ in a test)."""
     _local_cache.clear()
+    _hour_offsets.clear()

@@ -54,7 +54,7 @@ from llm_core.storage.day_summaries import (
 
 __all__ = ["day_totals", "drop_days", "empty_day", "load", "public_day", "refresh", "save"]
 
-VERSION = 2  # 2: invalid_values; token sums may exceed 64 bits
+VERSION = 3  # 2: invalid_values; token sums may exceed 64 bits. 3: errors leave out blocked calls
 _INTERNAL = ("offset", "inode", "source")
 _TOKEN_METRICS = {"input": M_IN, "output": M_OUT, "cache_read": M_CACHE_READ,
                   "cache_write": M_CACHE_WRITE, "total": M_TOTAL}

@@ -33,7 +33,9 @@ class Dims(NamedTuple):
     operation: str | None
     model: str | None
     provider: str | None
-    success: bool | None  # None: cancelled by the user (neither a success nor a failure)
+    # None: cancelled by the user; "blocked": refused by a budget before sending (neither is a
+    # success or a failure)
+    success: bool | str | None
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,9 @@ Every report with --json writes one JSON object. All reports share these keys:
                   note printed under the table (else null)
 
 A group's numbers ("metrics" below) are: calls, successes, failures, cancelled (stopped by
-the user: Ctrl-C, SIGTERM, a closed stdout; neither a success nor a failure), error_rate
-(failures / (calls - cancelled), 0..1),
+the user: Ctrl-C, SIGTERM, a closed stdout; neither a success nor a failure), blocked
+(refused by a budget before sending, status "blocked": never reached a provider, not a
+failure, no latency), error_rate (failures / (calls - cancelled - blocked), 0..1),
 tokens {input, output, cache_read, cache_write, total}, cost_usd (the sum of known costs:
 a record's provider_cost_usd, the amount the provider billed (OpenRouter), when it has one,
 else llm-core's estimate cost_usd), unknown_cost_calls (calls without a known price, not in
@@ -60,7 +61,8 @@ Lists are ordered largest first (by calls; costs by cost), ties by name. A missi
 agent, operation, model or provider is null. log --json and export --format jsonl write the
 records as stored, one per line; demo --json writes {records, days, bytes, store, seconds};
 prune --json writes what LocalStorage.prune returns (dry_run, removed: [{path, day, kind,
-bytes, reason}], compressed: [{path, day, bytes_before, bytes_after}], left_alone: [{path,
+bytes, reason}] (kind "folder", "prompts", "responses", "telemetry" or "conversation", which
+also has its id; a conversation's day is its last turn's), compressed: [{path, day, bytes_before, bytes_after}], left_alone: [{path,
 why}], freed_bytes, bytes_before, bytes_after, ...);
 where --json writes {store, reason ("absolute", "existing", "git-top" or "cwd"), detail, state
 ("marked", "adoptable", "missing" or "foreign"), setting}; doctor --json writes {store, reason,
@@ -96,6 +98,8 @@ FILES = """\
                                                   older than LLM_COMPRESS_AFTER_DAYS (7)
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM-DD.sum    the per-day summaries behind the reports
                                                   (rebuilt when missing: safe to delete)
+  $LLM_TELEMETRY_DIR/.summaries/YYYY-MM.sum       a closed month's day summaries merged: a
+                                                  year report reads 12 files, not 365
   $LLM_TELEMETRY_DIR/.llm-core-store              the marker: this folder is a store (a folder
                                                   with other files and no marker is refused)
   $LLM_TELEMETRY_DIR/.gitignore                   "*": a store inside a repository is never

@@ -37,7 +37,8 @@ def _extra(error: ImportError) -> ConfigError:
 @debug_option
 def metrics(output, openmetrics, as_json):
     """The store's cumulative metrics in the Prometheus text format: llm_calls_total,
-    llm_call_errors_total, llm_tokens_total{type}, llm_cost_usd_total and the histogram
+    llm_call_errors_total, llm_calls_blocked_total (refused by a budget before sending, not
+    errors), llm_tokens_total{type}, llm_cost_usd_total and the histogram
     llm_call_duration_seconds{model} (the OTel GenAI duration buckets).
 
     Counters are labelled by provider, model, agent, operation and project. Each label keeps

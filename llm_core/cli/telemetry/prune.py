@@ -16,7 +16,10 @@ from llm_core.storage.local import LocalStorage
 def prune(dry_run, as_json):
     """Compress the days older than LLM_COMPRESS_AFTER_DAYS (gzip), apply the retention
     (LLM_RETENTION_DAYS) and size cap (LLM_STORAGE_MAX_SIZE_MB, counting compressed bytes) now,
-    and say what was removed. Today's telemetry is never removed. A dry run changes nothing.
+    and say what was removed. Retention removes day folders, and saved conversations whose last
+    turn is, that old (a conversation whole, never in part). The cap takes, oldest first, the
+    prompt and response copies, then conversations (by last turn), then telemetry. Today's
+    telemetry and conversations used today are never removed. A dry run changes nothing.
 
     \b
     Examples:

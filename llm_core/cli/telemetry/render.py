@@ -61,6 +61,7 @@ def stats(r: dict) -> str:
     rows = [
         ("Calls", f"{fmt_int(calls)}  ({fmt_int(t['successes'])} ok, {fmt_int(t['failures'])} failed, "
                   + (f"{fmt_int(t['cancelled'])} cancelled, " if t.get("cancelled") else "")
+                  + (f"{fmt_int(t['blocked'])} blocked, " if t.get("blocked") else "")
                   + f"{t['error_rate'] * 100:.1f}% errors)"),
         ("Tokens", f"{fmt_int(tok['total'])}  (input {fmt_int(tok['input'])}, output {fmt_int(tok['output'])}, "
                    f"cache read {fmt_int(tok['cache_read'])}, cache write {fmt_int(tok['cache_write'])})"),
@@ -229,7 +230,8 @@ def prune(r: dict) -> str:
         lines = [f"{note}{verb.capitalize()} {len(removed)} item{'s' if len(removed) != 1 else ''}, "
                  f"{freed / 1e6:.1f} MB"]
     for x in removed:
-        lines.append(f"  {x.get('day', '')}  {x.get('kind', '')}  {x.get('bytes', 0) / 1e6:.1f} MB  "
+        kind = f"{x.get('kind', '')} {x['id']}" if x.get("id") else x.get("kind", "")
+        lines.append(f"  {x.get('day', '')}  {kind}  {x.get('bytes', 0) / 1e6:.1f} MB  "
                      f"({x.get('reason', '')})")
     alone = r.get("left_alone") or []
     if alone:

@@ -29,6 +29,23 @@ never reached the provider):
   None True 0.004
   blocked False 0.0
 
+The reports count it as blocked, not as a failure: it never reached a provider, so it is
+neither in the error rate nor in the latencies:
+
+  $ llm-telemetry stats today | grep -E 'Calls|Latency'
+    Calls      3  (2 ok, 0 failed, 1 blocked, 0.0% errors)
+    Latency    avg .* (re)
+  $ llm-telemetry stats today --json | python -c '
+  > import json, sys
+  > t = json.load(sys.stdin)["totals"]
+  > print(t["calls"], t["failures"], t["blocked"], t["error_rate"])'
+  3 0 1 0.0
+  $ llm-telemetry performance --days 1 --json | python -c '
+  > import json, sys
+  > o = json.load(sys.stdin)["overall"]
+  > print(o["calls"], o["timed_calls"])'
+  3 2
+
 Warn mode sends the call and says so:
 
   $ LLM_BUDGET_MODE=warn llm-chat --no-stream -m pricey --max-tokens 9 $P < /dev/null

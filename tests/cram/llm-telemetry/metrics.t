@@ -6,6 +6,7 @@ metrics: the store as Prometheus metrics, cumulative, from the summaries.
   $ llm-telemetry metrics | grep -E '^# TYPE'
   # TYPE llm_calls_total counter
   # TYPE llm_call_errors_total counter
+  # TYPE llm_calls_blocked_total counter
   # TYPE llm_tokens_total counter
   # TYPE llm_cost_usd_total counter
   # TYPE llm_call_duration_seconds histogram

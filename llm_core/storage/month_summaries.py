@@ -1,0 +1,140 @@
+"""Month roll-ups (`.summaries/YYYY-MM.sum`): which summaries a report reads.
+
+A closed month (before the current UTC month) is answered from one roll-up merging its day
+summaries, so a year report reads ~12 files and the current month's days instead of 365 day
+summaries. A roll-up records the identity of every day file it merged; it is read only while
+the month's day files are exactly those (same days, same inode, size and mtime), so an append,
+a prune, a compression or a rewrite of any day makes it stale, and it is built again from the
+day summaries. A stale roll-up is never read.
+
+A roll-up answers a month the window holds whole (or leaves out whole) when no (combo, slot)
+groups are needed; otherwise the month's day summaries answer, as before.
+
+    plan(store, window, rollups_ok)  [(day file or None, DaySummary or MonthSummary)]
+    month_path(store, month)         where month YYYY-MM's roll-up lives
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+
+from llm_core.dayfiles import day_file_stat
+from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write
+from llm_core.storage._month_summary_file import (
+    DamagedMonth,
+    MonthSummary,
+    merge_days,
+    read_month,
+    section_a_end,
+)
+from llm_core.storage.day_summaries import SLOT_MS, day_files, day_summary, run_jobs, summaries
+from llm_core.storage.windows import Window
+
+__all__ = ["DamagedMonth", "MonthSummary", "month_days", "month_path", "plan"]
+
+_KEYS = ("ino", "dev", "size", "mtime_ns")
+
+
+def month_path(store: Path, month: str) -> Path:
+    return store / SUMMARY_DIR / f"{month}.sum"
+
+
+def _current(m: MonthSummary, items: list[tuple[str, Path]]) -> bool:
+    days = m.meta["days"]
+    if len(days) != len(items):
+        return False
+    for day, path in items:
+        src = days.get(day)
+        try:
+            st = day_file_stat(path)
+        except FileNotFoundError:
+            return False
+        if src is None or tuple(src[k] for k in _KEYS) != (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns):
+            return False
+    return True
+
+
+def _place(s, window: Window) -> str:
+    """'in' (the window holds every record), 'out' (none) or 'cut'."""
+    if s.min_slot is None:
+        return "out"
+    lo, hi = s.min_slot * SLOT_MS, (s.max_slot + 1) * SLOT_MS
+    if (window.start is not None and hi <= window.start) or (window.end is not None and lo >= window.end):
+        return "out"
+    if (window.start is None or window.start <= lo) and (window.end is None or hi <= window.end):
+        return "in"
+    return "cut"
+
+
+def _month_job(args: tuple[str, str, list[str]]) -> bytes | None:
+    """Build (and save) one month's roll-up from its day summaries, built when stale; returns
+    it up to section B when saved, else whole; None when a day went away meanwhile."""
+    store, month, days = Path(args[0]), args[1], args[2]
+    pairs = []
+    for day in days:
+        s = day_summary(store, day)
+        if s is None:
+            return None
+        pairs.append((day, s))
+    data = merge_days(pairs)
+    try:
+        atomic_write(month_path(store, month), data)
+    except OSError:
+        return data  # a read-only store: the reports use it from memory
+    return data[:section_a_end(data)]  # section B is read from the file when needed
+
+
+def plan(store: Path, window: Window, rollups_ok: bool = True,
+         workers: int | None = None) -> list[tuple[Path | None, object]]:
+    """The summaries answering `window` over `store`: a roll-up (with None for its path) for
+    each closed month it can answer, day summaries for the rest, built where missing or stale.
+    Without `rollups_ok` (the report needs (combo, slot) groups) a month the window touches is
+    answered by its days."""
+    files = day_files(store)
+    this_month = time.strftime("%Y-%m", time.gmtime())
+    months: dict[str, list[tuple[str, Path]]] = {}
+    for day, path in files:
+        months.setdefault(day[:7], []).append((day, path))
+    out: list[tuple[Path | None, object]] = []
+    days_left: list[tuple[str, Path]] = []
+    build: list[str] = []
+    for month, items in months.items():
+        if month >= this_month:
+            days_left += items
+            continue
+        m = read_month(month_path(store, month))
+        if m is None or not _current(m, items):
+            build.append(month)
+        elif _usable(m, window, rollups_ok):
+            out.append((None, m))
+        else:
+            days_left += items
+    if build:
+        jobs = [(str(store), month, [d for d, _ in months[month]]) for month in build]
+        for month, data in zip(build, run_jobs(_month_job, jobs, workers), strict=True):
+            m = None
+            if data is not None:
+                with contextlib.suppress(ValueError):
+                    m = MonthSummary(month_path(store, month), data)
+            if m is not None and _usable(m, window, rollups_ok):
+                out.append((None, m))
+            else:
+                days_left += months[month]
+    days_left.sort()
+    out += summaries(store, workers, days_left, {d for d, _ in files})
+    return out
+
+
+def _usable(m: MonthSummary, window: Window, rollups_ok: bool) -> bool:
+    place = _place(m, window)
+    return place == "out" or (place == "in" and rollups_ok)
+
+
+def month_days(store: Path, m: MonthSummary) -> list[tuple[Path, object]]:
+    """The day summaries of a roll-up's month (when the roll-up proves damaged)."""
+    with contextlib.suppress(OSError):
+        m.path.unlink()  # type: ignore[union-attr]
+    days = sorted(m.meta["days"])
+    return summaries(store, None, [(d, store / d / TELEMETRY_FILE) for d in days], None)

@@ -1,0 +1,170 @@
+"""Month roll-ups (storage/month_summaries.py) answer like the full scan, and a stale or damaged
+one is never read: appends, rewrites, new and removed days, compression, flipped bytes."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from llm_core.storage import _month_summary_file, day_summaries, month_summaries, query
+from llm_core.storage.compress import compress_day_file
+from llm_core.storage.demo import write_demo
+from llm_core.storage.query import Filters, Window
+
+NOW = query.parse_when("2026-11-27T12:00:00Z")
+REPORTS = [
+    query.stats_report, query.models_report, query.agents_report, query.projects_report,
+    query.performance_report, query.patterns_report,
+    *[lambda c, w, f, by=by: query.costs_report(c, w, f, by=by) for by in query.BREAKDOWNS],
+]
+WINDOWS = [Window(), query.last_days(40, NOW), query.last_days(365, NOW),
+           query.range_window("2026-09-15", "2026-10-31", Window())]
+FILTERS = [Filters(), Filters(project="spacewalker"), Filters(model="gpt-4.1", agent="doc-finder")]
+
+
+def _same(store: Path, window: Window, filters: Filters) -> None:
+    fast = query.collect(store, window, filters)
+    slow = query.collect_scan(store, window, filters)
+    for report in REPORTS:
+        assert report(fast, window, filters) == report(slow, window, filters), (report, window, filters)
+
+
+@pytest.fixture
+def tz(monkeypatch):
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+        query.reset_local_cache()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+    query.reset_local_cache()
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    """Three closed months and a bit, with odd values and garbage in a closed month."""
+    root = tmp_path / "store"
+    write_demo(root, days=100, calls=5000, seed=5, end_ms=NOW)
+    rng = random.Random(1)
+    odd = [{"timestamp": f"2026-10-0{d}T0{d}:00:00.000Z", "model": rng.choice(["m", None]),
+            "duration_ms": rng.choice([250.5, 7, None, -1, "x"]), "cost_usd": rng.choice([0.1 + 0.2, None, 1e20]),
+            "tokens": {"input": rng.choice([3, 2.7, -4])}, "success": rng.random() < 0.5}
+           for d in range(1, 10)]
+    with open(root / "2026-10-03" / "telemetry.jsonl", "ab") as f:
+        f.write(b"".join(orjson.dumps(r) + b"\n" for r in odd) + b"not json\n")
+    return root
+
+
+def _months(store: Path) -> list[str]:
+    return sorted(n for n in os.listdir(store / ".summaries") if len(n) == 11)
+
+
+@pytest.mark.parametrize("tz_name", ["UTC", "America/New_York"])
+def test_rollups_answer_like_the_full_scan(store, tz, tz_name):
+    tz(tz_name)
+    for window in WINDOWS:
+        for filters in FILTERS:
+            _same(store, window, filters)
+    assert _months(store) == ["2026-08.sum", "2026-09.sum", "2026-10.sum", "2026-11.sum"]
+
+
+def test_a_year_report_reads_the_rollups_not_the_days(store):
+    query.collect(store, Window())
+    for name in os.listdir(store / ".summaries"):
+        if len(name) == 14:
+            os.unlink(store / ".summaries" / name)  # every day summary
+    _same(store, Window(), Filters())
+    docs = Filters(project="docs-site")  # filtered, without (combo, slot) groups: section B
+    fast = query.collect(store, Window(), docs, need_slots=False)
+    slow = query.collect_scan(store, Window(), docs)
+    for report in (query.stats_report, query.performance_report, query.models_report):
+        assert report(fast, Window(), docs) == report(slow, Window(), docs)
+    assert _months(store) and all(len(n) == 11 for n in os.listdir(store / ".summaries"))
+
+
+@pytest.mark.parametrize("change", ["append", "rewrite", "new_day", "remove_day", "compress"])
+def test_a_stale_rollup_is_never_read(store, change):
+    query.collect(store, Window())
+    day = store / "2026-10-12" / "telemetry.jsonl"
+    rec = orjson.loads(day.read_bytes().split(b"\n")[0])
+    rec["model"], rec["duration_ms"] = "new-model", 123456
+    if change == "append":
+        with open(day, "ab") as f:
+            f.write(orjson.dumps(rec) + b"\n")
+    elif change == "rewrite":
+        lines = day.read_bytes().split(b"\n")
+        lines[0] = orjson.dumps(rec)
+        day.write_bytes(b"\n".join(lines))
+    elif change == "new_day":
+        rec["timestamp"] = "2026-10-31T23:00:00.000Z"
+        (store / "2026-10-31").mkdir(exist_ok=True)
+        with open(store / "2026-10-31" / "telemetry.jsonl", "ab") as f:
+            f.write(orjson.dumps(rec) + b"\n")
+    elif change == "remove_day":
+        day.unlink()
+    else:
+        assert compress_day_file(store / "2026-10-12", "telemetry.jsonl")
+    for window in WINDOWS:
+        _same(store, window, Filters())
+        _same(store, window, Filters(model="new-model"))
+    perf = query.performance_report(query.collect(store, Window()), Window())
+    assert ("new-model" in [m["model"] for m in perf["by_model"]]) == (change in ("append", "rewrite", "new_day"))
+
+
+@pytest.mark.parametrize("where", ["head", "section_a", "section_b"])
+def test_a_damaged_rollup_is_never_read(store, where):
+    query.collect(store, Window())
+    path = store / ".summaries" / "2026-10.sum"
+    data = bytearray(path.read_bytes())
+    end = _month_summary_file.section_a_end(bytes(data))
+    pos = {"head": 30, "section_a": end - 3, "section_b": len(data) - 3}[where]
+    data[pos] ^= 0xFF
+    path.write_bytes(bytes(data))
+    if where != "section_b":
+        assert _month_summary_file.read_month(path) is None
+    for filters in FILTERS:
+        _same(store, Window(), filters)
+        fast = query.collect(store, Window(), filters, need_slots=False)
+        slow = query.collect_scan(store, Window(), filters)
+        assert query.performance_report(fast, Window(), filters) == query.performance_report(slow, Window(), filters)
+
+
+def test_a_read_only_store_still_reports(store, monkeypatch):
+    def refuse(*_a, **_k):
+        raise PermissionError(13, "read-only")
+
+    monkeypatch.setattr(month_summaries, "atomic_write", refuse)
+    monkeypatch.setattr(day_summaries, "atomic_write", refuse)
+    for filters in FILTERS:
+        _same(store, Window(), filters)
+    assert not (store / ".summaries").exists()
+
+
+def test_counted_behaves_as_the_sorted_values():
+    rng = random.Random(2)
+    values = sorted(rng.choice([1.0, 2.0, 2.0, 5.5, 900.0, 3.0]) for _ in range(200))
+    vals, cum = _month_summary_file._counted(values)
+    c = _month_summary_file.Counted(vals, cum)
+    assert len(c) == 200 and [c[i] for i in range(200)] == values and c[-1] == values[-1]
+    plain = [values[:50], values[50:]]
+    for p in (1, 50, 95, 99, 100):
+        assert query.percentile([c], p) == query.percentile(plain, p) == query.percentile([values], p)
+    with pytest.raises(IndexError):
+        c[200]
+
+
+def test_a_rollup_merged_from_another_day_format_is_rebuilt(store, monkeypatch):
+    query.collect(store, Window())
+    path = store / ".summaries" / "2026-10.sum"
+    assert _month_summary_file.read_month(path) is not None
+    monkeypatch.setattr(_month_summary_file, "DAY_FORMAT", "LLMTSUM0")  # the day format moved on
+    assert _month_summary_file.read_month(path) is None
+    _same(store, Window(), Filters())
+    assert _month_summary_file.read_month(path).meta["day_format"] == "LLMTSUM0"  # rebuilt
