@@ -17,6 +17,7 @@ record; the helpers below (TOP, TOKENS, TAIL, prefix_slot, slot_of) serve DayBui
 
 from __future__ import annotations
 
+import math
 import re
 from operator import itemgetter
 from typing import Any
@@ -49,8 +50,8 @@ def _count(value: Any) -> int | None:
     if value is None:
         return 0
     if type(value) is int:
-        return value if 0 <= value < TOKEN_LIMIT else None
-    if type(value) is float and 0 <= value < TOKEN_LIMIT:
+        return value if value >= 0 else None
+    if type(value) is float and 0 <= value < math.inf:
         return int(value)
     return None
 
@@ -129,7 +130,6 @@ def extract(obj: Any) -> tuple[int, Dims, list[int], float | None] | None:
 # Larger figures are damage, not data: an invalid value (an unknown price, no latency).
 COST_LIMIT = 1e15  # USD
 DURATION_LIMIT = 1e15  # ms
-TOKEN_LIMIT = 1 << 50  # tokens (~1.1e15): a power of two, so OR-ing counts tests them all at once
 DMAX = 2**53 // DUR_SCALE  # latencies (ms) below this turn into microseconds exactly
 
 # The fast path of DayBuilder.add_bytes: the fields it reads, and the 15-minute slot of a

@@ -42,7 +42,6 @@ from llm_core.storage._day_records import (
     NM,
     SLOT_MS,
     TAIL,
-    TOKEN_LIMIT,
     TOKENS,
     TOP,
     Dims,
@@ -119,7 +118,6 @@ class DayBuilder:
             if (by_slot is None or tail(ts, 17) is None or "provider_cost_usd" in obj
                     or not type(i) is type(o) is type(cr) is type(cw) is type(t) is int
                     or (i | o | cr | cw | t) < 0  # negative only if one of them is
-                    or (i | o | cr | cw | t) >= TOKEN_LIMIT  # as large only if one of them is
                     or not (cost is None or ((type(cost) is float or type(cost) is int)
                                              and 0 <= cost < COST_LIMIT))
                     or not (d is None or ((type(d) is int or type(d) is float) and 0 <= d < DMAX))):

@@ -47,7 +47,6 @@ from llm_core.storage._day_records import (
     M_OUT,
     M_TOTAL,
     M_UNKNOWN,
-    TOKEN_LIMIT,
     extract,
 )
 from llm_core.storage.sql import require_duckdb
@@ -85,15 +84,17 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _int(value: Any) -> int | None:
-    """A token count, None when it is not one (the reports count it as an invalid value)."""
-    if isinstance(value, bool):
+    """A token count; None when it is damage (negative, not a number) or beyond the 64 bits a
+    SQLite or Parquet integer holds (the reports, in Python, sum even those)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if isinstance(value, int):
-        return value if 0 <= value < TOKEN_LIMIT else None
-    if isinstance(value, float) and value.is_integer() and 0 <= value < TOKEN_LIMIT:
-        return int(value)
-    return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value) if 0 <= value <= _INT64_MAX else None
 
 
 def _number(value: Any) -> float | int | None:

@@ -34,7 +34,6 @@ from typing import Any
 from llm_core.dayfiles import day_file_parts
 from llm_core.errors import ConfigError, InputError, UsageError
 from llm_core.records import PROMPTS_FILE, RESPONSES_FILE, TELEMETRY_FILE, day_names
-from llm_core.storage._day_records import TOKEN_LIMIT
 
 __all__ = [
     "CALLS_COLUMNS", "SqlRefused", "SqlResult", "connect", "query", "require_duckdb", "store_files",
@@ -96,12 +95,12 @@ _TIMESTAMP = ("CASE WHEN regexp_matches(\"timestamp\", '([zZ]|[+-][0-9]{2}(:?[0-
               "THEN try_cast(\"timestamp\" AS TIMESTAMPTZ) "
               "ELSE timezone('UTC', try_cast(\"timestamp\" AS TIMESTAMP)) END")
 _LIMIT = "1e15"  # the reports' bound: larger costs and latencies are damage, not data
-_TOKEN_LIMIT = str(TOKEN_LIMIT)
 
 
 def _tokens(field: str) -> str:
-    """A token count as the reports read it: 0 when missing, negative or implausibly large."""
-    return f"CASE WHEN {field} >= 0 AND {field} < {_TOKEN_LIMIT} THEN {field} ELSE 0 END"
+    """A token count as the reports read it: 0 when missing or negative. (A count beyond 64
+    bits, which the reports sum exactly, is NULL as a BIGINT, so 0 here too.)"""
+    return f"CASE WHEN {field} >= 0 THEN {field} ELSE 0 END"
 
 
 def _cost(field: str) -> str:

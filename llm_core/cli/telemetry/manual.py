@@ -138,8 +138,8 @@ out, as the reports leave them out; a value of the wrong type reads as NULL.
     tokens_cache_read       BIGINT         tokens read from the prompt cache
     tokens_cache_write      BIGINT         tokens written to the prompt cache
     tokens_total            BIGINT         all of them
-                                           (a count below 0 or from 2^50 up is damage: 0, as
-                                           the reports count it)
+                                           (a negative count is damage: 0, as in the reports;
+                                           one beyond 64 bits, which they sum, is 0 here)
     tokens_reasoning        BIGINT         reasoning tokens, when the provider says; else NULL
     cost_usd                DECIMAL(38,12) what the reports count: the provider's billed cost when
                                            it reported one, else llm-core's estimate; NULL when
