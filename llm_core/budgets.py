@@ -3,6 +3,7 @@
     LLM_BUDGET_DAILY_USD=1.50      the local day's spend may not pass $1.50
     LLM_BUDGET_MONTHLY_USD=20      nor the local calendar month's $20
     LLM_BUDGET_MODE=warn           warn instead of refusing
+    budgets.toml                   budgets of a project, agent or model (budget_file.py)
 
 Before a call, the client asks `reserve()`: under the budget lock (an exclusive flock on
 `<store>/.budget/state.json`) it brings the spend of each budget's window up to date, adds the reservations
@@ -21,50 +22,70 @@ since the last one; the first check of a day file starts from its summary (day_s
 so a store of a million records costs one summary read, once. Deleting `.budget/` is safe
 (reservations of calls in flight are then forgotten).
 
+A scoped budget (budget_file.py) counts only the calls whose record carries its scope. The
+state keeps per-slot costs for exactly the scopes that budgets name (`scopes`, each with when a
+check last wanted it; one unwanted for KEEP_DAYS is dropped), so a store without scoped budgets
+does no extra work. A scope new to the state makes every day file be read again, from its
+summary's (combo, slot) groups plus the records appended since. A reservation carries the
+call's scope (project, agent, model) and counts only for the budgets it matches.
+
 Windows are local time: "day" from local midnight, "week" from Monday, "month" from the 1st.
 Nothing here is imported, and no file is touched, when no budget is set and no max_cost given.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from llm_core.budget_file import FILE_NAME, load_budget_file
+from llm_core.budget_ledger import Ledger, scope_key
 from llm_core.config import Settings
-from llm_core.dayfiles import day_file_stat
 from llm_core.errors import BudgetExceeded, ConfigError, warn
-from llm_core.records import BUDGET_DIR, TELEMETRY_FILE, utc_today
+from llm_core.records import BUDGET_DIR
 from llm_core.records import now_ms as clock_ms
-from llm_core.storage import day_summaries
-from llm_core.storage._day_records import COST_SCALE, M_COST, SLOT_MS, extract, split_lines
 from llm_core.storage.local import get_storage
-from llm_core.storage.location import open_store
-from llm_core.storage.locking import locker
 
 __all__ = [
-    "Budget", "BudgetStatus", "Ledger", "budgets", "check_max_cost", "guard", "reserve", "settle",
+    "Budget", "BudgetStatus", "Ledger", "budget_file_path", "budgets", "check_max_cost", "guard", "reserve", "settle",
     "settle_call", "statuses", "window_bounds",
 ]
 
-STATE_FILE = "state.json"
-STATE_MODE = 0o600
 RESERVATION_TTL_MS = 3_600_000  # the longest a crashed process's reservation is counted
-KEEP_DAYS = 40  # day files kept in the state: longer than any window (a month)
 
 
 @dataclass(frozen=True)
 class Budget:
-    name: str  # "daily", "monthly"
+    name: str  # "daily", "monthly", or a name from budgets.toml
     window: str  # "day", "week", "month"
     limit_usd: float
     how_to_raise: str  # what the user changes to raise it
+    scope: tuple[tuple[str, str], ...] = ()  # (("agent", "ci-bot"),): the calls it counts; () all
+
+    @property
+    def key(self) -> str:
+        """The scope's name in the state file ("" for every call)."""
+        return scope_key(self.scope)
+
+    @property
+    def title(self) -> str:
+        """'daily budget', 'ci-bot budget (agent=ci-bot)'."""
+        return f"{self.name} budget" + (f" ({self.scope_text})" if self.scope else "")
+
+    @property
+    def scope_text(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.scope) or "all calls"
+
+    def applies_to(self, call: dict[str, Any] | None) -> bool:
+        """Whether a call with these labels (project, agent, model) counts for this budget;
+        None (labels unknown) only for a budget of every call."""
+        if not self.scope:
+            return True
+        return call is not None and all(call.get(k) == v for k, v in self.scope)
 
 
 @dataclass
@@ -89,7 +110,7 @@ class BudgetStatus:
     def to_dict(self, now_ms: int) -> dict[str, Any]:
         limit = self.budget.limit_usd
         return {
-            "budget": self.budget.name, "window": self.budget.window,
+            "budget": self.budget.name, "scope": dict(self.budget.scope), "window": self.budget.window,
             "start": _iso(self.start_ms), "end": _iso(self.end_ms),
             "spent_usd": round(self.spent_usd, 12), "reserved_usd": round(self.reserved_usd, 12),
             "limit_usd": limit, "remaining_usd": round(max(limit - self.used_usd, 0.0), 12),
@@ -100,13 +121,21 @@ class BudgetStatus:
 
 
 def budgets(settings: Settings) -> list[Budget]:
-    """The budgets that apply, from the settings (LLM_BUDGET_*_USD)."""
+    """Every budget: LLM_BUDGET_*_USD, then budgets.toml's (ConfigError when it is not valid)."""
     out = []
     if settings.budget_daily_usd is not None:
         out.append(Budget("daily", "day", settings.budget_daily_usd, "LLM_BUDGET_DAILY_USD"))
     if settings.budget_monthly_usd is not None:
         out.append(Budget("monthly", "month", settings.budget_monthly_usd, "LLM_BUDGET_MONTHLY_USD"))
+    if settings.budget_file is not None:
+        for b in load_budget_file(settings.budget_file):
+            out.append(Budget(b.name, b.window, b.limit_usd, f'limit_usd of "{b.name}" in {b.path}', b.scope))
     return out
+
+
+def budget_file_path(settings: Settings) -> Path:
+    """Where budgets.toml is read from (whether it exists or not)."""
+    return settings.config_dir / FILE_NAME
 
 
 def window_bounds(window: str, now_ms: int) -> tuple[int, int]:
@@ -129,25 +158,6 @@ def _midnight(day: date) -> int:
     return int(datetime(day.year, day.month, day.day).timestamp() * 1000)
 
 
-_DAY_SLOTS = 86_400_000 // SLOT_MS
-
-
-def _read_all(fd: int) -> bytes:
-    size = os.fstat(fd).st_size
-    chunks, at = [], 0
-    while at < size:
-        chunk = os.pread(fd, size - at, at)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        at += len(chunk)
-    return b"".join(chunks)
-
-
-def _utc_midnight(day: str) -> int:
-    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
-
-
 def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).astimezone().isoformat(timespec="seconds")
 
@@ -157,161 +167,6 @@ def usd(value: float) -> str:
     if value < 0.01:
         return f"${value:.6f}"
     return f"${value:.4f}" if value < 1 else f"${value:,.2f}"
-
-
-# ---------------------------------------------------------------- the ledger
-
-
-class Ledger:
-    """The store's budget state, read and written under its lock (see the module docstring)."""
-
-    def __init__(self, store: Path) -> None:
-        self.store = Path(store)
-        self.folder = self.store / BUDGET_DIR
-        self.state_path = self.folder / STATE_FILE
-
-    @contextlib.contextmanager
-    def locked(self):
-        """The state, loaded under the exclusive lock; saved on leaving when it changed.
-
-        The lock is the state file's own flock, and the file is rewritten in place (no temp
-        file and rename, which cost milliseconds on some file systems): the lock keeps writers
-        apart, and a file torn by a crash fails to parse and is rebuilt from the store."""
-        if not self.folder.is_dir():
-            open_store(self.store)  # creates or adopts the store first: .budget/ is its own file
-            os.makedirs(self.folder, 0o700, exist_ok=True)
-        fd = os.open(self.state_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0),
-                     STATE_MODE)
-        lock = locker()
-        try:
-            lock.lock(fd, lock.LOCK_EX)
-            try:
-                before = _read_all(fd)
-                state = self._load(before)
-                yield state
-                data = orjson.dumps(state)
-                if data != before:
-                    os.pwrite(fd, data, 0)
-                    if len(data) < len(before):
-                        os.ftruncate(fd, len(data))
-            finally:
-                lock.unlock(fd)
-        finally:
-            os.close(fd)
-
-    def _load(self, data: bytes) -> dict[str, Any]:
-        try:
-            state = orjson.loads(data) if data else {}
-        except ValueError:
-            state = {}
-        if not isinstance(state, dict):
-            state = {}
-        files, held = state.get("files"), state.get("reservations")
-        # Anything malformed is dropped: a file entry is then read again, from its summary.
-        state["files"] = {d: e for d, e in files.items() if _valid_entry(e)} if isinstance(files, dict) else {}
-        state["reservations"] = ({k: r for k, r in held.items() if _valid_reservation(r)}
-                                 if isinstance(held, dict) else {})
-        return state
-
-    def refresh(self, state: dict[str, Any], since_ms: int, now_ms: int) -> None:
-        """Bring the per-slot costs of every UTC day file from `since_ms` to now up to date."""
-        first = datetime.fromtimestamp(since_ms / 1000, timezone.utc).date()
-        last = max(datetime.fromtimestamp(now_ms / 1000, timezone.utc).date(), date.fromisoformat(utc_today()))
-        files = state["files"]
-        keep_from = (datetime.fromtimestamp(now_ms / 1000, timezone.utc).date()
-                     - timedelta(days=KEEP_DAYS)).isoformat()
-        for name in [d for d in files if d < keep_from]:  # no window reaches back that far
-            del files[name]
-        settled = (last - timedelta(days=1)).isoformat()
-        day = first
-        while day <= last:
-            name = day.isoformat()
-            # A day file before yesterday (UTC) is complete: once read, it is not stat'ed again.
-            if name not in files or name >= settled:
-                self._refresh_file(files, name)
-            day += timedelta(days=1)
-
-    def _refresh_file(self, files: dict[str, Any], day: str) -> None:
-        path = self.store / day / TELEMETRY_FILE
-        try:
-            st = day_file_stat(path)
-        except OSError:
-            files.pop(day, None)
-            return
-        entry = files.get(day)
-        if st.compressed:  # storage/compress.py: not appended in place any more; its summary has it all
-            if entry is None or entry.get("ino") != st.st_ino or entry.get("offset") != st.st_size:
-                entry = files[day] = self._from_summary(day, st)
-                entry["offset"] = st.st_size
-            return
-        if (entry is None or entry.get("ino") != st.st_ino or entry.get("offset", 0) > st.st_size
-                or "total" not in entry):
-            entry = files[day] = self._from_summary(day, st)
-        if entry["offset"] < st.st_size:
-            with open(path, "rb") as f:
-                f.seek(entry["offset"])
-                data = f.read(st.st_size - entry["offset"])
-            slots = entry["slots"]
-            for line in split_lines(data):
-                entry["offset"] += len(line) + 1
-                try:
-                    found = extract(orjson.loads(line))
-                except ValueError:
-                    continue
-                if found is not None and found[2][M_COST]:
-                    key = str(found[0] // SLOT_MS)
-                    slots[key] = slots.get(key, 0) + found[2][M_COST]
-                    entry["total"] += found[2][M_COST]
-
-    def _from_summary(self, day: str, st: os.stat_result) -> dict[str, Any]:
-        """A file's entry started from its summary (built when stale), else from its start."""
-        entry: dict[str, Any] = {"ino": st.st_ino, "offset": 0, "slots": {}, "total": 0}
-        try:
-            summary = day_summaries.day_summary(self.store, day)
-        except Exception:  # a broken summary: read the file itself
-            summary = None
-        if summary is not None and summary.meta.get("source", {}).get("ino") == st.st_ino:
-            entry["offset"] = int(summary.meta["offset"])
-            entry["slots"] = {str(s[0]): s[1 + M_COST] for s in summary.day_slots if s[1 + M_COST]}
-            entry["total"] = sum(entry["slots"].values())
-        return entry
-
-    @staticmethod
-    def spend(state: dict[str, Any], start_ms: int, end_ms: int) -> float:
-        lo, hi = start_ms // SLOT_MS, end_ms // SLOT_MS
-        total = 0
-        for day, entry in state["files"].items():
-            first = _utc_midnight(day) // SLOT_MS  # the slots a UTC day file can hold
-            if lo <= first and first + _DAY_SLOTS <= hi:
-                total += entry["total"]  # the whole file is in the window
-            elif first < hi and lo < first + _DAY_SLOTS:
-                total += sum(cost for key, cost in entry["slots"].items() if lo <= int(key) < hi)
-        return total / COST_SCALE
-
-    @staticmethod
-    def reserved(state: dict[str, Any], now_ms: int) -> float:
-        live = {k: r for k, r in state["reservations"].items() if r["expires"] > now_ms}
-        state["reservations"] = live
-        return sum(r["usd"] for r in live.values())
-
-    def statuses(self, state: dict[str, Any], wanted: list[Budget], now_ms: int) -> list[BudgetStatus]:
-        bounds = [window_bounds(b.window, now_ms) for b in wanted]
-        if bounds:
-            self.refresh(state, min(s for s, _ in bounds), now_ms)
-        reserved = self.reserved(state, now_ms)
-        return [BudgetStatus(b, s, e, self.spend(state, s, e), reserved)
-                for b, (s, e) in zip(wanted, bounds, strict=True)]
-
-
-def _valid_entry(entry: Any) -> bool:
-    return (isinstance(entry, dict) and all(isinstance(entry.get(k), int) for k in ("ino", "offset", "total"))
-            and isinstance(entry.get("slots"), dict)
-            and all(isinstance(v, int) for v in entry["slots"].values()))
-
-
-def _valid_reservation(held: Any) -> bool:
-    return (isinstance(held, dict) and isinstance(held.get("usd"), (int, float))
-            and isinstance(held.get("expires"), int))
 
 
 # ---------------------------------------------------------------- the call path
@@ -327,20 +182,26 @@ def check_max_cost(worst_usd: float | None, max_cost: float) -> None:
         )
 
 
-def guard(worst_usd: float | None, max_cost: float | None, settings: Settings, ttl_ms: int) -> str | None:
+def guard(worst_usd: float | None, max_cost: float | None, settings: Settings, ttl_ms: int,
+          call: dict[str, Any] | None = None) -> str | None:
     """Before a call: refuse it over max_cost or a budget (BudgetExceeded), else reserve its
-    worst case in the process's store; the reservation id to settle, or None.
+    worst case in the process's store; the reservation id to settle, or None. `call` holds the
+    labels its record will carry (project, agent, model): the scoped budgets it counts for.
 
-    An unpriced call counts 0. A store that cannot be used (unwritable, not a store) leaves
-    the call unchecked, with a warning: a telemetry problem never stops a call."""
+    An unpriced call counts 0. A budgets.toml that is not valid raises ConfigError (nothing is
+    sent). A store that cannot be used (unwritable, not a store) leaves the call unchecked,
+    with a warning: a telemetry problem never stops a call."""
     if max_cost is not None:
         check_max_cost(worst_usd, max_cost)
     if not settings.budgets_set:
         return None
+    wanted = [b for b in budgets(settings) if b.applies_to(call)]
+    if not wanted:
+        return None
     reservation = os.urandom(8).hex()
     try:
         reserve(get_storage().base_dir, settings, worst_usd or 0.0, reservation, clock_ms(),
-                min(RESERVATION_TTL_MS, ttl_ms))
+                min(RESERVATION_TTL_MS, ttl_ms), call, wanted)
     except (OSError, ConfigError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         warn(f"budget not checked ({reason}); the call goes on", key="budget-unchecked")
@@ -359,13 +220,17 @@ def settle_call(storage: Any, reservation: str) -> None:
 
 
 def reserve(store: Path, settings: Settings, worst_usd: float, reservation_id: str,
-            now_ms: int, ttl_ms: int) -> list[BudgetStatus]:
-    """Check every budget for a call costing up to `worst_usd`; reserve it when allowed.
+            now_ms: int, ttl_ms: int, call: dict[str, Any] | None = None,
+            wanted: list[Budget] | None = None) -> list[BudgetStatus]:
+    """Check every budget that counts a call labelled `call` (default: `wanted`, else those of
+    the settings) for a call costing up to `worst_usd`; reserve it when allowed.
 
     Raises BudgetExceeded (block mode) naming the first budget it would pass; in warn mode
     warns and reserves anyway. Warns on a terminal when a budget crosses LLM_BUDGET_WARN_AT %."""
+    if wanted is None:
+        wanted = [b for b in budgets(settings) if b.applies_to(call)]
     with Ledger(store).locked() as state:
-        found = Ledger(store).statuses(state, budgets(settings), now_ms)
+        found = _statuses(store, state, wanted, now_ms)
         for status in found:
             limit = status.budget.limit_usd
             if status.used_usd + worst_usd > limit:
@@ -378,7 +243,7 @@ def reserve(store: Path, settings: Settings, worst_usd: float, reservation_id: s
             elif (status.used_usd + worst_usd) * 100 >= limit * settings.budget_warn_at:
                 _soft_warning(status, worst_usd, settings.budget_warn_at)
         state["reservations"][reservation_id] = {
-            "usd": worst_usd, "expires": now_ms + ttl_ms, "pid": os.getpid(),
+            "usd": worst_usd, "expires": now_ms + ttl_ms, "pid": os.getpid(), "call": call,
         }
     return found
 
@@ -396,13 +261,23 @@ def statuses(store: Path, settings: Settings, now_ms: int,
     if not (store / BUDGET_DIR).is_dir() and not store.is_dir():
         return [BudgetStatus(b, *window_bounds(b.window, now_ms), 0.0, 0.0) for b in wanted]
     with Ledger(store).locked() as state:
-        return Ledger(store).statuses(state, wanted, now_ms)
+        return _statuses(store, state, wanted, now_ms)
+
+
+def _statuses(store: Path, state: dict[str, Any], wanted: list[Budget], now_ms: int) -> list[BudgetStatus]:
+    """Each budget's window, spend and calls in flight, the state brought up to date."""
+    ledger = Ledger(store)
+    bounds = [window_bounds(b.window, now_ms) for b in wanted]
+    if bounds:
+        ledger.refresh(state, min(s for s, _ in bounds), now_ms, {b.key for b in wanted if b.key})
+    return [BudgetStatus(b, s, e, ledger.spend(state, s, e, b.key), ledger.reserved(state, now_ms, b.scope))
+            for b, (s, e) in zip(wanted, bounds, strict=True)]
 
 
 def _over_message(status: BudgetStatus, worst_usd: float) -> str:
     b = status.budget
     return (
-        f"{b.name} budget {usd(b.limit_usd)} would be exceeded: {usd(status.used_usd)} spent "
+        f"{b.title} {usd(b.limit_usd)} would be exceeded: {usd(status.used_usd)} spent "
         f"this {b.window} (calls in flight included) + up to {usd(worst_usd)} for this call; "
         f"raise {b.how_to_raise}, lower --max-tokens, or wait for the next {b.window}"
     )
@@ -412,7 +287,7 @@ def _soft_warning(status: BudgetStatus, worst_usd: float, warn_at: float) -> Non
     if not _stderr_is_terminal():
         return
     b = status.budget
-    warn(f"{b.name} budget at {100 * (status.used_usd + worst_usd) / b.limit_usd:.0f}% "
+    warn(f"{b.title} at {100 * (status.used_usd + worst_usd) / b.limit_usd:.0f}% "
          f"({usd(status.used_usd)} of {usd(b.limit_usd)}; warning from {warn_at:g}%)",
          key=f"budget-soft-{b.name}")
 

@@ -39,6 +39,9 @@ unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, nev
     LLM_BUDGET_DAILY_USD           (unset)   spend limit per local day, USD (> 0, <= 1e9; llm_core/budgets.py)
     LLM_BUDGET_MONTHLY_USD         (unset)   spend limit per local calendar month, USD (> 0, <= 1e9)
     LLM_BUDGET_MODE                block     block: refuse a call over a budget (exit 8); warn: only warn
+                                             Scoped budgets: $XDG_CONFIG_HOME/llm-core/budgets.toml
+                                             (llm_core/budget_file.py). A project .env may lower a
+                                             budget of the user file, never raise it or set warn.
     LLM_BUDGET_WARN_AT             80        percent of a budget whose crossing warns on a terminal (0-100)
     LLM_SHOW_USAGE                 false     llm-chat prints a usage line on stderr (as --usage)
     ANTHROPIC_API_KEY, OPENAI_API_KEY, OPENROUTER_API_KEY
@@ -115,6 +118,7 @@ class Settings:
     budget_daily_usd: float | None = None
     budget_monthly_usd: float | None = None
     budget_mode: str = "block"
+    budget_file: Path | None = None  # the user's budgets.toml, when it exists (budget_file.py)
     budget_warn_at: float = 80.0
     show_usage: bool = False
     # Test hook, deliberately not in the table above: pins "now" for llm-telemetry reports.
@@ -166,7 +170,8 @@ class Settings:
     @property
     def budgets_set(self) -> bool:
         """Whether any budget applies: when not, a call does no budget work at all."""
-        return self.budget_daily_usd is not None or self.budget_monthly_usd is not None
+        return (self.budget_daily_usd is not None or self.budget_monthly_usd is not None
+                or self.budget_file is not None)
 
     def secrets(self) -> list[str]:
         keys = (self.anthropic_api_key, self.openai_api_key, self.openrouter_api_key)
@@ -263,21 +268,41 @@ def _read_env_file(path: Path, private: bool = False) -> dict[str, str]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _layers(environ: Mapping[str, str], cwd: Path, user_file: Path) -> tuple[dict, dict]:
-    """(merged variables, variable -> source): environment over project .env over user file."""
+def _layers(environ: Mapping[str, str], cwd: Path, user_file: Path) -> tuple[dict, dict, dict]:
+    """(merged variables, variable -> source, the user file's values a project .env replaced):
+    environment over project .env over user file."""
     env: dict[str, str] = {}
     sources: dict[str, str] = {}
     project = cwd / _PROJECT_FILE
-    for source, values in (
-        (str(user_file), _read_env_file(user_file, private=True)),
-        (str(project), _read_env_file(project)),
-        (ENVIRONMENT, environ),
-    ):
+    user = _read_env_file(user_file, private=True)
+    for source, values in ((str(user_file), user), (str(project), _read_env_file(project)),
+                           (ENVIRONMENT, environ)):
         for name, value in values.items():
             env[name] = value
             sources[name] = source
     _seen_secrets[:] = [v for k in KEY_NAMES if (v := env.get(k, "").strip())]
-    return env, sources
+    shadowed = {k: v for k, v in user.items() if _is_project(sources[k])}
+    return env, sources, shadowed
+
+
+_BUDGET_LIMITS = ("LLM_BUDGET_DAILY_USD", "LLM_BUDGET_MONTHLY_USD")
+
+
+def _budget_limit(env: dict, shadowed: dict, name: str) -> float | None:
+    """A budget limit; one from a project .env only counts where it is stricter than the
+    user file's (a repository may add or lower a budget, never raise it)."""
+    value = _number(env, name, None, float, 0, allow_zero=False, maximum=MAX_BUDGET_USD)
+    user = _number(shadowed, name, None, float, 0, allow_zero=False, maximum=MAX_BUDGET_USD)
+    return value if user is None or value is None else min(value, user)
+
+
+def _budget_mode(env: dict, sources: dict, shadowed: dict) -> str:
+    """LLM_BUDGET_MODE; a project .env may turn warn into block, never block into warn."""
+    name = "LLM_BUDGET_MODE"
+    mode = _choice(env, name, "block", BUDGET_MODES)
+    if mode == "warn" and _is_project(sources.get(name)):
+        return _choice(shadowed, name, "block", BUDGET_MODES)
+    return mode
 
 
 def user_env_file(environ: Mapping[str, str] | None = None) -> Path:
@@ -294,7 +319,8 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
     home = Path(real.get("HOME") or Path.home())
     config_home = Path(real.get("XDG_CONFIG_HOME") or home / ".config")
     cache_home = Path(real.get("XDG_CACHE_HOME") or home / ".cache")
-    env, sources = _layers(real, cwd or Path.cwd(), user_env_file(real))
+    env, sources, shadowed = _layers(real, cwd or Path.cwd(), user_env_file(real))
+    budget_file = config_home / "llm-core" / "budgets.toml"
     trust_name = "LLM_TRUST_PROJECT_ENV"
     trusted = {k: v for k, v in env.items() if k == trust_name and not _is_project(sources[k])}
     models_file = _text(env, "LLM_MODELS_FILE")
@@ -326,11 +352,10 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         cache_dir=cache_home / "llm-core",
         debug=_bool(env, "LLM_DEBUG", False),
         local_models_free=_bool(env, "LLM_LOCAL_MODELS_FREE", True),
-        budget_daily_usd=_number(env, "LLM_BUDGET_DAILY_USD", None, float, 0, allow_zero=False,
-                                 maximum=MAX_BUDGET_USD),
-        budget_monthly_usd=_number(env, "LLM_BUDGET_MONTHLY_USD", None, float, 0, allow_zero=False,
-                                   maximum=MAX_BUDGET_USD),
-        budget_mode=_choice(env, "LLM_BUDGET_MODE", "block", BUDGET_MODES),
+        budget_daily_usd=_budget_limit(env, shadowed, _BUDGET_LIMITS[0]),
+        budget_monthly_usd=_budget_limit(env, shadowed, _BUDGET_LIMITS[1]),
+        budget_mode=_budget_mode(env, sources, shadowed),
+        budget_file=budget_file if budget_file.is_file() else None,
         budget_warn_at=_number(env, "LLM_BUDGET_WARN_AT", 80.0, float, 0, maximum=100),
         show_usage=_bool(env, "LLM_SHOW_USAGE", False),
         telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),

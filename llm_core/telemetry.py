@@ -41,7 +41,7 @@ from llm_core.models.pricing import calculate_cost
 from llm_core.records import format_ms, format_timestamp, new_id_at, normalize_tokens, now_ms
 from llm_core.storage.local import get_storage
 
-__all__ = ["AITelemetryTracker", "build_record", "content_hash", "project_context", "record_call"]
+__all__ = ["AITelemetryTracker", "build_record", "content_hash", "project_context", "record_call", "record_scope"]
 
 
 def content_hash(content: Any) -> str | None:
@@ -154,6 +154,14 @@ def _settings():
         return get_settings()
     except Exception:
         return None
+
+
+def record_scope(model: str | None, agent_name: str | None = None, metadata: dict | None = None) -> dict:
+    """{"project", "agent", "model"} as a call's record will carry them (what scoped budgets match)."""
+    settings = _settings()
+    project = metadata["project"] if metadata and "project" in metadata else project_context()["project"]
+    agent = agent_name or (settings.agent_name if settings is not None else None) or _defaults()["agent_name"]
+    return {"project": project, "agent": agent, "model": model}
 
 
 # ---------------------------------------------------------------- the record

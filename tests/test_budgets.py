@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fake_provider import KEYS, FakeProvider
 
-from llm_core import budgets
+from llm_core import budget_ledger, budgets
 from llm_core.clients.anthropic_client import AnthropicClient
 from llm_core.config import get_settings, reset_settings
 from llm_core.errors import BudgetExceeded, ExitStatus
@@ -166,7 +166,7 @@ def test_an_expired_reservation_no_longer_counts(tmp_path):
 def test_spend_counts_only_the_slots_inside_a_window_that_cuts_a_day_file():
     from llm_core.storage._day_records import COST_SCALE, SLOT_MS
 
-    midnight = budgets._utc_midnight("2026-12-01")
+    midnight = budget_ledger.utc_midnight("2026-12-01")
     early, late = midnight // SLOT_MS + 4, midnight // SLOT_MS + 80  # 01:00 and 20:00 UTC
     state = {"files": {"2026-12-01": {"ino": 1, "offset": 9, "total": 3 * COST_SCALE,
                                       "slots": {str(early): COST_SCALE, str(late): 2 * COST_SCALE}}},
@@ -239,3 +239,240 @@ def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
     assert spend <= 0.05 + 1e-9
     assert len(fake.requests) == sent
     assert sent >= 10  # the budget was used, not refused wholesale: at most 12 fit (0.048 + 0.00525)
+
+
+# ---------------------------------------------------------------- budgets.toml: scoped budgets
+
+
+def budget_file(isolated_env, text: str) -> Path:
+    path = isolated_env / "config" / "llm-core" / "budgets.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    reset_settings()
+    return path
+
+
+def test_a_scoped_budget_counts_and_limits_only_its_agent(fake, pricey, isolated_env):
+    path = budget_file(isolated_env, """
+        [[budget]]
+        name = "ci-bot"
+        agent = "ci-bot"
+        window = "week"
+        limit_usd = 0.01
+    """)
+    bot, other = client(fake, agent_name="ci-bot"), client(fake, agent_name="human")
+    for _ in range(3):  # another agent's spend does not count for the ci-bot budget
+        other.chat(PROMPT, max_tokens=9)
+    bot.chat(PROMPT, max_tokens=9)
+    bot.chat(PROMPT, max_tokens=9)
+    sent = len(fake.requests)
+    with pytest.raises(BudgetExceeded) as info:
+        bot.chat(PROMPT, max_tokens=9)
+    assert len(fake.requests) == sent  # never reached the provider
+    exc = info.value
+    assert exc.exit_code == 8 and exc.budget == "ci-bot" and exc.spent_usd == pytest.approx(0.008)
+    assert str(path) in str(exc) and "ci-bot budget (agent=ci-bot)" in str(exc) and "this week" in str(exc)
+    other.chat(PROMPT, max_tokens=9)  # the other agent is not limited by it
+    blocked = [r for r in records() if r.get("status") == "blocked"]
+    assert len(blocked) == 1 and blocked[0]["agent_name"] == "ci-bot" and blocked[0]["cost_usd"] == 0
+
+
+def test_project_and_model_scopes_combine(fake, pricey, isolated_env, monkeypatch):
+    budget_file(isolated_env, """
+        [[budget]]
+        name = "pricey-here"
+        project = "here"
+        model = "pricey"
+        window = "day"
+        limit_usd = 0.006
+    """)
+    c = client(fake)
+    c.chat(PROMPT, max_tokens=9, metadata={"project": "elsewhere"})  # another project: not counted
+    c.chat(PROMPT, max_tokens=9, metadata={"project": "here"})
+    c.chat(PROMPT, max_tokens=9, metadata={"project": "elsewhere"})  # nor limited
+    with pytest.raises(BudgetExceeded, match=r"pricey-here budget \(project=here model=pricey\)"):
+        c.chat(PROMPT, max_tokens=9, metadata={"project": "here"})
+    status = budgets.statuses(get_storage().base_dir, get_settings(), budgets.clock_ms())
+    assert [(s.budget.name, round(s.spent_usd, 6)) for s in status] == [("pricey-here", 0.004)]
+
+
+def test_scoped_spend_starts_from_the_day_summaries(fake, pricey, isolated_env, monkeypatch):
+    """A scope new to the state is read from the summaries' (combo, slot) groups, and then only
+    the records appended since; without scoped budgets the state keeps no per-scope slots."""
+    from llm_core.storage import day_summaries
+
+    monkeypatch.setenv("LLM_BUDGET_DAILY_USD", "1")
+    reset_settings()
+    for agent in ("a", "b", "a"):
+        client(fake, agent_name=agent).chat(PROMPT, max_tokens=9)
+    state_path = get_storage().base_dir / ".budget" / "state.json"
+    state = json.loads(state_path.read_text())
+    assert state["scopes"] == {} and all("scoped" not in e for e in state["files"].values())
+    budget_file(isolated_env, """
+        [[budget]]
+        name = "a"
+        agent = "a"
+        window = "month"
+        limit_usd = 1
+    """)
+    built = []
+    real = day_summaries.day_summary
+    monkeypatch.setattr(day_summaries, "day_summary", lambda *a, **k: built.append(a) or real(*a, **k))
+    client(fake, agent_name="a").chat(PROMPT, max_tokens=9)
+    assert built  # the new scope was read from the summaries
+    state = json.loads(state_path.read_text())
+    assert list(state["scopes"]) == ['[["agent","a"]]']
+    now = budgets.clock_ms()
+    found = {s.budget.name: s.spent_usd for s in budgets.statuses(get_storage().base_dir, get_settings(), now)}
+    assert found == {"daily": pytest.approx(0.016), "a": pytest.approx(0.012)}
+
+
+def test_a_reservation_counts_only_for_the_budgets_of_its_call(tmp_path):
+    state = {"reservations": {"x": {"usd": 1.0, "expires": 10, "call": {"agent": "a", "project": None, "model": "m"}},
+                              "y": {"usd": 2.0, "expires": 10, "call": None}}}
+    assert budget_ledger.Ledger.reserved(state, 0) == 3.0
+    assert budget_ledger.Ledger.reserved(state, 0, (("agent", "a"),)) == 3.0
+    assert budget_ledger.Ledger.reserved(state, 0, (("agent", "b"),)) == 2.0  # labels unknown: counts
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("[[budget]]\nname = 'x'\nwindow = week\n", "is not valid TOML: Invalid value (at line 3, column 10)"),
+    ("[[budget]]\nname = 'x'\nwindow = 'day'\nlimit = 1\n", "budget 1: unknown key 'limit'"),
+    ("[[budget]]\nname = 'x'\nwindow = 'day'\n", "budget 1: limit_usd is missing"),
+    ("[[budget]]\nname = 'x'\nwindow = 'day'\nlimit_usd = 0\n", "budget 1: limit_usd must be a number > 0"),
+    ("[[budget]]\nname = 'x'\nwindow = 'day'\nlimit_usd = true\n", "limit_usd must be a number"),
+    ("[[budget]]\nname = 'x'\nwindow = 'day'\nlimit_usd = nan\n", "limit_usd must be a number"),
+    ("[[budget]]\nname = 'x'\nwindow = 'hour'\nlimit_usd = 1\n", "window must be day, week or month, got 'hour'"),
+    ("[[budget]]\nname = 'x'\nagent = ''\nwindow = 'day'\nlimit_usd = 1\n", "agent must be a non-empty string"),
+    ("[[budget]]\nname = 'x'\nmodel = 3\nwindow = 'day'\nlimit_usd = 1\n", "model must be a non-empty string"),
+    ("[[budget]]\nname = 'x'\nwindow = 'day'\nlimit_usd = 1\n" * 2, "budget 2: the name 'x' is used twice"),
+    ("limit_usd = 1\n", "unknown key 'limit_usd'; budgets are [[budget]] tables"),
+    ("budget = 3\n", "'budget' must be [[budget]] tables"),
+])
+def test_a_bad_budget_file_is_a_config_error_naming_file_and_problem(isolated_env, text, problem):
+    from llm_core.budget_file import load_budget_file
+    from llm_core.errors import ConfigError
+
+    path = isolated_env / "budgets.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_budget_file(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and problem in message and "\n" not in message
+    assert info.value.exit_code == 4
+
+
+def test_a_bad_budget_file_stops_the_call_before_sending(fake, pricey, isolated_env):
+    from llm_core.errors import ConfigError
+
+    budget_file(isolated_env, "[[budget]]\nname = 'x'\n")
+    with pytest.raises(ConfigError, match=r"name is missing|window is missing"):
+        client(fake).chat(PROMPT, max_tokens=9)
+    assert fake.requests == []
+
+
+def test_a_project_env_may_lower_a_budget_but_never_raise_or_soften_it(isolated_env):
+    from llm_core.config import load_settings
+
+    user = isolated_env / "config" / "llm-core" / "env"
+    user.parent.mkdir(parents=True)
+    user.write_text("LLM_BUDGET_DAILY_USD=5\nLLM_BUDGET_MONTHLY_USD=50\n")
+    user.chmod(0o600)
+    work = isolated_env / "work"
+    environ = {"HOME": str(isolated_env / "home"), "XDG_CONFIG_HOME": str(isolated_env / "config")}
+    (work / ".env").write_text("LLM_BUDGET_DAILY_USD=500\nLLM_BUDGET_MONTHLY_USD=10\nLLM_BUDGET_MODE=warn\n")
+    s = load_settings(environ, work)
+    assert (s.budget_daily_usd, s.budget_monthly_usd, s.budget_mode) == (5, 10, "block")
+    user.write_text("LLM_BUDGET_MODE=warn\n")
+    (work / ".env").write_text("LLM_BUDGET_DAILY_USD=2\nLLM_BUDGET_MODE=block\n")
+    s = load_settings(environ, work)
+    assert (s.budget_daily_usd, s.budget_mode) == (2, "block")  # adding or tightening is fine
+    s = load_settings({**environ, "LLM_BUDGET_DAILY_USD": "9", "LLM_BUDGET_MODE": "warn"}, work)
+    assert (s.budget_daily_usd, s.budget_mode) == (9, "warn")  # the environment is the user's
+
+
+RACER_SCOPED = textwrap.dedent("""
+    import sys
+    from llm_core.clients.anthropic_client import AnthropicClient
+    from llm_core.errors import BudgetExceeded
+    c = AnthropicClient("pricey", api_key=sys.argv[2], base_url=sys.argv[1], agent_name=sys.argv[3])
+    sent = blocked = 0
+    for _ in range(20):
+        try:
+            c.chat("x" * 26, max_tokens=9)
+            sent += 1
+        except BudgetExceeded:
+            blocked += 1
+    print(sent, blocked)
+""")
+
+
+def test_racing_processes_stay_within_a_scoped_budget(fake, pricey, isolated_env):
+    """6 processes of agent ci-bot race against its $0.05 weekly budget while 2 of another
+    agent run beside them: ci-bot's recorded spend stays within its budget, every refusal is
+    recorded, and the other agent is never refused."""
+    from conftest import clean_environ
+
+    budget_file(isolated_env, """
+        [[budget]]
+        name = "ci-bot"
+        agent = "ci-bot"
+        window = "week"
+        limit_usd = 0.05
+    """)
+    env = clean_environ(isolated_env)
+    env.update(LLM_MODELS_FILE=str(pricey))
+    agents = ["ci-bot"] * 6 + ["human"] * 2
+    procs = [subprocess.Popen([sys.executable, "-c", RACER_SCOPED, fake.url("anthropic"), KEYS["anthropic"], a],
+                              env=env, stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+             for a in agents]
+    outs = [p.communicate(timeout=240)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert [o[1] for o, a in zip(outs, agents, strict=True) if a == "human"] == ["0", "0"]
+    sent = sum(int(o[0]) for o in outs)
+    rows = records()
+    assert len(rows) == 160  # nothing lost
+    bot = [r for r in rows if r["agent_name"] == "ci-bot"]
+    blocked = sum(int(o[1]) for o in outs)
+    assert sum(r.get("status") == "blocked" for r in bot) == blocked > 0
+    assert sum(r["cost_usd"] for r in bot) <= 0.05 + 1e-9
+    assert len(fake.requests) == sent
+    assert sum(r.get("status") != "blocked" for r in bot) >= 10  # at most 12 fit (0.048 + 0.00525)
+
+
+def test_the_readme_budgets_toml_example_is_valid(isolated_env):
+    from conftest import ROOT
+
+    from llm_core.budget_file import load_budget_file
+
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"```toml\n(# ~/.config/llm-core/budgets.toml\n.*?)```", readme, re.S).group(1)
+    path = isolated_env / "budgets.toml"
+    path.write_text(example)
+    found = load_budget_file(path)
+    assert [(b.name, b.window, b.limit_usd, b.scope) for b in found] == [
+        ("ci-bot", "week", 5.0, (("agent", "ci-bot"),)),
+        ("opus-in-api", "month", 40.0, (("project", "api-gateway"), ("model", "claude-opus-4-1"))),
+        ("weekly", "week", 25.0, ()),
+    ]
+
+
+def test_a_scoped_budget_warns_softly_and_in_warn_mode(fake, pricey, isolated_env, monkeypatch, capsys):
+    budget_file(isolated_env, """
+        [[budget]]
+        name = "bot-day"
+        agent = "bot"
+        window = "day"
+        limit_usd = 0.01
+    """)
+    monkeypatch.setattr(budgets, "_stderr_is_terminal", lambda: True)
+    bot = client(fake, agent_name="bot")
+    bot.chat(PROMPT, max_tokens=9)  # 0 + 0.00525 reserved of 0.01: 52%
+    assert "Warning" not in capsys.readouterr().err
+    bot.chat(PROMPT, max_tokens=9)  # 0.004 + 0.00525: 93%
+    assert "Warning: bot-day budget (agent=bot) at 93% ($0.004000 of $0.0100; warning from 80%)" in capsys.readouterr().err
+    monkeypatch.setenv("LLM_BUDGET_MODE", "warn")
+    reset_settings()
+    bot.chat(PROMPT, max_tokens=9)  # 0.008 + 0.00525 > 0.01: sent, with a warning
+    assert "Warning: bot-day budget (agent=bot) $0.0100 would be exceeded" in capsys.readouterr().err
+    assert len(fake.requests) == 3 and not any(r.get("status") == "blocked" for r in records())

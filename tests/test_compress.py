@@ -246,7 +246,7 @@ def test_following_a_store_whose_newest_day_is_compressed(tmp_path):
 
 
 def test_a_monthly_budget_counts_compressed_days(tmp_path):
-    from llm_core import budgets
+    from llm_core import budget_ledger, budgets
 
     plain = tmp_path / "plain"
     write_demo(plain, days=12, calls=2000, seed=4, end_ms=NOW)
@@ -254,11 +254,12 @@ def test_a_monthly_budget_counts_compressed_days(tmp_path):
     shutil.copytree(plain, packed)
     compress_old_days(packed, TODAY, 3)
     assert list(packed.glob("*/telemetry.jsonl.gz"))
-    since = budgets._utc_midnight("2026-11-01")
+    since = budget_ledger.utc_midnight("2026-11-01")
+    scope = budget_ledger.scope_key((("agent", "commit-writer"),))
     spent = []
     for store in (plain, packed):
         ledger = budgets.Ledger(store)
         with ledger.locked() as state:
-            ledger.refresh(state, since, NOW)
-            spent.append(budgets.Ledger.spend(state, since, NOW))
-    assert spent[0] > 0 and spent[1] == spent[0]
+            ledger.refresh(state, since, NOW, {scope})
+            spent.append((ledger.spend(state, since, NOW), ledger.spend(state, since, NOW, scope)))
+    assert spent[0][0] > spent[0][1] > 0 and spent[1] == spent[0]

@@ -75,8 +75,10 @@ def test_every_command_has_a_json_mode(command):
     ("module", "forbidden"),
     [
         ("llm_core.cli.models", ("httpx", "tiktoken")),
-        ("llm_core.cli.cost", ("httpx", "tiktoken")),
-        ("llm_core.cli.tokens", ("httpx",)),
+        ("llm_core.cli.cost", ("httpx", "tiktoken", "llm_core.utils.image_tokens", "llm_core.attachments")),
+        ("llm_core.cli.tokens", ("httpx", "llm_core.utils.image_tokens", "llm_core.attachments")),
+        ("llm_core.cli.chat", ("llm_core.utils.image_tokens", "llm_core.attachments")),
+        ("llm_core.clients.anthropic_client", ("llm_core.utils.image_tokens",)),
         ("llm_core", ("click", "httpx", "tiktoken", "portalocker", "tabulate")),
     ],
 )

@@ -220,3 +220,58 @@ def test_doctor_counts_conversations_in_the_size_and_checks_their_modes(monkeypa
     assert checks["foreign"]["status"] == "ok"
     examine(find_store(str(storage.base_dir)), storage.settings, fix=True)
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_prune_racing_llm_chat_c_never_leaves_half_a_conversation(monkeypatch, isolated_env):
+    # Every conversation is past the retention (LLM_TELEMETRY_NOW far ahead), so each prune
+    # removes it; four processes keep continuing it as llm-chat -c does (read, then append).
+    import subprocess
+    import sys
+
+    storage = store(monkeypatch, LLM_RETENTION_DAYS=1)
+    conversation(storage.base_dir, "RACE", days_ago(3))
+    writer = (
+        "import os, sys, time\n"
+        "from llm_core.errors import InputError\n"
+        "from llm_core.storage.conversations import Conversations\n"
+        "from llm_core.storage.local import LocalStorage\n"
+        "convs = Conversations(LocalStorage(sys.argv[1]))\n"
+        "def turn(i):\n"
+        "    try:\n"
+        "        earlier = convs.turns('RACE')\n"
+        "    except InputError:\n"
+        "        earlier = []  # pruned meanwhile: llm-chat --save-conversation --cid RACE starts it again\n"
+        "    convs.append('RACE', {'model': 'm', 'messages': [{'role': 'user', 'content': f'{sys.argv[2]}-{i}'}]},"
+        " earlier=earlier)\n"
+        "for i in range(150):\n"
+        "    turn(i)\n"
+        "open(sys.argv[3] + '.ready', 'w').close()\n"
+        "while not os.path.exists(sys.argv[3] + '.go'):\n"
+        "    time.sleep(0.01)\n"
+        "turn(150)  # once pruning has stopped, so the file is there to check\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    flag = str(isolated_env / "flag")
+    procs = [subprocess.Popen([sys.executable, "-c", writer, str(storage.base_dir), str(w), f"{flag}{w}"], env=env,
+                              stderr=subprocess.PIPE) for w in range(4)]
+    monkeypatch.setenv("LLM_TELEMETRY_NOW", "2099-01-01T00:00:00Z")
+    reset_settings()
+    pruner = LocalStorage()
+    removed = 0
+    while not all(os.path.exists(f"{flag}{w}.ready") for w in range(4)) and all(p.poll() is None for p in procs):
+        removed += len(pruner.prune()["removed"])
+    for w in range(4):
+        open(f"{flag}{w}.go", "w").close()
+    for p in procs:
+        p.wait(60)
+        assert p.returncode == 0, p.stderr.read()
+    path = storage.base_dir / CONVERSATIONS_DIR / "RACE.jsonl"
+    lines = path.read_bytes().splitlines()
+    turns = [orjson.loads(line) for line in lines]  # every line whole
+    said = [t["messages"][0]["content"] for t in turns]
+    last = {w: max(int(s.split("-")[1]) for s in said if s.startswith(f"{w}-")) for w in "0123"}
+    assert last == {w: 150 for w in "0123"}  # each writer's last turn is there
+    assert removed > 0  # the race did happen
+    for w in "0123":  # each writer's turns in the order it wrote them, none twice
+        mine = [int(s.split("-")[1]) for s in said if s.startswith(f"{w}-")]
+        assert mine == sorted(set(mine))

@@ -101,7 +101,11 @@ MAN_SECTIONS = {
         "and cost 0, and llm-chat exits 8. LLM_BUDGET_MODE=warn only warns. On a terminal a "
         "warning line appears once a budget passes LLM_BUDGET_WARN_AT percent (default 80). "
         "--max-cost USD refuses, the same way, a single call whose worst case is above USD. "
-        "llm-telemetry budget shows each budget's spend and forecast."
+        "$XDG_CONFIG_HOME/llm-core/budgets.toml adds budgets of a project, agent or model over "
+        "a local day, week or month ([[budget]] tables: name, project, agent, model, window, "
+        "limit_usd); each is checked the same way for the calls it matches, and one that is not "
+        "valid stops the call with exit 4. A project .env may lower a budget of yours, never "
+        "raise it. llm-telemetry budget shows each budget's scope, spend and forecast."
     ),
     "USAGE LINE": (
         "--usage (or LLM_SHOW_USAGE=1) prints one line on stderr after the answer:\n\n"

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from llm_core.errors import InputError, warn
-from llm_core.storage.conversations import Conversations, check_id, fit_context, history
+from llm_core.storage.conversations import (
+    Conversations,
+    check_id,
+    fit_context,
+    history,
+    message_text,
+)
 from llm_core.storage.local import get_storage
 
 DEFAULT_OUTPUT_ROOM = 4096  # tokens kept free for the answer when --max-tokens is not given
@@ -52,9 +58,11 @@ class ChatConversation:
         window = (client.model_info or {}).get("context_window")
         if window and turns:
             count = client.estimate_tokens
+            media = _media_counter(client, history(turns) + new)
             room = (kwargs.get("max_tokens") or min(DEFAULT_OUTPUT_ROOM, window // 4))
-            budget = window - room - count(str(self.system or "")) - count(str(new[-1].get("content")))
-            turns, dropped = fit_context(turns, max(budget, 0), count)
+            budget = (window - room - count(str(self.system or "")) - count(message_text(new[-1]))
+                      - (media([new[-1]]) if media else 0))
+            turns, dropped = fit_context(turns, max(budget, 0), count, media)
             if dropped:
                 warn(f"conversation {self.cid}: the {dropped} oldest turn(s) no longer fit "
                      f"{client.model_name}'s {window:,}-token context window and were left out")
@@ -71,3 +79,15 @@ class ChatConversation:
             "messages": [self.user_message, {"role": "assistant", "content": response.text}],
             "tokens": response.tokens, "cost_usd": response.cost_usd,
         }, earlier=self.turns)
+
+
+def _media_counter(client: Any, messages: list[dict[str, Any]]) -> Any:
+    """The estimate of the images and PDFs in a list of messages for the client's model (the
+    provider's documented formulas), or None when the conversation has none."""
+    if not any(isinstance(m.get("content"), list) for m in messages):
+        return None
+    # Imported here: only conversations with attachments need it.
+    from llm_core.utils.image_tokens import messages_tokens, model_key
+
+    model = model_key(client.provider, (client.model_info or {}).get("api_id") or client.model_name)
+    return lambda msgs: messages_tokens(msgs, model)[0]

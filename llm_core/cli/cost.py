@@ -46,6 +46,12 @@ MAN_SECTIONS = {
 
         Text on stdin is counted with the model's tokenizer: exactly for OpenAI models, as an
         estimate for others (the JSON says "input_exact": false).
+
+        -a FILE (repeatable; - reads stdin's bytes) adds an image or PDF to the input tokens as
+        the model's provider documents it (the formulas: llm-tokens(1), ATTACHMENTS), an
+        estimate ("input_exact": false). It is checked as llm-chat -a checks it: not an image or
+        PDF, a model without the vision or pdf capability, or a file over the provider's limit
+        is exit 3. With --compare and no MODELs, only the models that take the files are listed.
     """,
     "REPRICE": """
         --reprice reads telemetry JSON Lines on stdin and writes every line back to stdout,
@@ -64,6 +70,10 @@ MAN_SECTIONS = {
 
         --compare: an array of {"model", "provider", "input_tokens", "input_exact",
         "output_tokens", "cost_usd"}, cheapest first.
+
+        With -a, input tokens include the attachments and each object has "attachments": [{"file",
+        "media_type", "tokens", "ceiling", "exact": false, "method", "width"/"height" or "pages"}]
+        as llm-tokens --json writes them.
     """,
 }
 
@@ -89,12 +99,14 @@ MAN_SECTIONS = {
               help="Price the same call on MODELs (default: every current model), cheapest first.")
 @click.option("--reprice", is_flag=True,
               help="Filter telemetry JSONL from stdin to stdout with cost_usd recomputed.")
+@click.option("-a", "--attach", multiple=True, metavar="FILE",
+              help="Add an image or PDF to the input as the provider bills it (repeatable; - for stdin).")
 @json_option
 @debug_option
 @version_option("llm-cost")
 def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, output_tokens: int,
         cache_read: int, cache_write: int, cache_write_1h: int, service_tier: str | None,
-        inference_geo: str | None, compare: bool, reprice: bool, as_json: bool) -> None:
+        inference_geo: str | None, compare: bool, reprice: bool, attach: tuple[str, ...], as_json: bool) -> None:
     """What an LLM call costs, from token counts or from text on stdin.
 
     -m names the model (default: LLM_MODEL). Token counts are whole numbers from 0 to
@@ -110,9 +122,11 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
       llm-cost -m claude-opus-4-6 -i 1000 -o 500 --geo us     # US-only inference: x 1.1
       llm-cost -m gpt-5 -i 1000 -o 500 --tier priority
       llm-cost --reprice < telemetry.jsonl > repriced.jsonl
+      llm-cost -m gpt-4o -a photo.jpg -i 50 -o 300      # an image, a short prompt, 300 out
+      llm-cost --compare -a report.pdf -o 1000           # the models that read PDFs, cheapest first
     """
     if reprice:
-        if compare or models or model or input_tokens is not None or service_tier or inference_geo:
+        if compare or models or model or input_tokens is not None or service_tier or inference_geo or attach:
             raise UsageError("--reprice takes telemetry on stdin and no other options")
         _reprice()
         return
@@ -122,21 +136,39 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
               "cache_write": cache_write + cache_write_1h, "cache_write_1h": cache_write_1h}
     served = {"service_tier": service_tier, "inference_geo": inference_geo}
     text = None
+    files = None
+    if attach:
+        # Imported here: only -a pays for the attachment modules.
+        from llm_core.cli import _attachments
+
+        files = (attach, _attachments.load(attach))
     if input_tokens is None:
-        if stdin_is_terminal():
+        if files and ("-" in attach or stdin_is_terminal()):
+            text = ""  # the attachments alone (stdin, when read, was one of them)
+        elif stdin_is_terminal():
             raise UsageError("give --input N, or the text to count on stdin")
-        # Empty stdin (`git diff` with no changes) is 0 tokens, as `llm-tokens` counts it.
-        text = sys.stdin.buffer.read().decode("utf-8", "replace")
+        else:
+            # Empty stdin (`git diff` with no changes) is 0 tokens, as `llm-tokens` counts it.
+            text = sys.stdin.buffer.read().decode("utf-8", "replace")
     if compare:
         names = list(models) + ([model] if model else [])
-        rows = _compare(names, counts, input_tokens, text, served)
+        rows = _compare(names, counts, input_tokens, text, served, files)
         emit(rows, as_json=as_json, human=_compare_table)
         return
     if not model:
         model = get_settings().default_model
         if not model:
             raise UsageError("give a model with -m MODEL (or set LLM_MODEL)")
-    emit(_price_one(model, counts, input_tokens, text, served), as_json=as_json, human=_one_summary)
+    emit(_price_one(model, counts, input_tokens, text, served, files), as_json=as_json, human=_one_summary)
+
+
+def _attached(entry: dict, files: tuple | None) -> list[dict]:
+    """The estimates of -a's files for the model of `entry` (after llm-chat's checks)."""
+    if not files:
+        return []
+    from llm_core.cli import _attachments  # loaded already by cli()
+
+    return _attachments.tokens_for(files[1], files[0], entry)
 
 
 def _input_count(entry: dict, input_tokens: int | None, text: str | None, memo: dict) -> tuple[int, bool]:
@@ -152,9 +184,13 @@ def _input_count(entry: dict, input_tokens: int | None, text: str | None, memo: 
     return memo[key]
 
 
-def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | None, served: dict) -> dict:
+def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | None, served: dict,
+               files: tuple | None = None) -> dict:
     entry = get_model(name)
     n_in, exact = _input_count(entry, input_tokens, text, {})
+    attached = _attached(entry, files)
+    if attached:
+        n_in, exact = n_in + sum(a["tokens"] for a in attached), False
     tokens = {"input": n_in, **counts}
     parts = cost_breakdown(tokens, entry, **served)
     tokens["total"] = n_in + counts["output"] + counts["cache_read"] + counts["cache_write"]
@@ -172,6 +208,7 @@ def _price_one(name: str, counts: dict, input_tokens: int | None, text: str | No
         "pricing": tier_pricing(entry, served["service_tier"]),
         "prices_checked": entry.get("prices_checked"),
         **served,
+        **({"attachments": attached} if attached else {}),
     }
 
 
@@ -197,7 +234,7 @@ def _one_summary(r: dict) -> str:
 
 
 def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str | None,
-             served: dict) -> list[dict]:
+             served: dict, files: tuple | None = None) -> list[dict]:
     if names:
         entries, seen = [], set()
         for name in names:
@@ -207,14 +244,22 @@ def _compare(names: list[str], counts: dict, input_tokens: int | None, text: str
                 entries.append(entry)
     else:
         entries = [e for e in list_models(include_retired=False) if e["provider"] != "echo"]
+        if files:
+            from llm_core.cli import _attachments  # loaded already by cli()
+
+            entries = [e for e in entries if _attachments.takes(files[1], e)]
     memo: dict = {}
     rows = []
     for entry in entries:
         n_in, exact = _input_count(entry, input_tokens, text, memo)
+        attached = _attached(entry, files)
+        if attached:
+            n_in, exact = n_in + sum(a["tokens"] for a in attached), False
         cost = calculate_cost({"input": n_in, **counts}, entry, **served)
         rows.append({
             "model": entry["id"], "provider": entry["provider"], "input_tokens": n_in,
             "input_exact": exact, "output_tokens": counts["output"], "cost_usd": cost,
+            **({"attachments": attached} if attached else {}),
         })
     rows.sort(key=lambda r: (r["cost_usd"] is None, r["cost_usd"] or 0.0, r["model"]))
     return rows

@@ -61,6 +61,24 @@ MAN_SECTIONS = {
         estimate/o200k_base, estimate/chars/4 or anthropic/count_tokens.
 
         With --truncate: {"text", "count" (tokens kept), "truncated", "exact", "method"}.
+
+        With -a: "count" adds the attachments' tokens, "exact" is false, and "attachments" holds
+        one object per file: {"file", "media_type", "tokens", "ceiling", "exact": false,
+        "method", and "width" and "height" (images) or "pages" (PDFs)}. "ceiling" is what a
+        budget reserves (a PDF's text at 3,000 tokens a page).
+    """,
+    "ATTACHMENTS": """
+        -a FILE (repeatable; - reads stdin's bytes) counts an image (PNG, JPEG, GIF, WebP) or a
+        PDF as the model's provider documents it, from the image's size in its header: Anthropic
+        width x height / 750 after scaling down to 1568 px on the long edge and about 1,600
+        tokens (Claude Opus 4.7: 2576 px, 4,784 tokens); OpenAI gpt-4o, gpt-4.1, gpt-5, o1, o3
+        85 (70, 75) + 170 (140, 150) per 512 px tile after fitting 2048x2048 and scaling the
+        short side to 768, gpt-4.1-mini/nano, o4-mini, gpt-5-mini/nano 32 px patches (at most
+        1536) times 1.62, 2.46, 1.72; Gemini 258 per 768 px tile. A PDF page counts 2,250 tokens
+        of text (Anthropic documents 1,500 to 3,000) plus a Letter page as an image. Every
+        attachment count is an estimate (shown ~N). The files are checked as llm-chat -a checks
+        them: a file that is not an image or PDF, a model without the vision or pdf capability,
+        or a file over the provider's size limit is exit 3. -a needs a model (-m or LLM_MODEL).
     """,
     "FILES": """
         $XDG_CACHE_HOME/llm-core/tiktoken/*.v1.idx: the encodings' rank tables in a compact
@@ -78,11 +96,13 @@ MAN_SECTIONS = {
               help=f"Write the first N tokens of the input to stdout instead of counting (0 to {MAX_TOKENS:,}).")
 @click.option("--exact", is_flag=True,
               help="Exact Claude count from Anthropic's API (needs ANTHROPIC_API_KEY).")
+@click.option("-a", "--attach", multiple=True, metavar="FILE",
+              help="Also count an image or PDF as the model's provider bills it (repeatable; - for stdin).")
 @json_option
 @debug_option
 @version_option("llm-tokens")
 def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tokens: int | None,
-        exact: bool, as_json: bool) -> int:
+        exact: bool, attach: tuple[str, ...], as_json: bool) -> int:
     """Count the tokens of stdin or FILEs, like wc; -m picks the tokenizer.
 
     One line per FILE and a total line when there are several; just the number for stdin.
@@ -99,6 +119,7 @@ def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tok
       llm-tokens -e cl100k_base --json notes.txt
       llm-tokens --truncate 1000 < long.txt > head.txt   # the first 1000 tokens
       cat prompt.md | llm-tokens -m gpt-4o --truncate 8000 | llm-chat
+      llm-tokens -m claude-sonnet-4-6 -a chart.png prompt.md   # the image as Claude bills it
     """
     if encoding is not None:
         tokens.check_encoding(encoding)
@@ -109,6 +130,9 @@ def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tok
         raise UsageError("--truncate takes one input (stdin or one FILE)")
     if max_tokens is not None and exact:
         raise UsageError("--exact counts; it does not combine with --truncate")
+    counted = []
+    if attach:
+        model, inputs, counted = _attachments(attach, files, model, encoding, max_tokens, exact)
     remote = _exact_model(model, encoding) if exact else None
     if model is not None and remote is None:
         _warn_if_unknown(model)
@@ -116,14 +140,33 @@ def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tok
         raise UsageError("expected text on stdin or FILE arguments")
     if max_tokens is not None:
         return _truncate(inputs[0], max_tokens, model, encoding, as_json)
-    return _count_all(inputs, bool(files), model, encoding, remote, as_json)
+    return _count_all(inputs, bool(files), model, encoding, remote, as_json, counted)
+
+
+def _attachments(attach, files, model, encoding, max_tokens, exact) -> tuple[str, list[str], list[dict]]:
+    """(model, text inputs, attachment counts) for -a: the text of FILEs, or of stdin unless an
+    attachment reads it or it is a terminal."""
+    if encoding is not None or max_tokens is not None or exact:
+        raise UsageError("-a/--attach counts for a model; it does not combine with -e, --truncate or --exact")
+    model = model or get_settings().default_model
+    if not model:
+        raise UsageError("-a/--attach needs a model (-m MODEL or LLM_MODEL): image tokens depend on the provider")
+    # Imported here: only -a pays for the attachment and registry modules.
+    from llm_core.cli import _attachments
+    from llm_core.models.registry import get_model
+
+    entry = get_model(model)
+    counted = _attachments.tokens_for(_attachments.load(attach), attach, entry)
+    inputs = list(files) or ([] if "-" in attach or stdin_is_terminal() else ["-"])
+    return model, inputs, counted
 
 
 # ---------------------------------------------------------------- counting
 
 def _count_all(inputs: list[str], named: bool, model: str | None, encoding: str | None,
-               remote: str | None, as_json: bool) -> int:
-    """Count each input; `remote` is the Claude model to ask Anthropic about (--exact)."""
+               remote: str | None, as_json: bool, attached: list[dict] | None = None) -> int:
+    """Count each input; `remote` is the Claude model to ask Anthropic about (--exact);
+    `attached` the estimates of -a's files, added to the total."""
     results: list[dict[str, Any]] = []
     failed: InputError | None = None
     for name in inputs:
@@ -146,24 +189,27 @@ def _count_all(inputs: list[str], named: bool, model: str | None, encoding: str 
         results.append({"file": _label(name), **result.to_dict()})
     if not results and failed:
         return failed.exit_code
-    total = sum(r["count"] for r in results)
+    total = sum(r["count"] for r in results) + sum(a["tokens"] for a in attached or ())
     data: dict[str, Any] = {
         "count": total,
-        "exact": all(r["exact"] for r in results),
+        "exact": all(r["exact"] for r in results) and not attached,
         "method": _common_method(results),
         "model": model,
         "encoding": None if remote else encoding or tokens.encoding_for_model(model),
     }
     if named:
         data["files"] = results
-    emit(data, as_json=as_json, human=lambda d: _human(d, named))
+    if attached:
+        data["attachments"] = attached
+    emit(data, as_json=as_json, human=lambda d: _human(d, named or bool(attached), results))
     return failed.exit_code if failed else ExitStatus.OK
 
 
-def _human(data: dict[str, Any], named: bool) -> str:
+def _human(data: dict[str, Any], named: bool, texts: list[dict[str, Any]]) -> str:
     if not named:
         return _shown(data["count"], data["exact"])
-    rows = [(_shown(r["count"], r["exact"]), r["file"]) for r in data["files"]]
+    rows = [(_shown(r["count"], r["exact"]), r["file"]) for r in texts]
+    rows += [(_shown(a["tokens"], False), a["file"]) for a in data.get("attachments", ())]
     if len(rows) > 1:
         rows.append((_shown(data["count"], data["exact"]), "total"))
     # Digits like wc, so `llm-tokens FILE | cut -d' ' -f1` style scripts work.

@@ -307,8 +307,11 @@ class BaseLLMClient:
         from llm_core import budgets
 
         ttl = int((self.timeout * (self.max_retries + 1) + 60) * 1000)
+        scope = None
+        if settings.budget_file is not None:  # budgets.toml's budgets may be scoped to these labels
+            scope = telemetry.record_scope(call.model_name, call.labels.get("agent_name"), call.metadata)
         try:
-            call.reservation = budgets.guard(self._worst_cost(call), call.max_cost, settings, ttl)
+            call.reservation = budgets.guard(self._worst_cost(call), call.max_cost, settings, ttl, scope)
         except BudgetExceeded as exc:
             self._record(call, success=False, tokens=empty_tokens(), cost_usd=0.0, duration_ms=0,
                          error=redact(f"BudgetExceeded: {exc}"), status="blocked")
@@ -320,9 +323,20 @@ class BaseLLMClient:
         from llm_core.utils.tokens import input_ceiling
 
         messages = len(call.messages) + (1 if call.system else 0)
-        tokens = {"input": input_ceiling(call.prompt_text, self.model_name, messages),
+        tokens = {"input": input_ceiling(call.prompt_text, self.model_name, messages) + self._media_tokens(call)[1],
                   "output": self._output_ceiling(call)}
         return self.calculate_cost(tokens, call.model_name)
+
+    def _media_tokens(self, call: Call) -> tuple[int, int]:
+        """(estimate, ceiling) of the images and PDFs in the request, as the provider documents
+        them (prompt_text holds only the text)."""
+        if not any(isinstance(m.get("content"), list) for m in call.messages):
+            return 0, 0
+        # Imported here: only requests with content blocks (attachments) need it.
+        from llm_core.utils.image_tokens import messages_tokens, model_key
+
+        api_id = (self.model_info or {}).get("api_id") or call.model_name
+        return messages_tokens(call.messages, model_key(self.provider, api_id))
 
     def _output_ceiling(self, call: Call) -> int:
         """The most output tokens the call may bill: max_tokens, else the model's limit."""
@@ -422,7 +436,7 @@ class BaseLLMClient:
         estimated = False
         try:
             if not tokens["input"] + tokens["cache_read"] + tokens["cache_write"]:
-                tokens["input"] = self.estimate_tokens(call.prompt_text)
+                tokens["input"] = self.estimate_tokens(call.prompt_text) + self._media_tokens(call)[0]
                 estimated = True
             if text:
                 tokens["output"] = max(tokens["output"], self.estimate_tokens(text))

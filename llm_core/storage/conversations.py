@@ -151,10 +151,12 @@ def history(turns: list[dict]) -> list[dict]:
     return [m for t in turns for m in t["messages"]]
 
 
-def fit_context(turns: list[dict], budget: int, count: Any) -> tuple[list[dict], int]:
-    """Drop the oldest turns until count(text of the rest) <= budget.
+def fit_context(turns: list[dict], budget: int, count: Any, media: Any = None) -> tuple[list[dict], int]:
+    """Drop the oldest turns until count(text of the rest) + media(their messages) <= budget;
+    `media` estimates the images and PDFs of a list of messages (utils/image_tokens.py).
     Returns (the turns kept, how many were dropped)."""
-    sizes = [count("\n".join(message_text(m) for m in t["messages"])) for t in turns]
+    sizes = [count("\n".join(message_text(m) for m in t["messages"])) + (media(t["messages"]) if media else 0)
+             for t in turns]
     dropped = 0
     total = sum(sizes)
     while dropped < len(turns) and total > budget:

@@ -3,12 +3,13 @@ budget is reached (or --fail-at PERCENT of it), for CI steps and git hooks.
 
   $ . "$TESTDIR/../_setup.sh"
   $ llm-telemetry budget
-  No budget set (LLM_BUDGET_DAILY_USD, LLM_BUDGET_MONTHLY_USD).
+  No budget set (LLM_BUDGET_DAILY_USD, LLM_BUDGET_MONTHLY_USD, */config/llm-core/budgets.toml). (glob)
   $ llm-telemetry budget --json
   {
     "budgets": [],
     "fail_at_percent": 100.0,
-    "mode": "block"
+    "mode": "block",
+    "file": "*/config/llm-core/budgets.toml" (glob)
   }
 
 Two calls at $0.004 each against a daily budget of $0.01 and a monthly one of $1:
@@ -23,15 +24,15 @@ Two calls at $0.004 each against a daily budget of $0.01 and a monthly one of $1
   You said: xxxxxxxxxxxxxxxxxxxxxxxxxx
   You said: xxxxxxxxxxxxxxxxxxxxxxxxxx
   $ llm-telemetry budget
-  budget +window +spent +limit +remaining +used +forecast +state (re)
+  budget +scope +window +spent +limit +remaining +used +forecast +state (re)
   [- ]+ (re)
-  daily +\d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$0.0100 +\$0.002000 +80% +\$[\d.,]+ +ok (re)
-  monthly +\d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$1.00 +\$0.9920 +1% +\$[\d.,]+ +ok (re)
+  daily +all calls +day \d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$0.0100 +\$0.002000 +80% +\$[\d.,]+ +ok (re)
+  monthly +all calls +month \d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$1.00 +\$0.9920 +1% +\$[\d.,]+ +ok (re)
   $ llm-telemetry budget --fail-at 80%
-  budget +window +spent +limit +remaining +used +forecast +state (re)
+  budget +scope +window +spent +limit +remaining +used +forecast +state (re)
   [- ]+ (re)
-  daily +\d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$0.0100 +\$0.002000 +80% +\$[\d.,]+ +over --fail-at (re)
-  monthly +\d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$1.00 +\$0.9920 +1% +\$[\d.,]+ +ok (re)
+  daily +all calls +day \d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$0.0100 +\$0.002000 +80% +\$[\d.,]+ +over --fail-at (re)
+  monthly +all calls +month \d{4}-\d\d-\d\d \.\. \d{4}-\d\d-\d\d +\$0.008000 +\$1.00 +\$0.9920 +1% +\$[\d.,]+ +ok (re)
   budget reached: daily (80% used)
   [1]
   $ llm-telemetry budget --json | python -c '
