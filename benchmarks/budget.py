@@ -5,7 +5,8 @@
 1. The check alone (llm_core.budgets.reserve + settle, the lock, the state file, the records
    appended since the last check) on a store of --records records over the last 30 days: the
    first check (it reads the day summaries, building those that are missing) and the median of
-   the next ones, with daily + monthly budgets, then with three scoped budgets of budgets.toml
+   the next ones, at 22:00 on the last day of a month (the month's window holds 30 day files:
+   the worst case), with daily + monthly budgets, then with three scoped budgets of budgets.toml
    added (an agent's week, a project and model's month, a model's day): its first check reads
    the summaries' (combo, slot) groups. Target: <= 1 ms.
 2. Per call against the fake provider (its own process): `client.chat()` without a budget,
@@ -62,19 +63,26 @@ def write_scoped(config_home: Path) -> None:
     (config_home / "llm-core" / "budgets.toml").write_text(SCOPED)
 
 
-def checks_of(store: Path, settings, call, checks: int) -> tuple[float, float]:
-    """(first check, median of the next ones), in ms."""
+def month_end_ms() -> int:
+    """22:00 local on the last day of the previous month."""
+    from datetime import date, datetime, timedelta
+
+    last = date.today().replace(day=1) - timedelta(days=1)
+    return int(datetime(last.year, last.month, last.day, 22).timestamp() * 1000)
+
+
+def checks_of(store: Path, settings, call, checks: int, clock: int) -> tuple[float, float]:
+    """(first check, median of the next ones), in ms, as if it were `clock`."""
     from llm_core import budgets
-    from llm_core.records import now_ms
 
     t = time.perf_counter()
-    budgets.reserve(store, settings, 0.01, "first", now_ms(), 60_000, call)
+    budgets.reserve(store, settings, 0.01, "first", clock, 60_000, call)
     budgets.settle(store, "first")
     first = time.perf_counter() - t
     samples = []
     for i in range(checks):
         t = time.perf_counter()
-        budgets.reserve(store, settings, 0.01, f"r{i}", now_ms(), 60_000, call)
+        budgets.reserve(store, settings, 0.01, f"r{i}", clock, 60_000, call)
         budgets.settle(store, f"r{i}")
         samples.append(time.perf_counter() - t)
     return first * 1000, median_ms(samples)
@@ -82,17 +90,17 @@ def checks_of(store: Path, settings, call, checks: int) -> tuple[float, float]:
 
 def check_alone(store: Path, records: int, checks: int, config_home: Path) -> tuple[float, tuple, tuple]:
     from llm_core.config import load_settings
-    from llm_core.records import now_ms
     from llm_core.storage.demo import write_demo
 
+    clock = month_end_ms()
     t = time.perf_counter()
-    write_demo(store, 30, records, 1, now_ms() - 60_000)
+    write_demo(store, 30, records, 1, clock - 60_000)
     wrote = time.perf_counter() - t
-    plain = checks_of(store, load_settings(dict(BUDGET_ENV)), None, checks)
+    plain = checks_of(store, load_settings(dict(BUDGET_ENV)), None, checks, clock)
     write_scoped(config_home)
     scoped_settings = load_settings({**BUDGET_ENV, "XDG_CONFIG_HOME": str(config_home)})
     assert len(__import__("llm_core.budgets").budgets.budgets(scoped_settings)) == 5
-    scoped = checks_of(store, scoped_settings, CALL, checks)
+    scoped = checks_of(store, scoped_settings, CALL, checks, clock)
     return wrote, plain, scoped
 
 

@@ -12,6 +12,7 @@ budget's (key, value) pairs. What the state is for, and when it is read, is in b
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -58,8 +59,12 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
+@functools.lru_cache(maxsize=128)
 def utc_midnight(day: str) -> int:
     return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
+_written: dict[Path, bytes] = {}  # per state file, what this process last wrote (or found valid)
 
 
 class Ledger:
@@ -87,25 +92,30 @@ class Ledger:
             lock.lock(fd, lock.LOCK_EX)
             try:
                 before = _read_all(fd)
-                state = self._load(before)
+                # The bytes this process wrote last need no checking again (a call's settle
+                # and the next call's reserve read them back): validating a month costs more.
+                state = self._load(before, trusted=_written.get(self.state_path) == before)
                 yield state
                 data = orjson.dumps(state)
                 if data != before:
                     os.pwrite(fd, data, 0)
                     if len(data) < len(before):
                         os.ftruncate(fd, len(data))
+                _written[self.state_path] = data
             finally:
                 lock.unlock(fd)
         finally:
             os.close(fd)
 
-    def _load(self, data: bytes) -> dict[str, Any]:
+    def _load(self, data: bytes, trusted: bool = False) -> dict[str, Any]:
         try:
             state = orjson.loads(data) if data else {}
         except ValueError:
             state = {}
         if not isinstance(state, dict):
             state = {}
+        if trusted and data:
+            return state
         files, held, scopes = state.get("files"), state.get("reservations"), state.get("scopes")
         # Anything malformed is dropped: a file entry is then read again, from its summary.
         state["scopes"] = ({k: t for k, t in scopes.items() if type(t) is int and _valid_scope(k)}
@@ -116,9 +126,11 @@ class Ledger:
                                  if isinstance(held, dict) else {})
         return state
 
-    def refresh(self, state: dict[str, Any], since_ms: int, now_ms: int, scopes: Any = ()) -> None:
+    def refresh(self, state: dict[str, Any], since_ms: int, now_ms: int, scopes: Any = (),
+                cut: Any = None) -> None:
         """Bring the per-slot costs (of everything, and of each scope in `scopes`) of every
-        UTC day file from `since_ms` to now up to date."""
+        UTC day file from `since_ms` to now up to date. `cut` names the day files a window
+        starts in: only they and the last three keep their slots (see _compact)."""
         self._track(state, scopes, now_ms)
         first = datetime.fromtimestamp(since_ms / 1000, timezone.utc).date()
         last = max(datetime.fromtimestamp(now_ms / 1000, timezone.utc).date(), date.fromisoformat(utc_today()))
@@ -130,12 +142,16 @@ class Ledger:
         settled = (last - timedelta(days=1)).isoformat()
         tracked = [(k, orjson.loads(k)) for k in state["scopes"]]
         day = first
+        recent = (last - timedelta(days=2)).isoformat()
+        cut = set() if cut is None else set(cut)
         while day <= last:
             name = day.isoformat()
             # A day file before yesterday (UTC) is complete: once read, it is not stat'ed again.
-            if name not in files or name >= settled:
+            if (name not in files or name >= settled
+                    or (files[name]["slots"] is None and (name in cut or name >= recent))):
                 self._refresh_file(files, name, tracked)
             day += timedelta(days=1)
+        _compact(files, cut, recent)
 
     @staticmethod
     def _track(state: dict[str, Any], scopes: Any, now_ms: int) -> None:
@@ -160,12 +176,13 @@ class Ledger:
             return
         entry = files.get(day)
         if st.compressed:  # storage/compress.py: not appended in place any more; its summary has it all
-            if entry is None or entry.get("ino") != st.st_ino or entry.get("offset") != st.st_size:
+            if (entry is None or entry.get("ino") != st.st_ino or entry.get("offset") != st.st_size
+                    or entry["slots"] is None):
                 entry = files[day] = self._from_summary(day, st, tracked)
                 entry["offset"] = st.st_size
             return
         if (entry is None or entry.get("ino") != st.st_ino or entry.get("offset", 0) > st.st_size
-                or "total" not in entry):
+                or entry["slots"] is None):
             entry = files[day] = self._from_summary(day, st, tracked)
         if entry["offset"] < st.st_size:
             with open(path, "rb") as f:
@@ -215,6 +232,10 @@ class Ledger:
             first = utc_midnight(day) // SLOT_MS  # the slots a UTC day file can hold
             if lo <= first and first + _DAY_SLOTS <= hi:
                 total += part["total"]  # the whole file is in the window
+            elif first < hi and lo < first + _DAY_SLOTS and part["slots"] is None:
+                # Counted whole: refresh keeps the slots of every file a window can cut, so this
+                # could only overcount, never let a call pass.
+                total += part["total"]
             elif first < hi and lo < first + _DAY_SLOTS:
                 total += sum(cost for key, cost in part["slots"].items() if lo <= int(key) < hi)
         return total / COST_SCALE
@@ -227,6 +248,17 @@ class Ledger:
         # A reservation without the call's labels counts for every budget.
         return sum(r["usd"] for r in live.values()
                    if r.get("call") is None or all(r["call"].get(k) == v for k, v in scope))
+
+
+def _compact(files: dict[str, Any], cut: set[str], recent: str) -> None:
+    """Forget the slots of the day files no window can cut: those before the last three that
+    no window starts in (windows start at a local midnight and end after now), so a check
+    loads and saves a few files' slots, not a month's. Their totals are all spend() needs."""
+    for name, entry in files.items():
+        if entry["slots"] is not None and name < recent and name not in cut:
+            entry["slots"] = None
+            for part in entry.get("scoped", {}).values():
+                part["slots"] = None
 
 
 def _add(part: dict[str, Any], slot: str, cost: int) -> None:
@@ -249,8 +281,13 @@ def _scoped_from(summary: Any, tracked: list) -> dict[str, Any]:
 
 
 def _valid_part(part: Any) -> bool:
-    return (isinstance(part, dict) and isinstance(part.get("total"), int) and isinstance(part.get("slots"), dict)
-            and all(isinstance(v, int) for v in part["slots"].values()))
+    if not isinstance(part, dict) or not isinstance(part.get("total"), int):
+        return False
+    slots = part.get("slots", 0)
+    return slots is None or (isinstance(slots, dict) and set(map(type, slots.values())) <= _INT)
+
+
+_INT = {int}
 
 
 def _valid_entry(entry: Any, scopes: dict[str, int]) -> bool:

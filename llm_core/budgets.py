@@ -38,7 +38,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +269,11 @@ def _statuses(store: Path, state: dict[str, Any], wanted: list[Budget], now_ms: 
     ledger = Ledger(store)
     bounds = [window_bounds(b.window, now_ms) for b in wanted]
     if bounds:
-        ledger.refresh(state, min(s for s, _ in bounds), now_ms, {b.key for b in wanted if b.key})
+        # The day files a window starts in, whichever budgets there are: checks with other
+        # budgets (another process, llm-telemetry budget) then keep the same slots.
+        cut = {datetime.fromtimestamp(window_bounds(w, now_ms)[0] / 1000, timezone.utc).date().isoformat()
+               for w in ("day", "week", "month")}
+        ledger.refresh(state, min(s for s, _ in bounds), now_ms, {b.key for b in wanted if b.key}, cut)
     return [BudgetStatus(b, s, e, ledger.spend(state, s, e, b.key), ledger.reserved(state, now_ms, b.scope))
             for b, (s, e) in zip(wanted, bounds, strict=True)]
 

@@ -96,6 +96,33 @@ def run_main(main: Callable[[list[str]], int], *args: str, stdin: bytes | None =
     return result
 
 
+_INDEX_DIR = "PYTEST_LLM_CORE_TOKEN_INDEX"  # not LLM_*: isolated_env scrubs those
+
+
+def pytest_configure(config):
+    """Once, in the controlling process (not in each xdist worker): compile llm_core's bytecode,
+    and make the folder where the workers share the encodings' index (prebuilt_token_index).
+
+    The suite starts a thousand command processes (cram transcripts, multi-process tests). With
+    PYTHONDONTWRITEBYTECODE set, as on this machine and in many CI images, each of them would
+    compile llm_core from source again: a third of a command's start-up. Python still reads
+    bytecode that exists, and recompiles (in memory) any module edited since."""
+    if not hasattr(config, "workerinput"):
+        import compileall
+        import tempfile
+
+        compileall.compile_dir(ROOT / "llm_core", quiet=1)
+        # Where prebuilt_token_index() builds, shared by the workers (they inherit os.environ).
+        os.environ[_INDEX_DIR] = tempfile.mkdtemp(prefix="llm-core-index-")
+        config.add_cleanup(functools.partial(shutil.rmtree, os.environ[_INDEX_DIR], True))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow first, so that none of them starts last and holds up the end of a
+    parallel run (the order is the same in every xdist worker, as it must be)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_collect_file(parent, file_path: Path):
     if file_path.suffix == ".t" and CRAM_DIR in file_path.parents:
         return CramFile.from_parent(parent, path=file_path)
@@ -148,18 +175,22 @@ class CramFailure(Exception):
 
 @functools.cache
 def prebuilt_token_index() -> Path:
-    """A cache dir holding the encodings' index, built once per test run. Copied into each
+    """A cache dir holding the encodings' index, built once per test run (by the first xdist
+    worker that needs it, under a lock; the others wait and reuse it). Copied into each
     transcript's empty cache dir, it spares every llm-tokens/llm-chat process in them the
     index build (most of their run time); tests/test_tokens.py tests the build itself."""
-    import atexit
-    import tempfile
+    import fcntl
 
     from llm_core.utils import _encodings
 
-    folder = Path(tempfile.mkdtemp(prefix="llm-core-index-"))
-    atexit.register(shutil.rmtree, folder, True)
-    for name in _encodings.ENCODING_NAMES:
-        path = folder.joinpath(*_encodings.cache_path(name).parts[-2:])  # tiktoken/<file>
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_encodings.build_index(_encodings.load_source_ranks(name)))
+    shared = Path(os.environ[_INDEX_DIR])
+    folder = shared / "index"
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / ".done").exists():
+            for name in _encodings.ENCODING_NAMES:
+                path = folder.joinpath(*_encodings.cache_path(name).parts[-2:])  # tiktoken/<file>
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(_encodings.build_index(_encodings.load_source_ranks(name)))
+            (shared / ".done").touch()
     return folder

@@ -12,7 +12,8 @@ sent), huge (the same as a 200 answer). A script is a list of steps, one per req
 step repeats. `replay` answers with recorded bytes, verbatim.
 
     python tests/fake_provider.py [--scenario 429-then-ok] [--delay 2] [--request-log FILE]
-    # prints its port; --request-log appends "METHOD path provider" per request it received
+    # prints its port; --request-log appends "METHOD path provider" per request it received;
+    # it stops when the process that started it (a cram transcript's shell) is gone
 
     with FakeProvider(scenario="stream") as fake:
         fake.url("anthropic"), fake.requests[-1]["body"]
@@ -26,6 +27,7 @@ import argparse
 import base64
 import contextlib
 import json
+import os
 import re
 import sys
 import threading
@@ -886,10 +888,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--request-log", help="append one line per request received to this file")
     args = parser.parse_args(argv)
     fake = FakeProvider(args.scenario, args.delay, request_log=args.request_log)
+    threading.Thread(target=_stop_when_orphaned, args=(fake, os.getppid()), daemon=True).start()
     print(fake.port, flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        fake.httpd.serve_forever()
+        fake.httpd.serve_forever(0.05)
     return 0
+
+
+def _stop_when_orphaned(fake: FakeProvider, parent: int) -> None:
+    """Stop serving once the starting process is gone (we are re-parented): a shell's EXIT
+    trap does not run when the shell is killed, and a leftover server would run forever."""
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    fake.httpd.shutdown()
 
 
 if __name__ == "__main__":

@@ -59,11 +59,14 @@ class _Server:
     binary = ""
 
     def __init__(self) -> None:
+        self._pick_port()
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"{self.binary}-"))
+        self.proc: subprocess.Popen | None = None
+
+    def _pick_port(self) -> None:
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.url = f"http://{self.address}"
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"{self.binary}-"))
-        self.proc: subprocess.Popen | None = None
 
     def args(self) -> list[str]:
         raise NotImplementedError
@@ -77,17 +80,25 @@ class _Server:
 
     def __enter__(self):
         binary = need(self.binary)
-        log = open(self.tmp / "log", "wb")
-        self.proc = subprocess.Popen([binary, *self.args()], stdout=log, stderr=subprocess.STDOUT,
-                                     cwd=self.tmp)
-        log.close()
-        deadline = time.monotonic() + 30
-        while not self.ready():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError(f"{self.binary} did not start: {self.log()[-2000:]}")
-            time.sleep(0.1)
-        return self
+        for attempt in range(3):
+            if attempt:  # the free port was taken before the server bound it (parallel tests)
+                self._pick_port()
+            log = open(self.tmp / "log", "wb")
+            self.proc = subprocess.Popen([binary, *self.args()], stdout=log,
+                                         stderr=subprocess.STDOUT, cwd=self.tmp)
+            log.close()
+            deadline = time.monotonic() + 30
+            while not self.ready():
+                if self.proc.poll() is not None and "address already in use" in self.log():
+                    break
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError(f"{self.binary} did not start: {self.log()[-2000:]}")
+                time.sleep(0.05)
+            else:
+                return self
+        self.__exit__()
+        raise RuntimeError(f"{self.binary} found no free port: {self.log()[-2000:]}")
 
     def log(self) -> str:
         try:

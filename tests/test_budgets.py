@@ -216,6 +216,7 @@ RACER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
     from conftest import clean_environ
 
@@ -476,3 +477,52 @@ def test_a_scoped_budget_warns_softly_and_in_warn_mode(fake, pricey, isolated_en
     bot.chat(PROMPT, max_tokens=9)  # 0.008 + 0.00525 > 0.01: sent, with a warning
     assert "Warning: bot-day budget (agent=bot) $0.0100 would be exceeded" in capsys.readouterr().err
     assert len(fake.requests) == 3 and not any(r.get("status") == "blocked" for r in records())
+
+
+@pytest.fixture(params=["America/New_York", "Asia/Kolkata", "UTC"])
+def zone(request, monkeypatch):
+    """The process's local time zone, for one test (local windows cut UTC day files)."""
+    import time
+
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_only_the_day_files_a_window_can_cut_keep_their_slots(tmp_path, zone):
+    """Old day files keep only their totals; the spend of every window still equals a full scan,
+    and a file that a window starts in again gets its slots back (from its summary)."""
+    from datetime import datetime
+
+    from llm_core.storage import query
+    from llm_core.storage.demo import write_demo
+
+    store = tmp_path / "store"
+    now = int(datetime(2026, 11, 27, 15, 0).timestamp() * 1000)  # a Friday
+    write_demo(store, days=30, calls=3000, seed=5, end_ms=now)
+    agent = (("agent", "commit-writer"),)
+    wanted = [budgets.Budget(w, w, 1e6, "") for w in ("day", "week", "month")]
+    wanted += [budgets.Budget(f"{w}-bot", w, 1e6, "", agent) for w in ("day", "week", "month")]
+    ledger = budgets.Ledger(store)
+    with ledger.locked() as state:
+        found = budgets._statuses(store, state, wanted, now)
+    files = json.loads((store / ".budget" / "state.json").read_text())["files"]
+    assert sum(e["slots"] is not None for e in files.values()) <= 5 < len(files)
+    for status in found:
+        window = query.Window(status.start_ms, status.end_ms)
+        filters = query.Filters(agent="commit-writer") if status.budget.scope else query.Filters()
+        scanned = query.stats_report(query.collect_scan(store, window, filters), window, filters)
+        assert status.spent_usd == pytest.approx(scanned["totals"]["cost_usd"], rel=1e-12), status.budget.name
+    # Weeks later (a new month): the old month's start file is no window's start any more.
+    later = int(datetime(2026, 12, 3, 12, 0).timestamp() * 1000)
+    with ledger.locked() as state:
+        budgets._statuses(store, state, wanted, later)
+    files = json.loads((store / ".budget" / "state.json").read_text())["files"]
+    first = min(files)
+    assert files[first]["slots"] is None and files[first]["scoped"]['[["agent","commit-writer"]]']["slots"] is None
+    with ledger.locked() as state:  # a window starting in it again: read back with its slots
+        budgets_ = budgets.Ledger(store)
+        budgets_.refresh(state, budget_ledger.utc_midnight(first), later, cut={first})
+        assert state["files"][first]["slots"]

@@ -95,6 +95,7 @@ def _half_compress(folder: Path) -> None:
     keep.unlink()
 
 
+@pytest.mark.slow
 def test_every_reader_agrees_over_compressed_plain_mixed_and_half_done_days(stores):
     plain, mixed = stores
     expected = _everything(plain)
@@ -154,6 +155,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_a_kill_at_any_point_of_a_compression_loses_nothing(tmp_path):
     src = tmp_path / "src"
     write_demo(src, days=1, calls=20000, seed=1, end_ms=NOW)

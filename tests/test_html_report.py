@@ -212,6 +212,7 @@ def test_a_window_without_calls_says_so(tmp_path):
     assert "<svg" not in page
 
 
+@pytest.mark.slow
 def test_a_year_of_days_stays_under_300_kb(tmp_path):
     store = tmp_path / "year"
     write_demo(store, days=365, calls=365 * 60, seed=3, end_ms=NOW)

@@ -168,3 +168,23 @@ def test_a_rollup_merged_from_another_day_format_is_rebuilt(store, monkeypatch):
     assert _month_summary_file.read_month(path) is None
     _same(store, Window(), Filters())
     assert _month_summary_file.read_month(path).meta["day_format"] == "LLMTSUM0"  # rebuilt
+
+
+@pytest.mark.parametrize("values", [[], [0, 1, 255], [256, 3], [2**32 - 1], [2**32], [2**63 - 1], [-1, 5]])
+def test_int_columns_take_the_narrowest_type_that_holds_them(values):
+    from llm_core.storage._columns import pack_ints, size, unpack
+
+    code, data = pack_ints(values)
+    assert list(unpack(code, data)) == values and len(data) == size(code, len(values))
+    widest = max(values, default=0)
+    assert size(code, 1) == (8 if min(values, default=0) < 0 or widest >= 2**32 else
+                             4 if widest >= 2**16 else 2 if widest >= 2**8 else 1)
+
+
+@pytest.mark.parametrize("values", [[1.0, 250.0, 4294967295.0], [250.5, 1.0], [4294967296.0], [1e-300]])
+def test_latency_columns_are_uint32_only_when_exact(values):
+    from llm_core.storage._columns import pack_floats, unpack
+
+    code, data = pack_floats(values)
+    assert [float(v) for v in unpack(code, data)] == values
+    assert code == ("I" if all(v.is_integer() and v < 2**32 for v in values) else "d")

@@ -62,6 +62,7 @@ def servers():
         yield pg, prom
 
 
+@pytest.mark.slow
 def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
     pg, prom = servers
     env = _env(tmp_path, LLM_PROMETHEUS_PUSHGATEWAY=pg.url)

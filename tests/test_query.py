@@ -218,7 +218,7 @@ def test_blocked_calls_are_counted_apart_from_failures(tmp_path):
         assert (t["calls"], t["successes"], t["failures"], t["blocked"], t["error_rate"]) == (4, 1, 1, 2, 0.5)
         assert query.performance_report(col, Window())["overall"]["timed_calls"] == 2
         assert r["latency_ms"]["avg"] == 100
-    assert spath.read_bytes().startswith(b"LLMTSUM6")
+    assert spath.read_bytes().startswith(_day_summary_file._MAGIC)  # the current format
     day = totals.refresh(LocalStorage(base_dir=store))["days"]["2026-11-27"]
     assert (day["calls"], day["errors"]) == (4, 1)
 

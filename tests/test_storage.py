@@ -225,6 +225,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_sigkilled_writers_leave_only_skippable_torn_lines(tmp_path, capsys):
     import random
 
@@ -287,6 +288,7 @@ for t in ts: t.join()
 """
 
 
+@pytest.mark.slow
 def test_8_processes_x_4_threads_lose_nothing_and_tear_nothing(isolated_env):
     procs, threads, per_thread = 8, 4, 400
     env = {k: v for k, v in os.environ.items()}

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import orjson
+import pytest
 
 from llm_core.config import load_settings
 from llm_core.records import STORE_MARKER, day_names
@@ -75,6 +76,7 @@ for k in range(int(sys.argv[2])):
 """
 
 
+@pytest.mark.slow
 def test_reports_while_prune_removes_the_days_they_read(tmp_path):
     """8 reader processes x 30 reports while prune removes 300 days, one at a time: no failure."""
     store = tmp_path / "s"

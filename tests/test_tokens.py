@@ -106,6 +106,7 @@ def corpus() -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_counts_equal_tiktoken_on_varied_text(name, reference):
     ref = reference[name]
@@ -575,6 +576,33 @@ def test_cli_exact_through_the_api(anthropic_server):
     assert b"sk-ant-test-key" not in result.stderr
     assert result.stderr.decode().startswith(
         "Error: Anthropic token counting failed: authentication_error: invalid x-api-key")
+
+
+def test_cli_exact_counts_each_attachment_through_the_api(anthropic_server, tmp_path):
+    import base64
+    import os
+
+    from test_image_tokens import png
+
+    (tmp_path / "chart.png").write_bytes(png(1092, 1092))
+    env = {k: os.environ[k] for k in ("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY")}
+    result = _cli("--exact", "-m", "claude-sonnet-4-6", "--json", "-a", str(tmp_path / "chart.png"),
+                  stdin=b"hello", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    image = data["attachments"][0]
+    # The test server answers 11 + the number of content items: 12 for the image alone.
+    assert (image["tokens"], image["exact"], image["method"]) == (12, True, "anthropic/count_tokens")
+    assert data["count"] == 16 + 12 and data["exact"] is True
+    (_, _, body), (_, _, text_body) = anthropic_server.seen
+    assert body["messages"][0]["content"] == [{"type": "image", "source": {
+        "type": "base64", "media_type": "image/png",
+        "data": base64.b64encode((tmp_path / "chart.png").read_bytes()).decode()}}]
+    assert text_body["messages"][0]["content"] == "hello"
+    # Without --exact (or for an OpenAI model, whose text is exact already) it stays an estimate.
+    result = _cli("-m", "gpt-4o", "--exact", "--json", "-a", str(tmp_path / "chart.png"), stdin=b"", env=env)
+    assert json.loads(result.stdout)["attachments"][0]["exact"] is False
+    assert len(anthropic_server.seen) == 2
 
 
 def test_cli_exact_without_key_is_a_config_error():

@@ -14,7 +14,7 @@ from llm_core import attachments
 from llm_core.errors import InputError
 from llm_core.utils.image_tokens import attachment_tokens, model_key
 
-__all__ = ["load", "takes", "tokens_for"]
+__all__ = ["exact_for", "load", "takes", "tokens_for"]
 
 
 def load(paths: tuple[str, ...] | list[str]) -> list[attachments.Attachment]:
@@ -37,3 +37,14 @@ def tokens_for(files: list[attachments.Attachment], paths, entry: dict[str, Any]
     model = model_key(entry["provider"], entry.get("api_id") or entry["id"])
     return [{"file": path, "media_type": f.media_type, **attachment_tokens(f.data, f.media_type, model, path)}
             for path, f in zip(paths, files, strict=True)]
+
+
+def exact_for(files: list[attachments.Attachment], counted: list[dict[str, Any]], model: str) -> None:
+    """Replace the estimates of `counted` with Anthropic's own counts (llm-tokens --exact): one
+    count_tokens request per file, so each count includes a few tokens of message framing."""
+    # Imported here: only --exact -a pays for the HTTP path.
+    from llm_core.utils.tokens import count_tokens_anthropic
+
+    for f, entry in zip(files, counted, strict=True):
+        n = count_tokens_anthropic("", model, [attachments.block("anthropic", f)]).count
+        entry.update(tokens=n, ceiling=n, exact=True, method="anthropic/count_tokens")

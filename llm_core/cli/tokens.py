@@ -76,7 +76,9 @@ MAN_SECTIONS = {
         short side to 768, gpt-4.1-mini/nano, o4-mini, gpt-5-mini/nano 32 px patches (at most
         1536) times 1.62, 2.46, 1.72; Gemini 258 per 768 px tile. A PDF page counts 2,250 tokens
         of text (Anthropic documents 1,500 to 3,000) plus a Letter page as an image. Every
-        attachment count is an estimate (shown ~N). The files are checked as llm-chat -a checks
+        attachment count is an estimate (shown ~N), but with --exact for a Claude model: then
+        Anthropic's token counting endpoint counts each file (one request each, so each count
+        includes a few tokens of message framing). The files are checked as llm-chat -a checks
         them: a file that is not an image or PDF, a model without the vision or pdf capability,
         or a file over the provider's size limit is exit 3. -a needs a model (-m or LLM_MODEL).
     """,
@@ -146,8 +148,8 @@ def cli(files: tuple[str, ...], model: str | None, encoding: str | None, max_tok
 def _attachments(attach, files, model, encoding, max_tokens, exact) -> tuple[str, list[str], list[dict]]:
     """(model, text inputs, attachment counts) for -a: the text of FILEs, or of stdin unless an
     attachment reads it or it is a terminal."""
-    if encoding is not None or max_tokens is not None or exact:
-        raise UsageError("-a/--attach counts for a model; it does not combine with -e, --truncate or --exact")
+    if encoding is not None or max_tokens is not None:
+        raise UsageError("-a/--attach counts for a model; it does not combine with -e or --truncate")
     model = model or get_settings().default_model
     if not model:
         raise UsageError("-a/--attach needs a model (-m MODEL or LLM_MODEL): image tokens depend on the provider")
@@ -156,7 +158,11 @@ def _attachments(attach, files, model, encoding, max_tokens, exact) -> tuple[str
     from llm_core.models.registry import get_model
 
     entry = get_model(model)
-    counted = _attachments.tokens_for(_attachments.load(attach), attach, entry)
+    loaded = _attachments.load(attach)
+    counted = _attachments.tokens_for(loaded, attach, entry)
+    remote = _exact_model(model, None) if exact else None
+    if remote:
+        _attachments.exact_for(loaded, counted, remote)  # Anthropic's own count of each file
     inputs = list(files) or ([] if "-" in attach or stdin_is_terminal() else ["-"])
     return model, inputs, counted
 
@@ -192,7 +198,7 @@ def _count_all(inputs: list[str], named: bool, model: str | None, encoding: str 
     total = sum(r["count"] for r in results) + sum(a["tokens"] for a in attached or ())
     data: dict[str, Any] = {
         "count": total,
-        "exact": all(r["exact"] for r in results) and not attached,
+        "exact": all(r["exact"] for r in results) and all(a["exact"] for a in attached or ()),
         "method": _common_method(results),
         "model": model,
         "encoding": None if remote else encoding or tokens.encoding_for_model(model),
@@ -209,7 +215,7 @@ def _human(data: dict[str, Any], named: bool, texts: list[dict[str, Any]]) -> st
     if not named:
         return _shown(data["count"], data["exact"])
     rows = [(_shown(r["count"], r["exact"]), r["file"]) for r in texts]
-    rows += [(_shown(a["tokens"], False), a["file"]) for a in data.get("attachments", ())]
+    rows += [(_shown(a["tokens"], a["exact"]), a["file"]) for a in data.get("attachments", ())]
     if len(rows) > 1:
         rows.append((_shown(data["count"], data["exact"]), "total"))
     # Digits like wc, so `llm-tokens FILE | cut -d' ' -f1` style scripts work.

@@ -1,21 +1,27 @@
 """The per-day summary file: DayBuilder makes one from a day's lines, DaySummary reads one.
 
-    header     magic b"LLMTSUM6", the lengths of meta and body, the CRC-32 of meta + body +
+    header     magic b"LLMTSUM7", the lengths of meta and body, the CRC-32 of meta + body +
                section 1 and the CRC-32 of section 2 (struct "<8sIIII")
     meta       JSON: source file identity, offset read to, bad and good line counts, slot range,
-               the sizes of the two binary sections, `wide` (below)
-    body       JSON: combos, per-combo totals, models, per-model latency counts, per-slot totals
-    section 1  float64 latencies: per model (sorted), then per combo (sorted)
-    section 2  per (combo, slot) group: combo ids, slots, NM metrics each (int64), latencies
+               the sizes and array type codes of the two binary sections, `wide` (below)
+    body       zlib of JSON: combos, per-combo totals, models, per-model latency counts, per-slot
+               totals
+    section 1  latencies per model (sorted)
+    section 2  zlib of the per (combo, slot) groups as columns: combo ids, slots (from min_slot),
+               each of the NM metrics, then the groups' latencies
 
-Section 1 answers whole-day reports; section 2 is read only for windows that cut a day.
+Columns are as narrow as their values allow (storage/_columns.py: a count of 3 takes a byte, a
+whole-millisecond latency four), and section 2 is compressed: together ~4x smaller than int64
+and float64 throughout (format 6), which keeps the summaries a few percent of the store.
+Section 1 answers whole-day reports; section 2 is read for windows that cut a day, filters,
+and per-combo latencies (month roll-ups, storage/_month_summary_file.py).
 A summary whose checksum does not match (flipped bytes, truncated) is not read: read_summary
 returns None and rows() raises DamagedSummary, and the caller rebuilds it from the day file.
 
 Sums are Python ints and may outgrow int64 (a usage of 1e20 tokens, a cost of 2e7 USD in
 1e-12 units): such a summary is `wide`, its sums written as decimal text (per-combo and
 per-slot totals as JSON strings, the section 2 metrics as comma-separated digits, meta
-`m_len` bytes long) instead of int64. Any other summary is as compact as before.
+`m_len` bytes long) instead of integers. Any other summary is as compact as above.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import binascii
 import contextlib
 import io
 import struct
+import zlib
 from array import array
 from collections import defaultdict, deque
 from itertools import chain, compress, cycle
@@ -32,6 +39,7 @@ from typing import Any
 
 import orjson
 
+from llm_core.storage._columns import pack_floats, pack_ints, size, unpack
 from llm_core.storage._day_records import (
     BLOCKED,
     COST_LIMIT,
@@ -53,7 +61,7 @@ from llm_core.storage._day_records import (
 
 __all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
 
-_MAGIC = b"LLMTSUM6"  # 6: blocked calls are their own outcome, without a latency
+_MAGIC = b"LLMTSUM7"  # 6: blocked calls are their own outcome, without a latency; 7: narrow columns, zlib
 _HEAD = struct.Struct("<8sIIII")
 FORMAT = _MAGIC.decode()  # what a month roll-up merged from (storage/_month_summary_file.py)
 _INT64 = (-(2**63), 2**63 - 1)
@@ -216,24 +224,20 @@ class DayBuilder:
             flat = list(chain.from_iterable(gs))
             day_slots[slot] = [sum(flat[k::NM + 1]) for k in range(NM)]
         nrows = len(cid_col)
-        row_cid, row_slot, row_durs = array("q"), array("q"), array("d")
-        row_cid.fromlist(cid_col)
-        row_slot.fromlist(slot_col)
-        row_durs.fromlist(dur_col)
         wide = not _fits(m_col)
-        m_bytes = _metrics_bytes(m_col, wide)
-        model_durs = [array("d") for _ in models]
+        model_durs: list[list] = [[] for _ in models]
         for cid, values in enumerate(combo_durs):
             model_durs[model_idx[combos[cid][3]]].extend(values)
-        arrays = [array("d", sorted(a)) for a in model_durs]
-        arrays += [array("d", v) for v in combo_durs]
-        s1 = b"".join(a.tobytes() for a in arrays)
-        s2 = row_cid.tobytes() + row_slot.tobytes() + m_bytes + row_durs.tobytes()
+        for values in model_durs:
+            values.sort()
+        s1_code, s1 = pack_floats(list(chain.from_iterable(model_durs)))
         slots = sorted(day_slots)
+        codes, s2 = _section_two(cid_col, [s - slots[0] for s in slot_col] if slots else [], m_col, dur_col, wide)
         meta = {
             "source": source, "offset": self.offset, "bad": self.bad, "records": self.records,
             "min_slot": slots[0] if slots else None, "max_slot": slots[-1] if slots else None,
-            "s1": len(s1), "s2": len(s2), "nrows": nrows, "wide": wide, "m_len": len(m_bytes),
+            "s1": len(s1), "s1_code": s1_code, "s2": len(s2), "s2_codes": codes, "nrows": nrows,
+            "ndurs": len(dur_col), "wide": wide,
         }
         day_rows = [[s, *day_slots[s]] for s in slots]
         if wide:  # orjson writes no integer beyond 64 bits: decimal strings instead
@@ -266,17 +270,25 @@ class DayBuilder:
         return b
 
 
-def _metrics_bytes(values: list[int], wide: bool) -> bytes:
-    """Section 2's metrics: int64s, or comma-separated digits when some do not fit."""
+def _section_two(cids: list[int], slots: list[int], m_col: list[int], durs: list[float],
+                 wide: bool) -> tuple[list, bytes]:
+    """(type codes, bytes) of section 2: its columns packed narrow, then compressed (level 1:
+    most of the gain at a small part of the time of the default level)."""
+    cid_code, cid_bytes = pack_ints(cids)
+    slot_code, slot_bytes = pack_ints(slots)
     if wide:
-        return ",".join(map(str, values)).encode()
-    packed = array("q")
-    packed.fromlist(values)
-    return packed.tobytes()
+        m_codes: list[str] | int = len(text := ",".join(map(str, m_col)).encode())
+        m_bytes = [text]
+    else:
+        packed = [pack_ints(m_col[k::NM]) for k in range(NM)]
+        m_codes, m_bytes = [c for c, _ in packed], [b for _, b in packed]
+    dur_code, dur_bytes = pack_floats(durs)
+    raw = b"".join([cid_bytes, slot_bytes, *m_bytes, dur_bytes])
+    return [cid_code, slot_code, m_codes, dur_code], zlib.compress(raw, 1)
 
 
 def _pack(meta: dict, body: dict, s1: bytes, s2: bytes) -> bytes:
-    mb, bb = orjson.dumps(meta), orjson.dumps(body)
+    mb, bb = orjson.dumps(meta), zlib.compress(orjson.dumps(body), 1)
     head = mb + bb + s1
     return _HEAD.pack(_MAGIC, len(mb), len(bb), binascii.crc32(head), binascii.crc32(s2)) + head + s2
 
@@ -288,8 +300,8 @@ def _model_key(m: str | None) -> tuple:
 # ---------------------------------------------------------------- reading
 
 class DaySummary:
-    """A decoded summary. Section 1 (day totals per combo, latencies per combo and per model,
-    totals per slot) is read eagerly; section 2 (groups per combo and slot) on demand."""
+    """A decoded summary. Section 1 (day totals per combo, latencies per model, totals per
+    slot) is read eagerly; section 2 (groups per combo and slot, per-combo latencies) on demand."""
 
     def __init__(self, path: Path | None, data: bytes) -> None:
         """Decode `data` (at least up to the end of section 1); DamagedSummary when it does not
@@ -305,7 +317,7 @@ class DaySummary:
         end = self._blob_at + self.meta["s1"]
         if len(data) < end or binascii.crc32(data[_HEAD.size:end]) != crc:
             raise DamagedSummary("damaged summary")
-        body = orjson.loads(data[_HEAD.size + ml:self._blob_at])
+        body = orjson.loads(zlib.decompress(data[_HEAD.size + ml:self._blob_at]))
         self._head = data[:self._blob_at]
         self._data = data if len(data) > end else None
         self.combos: list[list] = body["combos"]
@@ -316,10 +328,9 @@ class DaySummary:
         if self.meta["wide"]:
             self.totals = [list(map(int, t)) for t in self.totals]
             self.day_slots = [list(map(int, r)) for r in self.day_slots]
-        s1 = array("d")
-        s1.frombytes(data[self._blob_at:end])
-        self._s1 = s1
+        self._s1 = unpack(self.meta["s1_code"], data[self._blob_at:end])
         self._rows: tuple | None = None
+        self._combo_durs: list[array] | None = None
 
     @property
     def min_slot(self) -> int | None:
@@ -337,12 +348,38 @@ class DaySummary:
         return out
 
     def combo_durations(self) -> list[array]:
-        out, pos = [], sum(self.model_n)
-        for tot in self.totals:
-            n = tot[M_DURN]
-            out.append(self._s1[pos:pos + n])
-            pos += n
-        return out
+        """Per combo its latencies, sorted (from section 2: see rows())."""
+        if self._combo_durs is None:
+            durs = self.rows()[3] if self._rows is not None else self._durations()
+            out, pos = [], 0
+            for tot in self.totals:  # the groups are in combo order: a combo's latencies are a run
+                n = tot[M_DURN]
+                out.append(array("d", sorted(durs[pos:pos + n])))
+                pos += n
+            self._combo_durs = out
+        return self._combo_durs
+
+    def _durations(self) -> array:
+        """Section 2's latencies alone (what month roll-ups merge), without decoding the rest."""
+        raw = self._section_two()
+        n, (cid_code, slot_code, m_codes, dur_code) = self.meta["nrows"], self.meta["s2_codes"]
+        at = size(cid_code, n) + size(slot_code, n)
+        at += m_codes if self.meta["wide"] else sum(size(code, n) for code in m_codes)
+        return array("d", unpack(dur_code, raw[at:]))
+
+    def _section_two(self) -> bytes:
+        """Section 2 uncompressed, checked. If another reporter replaced the file meanwhile,
+        this summary becomes the new one as a whole (so read it before using section 1)."""
+        data = self._data
+        if data is None:
+            data = self.path.read_bytes()  # type: ignore[union-attr]
+            if not data.startswith(self._head):
+                self.__init__(self.path, data)
+        at = self._blob_at + self.meta["s1"]
+        s2 = data[at:at + self.meta["s2"]]
+        if len(s2) != self.meta["s2"] or binascii.crc32(s2) != self._crc2:
+            raise DamagedSummary("damaged summary")
+        return zlib.decompress(s2)
 
     def rows(self) -> tuple[array, array, array | list, array]:
         """Section 2: (combo id, slot, flat metrics, latencies) of every (combo, slot) group.
@@ -351,29 +388,37 @@ class DaySummary:
         summary becomes the new one as a whole (so call rows() before using section 1).
         DamagedSummary when section 2 does not match its checksum."""
         if self._rows is None:
-            data = self._data
-            if data is None:
-                data = self.path.read_bytes()  # type: ignore[union-attr]
-                if not data.startswith(self._head):
-                    self.__init__(self.path, data)
-            meta, n = self.meta, self.meta["nrows"]
-            at = self._blob_at + meta["s1"]
-            s2 = data[at:at + meta["s2"]]
-            if len(s2) != meta["s2"] or binascii.crc32(s2) != self._crc2:
-                raise DamagedSummary("damaged summary")
-            cid, slot, durs = array("q"), array("q"), array("d")
-            cid.frombytes(s2[:8 * n])
-            slot.frombytes(s2[8 * n:16 * n])
-            m_end = 16 * n + meta["m_len"]
-            if meta["wide"]:
-                m: array | list = list(map(int, s2[16 * n:m_end].split(b","))) if n else []
-            else:
-                m = array("q")
-                m.frombytes(s2[16 * n:m_end])
-            durs.frombytes(s2[m_end:])
-            self._rows = (cid, slot, m, durs)
+            self._rows = _read_section_two(self._section_two(), self.meta)
             self._data = None
         return self._rows
+
+
+def _read_section_two(raw: bytes, meta: dict) -> tuple[array, array, array | list, array]:
+    n = meta["nrows"]
+    cid_code, slot_code, m_codes, dur_code = meta["s2_codes"]
+    pos = 0
+
+    def take(code: str, count: int) -> array:
+        nonlocal pos
+        end = pos + size(code, count)
+        got = unpack(code, raw[pos:end])
+        pos = end
+        return got
+
+    cid = array("q", take(cid_code, n))
+    slot = array("q", take(slot_code, n))
+    if n and meta["min_slot"]:
+        base = meta["min_slot"]
+        slot = array("q", [s + base for s in slot])
+    if meta["wide"]:
+        text, pos = raw[pos:pos + m_codes], pos + m_codes
+        m: array | list = list(map(int, text.split(b","))) if n else []
+    else:
+        m = array("q", bytes(8 * n * NM))
+        for k, code in enumerate(m_codes):
+            m[k::NM] = array("q", take(code, n))
+    durs = array("d", take(dur_code, meta["ndurs"]))
+    return cid, slot, m, durs
 
 
 def section_one_end(data: bytes) -> int:

@@ -7,15 +7,16 @@ with few distinct values, so a month of them shrinks ~10x and percentiles stay e
 It has no (combo, slot) groups: a report that needs those (filters with per-day or per-hour
 output) or a window that cuts the month reads the month's day summaries instead.
 
-    header     magic b"LLMTMON1", the lengths of meta and body, the CRC-32 of meta + body +
+    header     magic b"LLMTMON2", the lengths of meta and body, the CRC-32 of meta + body +
                section A and the CRC-32 of section B (struct "<8sIIII")
     meta       JSON: `days` (each day file's identity as its day summary recorded it: the
                roll-up is current only while every one still matches), `day_format` (the
                day summaries' format it was merged from: another one means rebuild), bad
                lines, records, files, slot range, section sizes and array type codes, `wide`
-    body       JSON: combos, per-combo totals, models, distinct-value counts, and (parsed
-               only when a report asks for them) the per-slot totals
-    section A  per model: distinct latencies (sorted), then their cumulative counts
+    body       zlib of JSON: combos, per-combo totals, models, distinct-value counts; then
+               apart (parsed only when a report asks for them) the per-slot totals
+    section A  per model: distinct latencies (sorted), then their cumulative counts, as narrow
+               columns (storage/_columns.py), zlib-compressed
     section B  the same per combo, read only for filtered reports
 
 Sums beyond 64 bits make a roll-up `wide` (decimal strings in the body), as in a day summary.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import binascii
 import struct
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -33,12 +35,13 @@ from pathlib import Path
 
 import orjson
 
+from llm_core.storage._columns import pack_floats, pack_ints, size, unpack
 from llm_core.storage._day_records import M_DURN, NM
 from llm_core.storage._day_summary_file import FORMAT as DAY_FORMAT
 
 __all__ = ["Counted", "DamagedMonth", "MonthSummary", "merge_days", "read_month", "section_a_end"]
 
-_MAGIC = b"LLMTMON1"
+_MAGIC = b"LLMTMON2"
 _HEAD = struct.Struct("<8sIIII")
 _INT64 = (-(2**63), 2**63 - 1)
 
@@ -91,26 +94,16 @@ def _counted(values) -> tuple[list, list[int]]:
     return [v for v, _ in items], list(accumulate(c for _, c in items))
 
 
-def _pack_values(values: list[float]) -> tuple[str, bytes]:
-    """Whole milliseconds below 2**32 as uint32 (half the bytes), anything else as float64."""
-    if all(v.is_integer() and 0 <= v < 2**32 for v in values):
-        return "I", array("I", map(int, values)).tobytes()
-    return "d", array("d", values).tobytes()
-
-
-def _pack_counts(cum: list[int]) -> tuple[str, bytes]:
-    code = "I" if not cum or cum[-1] < 2**32 else "q"
-    return code, array(code, cum).tobytes()
-
-
 def _histograms(groups: list[list]) -> tuple[list[int], str, str, bytes]:
-    """(distinct counts, value code, count code, bytes) of one latency histogram per group."""
+    """(distinct counts, value code, count code, bytes) of one latency histogram per group,
+    compressed (sorted whole milliseconds: mostly zero high bytes; zlib undoes that at C speed
+    when read, where deltas would need a Python pass over every value)."""
     hists = [_counted(chain.from_iterable(g)) for g in groups]
     values = list(chain.from_iterable(v for v, _ in hists))
     cums = list(chain.from_iterable(c for _, c in hists))
-    vcode, vbytes = _pack_values(values)
-    ccode, cbytes = _pack_counts(cums)
-    return [len(v) for v, _ in hists], vcode, ccode, vbytes + cbytes
+    vcode, vbytes = pack_floats(values)
+    ccode, cbytes = pack_ints(cums)
+    return [len(v) for v, _ in hists], vcode, ccode, zlib.compress(vbytes + cbytes, 6)
 
 
 def merge_days(days: list[tuple[str, object]]) -> bytes:
@@ -156,9 +149,9 @@ def merge_days(days: list[tuple[str, object]]) -> bytes:
         "a": [len(sec_a), avc, acc], "b": [len(sec_b), bvc, bcc], "wide": wide,
     }
     body = {"combos": combos, "totals": totals, "models": models, "model_n": model_n, "combo_n": combo_n}
-    slot_bytes = orjson.dumps(day_rows)
+    slot_bytes = zlib.compress(orjson.dumps(day_rows), 6)
     meta["slots_len"] = len(slot_bytes)
-    mb, bb = orjson.dumps(meta), orjson.dumps(body) + slot_bytes
+    mb, bb = orjson.dumps(meta), zlib.compress(orjson.dumps(body), 6) + slot_bytes
     head = mb + bb + sec_a
     return _HEAD.pack(_MAGIC, len(mb), len(bb), binascii.crc32(head), binascii.crc32(sec_b)) + head + sec_b
 
@@ -172,11 +165,10 @@ def section_a_end(data: bytes) -> int:
 
 def _unpack(data: bytes, sizes: list[int], codes: tuple[str, str]) -> tuple[list[array], list[array]]:
     """Per group (sizes: distinct counts) its value array and its cumulative-count array."""
-    values, cums = array(codes[0]), array(codes[1])
+    data = zlib.decompress(data)
     n = sum(sizes)
-    split = n * values.itemsize
-    values.frombytes(data[:split])
-    cums.frombytes(data[split:split + n * cums.itemsize])
+    split = size(codes[0], n)
+    values, cums = unpack(codes[0], data[:split]), unpack(codes[1], data[split:])
     out_v, out_c, pos = [], [], 0
     for k in sizes:
         out_v.append(values[pos:pos + k])
@@ -203,7 +195,7 @@ class MonthSummary:
         if len(data) < end or binascii.crc32(data[_HEAD.size:end]) != crc:
             raise DamagedMonth("damaged month roll-up")
         slots_at = self._a_at - self.meta["slots_len"]
-        body = orjson.loads(data[_HEAD.size + ml:slots_at])
+        body = orjson.loads(zlib.decompress(data[_HEAD.size + ml:slots_at]))
         self._slot_bytes = data[slots_at:self._a_at]
         self._day_slots: list | None = None
         self._end = end
@@ -220,7 +212,7 @@ class MonthSummary:
     def day_slots(self) -> list[list[int]]:
         """[slot, *metrics] of every slot with records (parsed when first asked for)."""
         if self._day_slots is None:
-            rows = orjson.loads(self._slot_bytes)
+            rows = orjson.loads(zlib.decompress(self._slot_bytes))
             self._day_slots = [list(map(int, r)) for r in rows] if self.meta["wide"] else rows
         return self._day_slots
 

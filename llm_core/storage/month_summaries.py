@@ -29,7 +29,15 @@ from llm_core.storage._month_summary_file import (
     read_month,
     section_a_end,
 )
-from llm_core.storage.day_summaries import SLOT_MS, day_files, day_summary, run_jobs, summaries
+from llm_core.storage.day_summaries import (
+    SLOT_MS,
+    DamagedSummary,
+    day_files,
+    day_summary,
+    rebuild,
+    run_jobs,
+    summaries,
+)
 from llm_core.storage.windows import Window
 
 __all__ = ["DamagedMonth", "MonthSummary", "month_days", "month_path", "plan"]
@@ -75,6 +83,11 @@ def _month_job(args: tuple[str, str, list[str]]) -> bytes | None:
     pairs = []
     for day in days:
         s = day_summary(store, day)
+        try:
+            if s is not None:
+                s.combo_durations()  # from section 2, which may prove damaged
+        except DamagedSummary:
+            s = rebuild(store / day / TELEMETRY_FILE)
         if s is None:
             return None
         pairs.append((day, s))

@@ -353,7 +353,7 @@ def patterns_report(col: Collection, window: Window, filters: Filters = NO_FILTE
 
 
 _local_cache: dict[int, tuple[date, int]] = {}
-_hour_offsets: dict[int, int | None] = {}  # UTC hour -> its local UTC offset (s), if one all hour
+_day_offsets: dict[int, int | None] = {}  # UTC day -> its local UTC offset (s), if one all day
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
@@ -367,13 +367,14 @@ def _local(slot: int) -> tuple[date, int]:
 
 def _local_of(slot: int) -> tuple[date, int]:
     secs = slot * SLOT_MS // 1000
-    hour = secs // 3600
-    if hour not in _hour_offsets:
-        # One localtime() per UTC hour, not per slot; an hour whose offset changes within it (a
-        # change of clocks) is looked up slot by slot.
-        first, last = time.localtime(hour * 3600).tm_gmtoff, time.localtime(hour * 3600 + 2700).tm_gmtoff
-        _hour_offsets[hour] = first if first == last else None
-    offset = _hour_offsets[hour]
+    day = secs // 86400
+    if day not in _day_offsets:
+        # Two localtime() per UTC day, not one per slot: the same offset at its first and last
+        # quarter hour means the clocks did not change that day (changes are months apart); a
+        # day when they did is looked up slot by slot.
+        first, last = time.localtime(day * 86400).tm_gmtoff, time.localtime(day * 86400 + 85500).tm_gmtoff
+        _day_offsets[day] = first if first == last else None
+    offset = _day_offsets[day]
     if offset is None:
         dt = datetime.fromtimestamp(secs)
         return dt.date(), dt.hour
@@ -384,4 +385,4 @@ def _local_of(slot: int) -> tuple[date, int]:
 def reset_local_cache() -> None:
     """Forget cached local times (after changing TZ in a test)."""
     _local_cache.clear()
-    _hour_offsets.clear()
+    _day_offsets.clear()

@@ -20,14 +20,18 @@ def api_model_id(model: str) -> str:
     return str(entry.get("api_id") or entry.get("id") or model)
 
 
-def count_tokens_remote(text: str, model: str) -> int:
-    """POST /v1/messages/count_tokens with one user message; the response's input_tokens."""
+def count_tokens_remote(text: str, model: str, blocks: list[dict] | None = None) -> int:
+    """POST /v1/messages/count_tokens with one user message (`blocks`, image or document
+    content blocks, before the text); the response's input_tokens."""
     settings = get_settings()
     key = settings.api_key("anthropic")  # refuses a project .env's URL with your key
     if not key:
         raise ConfigError("exact Claude counts need ANTHROPIC_API_KEY (or drop --exact for an estimate)")
     base = (settings.anthropic_base_url or DEFAULT_BASE_URL).rstrip("/")
-    body = {"model": api_model_id(model), "messages": [{"role": "user", "content": text}]}
+    content: str | list[dict] = text
+    if blocks:
+        content = [*blocks, *([{"type": "text", "text": text}] if text else [])]
+    body = {"model": api_model_id(model), "messages": [{"role": "user", "content": content}]}
     headers = {
         "x-api-key": key,
         "anthropic-version": ANTHROPIC_API_VERSION,

@@ -461,10 +461,11 @@ def truncate_encoded(text: str, budget: int, encoding: str) -> str:
 
 # ---------------------------------------------------------------- exact Claude counts
 
-def count_tokens_anthropic(text: str, model: str) -> TokenCount:
+def count_tokens_anthropic(text: str, model: str, blocks: list[dict] | None = None) -> TokenCount:
     """Exact Claude input tokens from Anthropic's `POST /v1/messages/count_tokens` (free, needs
-    ANTHROPIC_API_KEY). The count is that of one user message holding `text`, so it includes
-    the few tokens of message framing. One attempt, no retries."""
+    ANTHROPIC_API_KEY). The count is that of one user message holding `blocks` (image or PDF
+    content blocks) and `text`, so it includes the few tokens of message framing. One attempt,
+    no retries."""
     from llm_core.utils._anthropic_count import count_tokens_remote  # here for start-up: httpx
 
-    return TokenCount(count_tokens_remote(text, model), True, "anthropic/count_tokens")
+    return TokenCount(count_tokens_remote(text, model, blocks), True, "anthropic/count_tokens")

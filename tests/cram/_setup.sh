@@ -7,13 +7,17 @@ export LLM_TELEMETRY_DIR="$PWD/telemetry"
 export NO_COLOR=1
 
 # start_fake_provider [--scenario NAME]: run tests/fake_provider.py on a free port, point
-# ANTHROPIC/OPENAI/OPENROUTER_BASE_URL at it and set its test keys. It stops with the shell.
+# ANTHROPIC/OPENAI/OPENROUTER_BASE_URL at it and set its test keys. It stops with the shell:
+# the EXIT trap kills every server the transcript started (a transcript may start several),
+# and a server whose shell died without running the trap stops by itself (fake_provider.py).
+FAKE_PROVIDER_PIDS=""
+trap 'kill $FAKE_PROVIDER_PIDS 2>/dev/null' EXIT
 start_fake_provider() {
   local portfile="$PWD/fake-provider.port"
   rm -f "$portfile"
   python "$TESTDIR/../../fake_provider.py" "$@" >"$portfile" 2>"$PWD/fake-provider.log" &
   FAKE_PROVIDER_PID=$!
-  trap 'kill "$FAKE_PROVIDER_PID" 2>/dev/null' EXIT
+  FAKE_PROVIDER_PIDS="$FAKE_PROVIDER_PIDS $FAKE_PROVIDER_PID"
   local i
   for i in $(seq 200); do
     [ -s "$portfile" ] && break

@@ -62,6 +62,13 @@ The files are checked as llm-chat -a checks them, before counting (exit 3):
   Error: unknown model 'no-such-model'* (glob)
   [3]
 
+--exact asks Anthropic's token counting endpoint for each file of a Claude model (it needs a
+key; tests/test_tokens.py checks the request against a local server):
+
+  $ llm-tokens --exact -m claude-sonnet-4-6 -a square.png < /dev/null
+  Error: exact Claude counts need ANTHROPIC_API_KEY (or drop --exact for an estimate)
+  [4]
+
 -a needs a model (the formula is the provider's), and counts; it does not truncate:
 
   $ llm-tokens -a square.png < /dev/null
@@ -69,6 +76,6 @@ The files are checked as llm-chat -a checks them, before counting (exit 3):
   Try 'llm-tokens --help'.
   [2]
   $ llm-tokens -m gpt-4o --truncate 10 -a square.png < /dev/null
-  Error: -a/--attach counts for a model; it does not combine with -e, --truncate or --exact
+  Error: -a/--attach counts for a model; it does not combine with -e or --truncate
   Try 'llm-tokens --help'.
   [2]

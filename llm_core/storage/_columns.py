@@ -1,0 +1,45 @@
+"""Columns of numbers packed as narrow as their values allow (the summaries' binary sections).
+
+    pack_ints(values)     (code, bytes): unsigned 1, 2, 4 or 8 bytes each by the largest value,
+                          signed 8 bytes when one is negative (values must fit 64 bits)
+    pack_floats(values)   (code, bytes): whole numbers below 2**32 as uint32, else float64
+    unpack(code, data)    the array back; size(code, n) the bytes of n values
+
+A summary's columns are mostly small counts, so this (and zlib after it) is what keeps the
+summaries a few percent of the store. Only the standard library's `array`; no import of ours.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+__all__ = ["pack_floats", "pack_ints", "size", "unpack"]
+
+_UNSIGNED = [(code, 1 << (8 * array(code).itemsize)) for code in "BHIQ"]
+
+
+def pack_ints(values) -> tuple[str, bytes]:
+    if not len(values):
+        return "B", b""
+    if min(values) < 0:
+        return "q", array("q", values).tobytes()
+    top = max(values)
+    code = next(c for c, limit in _UNSIGNED if top < limit)
+    return code, array(code, values).tobytes()
+
+
+def pack_floats(values) -> tuple[str, bytes]:
+    if all(v.is_integer() and 0 <= v < 4294967296.0 for v in values):
+        return "I", array("I", map(int, values)).tobytes()
+    return "d", array("d", values).tobytes()
+
+
+def unpack(code: str, data: bytes) -> array:
+    out = array(code)
+    out.frombytes(data)
+    return out
+
+
+def size(code: str, n: int) -> int:
+    """Bytes of `n` values of `code`."""
+    return array(code).itemsize * n
