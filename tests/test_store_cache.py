@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import zlib
 from pathlib import Path
 
 import orjson
@@ -74,7 +75,7 @@ def test_a_report_from_the_cache_equals_one_from_the_summaries(store, window, fi
     assert_same(store, window, Filters(), False)  # the first report writes the cache
     assert cache_of(store).is_file()
     data = cache_of(store).read_bytes()
-    cached = orjson.loads(data[36:36 + struct.unpack_from("<I", data, 8)[0]])["days"]  # after the header
+    cached = orjson.loads(zlib.decompress(data[36:36 + struct.unpack_from("<I", data, 8)[0]]))["days"]
     assert len(cached) >= 2 and max(cached) < utc_today()  # settled days only, never today's
     assert cache_of(store).stat().st_size > 1000
     if not (need_slots and not filters.empty):
@@ -151,3 +152,12 @@ def test_a_cache_made_for_one_window_answers_another_only_when_it_fits(store):
     for window in (WINDOWS[1], Window(), WINDOWS[1], WINDOWS[2], query.last_days(3, NOW), Window()):
         assert_same(store, window, Filters(), False)
         assert_same(store, window, Filters(), True)
+
+
+def test_a_store_past_the_limit_is_left_to_its_summaries(store, monkeypatch):
+    monkeypatch.setattr(store_cache, "MAX_CALLS", 100)
+    assert_same(store, Window(), Filters(), False)
+    assert not cache_of(store).exists()
+    monkeypatch.setattr(store_cache, "MAX_CALLS", 10_000)
+    assert_same(store, Window(), Filters(), False)
+    assert cache_of(store).stat().st_size < 3000 * 16  # compressed: less than its latencies alone
