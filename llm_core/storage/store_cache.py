@@ -23,8 +23,9 @@ calls. Deleting it is always safe, and a store that cannot be written is read wi
 
     header   magic b"LLMSETL1", the lengths of the JSON part, of the latencies per model, per
              combo, and of the slots; CRC-32s of JSON + latencies per model, of the latencies
-             per combo (read with filters only) and of the slots (read when asked for). Each
-             part is zlib-compressed (level 1: a quarter of the size, fast to read back).
+             per combo (read with filters only) and of the slots (read when asked for). These
+             two are zlib-compressed (level 1: a quarter of the size); what every report reads
+             is not, so reading it costs no decompression.
     JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
              counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
              slot range, bad lines, files, combos, per-combo totals, models, per-model latency
@@ -239,8 +240,8 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
     by_slot = array("q", slots).tobytes() + array("q", [v for m in slots.values() for v in m]).tobytes()
     if sum(meta["model_n"]) > MAX_CALLS:
         return None
-    body, by_model, by_combo, by_slot = (zlib.compress(part, 1) for part in (
-        orjson.dumps(meta), by_model, by_combo, by_slot))
+    body = orjson.dumps(meta)
+    by_combo, by_slot = zlib.compress(by_combo, 1), zlib.compress(by_slot, 1)
     head = _HEAD.pack(_MAGIC, len(body), len(by_model), len(by_combo), len(by_slot),
                       binascii.crc32(body + by_model), binascii.crc32(by_combo), binascii.crc32(by_slot))
     return head + body + by_model + by_combo + by_slot
@@ -255,14 +256,14 @@ class _Cached:
                 or (combos is not None and (len(combos) != cl or binascii.crc32(combos) != crc_c))
                 or (slots is not None and (len(slots) != sl or binascii.crc32(slots) != crc_s))):
             raise ValueError("damaged cache")
-        meta = orjson.loads(zlib.decompress(meta_models[:jl]))
+        meta = orjson.loads(meta_models[:jl])
         if meta["format"] != FORMAT:  # made from summaries that count otherwise
             raise ValueError("old cache")
         self.days: dict[str, list[int]] = meta["days"]  # merged: the window held them whole
         self.out: dict[str, list] = meta["out"]  # only counted: outside the window
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
         self.meta = meta
-        self._by_model = zlib.decompress(meta_models[jl:])
+        self._by_model = meta_models[jl:]
         self._by_combo = None if combos is None else zlib.decompress(combos)
         self._slots = None if slots is None else zlib.decompress(slots)
 
