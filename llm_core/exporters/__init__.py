@@ -27,11 +27,14 @@ from collections import deque
 from typing import Any
 
 from llm_core.config import get_settings
+from llm_core.dayfiles import day_file_stat
 from llm_core.exporters._base import ExporterMissing, warn
+from llm_core.records import TELEMETRY_FILE, day_names
 
 __all__ = ["EXIT_BOUND", "ExporterMissing", "dispatch", "warn"]
 
 EXIT_BOUND = 0.5  # seconds an exporter may hold up the end of the process waiting for the network
+REPUSHES = 2  # more pushes at most when the store changed during one (Pusher.push_now)
 SETUP_BOUND = 5.0  # seconds to let the OTel SDK finish loading (local work) before that
 
 # A new worker first sleeps this long, so the caller gets on before it starts importing.
@@ -199,7 +202,13 @@ class Pusher:
                 self._idle.set()
 
     def push_now(self) -> bool:
-        """Flush the store and push its metrics; False (and one warning) on failure."""
+        """Flush the store and push its metrics; False (and one warning) on failure.
+
+        Processes sharing a store push the same group, and the Pushgateway keeps the push that
+        lands last, which may have read the store before another process's last call. So after
+        a push the store is looked at again, and pushed again (up to REPUSHES times) when it
+        changed meanwhile: the push that lands last is then never older than the store it
+        followed. (A lock across processes would hold every exit up behind a silent gateway.)"""
         try:
             from llm_core.exporters.prometheus import push  # the prometheus extra: only when set
 
@@ -209,7 +218,11 @@ class Pusher:
                 store = storage.base_dir
             else:
                 store = get_settings().telemetry_dir
-            push(store, self.gateway, on_send=self._prepared.set)
+            for _ in range(1 + REPUSHES):
+                before = store_fingerprint(store)
+                push(store, self.gateway, on_send=self._prepared.set)
+                if store_fingerprint(store) == before:
+                    break
             return True
         except ExporterMissing as e:
             _disabled.add("prometheus")
@@ -229,6 +242,18 @@ class Pusher:
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the requested pushes; True when done."""
         return self._idle.wait(timeout)
+
+
+def store_fingerprint(store: Any) -> tuple:
+    """What a new record changes: each day file's size and modification time."""
+    found = []
+    for day in day_names(store):
+        try:
+            st = day_file_stat(os.path.join(store, day, TELEMETRY_FILE))
+        except OSError:
+            continue
+        found.append((day, st.st_size, st.st_mtime_ns))
+    return tuple(found)
 
 
 def _start(target) -> int:
