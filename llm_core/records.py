@@ -9,6 +9,7 @@
     │   └── telemetry.jsonl.gz      the same lines; a plain telemetry.jsonl may sit beside it
     ├── conversations/ID.jsonl      CONVERSATIONS_DIR: saved conversations, one turn a line (storage/conversations.py)
     ├── .summaries/2026-11-27.sum   SUMMARY_DIR: the per-day summaries (storage/day_summaries.py)
+    ├── .summaries/settled.cache    SETTLED_CACHE: settled days merged (storage/store_cache.py)
     ├── .budget/                    BUDGET_DIR: budget state and reservations (llm_core/budgets.py)
     ├── summary.json                TOTALS_FILE: per-day totals (storage/totals.py)
     ├── .last-prune                 PRUNE_MARKER: the UTC day pruning last ran
@@ -49,7 +50,7 @@ from llm_core.errors import InputError, warn
 
 __all__ = [
     "BUDGET_DIR", "CONVERSATIONS_DIR", "DAY_FILES", "DIR_MODE", "FILE_MODE", "GITIGNORE", "PROMPTS_FILE", "PRUNE_MARKER", "RESPONSES_FILE",
-    "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
+    "SETTLED_CACHE", "STORE_MARKER", "SUMMARY_DIR", "TELEMETRY_FILE", "TOKEN_KEYS", "TOTALS_FILE",
     "ReadStats", "as_day", "atomic_write", "compress_temp_name",
     "day_names", "dumps_record", "format_ms", "format_timestamp",
     "is_conversation_name", "is_day_name", "is_own_root_name", "new_id", "new_id_at",
@@ -62,6 +63,7 @@ PROMPTS_FILE = "prompts.jsonl"
 RESPONSES_FILE = "responses.jsonl"
 TOTALS_FILE = "summary.json"
 SUMMARY_DIR = ".summaries"
+SETTLED_CACHE = "settled.cache"  # in SUMMARY_DIR
 CONVERSATIONS_DIR = "conversations"
 BUDGET_DIR = ".budget"
 PRUNE_MARKER = ".last-prune"

@@ -3,11 +3,14 @@
     with Pushgateway() as pg, Prometheus(scrape=pg.address) as prom:
         prom.query("sum(llm_calls_total)")           # the PromQL answer, a float (or None)
 
+    with NodeExporter(folder) as ne:                 # its textfile collector reading folder
+        ne.metrics_text()
+
     with OtlpReceiver() as rx:                       # a small OTLP/HTTP server (http.server)
         rx.endpoint, rx.spans(), rx.metric_points("gen_ai.client.token.usage")
 
-Pushgateway and Prometheus are Debian's `prometheus-pushgateway` and `prometheus` (installed
-by .ci/run), each on a free port with its own temp data directory, stopped on exit.
+Pushgateway, Prometheus and node_exporter are Debian's `prometheus-pushgateway`, `prometheus`
+and `prometheus-node-exporter` (installed by .ci/run), each on a free port with its own temp data directory, stopped on exit.
 `need(binary)` skips a test with a clear reason when one is absent -- except under CI=true,
 where a missing server fails the test.
 """
@@ -170,6 +173,30 @@ class Prometheus(_Server):
         while not self.scraped_since(t + 0.05):
             assert time.monotonic() < deadline, f"no scrape of the Pushgateway: {self.log()[-2000:]}"
             time.sleep(0.2)
+
+
+class NodeExporter(_Server):
+    """Debian's prometheus-node-exporter with only its textfile collector, reading `folder`."""
+
+    binary = "prometheus-node-exporter"
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def args(self) -> list[str]:
+        return [f"--web.listen-address={self.address}", "--collector.disable-defaults",
+                "--collector.textfile", f"--collector.textfile.directory={self.folder}"]
+
+    def ready(self) -> bool:
+        try:
+            _get(self.url + "/metrics", timeout=0.5)
+            return True
+        except OSError:
+            return False
+
+    def metrics_text(self) -> str:
+        return _get(self.url + "/metrics").decode()
 
 
 # ---------------------------------------------------------------- OTLP/HTTP receiver

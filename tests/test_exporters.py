@@ -15,6 +15,7 @@ from conftest import ROOT, clean_environ
 from llm_core.cli.telemetry import main as telemetry_main
 from llm_core.config import reset_settings
 from llm_core.exporters import prometheus as prom
+from llm_core.storage.day_summaries import extract
 from llm_core.storage.demo import write_demo
 from llm_core.storage.query import (
     Window,
@@ -66,8 +67,9 @@ def test_the_exposition_adds_up_to_the_stats_report(store):
         totals["avg_ms"] * totals["calls"] / 1000, rel=1e-6)
 
 
-def test_every_series_matches_the_records_it_counts(store):
-    """Per label set and per model bucket, against a count over the raw records."""
+def _by_label_set(store) -> tuple[dict, dict]:
+    """Per label set from the raw records: [calls, errors, output tokens], and
+    [count, sum in ms, then the calls at or under each bucket bound] of the timed calls."""
     expected: dict = {}
     buckets: dict = {}
     for _line, rec in iter_records(store):
@@ -78,9 +80,17 @@ def test_every_series_matches_the_records_it_counts(store):
         e[1] += not rec["success"]
         e[2] += rec["tokens"]["output"]
         if rec["duration_ms"] is not None:
-            b = buckets.setdefault(rec["model"], [0] * len(prom.DURATION_BUCKETS))
+            b = buckets.setdefault(key, [0, 0] + [0] * len(prom.DURATION_BUCKETS))
+            b[0] += 1
+            b[1] += rec["duration_ms"]
             for i, bound in enumerate(prom.DURATION_BUCKETS):
-                b[i] += rec["duration_ms"] <= bound * 1000
+                b[2 + i] += rec["duration_ms"] <= bound * 1000
+    return expected, buckets
+
+
+def test_every_series_matches_the_records_it_counts(store):
+    """Per label set, counters and the histogram, against a count over the raw records."""
+    expected, buckets = _by_label_set(store)
     parsed = _parsed(prom.exposition(store))
     for key, (calls, errors, output) in expected.items():
         labels = frozenset(zip(prom.LABELS, key, strict=True))
@@ -88,10 +98,14 @@ def test_every_series_matches_the_records_it_counts(store):
         assert parsed[("llm_call_errors_total", labels)] == errors
         assert parsed[("llm_tokens_total", labels | {("type", "output")})] == output
     assert len([k for k in parsed if k[0] == "llm_calls_total"]) == len(expected)
-    for model, counts in buckets.items():
+    assert len([k for k in parsed if k[0] == "llm_call_duration_seconds_count"]) == len(buckets) > 20
+    for key, (count, total_ms, *counts) in buckets.items():
+        labels = frozenset(zip(prom.LABELS, key, strict=True))
+        assert parsed[("llm_call_duration_seconds_count", labels)] == count
+        assert parsed[("llm_call_duration_seconds_sum", labels)] == pytest.approx(total_ms / 1000, rel=1e-12)
+        assert parsed[("llm_call_duration_seconds_bucket", labels | {("le", "+Inf")})] == count
         for bound, n in zip(prom.DURATION_BUCKETS, counts, strict=True):
-            labels = frozenset({("model", model), ("le", repr(bound))})
-            assert parsed[("llm_call_duration_seconds_bucket", labels)] == n
+            assert parsed[("llm_call_duration_seconds_bucket", labels | {("le", repr(bound))})] == n
 
 
 def test_blocked_and_cancelled_calls_are_no_errors(tmp_path):
@@ -115,7 +129,14 @@ def test_blocked_and_cancelled_calls_are_no_errors(tmp_path):
 
 
 def test_summaries_and_a_full_scan_give_the_same_metrics(store):
-    assert prom.metrics_from(collect(store, Window())) == prom.metrics_from(collect_scan(store, Window()))
+    buckets: dict = {}  # the raw records' bucket counts per combo, read by the reference extract()
+    for _line, rec in iter_records(store):
+        _, dims, _, ms = extract(rec)
+        if ms is not None:
+            b = buckets.setdefault(dims, [0] * len(prom.DURATION_BUCKETS))
+            for i, bound in enumerate(prom.DURATION_BUCKETS):
+                b[i] += ms <= bound * 1000
+    assert prom.store_metrics(store) == prom.metrics_from(collect_scan(store, Window()), buckets)
 
 
 def test_the_output_is_idempotent_and_openmetrics_parses(store):
@@ -143,7 +164,8 @@ def test_labels_past_the_limit_become_other(store, monkeypatch):
     top2 = sorted(by_model, key=lambda k: -by_model[k])[:2]
     assert models - {"other"} == set(top2)
     assert sum(s.calls for s in m.series.values()) == 2000
-    assert set(m.durations) == {*top2, "other"}
+    assert set(m.durations) <= set(m.series) and {k[1] for k in m.durations} == {*top2, "other"}
+    assert sum(h.count for h in m.durations.values()) == 2000
 
 
 def test_a_missing_label_is_unknown(tmp_path):
@@ -196,7 +218,7 @@ class _Gateway:
         self.httpd.server_close()
 
 
-def test_push_puts_one_group_per_project_and_one_for_the_histogram(store):
+def test_push_puts_one_group_per_project_with_its_counters_and_histogram(store):
     gw = _Gateway()
     try:
         groups = prom.push(store, gw.url, instance="ci-host")
@@ -204,12 +226,14 @@ def test_push_puts_one_group_per_project_and_one_for_the_histogram(store):
         gw.close()
     paths = [p for p, _ in gw.puts]
     projects = sorted({k[4] for k in prom.store_metrics(store).series})
-    assert paths == [*(f"/metrics/job/llm-core/instance/ci-host/project/{p}" for p in projects),
-                     "/metrics/job/llm-core/instance/ci-host"]
-    assert [g["grouping_key"] for g in groups][-1] == {"instance": "ci-host"}
+    assert paths == [f"/metrics/job/llm-core/instance/ci-host/project/{p}" for p in projects]
+    assert [g["grouping_key"] for g in groups][-1] == {"instance": "ci-host", "project": projects[-1]}
+    for project, (_, body) in zip(projects, gw.puts, strict=True):
+        parsed = _parsed(body)
+        assert {dict(ls)["project"] for _, ls in parsed} == {project}
+        assert _sum(parsed, "llm_call_duration_seconds_count") == _sum(parsed, "llm_calls_total") > 0
     calls = sum(_sum(_parsed(body), "llm_calls_total") for _, body in gw.puts)
     assert calls == 2000
-    assert "llm_call_duration_seconds" not in gw.puts[0][1].decode()
 
 
 def _python(code: str, env: dict, cwd) -> subprocess.CompletedProcess:

@@ -16,7 +16,8 @@ import time
 import pytest
 from conftest import ROOT, clean_environ
 from fake_provider import KEYS, FakeProvider
-from metrics_servers import Prometheus, Pushgateway, dead_url
+from metrics_servers import NodeExporter, Prometheus, Pushgateway, dead_url
+from prometheus_client.parser import text_string_to_metric_families
 
 CALLS = 50
 # Each process: 50 calls, alternating two priced Anthropic models and the free echo model.
@@ -90,13 +91,21 @@ def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
     for promql, value in expected.items():
         assert _wait_for(prom, promql, value) == value, promql
     assert prom.query('count(llm_calls_total{job="llm-core",agent="agent-1"})') == 3  # 3 models
+    # The histogram has the counters' labels: each label set's _count is that set's calls.
+    same = "on(job, instance, provider, model, agent, operation, project)"
+    assert prom.query(f"count(llm_call_duration_seconds_count == {same} llm_calls_total)") == 9
+    assert prom.query("count(llm_calls_total)") == 9  # 3 agents x 3 models
+    for i in range(3):
+        assert prom.query(f'sum(llm_call_duration_seconds_count{{agent="agent-{i}"}})') == CALLS
+        assert prom.query(f'sum(llm_call_duration_seconds_bucket{{agent="agent-{i}",le="+Inf"}})') == CALLS
 
     # A second push (on demand) changes nothing.
     cli = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "push", "--gateway", pg.url, "--json"]
     before = pg.metrics_text()
     pushed = subprocess.run(cli, env=_env(tmp_path), cwd=work, capture_output=True, text=True)
     assert pushed.returncode == 0, pushed.stderr
-    assert [g["grouping_key"].get("project") for g in json.loads(pushed.stdout)["groups"]] == ["work", None]
+    keys = [g["grouping_key"] for g in json.loads(pushed.stdout)["groups"]]
+    assert [(sorted(k), k["project"]) for k in keys] == [(["instance", "project"], "work")]
     prom.wait_for_scrape()
     for promql, value in expected.items():
         assert prom.query(promql) == value, promql
@@ -124,3 +133,31 @@ def test_a_dead_pushgateway_is_one_warning_and_the_calls_go_on(tmp_path):
     assert "Connection refused" in warnings[0]
     assert _stats(_env(tmp_path), tmp_path / "work")["calls"] == 20  # the calls were recorded
     assert elapsed < 20
+
+
+def test_node_exporter_reads_each_stores_textfile_as_the_guide_writes_them(tmp_path):
+    """docs/teams.md: `cd /srv/api && llm-telemetry metrics --output DIR/llm-api.prom` per
+    store, node_exporter's textfile collector reading DIR: every series arrives, no error."""
+    textfiles = tmp_path / "textfile"
+    textfiles.mkdir()
+    env = _env(tmp_path)
+    del env["LLM_TELEMETRY_DIR"]  # the default, .llm-telemetry in each project
+    code = "from llm_core.clients import get_client\nc = get_client('echo')\nfor i in range(N): c.chat(f'hi {i}')\n"
+    calls = {"api": 7, "web": 5}
+    for project, n in calls.items():
+        work = tmp_path / project
+        work.mkdir()
+        subprocess.run([sys.executable, "-c", code.replace("N", str(n))], env=env, cwd=work, check=True)
+        subprocess.run([sys.executable, str(ROOT / "bin" / "llm-telemetry"), "metrics", "--output",
+                        str(textfiles / f"llm-{project}.prom")], env=env, cwd=work, check=True)
+    with NodeExporter(textfiles) as ne:
+        text = ne.metrics_text()
+    assert "was collected before" not in ne.log()
+    samples = [(s.name, s.labels, s.value) for family in text_string_to_metric_families(text)
+               for s in family.samples]
+    assert ("node_textfile_scrape_error", {}, 0.0) in samples
+    for project, n in calls.items():
+        def total(name, project=project):
+            return sum(v for m, ls, v in samples if m == name and ls.get("project") == project)
+        assert total("llm_calls_total") == n
+        assert total("llm_call_duration_seconds_count") == n

@@ -19,6 +19,7 @@ REPORTS = [
     query.performance_report, query.patterns_report,
     *(lambda c, w, f, by=by: query.costs_report(c, w, f, by=by) for by in query.BREAKDOWNS),
 ]
+SLOTS = (query.patterns_report, REPORTS[-1])  # by hour, weekday, day: need_slots=True only
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +47,16 @@ FILTERS = [Filters(), Filters(project="spacewalker"), Filters(model="claude-haik
 @pytest.mark.parametrize("filters", FILTERS, ids=["none", "project", "model+agent"])
 def test_five_stores_report_like_one_store_with_all_their_records(stores, window, filters):
     paths, single = stores
-    many, problems = collect_many(paths, window, filters)
-    one = query.collect(single, window, filters)
-    assert problems == []
-    assert query.totals(many)[0] > 0 or filters.project == "spacewalker"
-    for report in REPORTS:
-        assert report(many, window, filters) == report(one, window, filters), report
+    for need_slots in (True, False):
+        one = query.collect(single, window, filters, need_slots)
+        for _ in range(2):  # each store's summaries, then its cache of settled days (store_cache.py)
+            many, problems = collect_many(paths, window, filters, need_slots)
+            assert problems == []
+            assert query.totals(many)[0] > 0 or filters.project == "spacewalker"
+            assert many.combos == one.combos
+            assert many.slots == one.slots or not need_slots  # without slots asked, some may be
+            for report in (r for r in REPORTS if need_slots or r not in SLOTS):
+                assert report(many, window, filters) == report(one, window, filters), report
 
 
 def test_the_projects_report_groups_the_stores_by_project(stores):
@@ -69,14 +74,14 @@ def test_a_missing_unreadable_or_foreign_store_is_skipped_and_named(stores, tmp_
     from llm_core.storage import multi
 
     paths, _ = stores
-    real = multi.collect
+    real = multi.collect_store
 
     def collect(store, *args, **kwargs):  # root reads any file: make one store fail as it would
         if store == paths[1]:
             raise StorageError(f"cannot read the telemetry store: Permission denied: {store}/2026-11-30")
         return real(store, *args, **kwargs)
 
-    monkeypatch.setattr(multi, "collect", collect)
+    monkeypatch.setattr(multi, "collect_store", collect)
     home = tmp_path / "home"  # a folder holding other files is not read as a store
     (home / "2026-11-30").mkdir(parents=True)
     (home / "2026-11-30" / "telemetry.jsonl").write_bytes(day_files(paths[2])[0][1].read_bytes())

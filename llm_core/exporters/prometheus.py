@@ -14,11 +14,12 @@ all carry the store's totals (the last push wins, and it is right).
     llm_calls_blocked_total{...the same}         calls a budget refused before sending
     llm_tokens_total{...the same, type=input|output|cache_read|cache_write}
     llm_cost_usd_total{...the same}              calls with a known price only
-    llm_call_duration_seconds{model}             histogram, OTel GenAI duration buckets
+    llm_call_duration_seconds{...the same}       histogram of the timed calls, OTel GenAI buckets
 
 Label sets are bounded: each label keeps its LABEL_LIMIT values with the most calls, the
-rest become "other"; a missing value is "unknown". The histogram is labelled by model only
-(the summaries keep latencies per model, and a histogram multiplies series by its buckets).
+rest become "other"; a missing value is "unknown". The histogram's buckets are counted from
+the latencies the summaries keep sorted per group and day (one bisect per bucket), its count
+and sum are the groups' integer sums: exact, and the same on every run.
 
 Counters fall when retention removes old days: Prometheus reads that as a counter reset.
 The exposition and push use the `prometheus-client` library (the `prometheus` extra).
@@ -28,12 +29,13 @@ from __future__ import annotations
 
 import socket
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from llm_core.exporters._base import ExporterMissing
-from llm_core.storage.collect import Collection, collect
+from llm_core.storage.collect import Collection, add_summaries
 from llm_core.storage.day_summaries import (
     BLOCKED,
     COST_SCALE,
@@ -46,13 +48,15 @@ from llm_core.storage.day_summaries import (
     M_DURN,
     M_IN,
     M_OUT,
+    DaySummary,
+    summaries,
 )
 from llm_core.storage.reports import group
-from llm_core.storage.windows import DIMENSIONS, Filters, Window
+from llm_core.storage.windows import DIMENSIONS, NO_FILTERS, Window
 
 __all__ = [
-    "DURATION_BUCKETS", "JOB", "LABELS", "LABEL_LIMIT", "StoreMetrics", "exposition",
-    "metrics_from", "push", "registry", "samples", "store_metrics",
+    "DURATION_BUCKETS", "JOB", "LABELS", "LABEL_LIMIT", "StoreMetrics", "bucket_counts",
+    "exposition", "metrics_from", "push", "registry", "samples", "store_metrics",
 ]
 
 JOB = "llm-core"
@@ -87,25 +91,48 @@ class Series:
 @dataclass
 class Histogram:
     buckets: list[int]  # cumulative counts per DURATION_BUCKETS boundary
-    count: int
-    sum_seconds: float
+    count: int = 0
+    total: int = 0  # the latencies' sum, in the summaries' integer unit (ms * DUR_SCALE)
+
+    @property
+    def sum_seconds(self) -> float:
+        return self.total / DUR_SCALE / 1000
 
 
 @dataclass
 class StoreMetrics:
-    series: dict[tuple[str, ...], Series]   # label values in LABELS order -> numbers
-    durations: dict[str, Histogram]          # model label -> histogram
+    series: dict[tuple[str, ...], Series]      # label values in LABELS order -> numbers
+    durations: dict[tuple[str, ...], Histogram]  # the same label values -> their timed calls
 
 
 def store_metrics(store: Path | str) -> StoreMetrics:
     """The store's cumulative metrics, from its per-day summaries."""
-    return metrics_from(collect(Path(store), Window(), Filters(), need_slots=False))
+    days = summaries(Path(store))
+    col = Collection()
+    add_summaries(col, days, Window(), NO_FILTERS, need_slots=False)
+    return metrics_from(col, bucket_counts(s for _, s in days))
 
 
-def metrics_from(col: Collection) -> StoreMetrics:
-    """Bound the labels of a Collection and sum it into series and histograms."""
+def bucket_counts(days: Iterable[DaySummary]) -> dict[tuple, list[int]]:
+    """{combo: [its timed calls at or under each DURATION_BUCKETS bound]} over whole days'
+    summaries (each keeps a group's latencies sorted: one bisect per bound)."""
+    bounds = [bound * 1000 for bound in DURATION_BUCKETS]  # the latencies are in ms
+    out: dict[tuple, list[int]] = {}
+    for s in days:
+        for combo, values in zip(s.combos, s.combo_durations(), strict=True):
+            if len(values):
+                acc = out.setdefault(tuple(combo), [0] * len(bounds))
+                for i, ms in enumerate(bounds):
+                    acc[i] += bisect_right(values, ms)
+    return out
+
+
+def metrics_from(col: Collection, buckets: dict[tuple, list[int]]) -> StoreMetrics:
+    """Bound the labels of a Collection and sum it into series, and with `buckets`
+    (bucket_counts() of the same days) into histograms with the same labels."""
     keep = _kept_values(col)
     series: dict[tuple[str, ...], Series] = {}
+    durations: dict[tuple[str, ...], Histogram] = {}
     for dims, m in col.combos.items():
         key = tuple(_label(keep[name], dims[_DIM[name]]) for name in LABELS)
         s = series.get(key)
@@ -120,7 +147,14 @@ def metrics_from(col: Collection) -> StoreMetrics:
         for i, pos in enumerate((M_IN, M_OUT, M_CACHE_READ, M_CACHE_WRITE)):
             s.tokens[i] += m[pos]
         s.cost += m[M_COST]
-    return StoreMetrics(series, _histograms(col, keep["model"]))
+        if m[M_DURN]:
+            h = durations.get(key)
+            if h is None:
+                h = durations[key] = Histogram([0] * len(DURATION_BUCKETS))
+            h.buckets = [a + b for a, b in zip(h.buckets, buckets[dims], strict=True)]
+            h.count += m[M_DURN]
+            h.total += m[M_DUR]
+    return StoreMetrics(series, durations)
 
 
 def _kept_values(col: Collection) -> dict[str, set]:
@@ -137,25 +171,6 @@ def _label(kept: set, value: Any) -> str:
     if value not in kept:
         return OTHER
     return UNKNOWN if value is None or value == "" else str(value)
-
-
-def _histograms(col: Collection, kept_models: set) -> dict[str, Histogram]:
-    sums = group(col, lambda d: d[_DIM["model"]])
-    out: dict[str, Histogram] = {}
-    for model, m in sums.items():
-        if not m[M_DURN]:
-            continue
-        label = _label(kept_models, model)
-        seqs = col.latencies.get(model, [])
-        h = out.get(label)
-        if h is None:
-            h = out[label] = Histogram([0] * len(DURATION_BUCKETS), 0, 0.0)
-        for i, bound in enumerate(DURATION_BUCKETS):
-            ms = bound * 1000
-            h.buckets[i] += sum(bisect_right(s, ms) for s in seqs)
-        h.count += m[M_DURN]
-        h.sum_seconds += m[M_DUR] / DUR_SCALE / 1000
-    return out
 
 
 # ---------------------------------------------------------------- prometheus-client
@@ -194,15 +209,14 @@ def registry(metrics: StoreMetrics, *, project: str | None = None):
                 for kind, n in zip(TOKEN_TYPES, s.tokens, strict=True):
                     tokens.add_metric((*key, kind), n)
                 cost.add_metric(key, s.cost_usd)
-            yield from (calls, errors, blocked, tokens, cost)
-            if project is not None:
-                return  # latencies are per model, not per project: pushed with the instance
             hist = HistogramMetricFamily("llm_call_duration_seconds",
-                                         "Duration of timed LLM calls.", labels=("model",))
-            for model, h in sorted(metrics.durations.items()):
+                                         "Duration of timed LLM calls.", labels=LABELS)
+            for key, h in sorted(metrics.durations.items()):
+                if project is not None and key[-1] != project:
+                    continue
                 buckets = [(_le(b), n) for b, n in zip(DURATION_BUCKETS, h.buckets, strict=True)]
-                hist.add_metric((model,), [*buckets, ("+Inf", h.count)], h.sum_seconds)
-            yield hist
+                hist.add_metric(key, [*buckets, ("+Inf", h.count)], h.sum_seconds)
+            yield from (calls, errors, blocked, tokens, cost, hist)
 
     reg = prom.CollectorRegistry(auto_describe=False)
     reg.register(_StoreCollector())
@@ -238,9 +252,9 @@ def instance_name() -> str:
 def push(store: Path | str, gateway: str, *, instance: str | None = None,
          timeout: float = PUSH_TIMEOUT) -> list[dict]:
     """Push the store's metrics: job llm-core, one group per (instance, project) with that
-    project's counters, and the histogram in the instance's group without a project.
-    Every push replaces its group whole (PUT), so pushing again changes nothing. Returns the
-    groups pushed as [{"grouping_key": ..., "series": n}]."""
+    project's counters and histogram. Every push replaces its group whole (PUT), so pushing
+    again changes nothing. Returns the groups pushed as [{"grouping_key": ..., "series": n}]
+    (n: the project's label sets)."""
     prom = _client()
     metrics = store_metrics(store)
     instance = instance or instance_name()
@@ -252,16 +266,7 @@ def push(store: Path | str, gateway: str, *, instance: str | None = None,
                              grouping_key=key, timeout=timeout)
         pushed.append({"grouping_key": key,
                        "series": sum(1 for k in metrics.series if k[-1] == project)})
-    if metrics.durations:
-        key = {"instance": instance}
-        prom.push_to_gateway(_url(gateway), job=JOB, registry=_durations_only(metrics),
-                             grouping_key=key, timeout=timeout)
-        pushed.append({"grouping_key": key, "series": len(metrics.durations)})
     return pushed
-
-
-def _durations_only(metrics: StoreMetrics):
-    return registry(StoreMetrics({}, metrics.durations))
 
 
 def _url(gateway: str) -> str:

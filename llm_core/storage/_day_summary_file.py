@@ -63,7 +63,7 @@ __all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary
 
 _MAGIC = b"LLMTSUM7"  # 6: blocked calls are their own outcome, without a latency; 7: narrow columns, zlib
 _HEAD = struct.Struct("<8sIIII")
-FORMAT = _MAGIC.decode()  # what a month roll-up merged from (storage/_month_summary_file.py)
+FORMAT = _MAGIC.decode()  # what roll-ups and the settled days' cache merged from
 _INT64 = (-(2**63), 2**63 - 1)
 
 

@@ -79,9 +79,20 @@ def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
     extended as needed)."""
     col = Collection()
     store = Path(store)
+    add_summaries(col, plan(store, window, rollups_ok=filters.empty or not need_slots), window,
+                  filters, need_slots, store)
+    return col
+
+
+def add_summaries(col: Collection, summaries: Iterable[tuple[Path | None, Any]], window: Window,
+                  filters: Filters = NO_FILTERS, need_slots: bool = True,
+                  store: Path | None = None) -> None:
+    """Add to `col` what the window and filters select of the given summaries, as plan() gives
+    them: (day file, day summary), or (None, the month roll-up of `store`). What collect() does
+    for every day of a store, and storage/store_cache.py for the days its cache does not hold."""
     start, end = window.start, window.end
     aligned = (start is None or start % SLOT_MS == 0) and (end is None or end % SLOT_MS == 0)
-    for path, s in plan(store, window, rollups_ok=filters.empty or not need_slots):
+    for path, s in summaries:
         col.files += s.meta.get("files", 1)
         col.corrupt_lines += s.meta["bad"]
         if s.min_slot is None:
@@ -93,11 +104,10 @@ def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
             try:
                 _collect_day(col, s, window, filters, need_slots)
             except DamagedMonth:  # raised before anything was added: its days answer instead
-                for day_path, d in month_days(store, s):
+                for day_path, d in month_days(store, s):  # type: ignore[arg-type]
                     _collect_one(col, day_path, d, window, filters, need_slots, aligned)
             continue
         _collect_one(col, path, s, window, filters, need_slots, aligned)
-    return col
 
 
 def _collect_one(col: Collection, path: Path, s, window: Window, filters: Filters,

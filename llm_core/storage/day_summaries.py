@@ -62,6 +62,7 @@ from llm_core.storage._day_records import (
     split_lines,
 )
 from llm_core.storage._day_summary_file import (
+    FORMAT,
     DamagedSummary,
     DayBuilder,
     DaySummary,
@@ -70,7 +71,7 @@ from llm_core.storage._day_summary_file import (
 )
 
 __all__ = [
-    "BLOCKED", "COST_SCALE", "DUR_SCALE", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
+    "BLOCKED", "COST_SCALE", "DUR_SCALE", "FORMAT", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
     "M_COST", "M_DUR", "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
     "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
     "file_identity", "is_current", "read_summary", "rebuild", "run_jobs", "split_lines", "summaries",

@@ -37,6 +37,7 @@ from llm_core.records import (
     STORE_MARKER,
     SUMMARY_DIR,
     TELEMETRY_FILE,
+    is_day_name,
 )
 from llm_core.storage._files import CLOEXEC, NOFOLLOW
 from llm_core.storage.day_summaries import day_summary, is_current, read_summary, summary_path
@@ -144,8 +145,8 @@ def _summaries(inv: Inventory, fix: bool) -> dict:
         elif name.endswith(".sum") and not _has_telemetry(inv.days.get(name[:-4], {})):
             orphans.append(name[:-4])
     if not (stale or damaged or orphans):
-        days = [n for n in inv.summaries if not (len(n) == 11 and n.endswith(".sum"))]
-        return _check("summaries", "ok", f"{len(days)} current")
+        days = [n for n in inv.summaries if is_day_name(n[:-4]) and n.endswith(".sum")]
+        return _check("summaries", "ok", f"{len(days)} current")  # not roll-ups, not the cache
     paths = [f"{d} (stale)" for d in stale] + [f"{d} (damaged)" for d in damaged] + [f"{d} (day gone)" for d in orphans]
     detail = f"{len(stale)} stale, {len(damaged)} damaged, {len(orphans)} of days that are gone"
     if not fix:

@@ -25,6 +25,7 @@ from llm_core.records import (
     BUDGET_DIR,
     CONVERSATIONS_DIR,
     DAY_FILES,
+    SETTLED_CACHE,
     SUMMARY_DIR,
     is_conversation_name,
     is_day_name,
@@ -48,8 +49,10 @@ def day_file_of(name: str) -> str | None:
 
 
 def is_summary_name(name: str) -> bool:
-    """DAY.sum or a month roll-up YYYY-MM.sum, or the temp file of its atomic write
-    (.DAY.sum.PID.NS.tmp)."""
+    """DAY.sum or a month roll-up YYYY-MM.sum, the settled days' cache (storage/store_cache.py),
+    or the temp file of an atomic write of one (.DAY.sum.PID.NS.tmp, .settled.cache.PID.NS.tmp)."""
+    if name == SETTLED_CACHE or (name.startswith(f".{SETTLED_CACHE}.") and name.endswith(".tmp")):
+        return True
     if name.endswith(".sum"):
         return is_day_name(name[:-4]) or (len(name) == 11 and is_day_name(name[:7] + "-01"))
     if not (name.startswith(".") and name.endswith(".tmp")):

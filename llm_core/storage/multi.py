@@ -20,8 +20,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from llm_core.errors import StorageError
-from llm_core.storage.collect import Collection, collect
+from llm_core.storage.collect import Collection
 from llm_core.storage.location import inspect
+from llm_core.storage.store_cache import collect_store, paused_gc
 from llm_core.storage.windows import Filters, Window
 
 __all__ = ["collect_many", "find_stores", "merge", "resolve_stores"]
@@ -80,12 +81,9 @@ def resolve_stores(stores: Iterable[Path | str] = (), all_under: Iterable[Path |
 
 def merge(cols: Iterable[Collection]) -> Collection:
     """One Collection holding the sums of several (as if their records were in one store)."""
-    out = Collection()
+    cols = list(cols)
+    out = Collection(combos=_sums([c.combos for c in cols]), slots=_sums([c.slots for c in cols]))
     for col in cols:
-        for dims, metrics in col.combos.items():
-            out.add_combo(dims, metrics)
-        for slot, metrics in col.slots.items():
-            out.add_slot(slot, metrics)
         for model, seqs in col.latencies.items():
             out.latencies.setdefault(model, []).extend(s for s in seqs if len(s))
         out.corrupt_lines += col.corrupt_lines
@@ -93,10 +91,30 @@ def merge(cols: Iterable[Collection]) -> Collection:
     return out
 
 
+def _sums(dicts: list[dict]) -> dict:
+    """{key: metrics} summed over `dicts`: each key's lists gathered, then added column by column
+    (3x faster than adding them pairwise, over the thousands of groups of 20 stores)."""
+    gathered: dict = {}
+    for sums in dicts:
+        for key, metrics in sums.items():
+            have = gathered.get(key)
+            if have is None:
+                gathered[key] = [metrics]
+            else:
+                have.append(metrics)
+    return {key: list(ms[0]) if len(ms) == 1 else [sum(col) for col in zip(*ms, strict=True)]
+            for key, ms in gathered.items()}
+
+
 def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters | None = None,
                  need_slots: bool = True) -> tuple[Collection, list[str]]:
     """The selection over every store, and one line per store that could not be read."""
-    filters = filters or Filters()
+    with paused_gc():
+        return _collect_many(stores, window, filters or Filters(), need_slots)
+
+
+def _collect_many(stores: Iterable[Path | str], window: Window, filters: Filters,
+                  need_slots: bool) -> tuple[Collection, list[str]]:
     cols, problems = [], []
     for store in stores:
         store = Path(store)
@@ -108,7 +126,7 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
             problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
             continue
         try:
-            cols.append(collect(store, window, filters, need_slots=need_slots))
+            cols.append(collect_store(store, window, filters, need_slots=need_slots))
         except (OSError, StorageError) as e:
             reason = getattr(e, "strerror", None) or str(e)
             problems.append(f"{store}: cannot be read ({reason}; skipped)")

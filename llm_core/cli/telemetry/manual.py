@@ -100,6 +100,8 @@ FILES = """\
                                                   (rebuilt when missing: safe to delete)
   $LLM_TELEMETRY_DIR/.summaries/YYYY-MM.sum       a closed month's day summaries merged: a
                                                   year report reads 12 files, not 365
+  $LLM_TELEMETRY_DIR/.summaries/settled.cache     the days a report held whole, merged: one
+                                                  file per store to read (safe to delete)
   $LLM_TELEMETRY_DIR/.llm-core-store              the marker: this folder is a store (a folder
                                                   with other files and no marker is refused)
   $LLM_TELEMETRY_DIR/.gitignore                   "*": a store inside a repository is never

@@ -39,9 +39,9 @@ def metrics(output, openmetrics, as_json):
     """The store's cumulative metrics in the Prometheus text format: llm_calls_total,
     llm_call_errors_total, llm_calls_blocked_total (refused by a budget before sending, not
     errors), llm_tokens_total{type}, llm_cost_usd_total and the histogram
-    llm_call_duration_seconds{model} (the OTel GenAI duration buckets).
+    llm_call_duration_seconds (the OTel GenAI duration buckets).
 
-    Counters are labelled by provider, model, agent, operation and project. Each label keeps
+    Every metric is labelled by provider, model, agent, operation and project. Each label keeps
     its 50 values with the most calls; the rest are "other", a missing value is "unknown".
     Values cover the whole store and come from its summaries: the same output twice in a row,
     as fast as the reports. Needs the prometheus extra (pip install 'llm-cli-tools-core[prometheus]').
@@ -83,8 +83,8 @@ def metrics(output, openmetrics, as_json):
 @debug_option
 def push(gateway, instance, as_json):
     """Push the store's cumulative metrics (those of `llm-telemetry metrics`) to a Prometheus
-    Pushgateway: job "llm-core", one group per instance and project, the latency histogram in
-    the instance's own group. Each push replaces its groups, so pushing again changes nothing,
+    Pushgateway: job "llm-core", one group per instance and project, holding that project's
+    counters and latency histogram. Each push replaces its groups, so pushing again changes nothing,
     and short processes sharing a store never overwrite each other with partial counts.
 
     With LLM_PROMETHEUS_PUSHGATEWAY set, every call made through llm-core pushes the same way

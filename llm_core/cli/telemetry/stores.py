@@ -10,8 +10,9 @@ import click
 
 from llm_core.cli._common import warn
 from llm_core.config import Settings
-from llm_core.storage.collect import Collection, collect
+from llm_core.storage.collect import Collection
 from llm_core.storage.multi import collect_many, resolve_stores
+from llm_core.storage.store_cache import collect_store
 from llm_core.storage.windows import Filters, Window
 
 _DIR = click.Path(file_okay=False, path_type=Path)
@@ -40,7 +41,7 @@ def collect_stores(settings: Settings, stores: tuple[Path, ...], all_under: tupl
             warn(f"no telemetry store found under {where}")
             return where, Collection(), []
         store = default()
-        return str(store), collect(store, window, filters, need_slots=need_slots), None
+        return str(store), collect_store(store, window, filters, need_slots=need_slots), None
     col, problems = collect_many(chosen, window, filters, need_slots=need_slots)
     for problem in problems:
         warn(problem)

@@ -14,14 +14,26 @@ metrics: the store as Prometheus metrics, cumulative, from the summaries.
   llm_calls_total{agent="chat",model="claude-haiku-4-5",operation="chat",project="api-gateway",provider="anthropic"} 6.0
   llm_calls_total{agent="chat",model="claude-haiku-4-5",operation="chat",project="data-pipeline",provider="anthropic"} 2.0
   llm_calls_total{agent="chat",model="claude-haiku-4-5",operation="chat",project="docs-site",provider="anthropic"} 3.0
-  $ llm-telemetry metrics | grep -E '^llm_call_duration_seconds_(bucket|count|sum)\{.*model="gpt-4o-mini"' | sed -n '4,7p;15,17p'
-  llm_call_duration_seconds_bucket{le="0.08",model="gpt-4o-mini"} 0.0
-  llm_call_duration_seconds_bucket{le="0.16",model="gpt-4o-mini"} 0.0
-  llm_call_duration_seconds_bucket{le="0.32",model="gpt-4o-mini"} 4.0
-  llm_call_duration_seconds_bucket{le="0.64",model="gpt-4o-mini"} 26.0
-  llm_call_duration_seconds_bucket{le="+Inf",model="gpt-4o-mini"} 69.0
-  llm_call_duration_seconds_count{model="gpt-4o-mini"} 69.0
-  llm_call_duration_seconds_sum{model="gpt-4o-mini"} 71.929
+  $ llm-telemetry metrics | grep -E '^llm_call_duration_seconds_(bucket|count|sum)\{agent="chat",.*model="gpt-4o-mini",.*project="api-gateway"' | sed -n '4,7p;15,17p'
+  llm_call_duration_seconds_bucket{agent="chat",le="0.08",model="gpt-4o-mini",operation="chat",project="api-gateway",provider="openai"} 0.0
+  llm_call_duration_seconds_bucket{agent="chat",le="0.16",model="gpt-4o-mini",operation="chat",project="api-gateway",provider="openai"} 0.0
+  llm_call_duration_seconds_bucket{agent="chat",le="0.32",model="gpt-4o-mini",operation="chat",project="api-gateway",provider="openai"} 0.0
+  llm_call_duration_seconds_bucket{agent="chat",le="0.64",model="gpt-4o-mini",operation="chat",project="api-gateway",provider="openai"} 2.0
+  llm_call_duration_seconds_bucket{agent="chat",le="+Inf",model="gpt-4o-mini",operation="chat",project="api-gateway",provider="openai"} 4.0
+  llm_call_duration_seconds_count{agent="chat",model="gpt-4o-mini",operation="chat",project="api-gateway",provider="openai"} 4.0
+  llm_call_duration_seconds_sum{agent="chat",model="gpt-4o-mini",operation="chat",project="api-gateway",provider="openai"} 2.785
+
+The histogram has the counters' labels: each label set's _count is its calls (every demo call
+is timed), and its +Inf bucket the same:
+
+  $ llm-telemetry metrics --json > m.json
+  $ jq -c '[.samples[] | select(.name == "llm_calls_total") | .labels] | length' m.json
+  112
+  $ jq -c '[.samples[] | select(.name == "llm_calls_total" or .name == "llm_call_duration_seconds_count"
+  >   or (.name == "llm_call_duration_seconds_bucket" and .labels.le == "+Inf"))
+  >   | [(.labels | del(.le) | tostring), .value]] | group_by(.[0])
+  >   | map(select(length != 3 or (map(.[1]) | unique | length) != 1)) | length' m.json
+  0
 
 The counters add up to the reports:
 

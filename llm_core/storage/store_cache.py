@@ -1,0 +1,302 @@
+"""A store's settled days in one file (`.summaries/settled.cache`), so a report over many
+stores reads one file per store, not one per day.
+
+    col = collect_store(store, window, filters, need_slots)   # == collect(store, ...)
+
+Reports over 20 stores otherwise open 20 times as many summaries as one store of the same
+size, and merge each store's day groups one by one: a (project, agent, operation, model,
+provider, success) group appears in every day of every store. Month roll-ups
+(month_summaries.py) help windows that hold whole months; this cache is made for the window
+of the report that wrote it (`--days 30`, `week`, `all`): the settled days it holds whole,
+already merged (per-group totals, per-slot totals, latencies sorted per model and per group, so
+filters on project, agent, model or provider are answered from it too; filters with slots are
+not, they need each day's groups per slot), and the settled days outside it, counted only (their
+files and unreadable lines, which every report reports).
+
+It is used when every day it holds still has the identity (inode, size, mtime) its summary
+was built from, the window holds every day it merged whole and none of those it counted. Any
+other day (today's, still growing; a day the window cuts; a new day) is read from its own
+summary, so the result is always what collect() gives. It is rewritten when a report finds it
+does not fit (another window, a day changed or gone) and the window holds at least two settled
+days (UTC days before today: today's changes with every call). Deleting it is always safe, and a store that cannot be written is read without it.
+
+    header   magic b"LLMSETL1", the lengths of the JSON part, of the latencies per model, per
+             combo, and of the slots; CRC-32s of JSON + latencies per model, of the latencies
+             per combo (read with filters only) and of the slots (read when asked for)
+    JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
+             counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
+             slot range, bad lines, files, combos, per-combo totals, models, per-model latency
+             counts, number of slots
+    latencies  float64 per model (each sorted), then float64 per combo (each sorted)
+    slots    int64 slot ids, then int64 per-slot metrics (NM each)
+"""
+
+from __future__ import annotations
+
+import binascii
+import calendar
+import contextlib
+import gc
+import operator
+import os
+import struct
+import time
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+from llm_core.dayfiles import day_file_stat
+from llm_core.records import (
+    SETTLED_CACHE,
+    SUMMARY_DIR,
+    TELEMETRY_FILE,
+    atomic_write,
+    day_names,
+    utc_today,
+)
+from llm_core.storage.collect import Collection, add_summaries, collect
+from llm_core.storage.day_summaries import (
+    FORMAT,
+    M_DURN,
+    NM,
+    SLOT_MS,
+    DaySummary,
+    day_files,
+    summaries,
+)
+from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
+
+__all__ = ["collect_store", "paused_gc"]
+
+_MAGIC = b"LLMSETL1"
+_HEAD = struct.Struct("<8sIIIIIII")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: collecting makes many small lists and no
+    cycles, and the collector would rescan them all (a third of a report over 20 stores)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
+                  need_slots: bool = True) -> Collection:
+    """What collect(store, window, filters, need_slots) gives, from the cache where it fits."""
+    with paused_gc():
+        return _collect_store(Path(store), window, filters, need_slots)
+
+
+def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool) -> Collection:
+    if need_slots and not filters.empty:
+        return collect(store, window, filters, need_slots)
+    cached = _read(store, filters.empty, need_slots)
+    col = None if cached is None else _from_cache(cached, store, window, filters, need_slots)
+    if col is not None:
+        return col
+    col = collect(store, window, filters, need_slots)
+    today = utc_today()  # today's day changes with every call: never cached
+    settled = [(day, path) for day, path in day_files(store) if day < today]
+    if sum(_held_by_name(day, window) for day, _ in settled) >= 2:
+        data = _encode(summaries(store, None, settled, None), window)
+        if data is not None:
+            with contextlib.suppress(OSError):  # a read-only store is read without the cache
+                atomic_write(store / SUMMARY_DIR / SETTLED_CACHE, data)
+    return col
+
+
+def _held_by_name(day: str, window: Window) -> bool:
+    """Whether the window holds the whole UTC day (its folder holds that day's records only)."""
+    start = calendar.timegm(time.strptime(day, "%Y-%m-%d")) * 1000
+    return ((window.start is None or window.start <= start)
+            and (window.end is None or start + 86_400_000 <= window.end))
+
+
+def _from_cache(cached: _Cached, store: Path, window: Window, filters: Filters,
+                need_slots: bool) -> Collection | None:
+    """The selection from the cache and the summaries of the days it does not hold; None when
+    the cache does not fit this window or no longer fits the store."""
+    days = day_names(store)
+    if not _fits(cached, store, days, window):
+        return None
+    try:
+        col = cached.collection(filters, need_slots)
+    except ValueError:  # its slots are damaged
+        return None
+    rest = [(day, store / day / TELEMETRY_FILE) for day in days
+            if day not in cached.days and day not in cached.out]
+    add_summaries(col, summaries(store, None, rest, None), window, filters, need_slots, store)
+    return col
+
+
+def _place(lo: int | None, hi: int | None, window: Window) -> str:
+    """'in' (the window holds every record of slots lo..hi), 'out' (none) or 'cut'."""
+    if lo is None:
+        return "out"
+    lo_ms, hi_ms = lo * SLOT_MS, (hi + 1) * SLOT_MS
+    if (window.start is not None and hi_ms <= window.start) or (window.end is not None and lo_ms >= window.end):
+        return "out"
+    if (window.start is None or window.start <= lo_ms) and (window.end is None or hi_ms <= window.end):
+        return "in"
+    return "cut"
+
+
+def _fits(cached: _Cached, store: Path, days: list[str], window: Window) -> bool:
+    """Every day the cache holds is unchanged, and the window holds each it merged whole and
+    none of those it only counted (they were outside the window it was made for)."""
+    if cached.days and _place(cached.min_slot, cached.max_slot, window) != "in":
+        return False
+    present, base = set(days), os.fspath(store)
+    for day, identity in cached.days.items():
+        if day not in present or not _unchanged(os.path.join(base, day, TELEMETRY_FILE), identity):
+            return False
+    for day, (*identity, lo, hi) in cached.out.items():
+        if (day not in present or _place(lo, hi, window) != "out"
+                or not _unchanged(os.path.join(base, day, TELEMETRY_FILE), identity)):
+            return False
+    return True
+
+
+def _unchanged(path: str, identity: list[int]) -> bool:
+    """Whether the day file `path` still has the identity (dayfiles.day_file_stat) its cached
+    summary was built from. One stat of the plain file answers for a day never compressed: if
+    it is unchanged, so are its lines, also when a .gz of them appeared since (its leftover)."""
+    with contextlib.suppress(OSError):
+        st = os.stat(path)
+        if identity == [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns]:
+            return True
+    try:
+        st = day_file_stat(path)
+    except OSError:
+        return False
+    return identity == [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns]
+
+
+# ---------------------------------------------------------------- the file
+
+def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | None:
+    """The cache of the days `window` holds whole (merged) and of those outside it (counted);
+    None when a sum outgrows int64."""
+    ids: dict[tuple, int] = {}
+    totals: list[list[int]] = []
+    combo_lat: list[list] = []
+    model_lat: dict = {}
+    slots: dict[int, list[int]] = {}
+    meta: dict = {"format": FORMAT, "days": {}, "out": {}, "min_slot": None, "max_slot": None,
+                  "bad": 0, "files": 0}
+    for path, s in pairs:
+        src = s.meta["source"]
+        identity = [src["ino"], src["dev"], src["size"], src["mtime_ns"]]
+        place = _place(s.min_slot, s.max_slot, window)
+        if place == "cut":
+            continue  # read from its own summary
+        meta["bad"] += s.meta["bad"]
+        meta["files"] += 1
+        if place == "out":
+            meta["out"][path.parent.name] = [*identity, s.min_slot, s.max_slot]
+            continue
+        meta["days"][path.parent.name] = identity
+        lo, hi = meta["min_slot"], meta["max_slot"]
+        meta["min_slot"] = s.min_slot if lo is None else min(lo, s.min_slot)
+        meta["max_slot"] = s.max_slot if hi is None else max(hi, s.max_slot)
+        for c, tot, lat in zip(s.combos, s.totals, s.combo_durations(), strict=True):
+            k = ids.setdefault(tuple(c), len(ids))
+            if k == len(totals):
+                totals.append(list(tot))
+                combo_lat.append([lat])
+            else:
+                totals[k] = list(map(operator.add, totals[k], tot))
+                combo_lat[k].append(lat)
+        for model, lat in zip(s.models, s.model_durations(), strict=True):
+            model_lat.setdefault(model, []).append(lat)
+        for row in s.day_slots:
+            have = slots.get(row[0])
+            slots[row[0]] = row[1:] if have is None else list(map(operator.add, have, row[1:]))
+    flat = [v for t in totals for v in t] + [v for m in slots.values() for v in m]
+    if flat and not (_INT64[0] <= min(flat) and max(flat) <= _INT64[1]):
+        return None
+    models = list(model_lat)
+    model_values = [sorted(v for seq in model_lat[m] for v in seq) for m in models]
+    meta.update(combos=list(ids), totals=totals, models=models,
+                model_n=[len(v) for v in model_values], nslots=len(slots))
+    by_model = array("d", [v for vs in model_values for v in vs]).tobytes()
+    by_combo = array("d", [v for seqs in combo_lat for v in sorted(x for seq in seqs for x in seq)]).tobytes()
+    by_slot = array("q", slots).tobytes() + array("q", [v for m in slots.values() for v in m]).tobytes()
+    body = orjson.dumps(meta)
+    head = _HEAD.pack(_MAGIC, len(body), len(by_model), len(by_combo), len(by_slot),
+                      binascii.crc32(body + by_model), binascii.crc32(by_combo), binascii.crc32(by_slot))
+    return head + body + by_model + by_combo + by_slot
+
+
+class _Cached:
+    """A decoded cache: of the latencies per combo and the slots, only those read (`_read`)."""
+
+    def __init__(self, head: bytes, meta_models: bytes, combos: bytes | None, slots: bytes | None) -> None:
+        magic, jl, ml, cl, sl, crc_a, crc_c, crc_s = _HEAD.unpack(head)
+        if (magic != _MAGIC or len(meta_models) != jl + ml or binascii.crc32(meta_models) != crc_a
+                or (combos is not None and (len(combos) != cl or binascii.crc32(combos) != crc_c))
+                or (slots is not None and (len(slots) != sl or binascii.crc32(slots) != crc_s))):
+            raise ValueError("damaged cache")
+        meta = orjson.loads(meta_models[:jl])
+        if meta["format"] != FORMAT:  # made from summaries that count otherwise
+            raise ValueError("old cache")
+        self.days: dict[str, list[int]] = meta["days"]  # merged: the window held them whole
+        self.out: dict[str, list] = meta["out"]  # only counted: outside the window
+        self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
+        self.meta = meta
+        self._by_model, self._by_combo, self._slots = meta_models[jl:], combos, slots
+
+    def collection(self, filters: Filters, need_slots: bool) -> Collection:
+        meta = self.meta
+        col = Collection(corrupt_lines=meta["bad"], files=meta["files"])
+        floats = array("d")
+        combos = [tuple(c) for c in meta["combos"]]
+        if filters.empty:
+            floats.frombytes(self._by_model)
+            col.combos = dict(zip(combos, meta["totals"], strict=True))
+            pos = 0
+            for model, n in zip(meta["models"], meta["model_n"], strict=True):
+                col.add_latencies(model, floats[pos:pos + n])
+                pos += n
+        else:
+            floats.frombytes(self._by_combo)  # type: ignore[arg-type]
+            pos = 0
+            for c, tot in zip(combos, meta["totals"], strict=True):
+                n = tot[M_DURN]
+                if filters.match(c):
+                    col.combos[c] = tot
+                    col.add_latencies(c[MODEL], floats[pos:pos + n])
+                pos += n
+        if need_slots:
+            ns, slots = meta["nslots"], memoryview(self._slots)  # type: ignore[arg-type]
+            ids, m = array("q"), array("q")
+            ids.frombytes(slots[:8 * ns])
+            m.frombytes(slots[8 * ns:])
+            col.slots = {slot: m[i * NM:(i + 1) * NM].tolist() for i, slot in enumerate(ids)}
+        return col
+
+
+def _read(store: Path, filters_empty: bool, need_slots: bool) -> _Cached | None:
+    """The cache, reading what this report needs: the latencies per combo only with filters,
+    the slots only when asked for (a month of slots is most of the file)."""
+    try:
+        with open(store / SUMMARY_DIR / SETTLED_CACHE, "rb") as f:
+            head = f.read(_HEAD.size)
+            _, jl, ml, cl, _, _, _, _ = _HEAD.unpack(head)
+            meta_models = f.read(jl + ml)
+            combos = None if filters_empty else f.read(cl)
+            slots = None
+            if need_slots:
+                f.seek(_HEAD.size + jl + ml + cl)
+                slots = f.read()
+        return _Cached(head, meta_models, combos, slots)
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return None
