@@ -35,6 +35,7 @@ KEEP_DAYS = 40  # day files (and scopes no check wants) kept in the state: longe
 SCOPE_DIMS = {"project": 0, "agent": 1, "model": 3}  # a scope key's place in a record's dims
 
 
+@functools.lru_cache(maxsize=256)
 def scope_key(scope: tuple[tuple[str, str], ...]) -> str:
     """A scope's name in the state ("" for every call)."""
     return orjson.dumps(scope).decode() if scope else ""

@@ -35,6 +35,7 @@ Nothing here is imported, and no file is touched, when no budget is set and no m
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -269,13 +270,20 @@ def _statuses(store: Path, state: dict[str, Any], wanted: list[Budget], now_ms: 
     ledger = Ledger(store)
     bounds = [window_bounds(b.window, now_ms) for b in wanted]
     if bounds:
-        # The day files a window starts in, whichever budgets there are: checks with other
-        # budgets (another process, llm-telemetry budget) then keep the same slots.
-        cut = {datetime.fromtimestamp(window_bounds(w, now_ms)[0] / 1000, timezone.utc).date().isoformat()
-               for w in ("day", "week", "month")}
+        cut = _cut_files(window_bounds("day", now_ms)[0])
         ledger.refresh(state, min(s for s, _ in bounds), now_ms, {b.key for b in wanted if b.key}, cut)
     return [BudgetStatus(b, s, e, ledger.spend(state, s, e, b.key), ledger.reserved(state, now_ms, b.scope))
             for b, (s, e) in zip(wanted, bounds, strict=True)]
+
+
+@functools.lru_cache(maxsize=4)
+def _cut_files(day_start_ms: int) -> frozenset[str]:
+    """The UTC day files the day, week and month windows of the local day starting at
+    `day_start_ms` start in, whichever budgets there are: checks with other budgets (another
+    process, llm-telemetry budget) then keep the same files' slots."""
+    noon = day_start_ms + 12 * 3_600_000
+    return frozenset(datetime.fromtimestamp(window_bounds(w, noon)[0] / 1000, timezone.utc).date().isoformat()
+                     for w in ("day", "week", "month"))
 
 
 def _over_message(status: BudgetStatus, worst_usd: float) -> str:

@@ -249,3 +249,18 @@ def test_day_labels_name_the_year_on_the_first_day_and_in_january():
                          y_title="Cost (USD)", fmt_tick=fmt.usd_tick)
     labels = re.findall(r'text-anchor="middle">([^<]+)</text>', chart)
     assert labels[0] == "Dec 1, 2025" and "Jan 5, 2026" in labels and "Dec 8" in labels
+
+
+def test_calls_a_budget_refused_are_shown_apart_from_failures(tmp_path):
+    day = tmp_path / "s" / "2026-11-27"
+    day.mkdir(parents=True)
+    base = {"timestamp": "2026-11-27T10:00:00.000Z", "agent_name": "a", "operation": "op", "provider": "anthropic",
+            "model": "m", "tokens": {}, "cost_usd": 0.0, "duration_ms": 0, "metadata": {"project": "p"}}
+    recs = [{**base, "success": True, "duration_ms": 300}, {**base, "success": False, "status": "blocked"}]
+    (day / "telemetry.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in recs))
+    data = build_report(tmp_path / "s", Window(), now=NOW)
+    t = data["stats"]["totals"]
+    assert (t["calls"], t["failures"], t["blocked"], t["error_rate"]) == (2, 0, 1, 0.0)
+    page = render_html(data)
+    assert "1 succeeded<br>1 refused by a budget" in page
+    assert re.search(r'data-name="failures" data-value="0"', page)

@@ -88,7 +88,8 @@ def _cards(data: dict) -> str:
     s = data["stats"]
     t, lat, tok = s["totals"], s["latency_ms"], s["totals"]["tokens"]
     cards = [
-        _card("calls", t["calls"], fmt.count(t["calls"]), "Calls", f"{fmt.count(t['successes'])} succeeded"),
+        _card("calls", t["calls"], fmt.count(t["calls"]), "Calls", f"{fmt.count(t['successes'])} succeeded"
+              + (f"\n{fmt.count(t['blocked'])} refused by a budget" if t.get("blocked") else "")),
         _card("failures", t["failures"], fmt.count(t["failures"]), "Failures",
               f"{fmt.pct(t['error_rate'])} of calls"),
         _card("tokens", tok["total"], fmt.short(tok["total"]), "Tokens",

@@ -41,7 +41,8 @@ def _write_record(line: bytes, rec: dict, as_json: bool) -> None:
 @debug_option
 def log(limit, follow, poll, days, project, agent, model, provider, since, until, as_json):
     """The latest records, newest first: local time, status, model, agent/operation, tokens,
-    cost, latency, project. With --json, the records themselves as JSON Lines.
+    cost, latency, project. The status is ok, FAIL, STOP (cancelled by the user) or DENY
+    (refused by a budget before sending). With --json, the records themselves as JSON Lines.
 
     With --follow, the latest N are shown oldest first and new records follow as they are
     written, like tail -f.

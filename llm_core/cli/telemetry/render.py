@@ -191,6 +191,10 @@ def patterns(r: dict) -> str:
     return "\n".join(lines)
 
 
+# A call the user cancelled, or one a budget refused before sending: neither is a failure.
+_NOT_OK = {"cancelled": "STOP", "blocked": "DENY"}
+
+
 def log_line(rec: dict) -> str:
     """One record as a line: local time, status, model, agent/operation, tokens, cost, latency."""
     ts = parse_timestamp(rec.get("timestamp"))
@@ -201,7 +205,7 @@ def log_line(rec: dict) -> str:
     meta = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
     dur = rec.get("duration_ms")
     parts = [
-        when, "ok  " if ok else ("STOP" if rec.get("status") == "cancelled" else style("FAIL", fg="red")), _name(rec.get("model")),
+        when, "ok  " if ok else _NOT_OK.get(rec.get("status")) or style("FAIL", fg="red"), _name(rec.get("model")),
         f"{_name(rec.get('agent_name'))}/{_name(rec.get('operation'))}",
         f"{fmt_int(tokens.get('total') or 0)} tok",
         fmt_usd(cost if isinstance(cost, (int, float)) else None, unknown="$?"),

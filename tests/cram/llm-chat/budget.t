@@ -45,6 +45,10 @@ neither in the error rate nor in the latencies:
   > o = json.load(sys.stdin)["overall"]
   > print(o["calls"], o["timed_calls"])'
   3 2
+  $ llm-telemetry log | awk '{print $3, $4}'
+  DENY pricey
+  ok pricey
+  ok pricey
 
 Warn mode sends the call and says so:
 
