@@ -160,7 +160,7 @@ class OtelQueue:
         worker.start()
         worker.join(max(0.0, deadline - time.monotonic()))
         if not done.is_set():
-            warn("otel-flush", f"calls not exported: {self.endpoint} did not take them in time")
+            warn("otel-export", f"calls not exported: {self.endpoint} did not take them in time")
         return done.is_set()
 
 
