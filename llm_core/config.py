@@ -9,6 +9,8 @@ Trust: the environment and the user file are the user's; a `.env` is whoever wro
 repository. A `.env` may set labels and options, but a destination (`*_BASE_URL`) from a `.env`
 is never sent a key from the user's own sources: `Settings.api_key()` refuses (ConfigError)
 unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, never a `.env`).
+Nor may a `.env` loosen the user's budgets: it may lower a limit, never raise it or set warn,
+and while the user has a budget it may not turn the store off or move it (with a warning).
 `Settings.sources` says where each variable came from (`llm-chat --where`).
 
     LLM_TELEMETRY_STORAGE_ENABLED  true      record calls in the local store
@@ -66,7 +68,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from llm_core import errors
-from llm_core.errors import ConfigError
+from llm_core.errors import ConfigError, warn
 
 _TRUE = {"1", "true", "yes", "on"}
 _MASKED_KEY = re.compile(r"[\w-]*\*{4,}[\w-]*")
@@ -296,6 +298,34 @@ def _budget_limit(env: dict, shadowed: dict, name: str) -> float | None:
     return value if user is None or value is None else min(value, user)
 
 
+_STORE_SETTINGS = ("LLM_TELEMETRY_STORAGE_ENABLED", "LLM_TELEMETRY_DIR")
+
+
+def _budget_store(env: dict, sources: dict, shadowed: dict, budget_file: Path, trusted: bool,
+                  user_file: Path) -> dict:
+    """`env` with the store settings a budget depends on: while the user has a budget (their
+    environment, their env file or budgets.toml), a project .env may not turn the store off or
+    move it (the budget counts the calls recorded there) unless LLM_TRUST_PROJECT_ENV=1."""
+    overridden = [n for n in _STORE_SETTINGS if _is_project(sources.get(n))]
+    if not overridden or trusted:
+        return env
+    budgeted = (any(n in env and not _is_project(sources[n]) for n in _BUDGET_LIMITS)
+                or any(n in shadowed for n in _BUDGET_LIMITS) or budget_file.is_file())
+    if not budgeted:
+        return env
+    env = dict(env)
+    for name in overridden:
+        where = sources[name]
+        if name in shadowed:
+            env[name], sources[name] = shadowed[name], str(user_file)
+        else:
+            env.pop(name, None)
+            sources.pop(name, None)
+        warn(f"{name} from {where} not used: your budgets count the store it would "
+             "turn off or move (LLM_TRUST_PROJECT_ENV=1 allows it)", key=f"budget-store-{name}")
+    return env
+
+
 def _budget_mode(env: dict, sources: dict, shadowed: dict) -> str:
     """LLM_BUDGET_MODE; a project .env may turn warn into block, never block into warn."""
     name = "LLM_BUDGET_MODE"
@@ -323,6 +353,8 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
     budget_file = config_home / "llm-core" / "budgets.toml"
     trust_name = "LLM_TRUST_PROJECT_ENV"
     trusted = {k: v for k, v in env.items() if k == trust_name and not _is_project(sources[k])}
+    env = _budget_store(env, sources, shadowed, budget_file, _bool(trusted, trust_name, False),
+                        user_env_file(real))
     models_file = _text(env, "LLM_MODELS_FILE")
     return Settings(
         telemetry_enabled=_bool(env, "LLM_TELEMETRY_STORAGE_ENABLED", True),

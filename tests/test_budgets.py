@@ -526,3 +526,34 @@ def test_only_the_day_files_a_window_can_cut_keep_their_slots(tmp_path, zone):
         budgets_ = budgets.Ledger(store)
         budgets_.refresh(state, budget_ledger.utc_midnight(first), later, cut={first})
         assert state["files"][first]["slots"]
+
+
+def test_a_project_env_cannot_turn_off_or_move_the_store_a_budget_counts(isolated_env, capsys):
+    from llm_core.config import load_settings
+    from llm_core.errors import reset_warnings
+
+    user = isolated_env / "config" / "llm-core" / "env"
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_text(f"LLM_BUDGET_DAILY_USD=5\nLLM_TELEMETRY_DIR={isolated_env / 'mine'}\n")
+    user.chmod(0o600)
+    work = isolated_env / "work"
+    work.mkdir(exist_ok=True)
+    environ = {"HOME": str(isolated_env / "home"), "XDG_CONFIG_HOME": str(isolated_env / "config")}
+    (work / ".env").write_text("LLM_TELEMETRY_STORAGE_ENABLED=false\nLLM_TELEMETRY_DIR=/tmp/fresh\n")
+    reset_warnings()
+    s = load_settings(environ, work)
+    assert (s.telemetry_enabled, s.telemetry_dir) == (True, isolated_env / "mine")
+    assert s.sources["LLM_TELEMETRY_DIR"] == str(user)
+    err = capsys.readouterr().err
+    assert f"Warning: LLM_TELEMETRY_STORAGE_ENABLED from {work / '.env'} not used: your budgets" in err
+    assert "LLM_TELEMETRY_DIR from" in err
+    # Without a budget of the user's, or with the user's trust, the .env decides.
+    s = load_settings({**environ, "LLM_TRUST_PROJECT_ENV": "1"}, work)
+    assert (s.telemetry_enabled, str(s.telemetry_dir)) == (False, "/tmp/fresh")
+    user.write_text("LLM_AGENT_NAME=me\n")
+    s = load_settings(environ, work)
+    assert (s.telemetry_enabled, str(s.telemetry_dir)) == (False, "/tmp/fresh")
+    budgets_toml = isolated_env / "config" / "llm-core" / "budgets.toml"
+    budgets_toml.write_text('[[budget]]\nname = "bot"\nagent = "bot"\nwindow = "day"\nlimit_usd = 1\n')
+    s = load_settings(environ, work)
+    assert s.telemetry_enabled is True and "LLM_TELEMETRY_DIR" not in s.sources

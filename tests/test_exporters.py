@@ -291,9 +291,57 @@ def test_the_trackers_send_metrics_pushes_too(tmp_path):
     proc = runs[-1]
     assert proc.returncode == 0 and proc.stderr == ""
     parsed = _parsed([body for path, body in gw.puts if "/project/" in path][-1])
-    assert _sum(parsed, "llm_calls_total", agent="bot") == 1
-    assert _sum(parsed, "llm_tokens_total", type="input") == 1000
+    # each run records one call, and a push carries the store's totals
+    assert _sum(parsed, "llm_calls_total", agent="bot") == len(runs)
+    assert _sum(parsed, "llm_tokens_total", type="input") == 1000 * len(runs)
     assert _sum(parsed, "llm_cost_usd_total") > 0
+
+
+def test_slow_local_work_before_a_push_is_not_the_networks_bound(tmp_path):
+    # Reading the store (and loading prometheus_client) can take longer than EXIT_BOUND on a busy
+    # machine: that is local work, and the push still goes out before the process ends.
+    gw = _Gateway()
+    env = clean_environ(tmp_path)
+    env["LLM_PROMETHEUS_PUSHGATEWAY"] = gw.url
+    code = ("import time\nfrom llm_core.exporters import prometheus as p\n"
+            "read = p.store_metrics\np.store_metrics = lambda store: (time.sleep(1.2), read(store))[1]\n"
+            "from llm_core.clients import get_client\nget_client('echo').chat('hi')\n")
+    try:
+        proc = _python(code, env, tmp_path / "work")
+    finally:
+        gw.close()
+    assert (proc.returncode, proc.stderr) == (0, "")
+    parsed = _parsed([body for path, body in gw.puts if "/project/" in path][-1])
+    assert _sum(parsed, "llm_calls_total") == 1
+
+
+def test_a_push_older_than_the_store_it_lands_on_is_pushed_again(store):
+    # Another process's call lands in the store while this push is on its way: the Pushgateway
+    # would keep this older push if it arrived last, so the pusher pushes once more.
+    from llm_core.exporters import Pusher
+    from llm_core.storage.local import LocalStorage
+
+    day_file = sorted(store.glob("*/telemetry.jsonl"))[-1]
+    late = orjson.loads(day_file.read_bytes().splitlines()[-1])
+    late["id"] = "late-call"
+    gw = _Gateway()
+    put = gw.httpd.RequestHandlerClass.do_PUT
+
+    def do_put(handler):
+        if not gw.puts:  # during the first push, another call is recorded
+            with open(day_file, "ab") as f:
+                f.write(orjson.dumps(late) + b"\n")
+        put(handler)
+
+    gw.httpd.RequestHandlerClass.do_PUT = do_put
+    try:
+        assert Pusher(gw.url, LocalStorage(store)).push_now() is True
+    finally:
+        gw.close()
+    calls = [_sum(_parsed(body), "llm_calls_total") for path, body in gw.puts if "/project/" in path]
+    groups = len({path for path, _ in gw.puts if "/project/" in path})  # one per project
+    assert len(calls) == 2 * groups  # two pushes
+    assert sum(calls[groups:]) == sum(calls[:groups]) + 1  # the second holds the late call
 
 
 def test_the_prometheus_extra_missing_is_one_clear_warning(tmp_path):

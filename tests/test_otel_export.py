@@ -201,3 +201,17 @@ def test_export_format_otlp_replays_the_history(tmp_path):
     assert proc.stdout == ""
     assert proc.stderr == f"Exported {len(ids)} calls to {rx.endpoint}\n"
     assert sorted(attributes(s.attributes)["llm_core.record_id"] for s in spans) == ids
+
+
+def test_an_endpoint_refusing_spans_metrics_and_the_flush_is_one_warning(capsys):
+    from llm_core.errors import reset_warnings
+    from llm_core.exporters import otel, warn
+
+    reset_warnings()
+    failures = otel._Failures("http://127.0.0.1:9", warn=True)
+    failures("spans")
+    failures("metrics")
+    warn("otel-export", "calls not exported: http://127.0.0.1:9 did not take them in time")
+    err = capsys.readouterr().err
+    assert err == "Warning: calls not exported: http://127.0.0.1:9 did not take the spans\n"
+    assert failures.failed

@@ -216,11 +216,12 @@ from llm_core.config import load_settings
 from llm_core.storage.local import LocalStorage
 storage = LocalStorage(sys.argv[1], settings=load_settings({}))
 pad = "x" * (4 << 20)  # big lines: SIGKILL lands mid-write and tears one
-sys.stdout.write("ready\\n"); sys.stdout.flush()
 i = 0
 while True:
     storage.store_telemetry({"id": "%s-%d" % (sys.argv[2], i), "timestamp": sys.argv[3] + "T00:00:00.000Z", "pad": pad})
     storage.flush()
+    if i == 0:  # writing from now on, however slowly a loaded machine started this process
+        sys.stdout.write("ready\\n"); sys.stdout.flush()
     i += 1
 """
 

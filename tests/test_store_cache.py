@@ -13,6 +13,7 @@ import pytest
 from llm_core.records import SETTLED_CACHE, SUMMARY_DIR, utc_today
 from llm_core.storage import query, store_cache
 from llm_core.storage.compress import compress_day_file
+from llm_core.storage.day_summaries import NM
 from llm_core.storage.demo import write_demo
 from llm_core.storage.inventory import take_inventory
 from llm_core.storage.query import Filters, Window
@@ -151,3 +152,15 @@ def test_a_cache_made_for_one_window_answers_another_only_when_it_fits(store):
     for window in (WINDOWS[1], Window(), WINDOWS[1], WINDOWS[2], query.last_days(3, NOW), Window()):
         assert_same(store, window, Filters(), False)
         assert_same(store, window, Filters(), True)
+
+
+def test_a_store_past_the_limit_is_left_to_its_summaries(store, monkeypatch):
+    monkeypatch.setattr(store_cache, "MAX_CALLS", 100)
+    assert_same(store, Window(), Filters(), False)
+    assert not cache_of(store).exists()
+    monkeypatch.setattr(store_cache, "MAX_CALLS", 10_000)
+    assert_same(store, Window(), Filters(), False)
+    data = cache_of(store).read_bytes()
+    jl, slots_len = struct.unpack_from("<I", data, 8)[0], struct.unpack_from("<I", data, 20)[0]
+    raw = orjson.loads(data[36:36 + jl])["nslots"] * (1 + NM) * 8
+    assert 0 < slots_len < raw / 2  # the slots, most of the file, are compressed

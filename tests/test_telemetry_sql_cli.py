@@ -76,6 +76,43 @@ def test_sql_equals_the_costs_report(demo, capsys):
     assert {r["day"]: r["n"] for r in got} == by_day
 
 
+ODD_RECORDS = [  # what the reports count differently from the raw fields
+    {"id": "odd1", "timestamp": "2026-11-26T10:00:00.000Z", "provider": "openrouter", "model": "odd-model",
+     "tokens": {"input": 10, "output": 5, "total": 15}, "cost_usd": 0.5, "provider_cost_usd": 0.25,
+     "duration_ms": 100},
+    {"id": "odd2", "timestamp": "2026-11-26T11:00:00.000Z", "provider": "openai", "model": "odd-model",
+     "tokens": {"input": 2**55, "output": -3, "cache_read": 2**64 - 1, "total": 7},
+     "cost_usd": -1.0, "duration_ms": 2**64 - 1},
+]
+
+
+def test_sql_and_exports_count_billed_costs_and_damaged_values_as_the_reports_do(demo, capsys, tmp_path):
+    with open(demo / "2026-11-26" / "telemetry.jsonl", "ab") as f:
+        f.write(b"".join(orjson.dumps(r) + b"\n" for r in ODD_RECORDS))
+    code, out, err = _run(capsys, "models", "--since", "2026-11-01", "--json")
+    rows = [m for m in orjson.loads(out)["models"] if m["model"] == "odd-model"]  # one per provider
+    row = {"cost_usd": sum(m["cost_usd"] for m in rows),
+           "tokens": {k: sum(m["tokens"][k] for m in rows) for k in ("input", "output", "cache_read", "total")}}
+    sql = "SELECT sum(cost_usd), sum(tokens_input), sum(tokens_output), sum(tokens_cache_read), " \
+          "sum(tokens_total), sum(estimated_cost_usd) FROM calls WHERE model = 'odd-model'"
+    cost, tin, tout, tcr, total, estimated = sql_query(demo, sql).rows[0]
+    assert float(cost) == row["cost_usd"] == 0.25  # the billed cost, not the estimate
+    assert float(estimated) == 0.5
+    assert (tin, tout, total) == (10 + 2**55, 5, 22)  # a negative count is damage: 0
+    assert (row["tokens"]["input"], row["tokens"]["output"], row["tokens"]["total"]) == (10 + 2**55, 5, 22)
+    assert (row["tokens"]["cache_read"], tcr) == (2**64 - 1, 0)  # beyond BIGINT: the reports sum it
+    for fmt in ("sqlite", "parquet", "csv"):
+        target = tmp_path / f"odd.{fmt}"
+        code, out, err = _run(capsys, "export", "--format", fmt, "-o", str(target), "--model", "odd-model")
+        assert (code, err) == (0, f"Wrote 2 records to {target} ({fmt})\n")
+    rows = sqlite3.connect(tmp_path / "odd.sqlite").execute(
+        "SELECT input_tokens, output_tokens, duration_ms, cost_usd FROM calls ORDER BY timestamp").fetchall()
+    assert rows == [(10, 5, 100.0, 0.5), (2**55, None, None, None)]
+    (cache_read,) = sqlite3.connect(tmp_path / "odd.sqlite").execute(
+        "SELECT cache_read_tokens FROM calls WHERE input_tokens > 10").fetchone()
+    assert cache_read is None  # 64 bits do not hold it: empty, not a crash
+
+
 def test_sql_reads_the_query_from_stdin(demo, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"SELECT count(*) AS n FROM calls\n")))
     code, out, _ = _run(capsys, "sql", "--json")

@@ -167,6 +167,14 @@ _SIGNALS = ("SIGTERM", "SIGHUP")
 
 
 def _raise_cancelled(signum: int, frame: Any) -> None:
+    # The first signal cancels; the ones after it are ignored until the command returns, or
+    # they would interrupt the recording of the cancelled call. timeout(1) sends SIGTERM twice
+    # (to the command, then to its whole process group), a closing terminal SIGHUP and SIGTERM.
+    import signal  # loaded already by _catch_signals
+
+    for name in _SIGNALS:
+        with contextlib.suppress(AttributeError, ValueError):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     raise Cancelled(signum, "SIGTERM" if signum == 15 else "SIGHUP")
 
 

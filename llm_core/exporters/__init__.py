@@ -7,7 +7,8 @@ after a record is stored; telemetry.py only imports this package when one of the
 Same isolation as the local store: the caller's thread only hands the record over (no network,
 no disk); a daemon thread per exporter does the work (the OTel SDK is even loaded there); at
 exit the network gets a short bound (EXIT_BOUND seconds) in all, then the process ends anyway
-(before that, a still-loading SDK gets up to SETUP_BOUND seconds: local work, not waiting). Any failure is one warning
+(before that, a still-loading SDK or a push still reading the store gets up to SETUP_BOUND
+seconds: local work, not waiting). Any failure is one warning
 (`Warning: ...`, once per process), never an exception.
 
     prometheus.py   the store's cumulative metrics: exposition text, push to a Pushgateway
@@ -26,11 +27,14 @@ from collections import deque
 from typing import Any
 
 from llm_core.config import get_settings
+from llm_core.dayfiles import day_file_stat
 from llm_core.exporters._base import ExporterMissing, warn
+from llm_core.records import TELEMETRY_FILE, day_names
 
 __all__ = ["EXIT_BOUND", "ExporterMissing", "dispatch", "warn"]
 
 EXIT_BOUND = 0.5  # seconds an exporter may hold up the end of the process waiting for the network
+REPUSHES = 2  # more pushes at most when the store changed during one (Pusher.push_now)
 SETUP_BOUND = 5.0  # seconds to let the OTel SDK finish loading (local work) before that
 
 # A new worker first sleeps this long, so the caller gets on before it starts importing.
@@ -156,7 +160,7 @@ class OtelQueue:
         worker.start()
         worker.join(max(0.0, deadline - time.monotonic()))
         if not done.is_set():
-            warn("otel-flush", f"calls not exported: {self.endpoint} did not take them in time")
+            warn("otel-export", f"calls not exported: {self.endpoint} did not take them in time")
         return done.is_set()
 
 
@@ -173,6 +177,8 @@ class Pusher:
         self._wanted = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
+        self._prepared = threading.Event()  # the push at hand is past its local work
+        self._prepared.set()
         self._thread: int | None = None
         self._pid = os.getpid()
 
@@ -181,6 +187,7 @@ class Pusher:
         if self._pid != os.getpid():  # a forked child: the parent's thread is not ours
             self.__init__(self.gateway, self.storage)
         self._idle.clear()
+        self._prepared.clear()
         self._wanted.set()
         if self._thread is None:
             self._thread = _start(self._run)
@@ -195,7 +202,13 @@ class Pusher:
                 self._idle.set()
 
     def push_now(self) -> bool:
-        """Flush the store and push its metrics; False (and one warning) on failure."""
+        """Flush the store and push its metrics; False (and one warning) on failure.
+
+        Processes sharing a store push the same group, and the Pushgateway keeps the push that
+        lands last, which may have read the store before another process's last call. So after
+        a push the store is looked at again, and pushed again (up to REPUSHES times) when it
+        changed meanwhile: the push that lands last is then never older than the store it
+        followed. (A lock across processes would hold every exit up behind a silent gateway.)"""
         try:
             from llm_core.exporters.prometheus import push  # the prometheus extra: only when set
 
@@ -205,18 +218,42 @@ class Pusher:
                 store = storage.base_dir
             else:
                 store = get_settings().telemetry_dir
-            push(store, self.gateway)
+            for _ in range(1 + REPUSHES):
+                before = store_fingerprint(store)
+                push(store, self.gateway, on_send=self._prepared.set)
+                if store_fingerprint(store) == before:
+                    break
             return True
         except ExporterMissing as e:
             _disabled.add("prometheus")
             warn("prometheus-missing", f"metrics not pushed: {e}")
         except Exception as e:
             warn("prometheus-push", f"metrics not pushed to {self.gateway}: {_reason(e)}")
+        finally:
+            self._prepared.set()
         return False
+
+    def prepare(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds for the local work of the push at hand (loading the
+        client library, reading the store) to end: on a busy machine it alone can take longer
+        than the network's bound."""
+        self._prepared.wait(timeout)
 
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the requested pushes; True when done."""
         return self._idle.wait(timeout)
+
+
+def store_fingerprint(store: Any) -> tuple:
+    """What a new record changes: each day file's size and modification time."""
+    found = []
+    for day in day_names(store):
+        try:
+            st = day_file_stat(os.path.join(store, day, TELEMETRY_FILE))
+        except OSError:
+            continue
+        found.append((day, st.st_size, st.st_mtime_ns))
+    return tuple(found)
 
 
 def _start(target) -> int:
@@ -268,12 +305,15 @@ def _register_exit() -> None:
 
 
 def flush_at_exit(bound: float = EXIT_BOUND) -> None:
-    """Give the exporters at most `bound` seconds in all to send what they hold."""
+    """Give the exporters at most `bound` seconds in all to send what they hold (after their
+    local work: at most SETUP_BOUND seconds more)."""
     deadline = time.monotonic() + bound
     pusher, otel = _pusher, _otel
     if pusher is not None and pusher._pid == os.getpid():
         if pusher.storage is not None:
             pusher.storage.flush()  # our atexit hook runs before the store's own
+        pusher.prepare(SETUP_BOUND)
+        deadline = time.monotonic() + bound
         if not pusher.wait(max(0.0, deadline - time.monotonic())):
             # The same key as a failed push: one warning either way.
             warn("prometheus-push", f"metrics not pushed to {pusher.gateway}: no answer before exit")

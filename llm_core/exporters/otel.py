@@ -148,7 +148,8 @@ class _Failures:
     def __call__(self, what: str) -> None:
         self.failed = True
         if self.warn:
-            warn("otel-" + what, f"calls not exported: {self.endpoint} did not take the {what}")
+            # One key with the flush's: a dead endpoint is one warning, whatever it refused.
+            warn("otel-export", f"calls not exported: {self.endpoint} did not take the {what}")
 
 
 class _SpanExporter(OTLPSpanExporter):

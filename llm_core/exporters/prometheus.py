@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import socket
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,14 +250,17 @@ def instance_name() -> str:
 
 
 def push(store: Path | str, gateway: str, *, instance: str | None = None,
-         timeout: float = PUSH_TIMEOUT) -> list[dict]:
+         timeout: float = PUSH_TIMEOUT, on_send: Callable[[], None] | None = None) -> list[dict]:
     """Push the store's metrics: job llm-core, one group per (instance, project) with that
     project's counters and histogram. Every push replaces its group whole (PUT), so pushing
     again changes nothing. Returns the groups pushed as [{"grouping_key": ..., "series": n}]
-    (n: the project's label sets)."""
+    (n: the project's label sets). `on_send` is called once the local work is done, before
+    the first request."""
     prom = _client()
     metrics = store_metrics(store)
     instance = instance or instance_name()
+    if on_send is not None:
+        on_send()
     pushed = []
     projects = sorted({key[-1] for key in metrics.series})
     for project in projects:

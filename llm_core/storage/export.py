@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import math
 import os
 import sqlite3
 import tempfile
@@ -39,6 +38,7 @@ import orjson
 from llm_core.errors import ConfigError, InputError
 from llm_core.records import FILE_MODE, parse_timestamp
 from llm_core.storage._day_records import (
+    COST_LIMIT,
     COST_SCALE,
     M_CACHE_READ,
     M_CACHE_WRITE,
@@ -84,20 +84,24 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
+    """A token count; None when it is damage (negative, not a number) or beyond the 64 bits a
+    SQLite or Parquet integer holds (the reports, in Python, sum even those)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value) if 0 <= value <= _INT64_MAX else None
 
 
 def _number(value: Any) -> float | int | None:
+    """A latency or cost, None when the reports count it as an invalid value."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return value if math.isfinite(value) else None
+    return value if 0 <= value < COST_LIMIT else None  # COST_LIMIT == DURATION_LIMIT
 
 
 def row(rec: dict) -> tuple:

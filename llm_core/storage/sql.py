@@ -58,7 +58,8 @@ CALLS_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("tokens_cache_write", "BIGINT", "tokens written to the prompt cache"),
     ("tokens_total", "BIGINT", "all of them"),
     ("tokens_reasoning", "BIGINT", "reasoning tokens, when the provider says; else NULL"),
-    ("cost_usd", "DECIMAL(38,12)", "NULL when the price is unknown; exact sums, as the reports'"),
+    ("cost_usd", "DECIMAL(38,12)", "what the reports count: the provider's billed cost when it "
+     "reported one, else the estimate; NULL when the price is unknown; exact sums"),
     ("success", "BOOLEAN", "false for a failed call"),
     ("prompt_hash", "VARCHAR", "sha256 of the prompt"),
     ("response_hash", "VARCHAR", "sha256 of the response"),
@@ -72,6 +73,7 @@ CALLS_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("stop_reason", "VARCHAR", "why the model stopped"),
     ("time_to_first_token_ms", "DOUBLE", "streamed calls: time to the first token"),
     ("provider_cost_usd", "DOUBLE", "the cost the provider reported (OpenRouter)"),
+    ("estimated_cost_usd", "DECIMAL(38,12)", "the cost llm-core estimated from the registry's prices"),
 )
 
 # How each record field is read from the JSON: declared types, so a value of the wrong type
@@ -94,20 +96,33 @@ _TIMESTAMP = ("CASE WHEN regexp_matches(\"timestamp\", '([zZ]|[+-][0-9]{2}(:?[0-
               "ELSE timezone('UTC', try_cast(\"timestamp\" AS TIMESTAMP)) END")
 _LIMIT = "1e15"  # the reports' bound: larger costs and latencies are damage, not data
 
+
+def _tokens(field: str) -> str:
+    """A token count as the reports read it: 0 when missing or negative. (A count beyond 64
+    bits, which the reports sum exactly, is NULL as a BIGINT, so 0 here too.)"""
+    return f"CASE WHEN {field} >= 0 THEN {field} ELSE 0 END"
+
+
+def _cost(field: str) -> str:
+    return f"CASE WHEN {field} >= 0 AND {field} < {_LIMIT} THEN {field} END"
+
+
 _CALLS_SELECT = f"""
 SELECT id, {_TIMESTAMP} AS "timestamp", agent_name, operation, provider, model, session_id, user_id,
   CASE WHEN duration_ms >= 0 AND duration_ms < {_LIMIT} THEN duration_ms END AS duration_ms,
-  coalesce(tokens.input, 0) AS tokens_input, coalesce(tokens.output, 0) AS tokens_output,
-  coalesce(tokens.cache_read, 0) AS tokens_cache_read,
-  coalesce(tokens.cache_write, 0) AS tokens_cache_write,
-  coalesce(tokens.total, coalesce(tokens.input, 0) + coalesce(tokens.output, 0)
-    + coalesce(tokens.cache_read, 0) + coalesce(tokens.cache_write, 0)) AS tokens_total,
+  {_tokens("tokens.input")} AS tokens_input, {_tokens("tokens.output")} AS tokens_output,
+  {_tokens("tokens.cache_read")} AS tokens_cache_read,
+  {_tokens("tokens.cache_write")} AS tokens_cache_write,
+  CASE WHEN tokens.total IS NULL THEN {_tokens("tokens.input")} + {_tokens("tokens.output")}
+    + {_tokens("tokens.cache_read")} + {_tokens("tokens.cache_write")}
+    ELSE {_tokens("tokens.total")} END AS tokens_total,
   tokens.reasoning AS tokens_reasoning,
-  CAST(CASE WHEN abs(cost_usd) < {_LIMIT} THEN cost_usd END AS DECIMAL(38, 12)) AS cost_usd,
+  CAST(coalesce({_cost("provider_cost_usd")}, {_cost("cost_usd")}) AS DECIMAL(38, 12)) AS cost_usd,
   success::VARCHAR IS DISTINCT FROM 'false' AS success, prompt_hash, response_hash,
   metadata->>'$.project' AS metadata_project, metadata->>'$.git_branch' AS metadata_git_branch,
   metadata->>'$.error' AS metadata_error, metadata, stream, retries, request_id, stop_reason,
-  time_to_first_token_ms, provider_cost_usd
+  time_to_first_token_ms, provider_cost_usd,
+  CAST({_cost("cost_usd")} AS DECIMAL(38, 12)) AS estimated_cost_usd
 FROM $source
 """
 

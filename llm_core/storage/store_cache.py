@@ -18,11 +18,14 @@ was built from, the window holds every day it merged whole and none of those it 
 other day (today's, still growing; a day the window cuts; a new day) is read from its own
 summary, so the result is always what collect() gives. It is rewritten when a report finds it
 does not fit (another window, a day changed or gone) and the window holds at least two settled
-days (UTC days before today: today's changes with every call). Deleting it is always safe, and a store that cannot be written is read without it.
+days (UTC days before today: today's changes with every call) holding at most MAX_CALLS timed
+calls. Deleting it is always safe, and a store that cannot be written is read without it.
 
     header   magic b"LLMSETL1", the lengths of the JSON part, of the latencies per model, per
              combo, and of the slots; CRC-32s of JSON + latencies per model, of the latencies
-             per combo (read with filters only) and of the slots (read when asked for)
+             per combo (read with filters only) and of the slots (read when asked for). These
+             two are zlib-compressed (level 1: a quarter of the size); what every report reads
+             is not, so reading it costs no decompression.
     JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
              counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
              slot range, bad lines, files, combos, per-combo totals, models, per-model latency
@@ -41,8 +44,10 @@ import operator
 import os
 import struct
 import time
+import zlib
 from array import array
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 import orjson
@@ -74,6 +79,11 @@ __all__ = ["collect_store", "paused_gc"]
 _MAGIC = b"LLMSETL1"
 _HEAD = struct.Struct("<8sIIIIIII")
 _INT64 = (-(2**63), 2**63 - 1)
+# A cache keeps every latency of the days it merged (twice: per model, per combo), and writing
+# one costs a few times a report (~0.3 s at this size). Past this many timed calls a store is
+# left to its month roll-ups and day summaries: the cache is for the many small stores of a
+# team's projects, and must stay a small part of each.
+MAX_CALLS = 250_000
 
 
 @contextlib.contextmanager
@@ -225,17 +235,20 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
         for row in s.day_slots:
             have = slots.get(row[0])
             slots[row[0]] = row[1:] if have is None else list(map(operator.add, have, row[1:]))
+    if sum(len(seq) for seqs in model_lat.values() for seq in seqs) > MAX_CALLS:
+        return None
     flat = [v for t in totals for v in t] + [v for m in slots.values() for v in m]
     if flat and not (_INT64[0] <= min(flat) and max(flat) <= _INT64[1]):
         return None
     models = list(model_lat)
-    model_values = [sorted(v for seq in model_lat[m] for v in seq) for m in models]
+    model_values = [sorted(chain.from_iterable(model_lat[m])) for m in models]
     meta.update(combos=list(ids), totals=totals, models=models,
                 model_n=[len(v) for v in model_values], nslots=len(slots))
-    by_model = array("d", [v for vs in model_values for v in vs]).tobytes()
-    by_combo = array("d", [v for seqs in combo_lat for v in sorted(x for seq in seqs for x in seq)]).tobytes()
+    by_model = array("d", chain.from_iterable(model_values)).tobytes()
+    by_combo = array("d", chain.from_iterable(sorted(chain.from_iterable(seqs)) for seqs in combo_lat)).tobytes()
     by_slot = array("q", slots).tobytes() + array("q", [v for m in slots.values() for v in m]).tobytes()
     body = orjson.dumps(meta)
+    by_combo, by_slot = zlib.compress(by_combo, 1), zlib.compress(by_slot, 1)
     head = _HEAD.pack(_MAGIC, len(body), len(by_model), len(by_combo), len(by_slot),
                       binascii.crc32(body + by_model), binascii.crc32(by_combo), binascii.crc32(by_slot))
     return head + body + by_model + by_combo + by_slot
@@ -257,7 +270,9 @@ class _Cached:
         self.out: dict[str, list] = meta["out"]  # only counted: outside the window
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
         self.meta = meta
-        self._by_model, self._by_combo, self._slots = meta_models[jl:], combos, slots
+        self._by_model = meta_models[jl:]
+        self._by_combo = None if combos is None else zlib.decompress(combos)
+        self._slots = None if slots is None else zlib.decompress(slots)
 
     def collection(self, filters: Filters, need_slots: bool) -> Collection:
         meta = self.meta
@@ -303,5 +318,5 @@ def _read(store: Path, filters_empty: bool, need_slots: bool) -> _Cached | None:
                 f.seek(_HEAD.size + jl + ml + cl)
                 slots = f.read()
         return _Cached(head, meta_models, combos, slots)
-    except (OSError, ValueError, KeyError, TypeError, struct.error):
+    except (OSError, ValueError, KeyError, TypeError, struct.error, zlib.error):
         return None

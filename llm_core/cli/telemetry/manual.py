@@ -140,10 +140,12 @@ out, as the reports leave them out; a value of the wrong type reads as NULL.
     tokens_cache_read       BIGINT         tokens read from the prompt cache
     tokens_cache_write      BIGINT         tokens written to the prompt cache
     tokens_total            BIGINT         all of them
+                                           (a negative count is damage: 0, as in the reports;
+                                           one beyond 64 bits, which they sum, is 0 here)
     tokens_reasoning        BIGINT         reasoning tokens, when the provider says; else NULL
-    cost_usd                DECIMAL(38,12) llm-core's estimate; NULL when the price is unknown (the
-                                           reports use provider_cost_usd when a record has one:
-                                           coalesce(provider_cost_usd, cost_usd) gives theirs)
+    cost_usd                DECIMAL(38,12) what the reports count: the provider's billed cost when
+                                           it reported one, else llm-core's estimate; NULL when
+                                           the price is unknown; exact sums
     success                 BOOLEAN        false for a failed call
     prompt_hash             VARCHAR        sha256 of the prompt
     response_hash           VARCHAR        sha256 of the response
@@ -157,6 +159,7 @@ out, as the reports leave them out; a value of the wrong type reads as NULL.
     stop_reason             VARCHAR        why the model stopped
     time_to_first_token_ms  DOUBLE         streamed calls: time to the first token
     provider_cost_usd       DOUBLE         the cost the provider reported (OpenRouter)
+    estimated_cost_usd      DECIMAL(38,12) the cost llm-core estimated from the registry's prices
   prompts     id, timestamp, prompt      when LLM_STORE_PROMPTS stored some
   responses   id, timestamp, response    when LLM_STORE_RESPONSES stored some
 
