@@ -109,8 +109,9 @@ def store_metrics(store: Path | str) -> StoreMetrics:
     """The store's cumulative metrics, from its per-day summaries."""
     days = summaries(Path(store))
     col = Collection()
+    buckets = bucket_counts(s for _, s in days)  # first: reading section 2 may refresh a summary
     add_summaries(col, days, Window(), NO_FILTERS, need_slots=False)
-    return metrics_from(col, bucket_counts(s for _, s in days))
+    return metrics_from(col, buckets)
 
 
 def bucket_counts(days: Iterable[DaySummary]) -> dict[tuple, list[int]]:
@@ -119,7 +120,8 @@ def bucket_counts(days: Iterable[DaySummary]) -> dict[tuple, list[int]]:
     bounds = [bound * 1000 for bound in DURATION_BUCKETS]  # the latencies are in ms
     out: dict[tuple, list[int]] = {}
     for s in days:
-        for combo, values in zip(s.combos, s.combo_durations(), strict=True):
+        durations = s.combo_durations()  # before s.combos: it may refresh the summary
+        for combo, values in zip(s.combos, durations, strict=True):
             if len(values):
                 acc = out.setdefault(tuple(combo), [0] * len(bounds))
                 for i, ms in enumerate(bounds):

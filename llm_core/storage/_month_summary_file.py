@@ -115,10 +115,11 @@ def merge_days(days: list[tuple[str, object]]) -> bytes:
     slots: dict[int, list[int]] = {}
     sources, bad, records = {}, 0, 0
     for day, s in days:
+        durations = s.combo_durations()  # first: reading section 2 may refresh the summary
         sources[day] = s.meta["source"]
         bad += s.meta["bad"]
         records += s.meta["records"]
-        for c, tot, durs in zip(s.combos, s.totals, s.combo_durations(), strict=True):
+        for c, tot, durs in zip(s.combos, s.totals, durations, strict=True):
             key = tuple(c)
             cid = combo_ids.get(key)
             if cid is None:

@@ -153,14 +153,15 @@ def _collect_day(col: Collection, s, window: Window, filters: Filters, need_slot
         if need_slots:
             col.add_slot_rows(s.day_slots)
         return
-    rows = s.rows() if need_slots else None  # first: it may refresh the summary
-    if rows is not None and not _inside(s, window):
+    rows = s.rows() if need_slots else None  # first: reading section 2 may refresh the summary
+    durations = s.combo_durations()  # from those rows, or from section 2 read now: first too
+    if not _inside(s, window):  # a refreshed summary may reach past the window
         _collect_rows(col, s, window, filters)
         return
     combos = s.combos
     selected = [filters.match(c) for c in combos]
     per_model: dict = {}
-    for cid, values in enumerate(s.combo_durations()):
+    for cid, values in enumerate(durations):
         if selected[cid]:
             col.add_combo(tuple(combos[cid]), s.totals[cid])
             if len(values):

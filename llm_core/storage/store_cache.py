@@ -222,7 +222,8 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
         lo, hi = meta["min_slot"], meta["max_slot"]
         meta["min_slot"] = s.min_slot if lo is None else min(lo, s.min_slot)
         meta["max_slot"] = s.max_slot if hi is None else max(hi, s.max_slot)
-        for c, tot, lat in zip(s.combos, s.totals, s.combo_durations(), strict=True):
+        durations = s.combo_durations()  # before s.combos: reading section 2 may refresh s
+        for c, tot, lat in zip(s.combos, s.totals, durations, strict=True):
             k = ids.setdefault(tuple(c), len(ids))
             if k == len(totals):
                 totals.append(list(tot))
