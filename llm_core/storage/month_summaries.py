@@ -82,12 +82,15 @@ def _month_job(args: tuple[str, str, list[str]]) -> bytes | None:
     store, month, days = Path(args[0]), args[1], args[2]
     pairs = []
     for day in days:
-        s = day_summary(store, day)
         try:
-            if s is not None:
-                s.combo_durations()  # from section 2, which may prove damaged
-        except DamagedSummary:
-            s = rebuild(store / day / TELEMETRY_FILE)
+            s = day_summary(store, day)
+            try:
+                if s is not None:
+                    s.combo_durations()  # from section 2, which may prove damaged
+            except DamagedSummary:
+                s = rebuild(store / day / TELEMETRY_FILE)
+        except FileNotFoundError:  # pruned meanwhile (its summary with it): the days answer
+            return None
         if s is None:
             return None
         pairs.append((day, s))
