@@ -94,14 +94,15 @@ def _month_job(args: tuple[str, str, list[str]]) -> bytes | None:
 def _build_month(store: Path, month: str, days: list[str]) -> bytes | None:
     pairs = []
     for day in days:
-        s = day_summary(store, day)
         try:
-            if s is not None:
-                s.combo_durations()  # from section 2, which may prove damaged
-        except DamagedSummary:
-            s = rebuild(store / day / TELEMETRY_FILE)
-        except FileNotFoundError:
-            s = None  # removed meanwhile (a prune): the month's days answer, as they are now
+            s = day_summary(store, day)
+            try:
+                if s is not None:
+                    s.combo_durations()  # from section 2, which may prove damaged
+            except DamagedSummary:
+                s = rebuild(store / day / TELEMETRY_FILE)
+        except FileNotFoundError:  # pruned meanwhile (its summary with it): the days answer
+            return None
         if s is None:
             return None
         pairs.append((day, s))
