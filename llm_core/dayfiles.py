@@ -90,14 +90,14 @@ def gzip_source(path: str | os.PathLike) -> dict | None:
     return None
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: str | os.PathLike) -> os.stat_result | None:
     try:
         return os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
 
 
-def _leftover(plain: os.stat_result, gz: Path) -> bool:
+def _leftover(plain: os.stat_result, gz: str | os.PathLike) -> bool:
     """True when the plain file is the one `gz` was made from (its unlink did not happen)."""
     return gzip_source(gz) == source_identity(plain)
 
@@ -118,8 +118,8 @@ def day_file_parts(path: str | os.PathLike) -> list[Path]:
 def day_file_stat(path: str | os.PathLike) -> DayStat:
     """The identity of the day file `path` as a whole, plain or compressed (FileNotFoundError
     when neither exists). It changes whenever the day's lines do."""
-    path = Path(path)
-    gz = compressed_path(path)
+    path = os.fspath(path)  # strings, not Paths: reports stat every day of every store
+    gz = path + GZ_SUFFIX
     pst, gst = _stat(path), _stat(gz)
     if gst is None:
         if pst is None:

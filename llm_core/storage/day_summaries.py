@@ -31,11 +31,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import stat
 import threading
 import time
 from pathlib import Path
 
-from llm_core.dayfiles import compressed_path, day_file_stat, read_day_file
+from llm_core.dayfiles import GZ_SUFFIX, compressed_path, day_file_stat, read_day_file
 from llm_core.errors import StorageError
 from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
 from llm_core.storage._day_records import (
@@ -169,8 +170,20 @@ def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes | None:
 def day_files(store: Path) -> list[tuple[str, Path]]:
     """(day, path) of every day file of the store, oldest first: the plain path, also of a
     compressed day (read it with dayfiles.read_day_file)."""
-    paths = [(day, store / day / TELEMETRY_FILE) for day in day_names(store)]
-    return [(day, path) for day, path in paths if path.is_file() or compressed_path(path).is_file()]
+    base = os.fspath(store)
+    found = []
+    for day in day_names(store):
+        name = os.path.join(base, day, TELEMETRY_FILE)  # a string: stat'ed for every day of every store
+        if _is_file(name) or _is_file(name + GZ_SUFFIX):
+            found.append((day, store / day / TELEMETRY_FILE))
+    return found
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(name).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def summary_path(store: Path, day: str) -> Path:
