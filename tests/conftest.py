@@ -60,6 +60,29 @@ def isolated_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def tz(monkeypatch):
+    """Switch the process's local time zone (TZ + tzset) for one test; the caches of local
+    days and hours follow it, and are reset again after the test."""
+    import time
+
+    from llm_core.report import data as report_data
+    from llm_core.storage import query
+
+    def reset() -> None:
+        time.tzset()
+        query.reset_local_cache()
+        report_data.reset_local_cache()
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        reset()
+
+    yield use
+    monkeypatch.undo()
+    reset()
+
+
+@pytest.fixture
 def prebuilt_index(isolated_env):
     """This test's cache dir starts with the encodings' index (for commands run as processes:
     in-process counting keeps the loaded index anyway)."""

@@ -204,7 +204,8 @@ RACER = textwrap.dedent("""
     import sys
     from llm_core.clients.anthropic_client import AnthropicClient
     from llm_core.errors import BudgetExceeded
-    c = AnthropicClient("pricey", api_key=sys.argv[2], base_url=sys.argv[1])
+    # argv: base URL, key, and the agent name when there is one (the scoped budget's test)
+    c = AnthropicClient("pricey", api_key=sys.argv[2], base_url=sys.argv[1], agent_name=(sys.argv[3:] or [None])[0])
     sent = blocked = 0
     for _ in range(20):
         try:
@@ -392,22 +393,6 @@ def test_a_project_env_may_lower_a_budget_but_never_raise_or_soften_it(isolated_
     assert (s.budget_daily_usd, s.budget_mode) == (9, "warn")  # the environment is the user's
 
 
-RACER_SCOPED = textwrap.dedent("""
-    import sys
-    from llm_core.clients.anthropic_client import AnthropicClient
-    from llm_core.errors import BudgetExceeded
-    c = AnthropicClient("pricey", api_key=sys.argv[2], base_url=sys.argv[1], agent_name=sys.argv[3])
-    sent = blocked = 0
-    for _ in range(20):
-        try:
-            c.chat("x" * 26, max_tokens=9)
-            sent += 1
-        except BudgetExceeded:
-            blocked += 1
-    print(sent, blocked)
-""")
-
-
 def test_racing_processes_stay_within_a_scoped_budget(fake, pricey, isolated_env):
     """6 processes of agent ci-bot race against its $0.05 weekly budget while 2 of another
     agent run beside them: ci-bot's recorded spend stays within its budget, every refusal is
@@ -424,7 +409,7 @@ def test_racing_processes_stay_within_a_scoped_budget(fake, pricey, isolated_env
     env = clean_environ(isolated_env)
     env.update(LLM_MODELS_FILE=str(pricey))
     agents = ["ci-bot"] * 6 + ["human"] * 2
-    procs = [subprocess.Popen([sys.executable, "-c", RACER_SCOPED, fake.url("anthropic"), KEYS["anthropic"], a],
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, fake.url("anthropic"), KEYS["anthropic"], a],
                               env=env, stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
              for a in agents]
     outs = [p.communicate(timeout=240)[0].split() for p in procs]

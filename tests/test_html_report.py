@@ -4,7 +4,6 @@ self-contained, escapes what it shows, and its tables carry the data's exact num
 from __future__ import annotations
 
 import re
-import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -14,27 +13,11 @@ import orjson
 import pytest
 
 from llm_core.report import build_report, fmt, render_html, svg
-from llm_core.report import data as report_data
 from llm_core.storage import query
 from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
 
 NOW = query.parse_when("2026-11-27T12:00:00Z")
-
-
-@pytest.fixture
-def tz(monkeypatch):
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-        query.reset_local_cache()
-        report_data.reset_local_cache()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
-    query.reset_local_cache()
-    report_data.reset_local_cache()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from pathlib import Path
 
 import orjson
@@ -32,19 +31,6 @@ def _same(store: Path, window: Window, filters: Filters) -> None:
     slow = query.collect_scan(store, window, filters)
     for report in REPORTS:
         assert report(fast, window, filters) == report(slow, window, filters), (report, window, filters)
-
-
-@pytest.fixture
-def tz(monkeypatch):
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-        query.reset_local_cache()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
-    query.reset_local_cache()
 
 
 @pytest.fixture

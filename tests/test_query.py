@@ -30,21 +30,6 @@ REPORTS = [
 ]
 
 
-@pytest.fixture
-def tz(monkeypatch):
-    """Switch the process's local time zone (TZ + tzset) for one test."""
-
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-        query.reset_local_cache()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
-    query.reset_local_cache()
-
-
 def _record(ts: str, **kw) -> dict:
     rec = {
         "id": kw.pop("id", "x"), "timestamp": ts, "agent_name": "a", "operation": "op",

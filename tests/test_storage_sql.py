@@ -7,7 +7,6 @@ import gzip
 import random
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import orjson
@@ -23,19 +22,6 @@ from llm_core.storage.sql import query as sql
 pytest.importorskip("duckdb")
 
 NOW = query.parse_when("2026-11-27T12:00:00Z")
-
-
-@pytest.fixture
-def tz(monkeypatch):
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-        query.reset_local_cache()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
-    query.reset_local_cache()
 
 
 def _odd(rng: random.Random, day: str, n: int) -> list[bytes]:
