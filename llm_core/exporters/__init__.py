@@ -218,11 +218,13 @@ class Pusher:
                 store = storage.base_dir
             else:
                 store = get_settings().telemetry_dir
+            before = store_fingerprint(store)
             for _ in range(1 + REPUSHES):
-                before = store_fingerprint(store)
                 push(store, self.gateway, on_send=self._prepared.set)
-                if store_fingerprint(store) == before:
+                after = store_fingerprint(store)
+                if after == before:
                     break
+                before = after
             return True
         except ExporterMissing as e:
             _disabled.add("prometheus")
