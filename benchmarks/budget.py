@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from startup import clean_env  # noqa: E402  (benchmarks/startup.py)
+
 
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
@@ -143,8 +145,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_"))}
-        env["LLM_TELEMETRY_DIR"] = str(Path(tmp) / "telemetry")
+        env = clean_env(tmp)  # none of the user's settings, keys or config files
         os.environ.clear()
         os.environ.update(env)
         os.chdir(tmp)

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from reports import timed  # noqa: E402  (benchmarks/reports.py: the median of runs)
 
 from llm_core.report import render_html, report_data  # noqa: E402
 from llm_core.storage import day_summaries, query  # noqa: E402
@@ -29,21 +29,12 @@ from llm_core.storage import day_summaries, query  # noqa: E402
 NOW = "2026-11-27T12:00:00Z"
 
 
-def median_time(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def command_time(args: list[str], runs: int, env: dict) -> float:
     def run() -> None:
         subprocess.run([sys.executable, str(ROOT / "bin" / "llm-telemetry"), *args], env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
 
-    return median_time(run, runs)[0]
+    return timed(run, runs)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,12 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"store: {store}, {records:,} records in a window of the last {args.days} days")
 
     filters = query.Filters()
-    t_collect, col = median_time(lambda: query.collect(store, window, filters, need_slots=True), args.runs)
-    t_data, data = median_time(lambda: report_data(col, window, filters, now), args.runs)
-    t_html, page = median_time(lambda: render_html(data), args.runs)
-    t_costs, _ = median_time(lambda: query.costs_report(
+    t_collect, col = timed(lambda: query.collect(store, window, filters, need_slots=True), args.runs)
+    t_data, data = timed(lambda: report_data(col, window, filters, now), args.runs)
+    t_html, page = timed(lambda: render_html(data), args.runs)
+    t_costs, _ = timed(lambda: query.costs_report(
         query.collect(store, window, filters, need_slots=True), window, filters, by="day"), args.runs)
-    t_perf, _ = median_time(lambda: query.performance_report(
+    t_perf, _ = timed(lambda: query.performance_report(
         query.collect(store, window, filters), window, filters), args.runs)
     total = t_collect + t_data + t_html
     print(f"\nin-process, warm, median of {args.runs}")
