@@ -301,7 +301,7 @@ def _budget_limit(env: dict, shadowed: dict, name: str) -> float | None:
 _STORE_SETTINGS = ("LLM_TELEMETRY_STORAGE_ENABLED", "LLM_TELEMETRY_DIR")
 
 
-def _budget_store(env: dict, sources: dict, shadowed: dict, budget_file: Path, trusted: bool,
+def _budget_store(env: dict, sources: dict, shadowed: dict, has_budget_file: bool, trusted: bool,
                   user_file: Path) -> dict:
     """`env` with the store settings a budget depends on: while the user has a budget (their
     environment, their env file or budgets.toml), a project .env may not turn the store off or
@@ -310,7 +310,7 @@ def _budget_store(env: dict, sources: dict, shadowed: dict, budget_file: Path, t
     if not overridden or trusted:
         return env
     budgeted = (any(n in env and not _is_project(sources[n]) for n in _BUDGET_LIMITS)
-                or any(n in shadowed for n in _BUDGET_LIMITS) or budget_file.is_file())
+                or any(n in shadowed for n in _BUDGET_LIMITS) or has_budget_file)
     if not budgeted:
         return env
     env = dict(env)
@@ -349,12 +349,15 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
     home = Path(real.get("HOME") or Path.home())
     config_home = Path(real.get("XDG_CONFIG_HOME") or home / ".config")
     cache_home = Path(real.get("XDG_CACHE_HOME") or home / ".cache")
-    env, sources, shadowed = _layers(real, cwd or Path.cwd(), user_env_file(real))
+    user_file = user_env_file(real)
+    env, sources, shadowed = _layers(real, cwd or Path.cwd(), user_file)
     budget_file = config_home / "llm-core" / "budgets.toml"
+    if not budget_file.is_file():
+        budget_file = None
     trust_name = "LLM_TRUST_PROJECT_ENV"
     trusted = {k: v for k, v in env.items() if k == trust_name and not _is_project(sources[k])}
-    env = _budget_store(env, sources, shadowed, budget_file, _bool(trusted, trust_name, False),
-                        user_env_file(real))
+    trust_project_env = _bool(trusted, trust_name, False)
+    env = _budget_store(env, sources, shadowed, budget_file is not None, trust_project_env, user_file)
     models_file = _text(env, "LLM_MODELS_FILE")
     return Settings(
         telemetry_enabled=_bool(env, "LLM_TELEMETRY_STORAGE_ENABLED", True),
@@ -387,7 +390,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         budget_daily_usd=_budget_limit(env, shadowed, _BUDGET_LIMITS[0]),
         budget_monthly_usd=_budget_limit(env, shadowed, _BUDGET_LIMITS[1]),
         budget_mode=_budget_mode(env, sources, shadowed),
-        budget_file=budget_file if budget_file.is_file() else None,
+        budget_file=budget_file,
         budget_warn_at=_number(env, "LLM_BUDGET_WARN_AT", 80.0, float, 0, maximum=100),
         show_usage=_bool(env, "LLM_SHOW_USAGE", False),
         telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),
@@ -405,7 +408,7 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         openrouter_api_key=_text(env, "OPENROUTER_API_KEY"),
         sources=sources,
         shown={k: mask_key(v) if k in KEY_NAMES else v for k, v in env.items() if k.startswith(_OURS)},
-        trust_project_env=_bool(trusted, trust_name, False),
+        trust_project_env=trust_project_env,
     )
 
 
