@@ -51,6 +51,9 @@ def isolated_env(tmp_path, monkeypatch):
     for key, value in clean_environ(tmp_path).items():
         if key not in ("PATH", "PYTHONPATH"):
             monkeypatch.setenv(key, value)
+    # A test that runs bin/llm-* with os.environ gets this interpreter (and its packages) for the
+    # shims' `python3`, also when pytest was started without activating its virtualenv.
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
     monkeypatch.chdir(work)
     reset_settings()
     reset_warnings()  # the store warns once per process: once per test here
