@@ -7,7 +7,7 @@ import stat
 import time
 
 from llm_core.config import get_settings
-from llm_core.records import STORE_MARKER
+from llm_core.records import CONVERSATIONS_DIR, STORE_MARKER
 from llm_core.storage.day_summaries import summaries, summary_path
 from llm_core.storage.demo import write_demo
 from llm_core.storage.doctor import examine
@@ -92,3 +92,16 @@ def test_an_unmarked_store_is_marked_by_fix_and_a_foreign_folder_is_reported(tmp
     report = examine(find_store(home), get_settings())
     assert report["state"] == "foreign" and report["problems"] == 1
     assert os.listdir(home) == ["Documents"]
+
+
+def test_torn_lines_of_a_conversation_are_counted_with_the_days():
+    where = demo_store()
+    folder = where.path / CONVERSATIONS_DIR
+    folder.mkdir(mode=0o700)
+    conversation = folder / "01KB0Z6N2Y3QABCDEFGHJKMNPQ.jsonl"
+    conversation.write_bytes(b'{"role": "user", "content": "hi"}\n{"role": "assist')
+    conversation.chmod(0o600)
+    lines = examine(where, get_settings())["checks"]
+    lines = next(c for c in lines if c["name"] == "lines")
+    assert lines["status"] == "note" and lines["detail"].startswith("1 unreadable line ")
+    assert lines["paths"] == [f"{CONVERSATIONS_DIR}/{conversation.name}: 1"]

@@ -112,7 +112,9 @@ MAN_SECTIONS = {
         "  usage: 7 in, 9 out, 0 cache read, 0 cache write; $0.004000; 812 ms; claude-haiku-4-5;"
         " today $0.0080 of $0.0100\n\n"
         "The cost is unknown (\"cost unknown\") when the model has no price; \"of $...\" "
-        "appears when LLM_BUDGET_DAILY_USD is set."
+        "appears when LLM_BUDGET_DAILY_USD is set. Every other budget this call counts for "
+        "follows: \"this month $1.20 of $20.00\" (LLM_BUDGET_MONTHLY_USD), \"NAME (WINDOW) "
+        "$0.50 of $5.00\" (budgets.toml)."
     ),
     "TEMPLATES": (
         "A template is $XDG_CONFIG_HOME/llm-core/templates/NAME.toml (default ~/.config): "
@@ -201,7 +203,7 @@ HOOKS = ("prepare-commit-msg",)
 @click.option("--print-hook", type=click.Choice(HOOKS), help="Write a git hook that never blocks a commit, and exit.")
 @click.option("--max-cost", type=FiniteFloatRange(0, MAX_BUDGET_USD), metavar="USD",
               help="Refuse the call (exit 8) when its worst case costs more than USD (0 to 1e9).")
-@click.option("--usage", is_flag=True, help="Print tokens, cost, latency and today's spend on stderr after the answer.")
+@click.option("--usage", is_flag=True, help="Print tokens, cost, latency and the spend of today and of your budgets on stderr after the answer.")
 @debug_option
 @version_option("llm-chat")
 def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_json,
@@ -312,7 +314,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         else:
             out.write(response.text if response.text.endswith("\n") else response.text + "\n")
         if usage:
-            _print_usage(response)
+            _print_usage(response, client, agent)
         _check_refusal(response)
         return 0
     last = ""
@@ -327,7 +329,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         conversation.record(stream.response)
     if usage and stream.response is not None:
         out.flush()
-        _print_usage(stream.response)
+        _print_usage(stream.response, client, agent)
     _check_refusal(stream.response)
     return 0
 
@@ -372,7 +374,7 @@ def _check_refusal(response) -> None:
         raise RefusedError(f"the model refused to answer (stop reason: {response.stop_reason})")
 
 
-def _print_usage(response) -> None:
+def _print_usage(response, client, agent: str | None) -> None:
     """The --usage line on stderr (see USAGE LINE)."""
     t = response.tokens
     cost = "cost unknown" if response.cost_usd is None else f"${response.cost_usd:.6f}"
@@ -381,16 +383,35 @@ def _print_usage(response) -> None:
             f"{response.model}")
     settings = get_settings()
     if settings.telemetry_enabled:
-        # Imported here: only --usage reads today's spend.
-        from llm_core.budgets import Budget, statuses, usd
-        from llm_core.records import now_ms
-
-        storage = get_storage()
-        storage.flush()  # this call's record counts in today's spend
-        limit = settings.budget_daily_usd
-        today = statuses(storage.base_dir, settings, now_ms(), [Budget("today", "day", limit or 0.0, "")])
-        line += f"; today {usd(today[0].spent_usd)}" + (f" of {usd(limit)}" if limit else "")
+        line += _spend_text(settings, client, agent)
     sys.stderr.write(line + "\n")
+
+
+def _spend_text(settings, client, agent: str | None) -> str:
+    """'; today $0.0080 of $0.0100; this month ...; <name> (week) ...': today's spend, then
+    every other budget this call counted for."""
+    # Imported here: only --usage reads the spend.
+    from llm_core import telemetry
+    from llm_core.budgets import Budget, budgets, statuses, usd
+    from llm_core.errors import ConfigError
+    from llm_core.records import now_ms
+
+    storage = get_storage()
+    storage.flush()  # this call's record counts in the spend
+    daily = settings.budget_daily_usd
+    wanted = [Budget("today", "day", daily or 0.0, "")]
+    try:
+        scope = telemetry.record_scope(client.model_name, agent)
+        wanted += [b for b in budgets(settings) if b.name != "daily" and b.applies_to(scope)]
+    except ConfigError:
+        pass  # budgets.toml turned invalid after the call: today's spend still helps
+    text = ""
+    for status in statuses(storage.base_dir, settings, now_ms(), wanted):
+        b = status.budget
+        name = {"today": "today", "monthly": "this month"}.get(b.name, f"{b.name} ({b.window})")
+        has_limit = b.name != "today" or daily
+        text += f"; {name} {usd(status.spent_usd)}" + (f" of {usd(b.limit_usd)}" if has_limit else "")
+    return text
 
 
 def _where(as_json: bool) -> None:

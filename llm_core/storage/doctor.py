@@ -10,7 +10,7 @@ to do) or "problem" (needs a hand), or "fixed" (it was a problem, --fix repaired
     modes       folders 0700, files 0600                         (--fix sets them)
     links       symbolic links in the store (never followed; remove them by hand)
     foreign     files and folders that are not the store's (left alone; move them out)
-    lines       unreadable lines per day (torn or not JSON; reports skip them)
+    lines       unreadable lines per day and conversation (torn or not JSON; readers skip them)
     summaries   .summaries/DAY.sum current for every day          (--fix rebuilds stale or
                 damaged ones, drops those of days that are gone)
     size        the store's own bytes (conversations too) against LLM_STORAGE_MAX_SIZE_MB
@@ -94,11 +94,15 @@ def _bad_lines(inv: Inventory) -> dict:
             bad = _count_bad(inv.base / day / name)
             if bad:
                 per_day[f"{day}/{name}"] = bad
+    for name in inv.conversations:
+        bad = _count_bad(inv.base / CONVERSATIONS_DIR / name)
+        if bad:
+            per_day[f"{CONVERSATIONS_DIR}/{name}"] = bad
     if not per_day:
         return _check("lines", "ok", "every line readable")
     total = sum(per_day.values())
     return _check("lines", "note", f"{total} unreadable line{'s' if total != 1 else ''} (torn or not JSON;"
-                  " reports skip them)", [f"{where}: {n}" for where, n in per_day.items()])
+                  " skipped when read)", [f"{where}: {n}" for where, n in per_day.items()])
 
 
 def _count_bad(path: Path) -> int:

@@ -18,8 +18,8 @@ from llm_core.storage.location import find_store
 @debug_option
 def doctor(fix, as_json):
     """Check the telemetry store: that it is one (its marker), modes (0700/0600), symbolic
-    links, files that are not the store's, unreadable lines per day, the report summaries,
-    and its size against LLM_STORAGE_MAX_SIZE_MB.
+    links, files that are not the store's, unreadable lines per day and conversation, the
+    report summaries, and its size against LLM_STORAGE_MAX_SIZE_MB.
 
     Each check is ok, note (worth knowing), problem (needs a hand) or fixed. --fix repairs
     only what is safe: modes, summaries (rebuilt from the day files) and a missing marker;

@@ -11,6 +11,27 @@ latency, model, and today's spend (of the daily budget when one is set).
   $ cat usage.txt
   usage: 3 in, 6 out, 0 cache read, 0 cache write; \$0.000003; \d+ ms; claude-haiku-5-5; today \$0.0000\d\d of \$5.00 (re)
 
+Every other budget the call counts for follows: the monthly one, and those of budgets.toml
+whose scope matches (here the agent's; the "docs" budget is another project's):
+
+  $ mkdir -p "$XDG_CONFIG_HOME/llm-core"
+  $ cat > "$XDG_CONFIG_HOME/llm-core/budgets.toml" <<'TOML'
+  > [[budget]]
+  > name = "ci-bot"
+  > agent = "ci-bot"
+  > window = "week"
+  > limit_usd = 2
+  > [[budget]]
+  > name = "docs"
+  > project = "docs"
+  > window = "day"
+  > limit_usd = 1
+  > TOML
+  $ LLM_BUDGET_MONTHLY_USD=20 llm-chat --usage --agent ci-bot --no-stream "once more" < /dev/null
+  You said: once more
+  usage: 3 in, 5 out, 0 cache read, 0 cache write; \$0.000003; \d+ ms; claude-haiku-5-5; today \$0.0000\d\d; this month \$0.0000\d\d of \$20.00; ci-bot \(week\) \$0.000003 of \$2.00 (re)
+  $ rm "$XDG_CONFIG_HOME/llm-core/budgets.toml"
+
 The answer on stdout stays clean for a pipe; the line goes to stderr:
 
   $ llm-chat --usage -m echo "pipe me" < /dev/null 2>/dev/null
