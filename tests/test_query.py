@@ -182,6 +182,32 @@ def test_appends_extend_the_summary_instead_of_rebuilding(tmp_path, monkeypatch)
     assert r["totals"]["calls"] == 250 and r["corrupt_lines"] == 0
 
 
+def test_a_summary_replaced_while_it_is_extended_makes_the_day_be_read_whole(tmp_path, monkeypatch):
+    """Another reporter replaces the day's summary between this build's look at it and its read
+    of the groups, with one covering lines appended after this build's stat: that newer summary
+    must not be extended from an offset past what this build saw (it read a negative length)."""
+    store = tmp_path / "s"
+    rng = random.Random(2)
+    path = _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 200))
+    query.collect(store, Window())
+    _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 50))
+    real = day_summaries.DayBuilder.from_summary
+    raced = []
+
+    def other_reporter_first(cls, summary):
+        if not raced:
+            raced.append(1)
+            _write(store, "2026-11-27", _odd_records(rng, "2026-11-27", 30))
+            records.atomic_write(day_summaries.summary_path(store, "2026-11-27"), day_summaries.build(path))
+        return real.__func__(cls, summary)
+
+    monkeypatch.setattr(day_summaries.DayBuilder, "from_summary", classmethod(other_reporter_first))
+    first = query.stats_report(query.collect(store, Window()), Window())
+    assert raced and first["totals"]["calls"] in (250, 280)
+    _assert_same(store, Window())
+    assert query.stats_report(query.collect(store, Window()), Window())["totals"]["calls"] == 280
+
+
 def test_blocked_calls_are_counted_apart_from_failures(tmp_path):
     """A call a budget refused (status "blocked") never reached a provider: not a failure, not
     in the error rate, no latency; in summary.json not an error. Summaries of the format before

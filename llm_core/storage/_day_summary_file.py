@@ -253,10 +253,10 @@ class DayBuilder:
     def from_summary(cls, summary: DaySummary) -> DayBuilder:
         """A builder holding what `summary` holds, to be extended with appended lines."""
         b = cls()
+        cid, slot, m, durs = summary.rows()  # first: it may swap in a newer file's section 1
         b.combos = [tuple(c) for c in summary.combos]
         b.combo_ids = {c: k for k, c in enumerate(b.combos)}
         b.slots = [{} for _ in b.combos]
-        cid, slot, m, durs = summary.rows()
         pos = 0
         for r in range(len(cid)):
             g = list(m[r * NM:(r + 1) * NM])
