@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import orjson
 import pytest
@@ -27,6 +30,9 @@ from llm_core.storage.query import (
 
 pytest.importorskip("prometheus_client", reason="the prometheus extra is not installed")
 from prometheus_client.parser import text_string_to_metric_families
+
+# Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
+pytestmark = pytest.mark.usefixtures("prebuilt_index")
 
 NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
 
@@ -226,14 +232,38 @@ def test_push_puts_one_group_per_project_with_its_counters_and_histogram(store):
         gw.close()
     paths = [p for p, _ in gw.puts]
     projects = sorted({k[4] for k in prom.store_metrics(store).series})
-    assert paths == [f"/metrics/job/llm-core/instance/ci-host/project/{p}" for p in projects]
-    assert [g["grouping_key"] for g in groups][-1] == {"instance": "ci-host", "project": projects[-1]}
+    label = base64.urlsafe_b64encode(os.path.realpath(store).encode()).decode()  # as the client sends a "/"
+    assert paths == [f"/metrics/job/llm-core/instance/ci-host/project/{p}/store@base64/{label}" for p in projects]
+    assert [g["grouping_key"] for g in groups][-1] == {"instance": "ci-host", "project": projects[-1],
+                                                       "store": os.path.realpath(store)}
     for project, (_, body) in zip(projects, gw.puts, strict=True):
         parsed = _parsed(body)
         assert {dict(ls)["project"] for _, ls in parsed} == {project}
         assert _sum(parsed, "llm_call_duration_seconds_count") == _sum(parsed, "llm_calls_total") > 0
     calls = sum(_sum(_parsed(body), "llm_calls_total") for _, body in gw.puts)
     assert calls == 2000
+
+
+def test_two_stores_of_one_project_push_two_groups_each_named_alike_by_every_path(store, tmp_path):
+    """Two checkouts of one project on one host: each store has its own group (the `store`
+    label), which a link to the store or a relative path to it names the same way."""
+    other = tmp_path / "checkout-2" / ".llm-telemetry"
+    write_demo(other, days=2, calls=300, seed=5, end_ms=NOW)
+    link = tmp_path / "link"
+    link.symlink_to(other)
+    gw = _Gateway()
+    try:
+        first = prom.push(store, gw.url, instance="ci-host")
+        second = prom.push(other, gw.url, instance="ci-host")
+        again = prom.push(Path(os.path.relpath(link)), gw.url, instance="ci-host")
+    finally:
+        gw.close()
+    assert {g["grouping_key"]["store"] for g in first} == {os.path.realpath(store)}
+    assert {g["grouping_key"]["store"] for g in second} == {os.path.realpath(other)} != {str(link)}
+    assert again == second
+    shared = {g["grouping_key"]["project"] for g in first} & {g["grouping_key"]["project"] for g in second}
+    assert shared  # the demo's projects: both stores push groups of the same projects, apart
+    assert len({path for path, _ in gw.puts}) == len(first) + len(second)
 
 
 def _python(code: str, env: dict, cwd) -> subprocess.CompletedProcess:

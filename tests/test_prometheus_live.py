@@ -8,16 +8,23 @@ exactly what `llm-telemetry stats all --json` says.
 
 from __future__ import annotations
 
+import base64
 import json
+import math
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 from conftest import ROOT, clean_environ
 from fake_provider import KEYS, FakeProvider
 from metrics_servers import NodeExporter, Prometheus, Pushgateway, dead_url
 from prometheus_client.parser import text_string_to_metric_families
+
+# Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
+pytestmark = pytest.mark.usefixtures("prebuilt_index")
 
 CALLS = 50
 # Each process: 50 calls, alternating two priced Anthropic models and the free echo model.
@@ -46,12 +53,15 @@ def _stats(env, cwd) -> dict:
     return json.loads(out.stdout)["totals"]
 
 
-def _wait_for(prom: Prometheus, promql: str, expected: float, timeout: float = 30.0) -> float | None:
+def _wait_for(prom: Prometheus, promql: str, expected: float, timeout: float = 30.0,
+              rel: float = 0.0) -> float | None:
+    """PromQL's answer once it is `expected` (within `rel`: a sum of two stores' float costs
+    may be added in another order), or the last answer after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     got = None
     while time.monotonic() < deadline:
         got = prom.query(promql)
-        if got == expected:
+        if got is not None and math.isclose(got, expected, rel_tol=rel, abs_tol=0.0):
             return got
         time.sleep(0.25)
     return got
@@ -92,7 +102,7 @@ def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
         assert _wait_for(prom, promql, value) == value, promql
     assert prom.query('count(llm_calls_total{job="llm-core",agent="agent-1"})') == 3  # 3 models
     # The histogram has the counters' labels: each label set's _count is that set's calls.
-    same = "on(job, instance, provider, model, agent, operation, project)"
+    same = "on(job, instance, store, provider, model, agent, operation, project)"
     assert prom.query(f"count(llm_call_duration_seconds_count == {same} llm_calls_total)") == 9
     assert prom.query("count(llm_calls_total)") == 9  # 3 agents x 3 models
     for i in range(3):
@@ -105,11 +115,64 @@ def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
     pushed = subprocess.run(cli, env=_env(tmp_path), cwd=work, capture_output=True, text=True)
     assert pushed.returncode == 0, pushed.stderr
     keys = [g["grouping_key"] for g in json.loads(pushed.stdout)["groups"]]
-    assert [(sorted(k), k["project"]) for k in keys] == [(["instance", "project"], "work")]
+    assert [(sorted(k), k["project"]) for k in keys] == [(["instance", "project", "store"], "work")]
+    assert prom.query("count(count by (instance, project, store) (llm_calls_total))") == 1  # the same group
     prom.wait_for_scrape()
     for promql, value in expected.items():
         assert prom.query(promql) == value, promql
     assert _llm_lines(pg.metrics_text()) == _llm_lines(before)
+
+
+@pytest.mark.slow
+def test_two_stores_of_one_project_on_one_host_add_up(servers, tmp_path):
+    """Two checkouts of project "api" on this host, each with its own store, both pushing
+    after every call: PromQL's sums are the two stores' totals together, and pushing both
+    again on demand lands in the same two groups and changes nothing."""
+    pg, prom = servers
+    sides = []
+    with FakeProvider() as fake:
+        for side, n in (("a", 8), ("b", 5)):
+            work = tmp_path / side / "api"
+            work.mkdir(parents=True)
+            env = _env(tmp_path, LLM_TELEMETRY_DIR=str(work / ".llm-telemetry"))
+            proc = subprocess.run([sys.executable, "-c", WORKER, str(n), fake.url("anthropic"),
+                                   KEYS["anthropic"], f"agent-{side}"],
+                                  env={**env, "LLM_PROMETHEUS_PUSHGATEWAY": pg.url}, cwd=work,
+                                  capture_output=True, text=True, timeout=120)
+            assert (proc.returncode, proc.stderr) == (0, "")
+            sides.append((work, env, _stats(env, work)))
+    both = [totals for _, _, totals in sides]
+    assert [t["calls"] for t in both] == [8, 5]
+    expected = {
+        'sum(llm_calls_total{project="api"})': both[0]["calls"] + both[1]["calls"],
+        "sum(llm_cost_usd_total)": both[0]["cost_usd"] + both[1]["cost_usd"],
+        **{f'sum(llm_tokens_total{{type="{t}"}})': both[0]["tokens"][t] + both[1]["tokens"][t]
+           for t in ("input", "output")},
+    }
+    for promql, value in expected.items():
+        assert _wait_for(prom, promql, value, rel=1e-12) == pytest.approx(value, rel=1e-12), promql
+    assert prom.query('count(count by (instance, store) (llm_calls_total{project="api"}))') == 2
+
+    before = pg.metrics_text()
+    for work, env, _ in sides:
+        cli = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "push", "--gateway", pg.url, "--json"]
+        pushed = subprocess.run(cli, env=env, cwd=work, capture_output=True, text=True)
+        assert pushed.returncode == 0, pushed.stderr
+        store = str((work / ".llm-telemetry").resolve())
+        assert [(g["grouping_key"]["project"], g["grouping_key"]["store"])
+                for g in json.loads(pushed.stdout)["groups"]] == [("api", store)]
+    prom.wait_for_scrape()
+    for promql, value in expected.items():
+        assert prom.query(promql) == pytest.approx(value, rel=1e-12), promql
+    assert prom.query('count(count by (instance, store) (llm_calls_total{project="api"}))') == 2
+    assert _llm_lines(pg.metrics_text()) == _llm_lines(before)
+
+    # docs/teams.md's DELETE of one store's group leaves the other's.
+    store = base64.urlsafe_b64encode(str((sides[0][0] / ".llm-telemetry").resolve()).encode()).decode()
+    url = f"{pg.url}/metrics/job/llm-core/instance/{socket.gethostname()}/project/api/store@base64/{store}"
+    with urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=5) as r:
+        assert r.status == 202
+    assert _wait_for(prom, 'sum(llm_calls_total{project="api"})', both[1]["calls"]) == both[1]["calls"]
 
 
 def _llm_lines(text: str) -> list[str]:

@@ -59,6 +59,18 @@ def test_five_stores_report_like_one_store_with_all_their_records(stores, window
                 assert report(many, window, filters) == report(one, window, filters), report
 
 
+@pytest.mark.parametrize("filters", FILTERS[:2], ids=["none", "project"])
+def test_reports_without_percentiles_read_no_latency_and_still_equal_one_store(stores, filters):
+    paths, single = stores
+    one = query.collect(single, Window(), filters, False)
+    for _ in range(2):  # from the summaries, then from the caches
+        many, _ = collect_many(paths, Window(), filters, need_slots=False, need_latencies=False)
+        assert many.combos == one.combos
+        for report in (query.projects_report, query.models_report, query.agents_report):
+            assert report(many, Window(), filters) == report(one, Window(), filters)
+    assert many.latencies == {}  # every day in the caches: no latency read
+
+
 def test_the_projects_report_groups_the_stores_by_project(stores):
     paths, _ = stores
     col, _ = collect_many(paths, Window())

@@ -42,6 +42,11 @@ def cache_of(store: Path) -> Path:
     return store / SUMMARY_DIR / SETTLED_CACHE
 
 
+def meta_of(data: bytes) -> dict:
+    """The JSON part, right after the header (magic, then the parts' lengths: JSON first)."""
+    return orjson.loads(data[44:44 + struct.unpack_from("<I", data, 8)[0]])
+
+
 def assert_same(store: Path, window: Window, filters: Filters, need_slots: bool) -> None:
     got = collect_store(store, window, filters, need_slots)
     want = query.collect(store, window, filters, need_slots)
@@ -75,12 +80,33 @@ def test_a_report_from_the_cache_equals_one_from_the_summaries(store, window, fi
     assert_same(store, window, Filters(), False)  # the first report writes the cache
     assert cache_of(store).is_file()
     data = cache_of(store).read_bytes()
-    cached = orjson.loads(data[36:36 + struct.unpack_from("<I", data, 8)[0]])["days"]  # after the header
+    cached = meta_of(data)["days"]
     assert len(cached) >= 2 and max(cached) < utc_today()  # settled days only, never today's
     assert cache_of(store).stat().st_size > 1000
     if not (need_slots and not filters.empty):
         no_summaries(monkeypatch)  # slots with filters need each day's groups: not from the cache
     assert_same(store, window, filters, need_slots)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=["none", "project", "model+agent"])
+def test_a_report_without_percentiles_reads_no_latency(store, filters, monkeypatch):
+    """projects, costs, models, agents: with both latency parts damaged the cache still answers
+    them (neither is read), and a report with percentiles finds the damage and reads again."""
+    assert_same(store, Window(), Filters(), False)
+    data = bytearray(cache_of(store).read_bytes())
+    jl, tl, ml = struct.unpack_from("<III", data, 8)
+    data[44 + jl + tl] ^= 0xFF  # the latencies per model, then those per combo
+    data[44 + jl + tl + ml] ^= 0xFF
+    cache_of(store).write_bytes(bytes(data))
+    want = query.collect(store, Window(), filters, False)
+    with monkeypatch.context() as m:
+        no_summaries(m)
+        got = collect_store(store, Window(), filters, False, need_latencies=False)
+    assert got.combos == want.combos and got.latencies == {}
+    by_agent = lambda c, w, f: query.costs_report(c, w, f, by="agent")  # noqa: E731
+    for report in (query.projects_report, query.models_report, query.agents_report, by_agent):
+        assert report(got, Window(), filters) == report(want, Window(), filters), report
+    assert_same(store, Window(), filters, False)  # percentiles: the damage is found, all read again
 
 
 def test_a_day_that_changed_is_read_again(store, monkeypatch):
@@ -110,7 +136,7 @@ def test_a_damaged_cache_is_not_read(store):
     assert_same(store, Window(), Filters(), True)
     path = cache_of(store)
     data = bytearray(path.read_bytes())
-    for at in (40, len(data) - 3):  # the JSON part, then the slots at the end
+    for at in (50, len(data) - 3):  # the JSON part, then the slots at the end
         damaged = bytearray(data)
         damaged[at] ^= 0xFF
         path.write_bytes(bytes(damaged))
@@ -161,6 +187,6 @@ def test_a_store_past_the_limit_is_left_to_its_summaries(store, monkeypatch):
     monkeypatch.setattr(store_cache, "MAX_CALLS", 10_000)
     assert_same(store, Window(), Filters(), False)
     data = cache_of(store).read_bytes()
-    jl, slots_len = struct.unpack_from("<I", data, 8)[0], struct.unpack_from("<I", data, 20)[0]
-    raw = orjson.loads(data[36:36 + jl])["nslots"] * (1 + NM) * 8
+    slots_len = struct.unpack_from("<I", data, 24)[0]  # JSON, totals, latencies x 2, slots
+    raw = meta_of(data)["nslots"] * (1 + NM) * 8
     assert 0 < slots_len < raw / 2  # the slots, most of the file, are compressed

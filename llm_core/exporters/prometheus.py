@@ -4,6 +4,10 @@
     text = exposition(store, openmetrics=True)   # OpenMetrics 1.0
     push(store, "http://pushgateway:9091")      # job llm-core, one group per project
 
+A push's group is (instance, project, store): the host, the project, and the store's absolute
+path (`store_label`), so two stores of one project on one host (two checkouts, a CI
+workspace) push two groups, and PromQL sums add them up; each push replaces only its own.
+
 Values are cumulative over everything in the store, answered from the per-day summaries
 (`storage.collect.collect`), so they are as fast as the reports and idempotent: writing or
 pushing twice gives the same numbers, and pushes from many short processes sharing a store
@@ -27,6 +31,7 @@ The exposition and push use the `prometheus-client` library (the `prometheus` ex
 
 from __future__ import annotations
 
+import os
 import socket
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
@@ -56,7 +61,7 @@ from llm_core.storage.windows import DIMENSIONS, NO_FILTERS, Window
 
 __all__ = [
     "DURATION_BUCKETS", "JOB", "LABELS", "LABEL_LIMIT", "StoreMetrics", "bucket_counts",
-    "exposition", "metrics_from", "push", "registry", "samples", "store_metrics",
+    "exposition", "metrics_from", "push", "registry", "samples", "store_label", "store_metrics",
 ]
 
 JOB = "llm-core"
@@ -251,22 +256,30 @@ def instance_name() -> str:
     return socket.gethostname() or "localhost"
 
 
+def store_label(store: Path | str) -> str:
+    """The `store` label of a store's groups: its absolute path, links resolved, so every
+    process pushing the store (each call's background push, `llm-telemetry push`) names it
+    alike, and two stores never share a group."""
+    return os.path.realpath(store)
+
+
 def push(store: Path | str, gateway: str, *, instance: str | None = None,
          timeout: float = PUSH_TIMEOUT, on_send: Callable[[], None] | None = None) -> list[dict]:
-    """Push the store's metrics: job llm-core, one group per (instance, project) with that
-    project's counters and histogram. Every push replaces its group whole (PUT), so pushing
-    again changes nothing. Returns the groups pushed as [{"grouping_key": ..., "series": n}]
-    (n: the project's label sets). `on_send` is called once the local work is done, before
-    the first request."""
+    """Push the store's metrics: job llm-core, one group per (instance, project, store) with
+    that project's counters and histogram. Every push replaces its group whole (PUT), so
+    pushing again changes nothing, and another store's groups are never touched. Returns the
+    groups pushed as [{"grouping_key": ..., "series": n}] (n: the project's label sets).
+    `on_send` is called once the local work is done, before the first request."""
     prom = _client()
     metrics = store_metrics(store)
     instance = instance or instance_name()
+    label = store_label(store)
     if on_send is not None:
         on_send()
     pushed = []
     projects = sorted({key[-1] for key in metrics.series})
     for project in projects:
-        key = {"instance": instance, "project": project}
+        key = {"instance": instance, "project": project, "store": label}
         prom.push_to_gateway(_url(gateway), job=JOB, registry=registry(metrics, project=project),
                              grouping_key=key, timeout=timeout)
         pushed.append({"grouping_key": key,

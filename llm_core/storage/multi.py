@@ -72,11 +72,21 @@ def resolve_stores(stores: Iterable[Path | str] = (), all_under: Iterable[Path |
     seen: set = set()
     out = []
     for store in chosen:
-        key = os.path.realpath(store)
+        key = _identity(store)
         if key not in seen:
             seen.add(key)
             out.append(store)
     return out
+
+
+def _identity(store: Path) -> tuple:
+    """The folder itself (device, inode), whatever path names it: one stat, where realpath
+    stats every folder on the way (most of resolving 20 stores); a missing one by its path."""
+    try:
+        st = os.stat(store)
+    except OSError:
+        return ("path", os.path.abspath(store))
+    return (st.st_dev, st.st_ino)
 
 
 def merge(cols: Iterable[Collection]) -> Collection:
@@ -107,14 +117,15 @@ def _sums(dicts: list[dict]) -> dict:
 
 
 def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters | None = None,
-                 need_slots: bool = True) -> tuple[Collection, list[str]]:
-    """The selection over every store, and one line per store that could not be read."""
+                 need_slots: bool = True, need_latencies: bool = True) -> tuple[Collection, list[str]]:
+    """The selection over every store, and one line per store that could not be read; without
+    `need_latencies`, `latencies` may hold none (store_cache.collect_store)."""
     with paused_gc():
-        return _collect_many(stores, window, filters or Filters(), need_slots)
+        return _collect_many(stores, window, filters or Filters(), need_slots, need_latencies)
 
 
 def _collect_many(stores: Iterable[Path | str], window: Window, filters: Filters,
-                  need_slots: bool) -> tuple[Collection, list[str]]:
+                  need_slots: bool, need_latencies: bool) -> tuple[Collection, list[str]]:
     cols, problems = [], []
     for store in stores:
         store = Path(store)
@@ -126,7 +137,7 @@ def _collect_many(stores: Iterable[Path | str], window: Window, filters: Filters
             problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
             continue
         try:
-            cols.append(collect_store(store, window, filters, need_slots=need_slots))
+            cols.append(collect_store(store, window, filters, need_slots, need_latencies))
         except (OSError, StorageError) as e:
             reason = getattr(e, "strerror", None) or str(e)
             problems.append(f"{store}: cannot be read ({reason}; skipped)")

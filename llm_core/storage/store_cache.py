@@ -21,17 +21,22 @@ does not fit (another window, a day changed or gone) and the window holds at lea
 days (UTC days before today: today's changes with every call) holding at most MAX_CALLS timed
 calls. Deleting it is always safe, and a store that cannot be written is read without it.
 
-    header   magic b"LLMSETL1", the lengths of the JSON part, of the latencies per model, per
-             combo, and of the slots; CRC-32s of JSON + latencies per model, of the latencies
-             per combo (read with filters only) and of the slots (read when asked for). These
-             two are zlib-compressed (level 1: a quarter of the size); what every report reads
-             is not, so reading it costs no decompression.
+    header   magic b"LLMSETL2", the lengths of the JSON part, the totals, the latencies per
+             model, per combo, and of the slots; CRC-32s of JSON + totals (what every report
+             reads), of the latencies per model (read by reports with percentiles), of the
+             latencies per combo (read by those with filters) and of the slots (read when asked
+             for). These two are zlib-compressed (level 1: a quarter of the size); the rest is
+             not, so reading it costs no decompression.
     JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
              counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
-             slot range, bad lines, files, combos, per-combo totals, models, per-model latency
-             counts, number of slots
+             slot range, bad lines, files, combos, models, per-model latency counts, number of
+             slots
+    totals   int64 per-combo totals (NM each): no JSON numbers to parse, one store in twenty
     latencies  float64 per model (each sorted), then float64 per combo (each sorted)
     slots    int64 slot ids, then int64 per-slot metrics (NM each)
+
+A report that shows no percentile (projects, costs, agents, models, patterns) reads neither
+latency part (need_latencies=False): over twenty stores, what each one costs is what counts.
 """
 
 from __future__ import annotations
@@ -76,8 +81,8 @@ from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
 __all__ = ["collect_store", "paused_gc"]
 
-_MAGIC = b"LLMSETL1"
-_HEAD = struct.Struct("<8sIIIIIII")
+_MAGIC = b"LLMSETL2"
+_HEAD = struct.Struct("<8sIIIIIIIII")
 _INT64 = (-(2**63), 2**63 - 1)
 # A cache keeps every latency of the days it merged (twice: per model, per combo), and writing
 # one costs a few times a report (~0.3 s at this size). Past this many timed calls a store is
@@ -100,21 +105,24 @@ def paused_gc() -> Iterator[None]:
 
 
 def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
-                  need_slots: bool = True) -> Collection:
-    """What collect(store, window, filters, need_slots) gives, from the cache where it fits."""
+                  need_slots: bool = True, need_latencies: bool = True) -> Collection:
+    """What collect(store, window, filters, need_slots) gives, from the cache where it fits;
+    without `need_latencies`, `latencies` may hold none (the report shows no percentile)."""
     with paused_gc():
-        return _collect_store(Path(store), window, filters, need_slots)
+        return _collect_store(Path(store), window, filters, need_slots, need_latencies)
 
 
-def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool) -> Collection:
+def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool,
+                   need_latencies: bool) -> Collection:
     if need_slots and not filters.empty:
         return collect(store, window, filters, need_slots)
-    if whole_closed_months(day_names(store), window) >= 2:
+    days = day_names(store)
+    if whole_closed_months(days, window) >= 2:
         # Month roll-ups answer such a window (a year: ~12 files and this month's days), while
         # this cache would hold every latency of those months (160 MB at 10M calls a year).
         return collect(store, window, filters, need_slots)
-    cached = _read(store, filters.empty, need_slots)
-    col = None if cached is None else _from_cache(cached, store, window, filters, need_slots)
+    cached = _read(store, filters.empty, need_slots, need_latencies)
+    col = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots)
     if col is not None:
         return col
     col = collect(store, window, filters, need_slots)
@@ -135,11 +143,10 @@ def _held_by_name(day: str, window: Window) -> bool:
             and (window.end is None or start + 86_400_000 <= window.end))
 
 
-def _from_cache(cached: _Cached, store: Path, window: Window, filters: Filters,
+def _from_cache(cached: _Cached, store: Path, days: list[str], window: Window, filters: Filters,
                 need_slots: bool) -> Collection | None:
-    """The selection from the cache and the summaries of the days it does not hold; None when
-    the cache does not fit this window or no longer fits the store."""
-    days = day_names(store)
+    """The selection from the cache and the summaries of the days it does not hold (`days`:
+    the store's day folders); None when the cache does not fit this window or the store."""
     if not _fits(cached, store, days, window):
         return None
     try:
@@ -148,7 +155,8 @@ def _from_cache(cached: _Cached, store: Path, window: Window, filters: Filters,
         return None
     rest = [(day, store / day / TELEMETRY_FILE) for day in days
             if day not in cached.days and day not in cached.out]
-    add_summaries(col, summaries(store, None, rest, None), window, filters, need_slots, store)
+    if rest:
+        add_summaries(col, summaries(store, None, rest, None), window, filters, need_slots, store)
     return col
 
 
@@ -169,13 +177,14 @@ def _fits(cached: _Cached, store: Path, days: list[str], window: Window) -> bool
     none of those it only counted (they were outside the window it was made for)."""
     if cached.days and _place(cached.min_slot, cached.max_slot, window) != "in":
         return False
-    present, base = set(days), os.fspath(store)
+    # The day files' names by concatenation: os.path.join costs as much as the stat itself.
+    present, base, tail = set(days), os.path.join(store, ""), os.sep + TELEMETRY_FILE
     for day, identity in cached.days.items():
-        if day not in present or not _unchanged(os.path.join(base, day, TELEMETRY_FILE), identity):
+        if day not in present or not _unchanged(base + day + tail, identity):
             return False
     for day, (*identity, lo, hi) in cached.out.items():
         if (day not in present or _place(lo, hi, window) != "out"
-                or not _unchanged(os.path.join(base, day, TELEMETRY_FILE), identity)):
+                or not _unchanged(base + day + tail, identity)):
             return False
     return True
 
@@ -243,59 +252,55 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
         return None
     models = list(model_lat)
     model_values = [sorted(chain.from_iterable(model_lat[m])) for m in models]
-    meta.update(combos=list(ids), totals=totals, models=models,
-                model_n=[len(v) for v in model_values], nslots=len(slots))
+    meta.update(combos=list(ids), models=models, model_n=[len(v) for v in model_values], nslots=len(slots))
+    body = orjson.dumps(meta)
+    by_total = array("q", chain.from_iterable(totals)).tobytes()
     by_model = array("d", chain.from_iterable(model_values)).tobytes()
     by_combo = array("d", chain.from_iterable(sorted(chain.from_iterable(seqs)) for seqs in combo_lat)).tobytes()
     by_slot = array("q", slots).tobytes() + array("q", [v for m in slots.values() for v in m]).tobytes()
-    body = orjson.dumps(meta)
     by_combo, by_slot = zlib.compress(by_combo, 1), zlib.compress(by_slot, 1)
-    head = _HEAD.pack(_MAGIC, len(body), len(by_model), len(by_combo), len(by_slot),
-                      binascii.crc32(body + by_model), binascii.crc32(by_combo), binascii.crc32(by_slot))
-    return head + body + by_model + by_combo + by_slot
+    parts = (body + by_total, by_model, by_combo, by_slot)
+    head = _HEAD.pack(_MAGIC, len(body), len(by_total), *map(len, parts[1:]), *map(binascii.crc32, parts))
+    return head + b"".join(parts)
 
 
 class _Cached:
-    """A decoded cache: of the latencies per combo and the slots, only those read (`_read`)."""
+    """A decoded cache: of the latencies and the slots, only those read (`_read`)."""
 
-    def __init__(self, head: bytes, meta_models: bytes, combos: bytes | None, slots: bytes | None) -> None:
-        magic, jl, ml, cl, sl, crc_a, crc_c, crc_s = _HEAD.unpack(head)
-        if (magic != _MAGIC or len(meta_models) != jl + ml or binascii.crc32(meta_models) != crc_a
-                or (combos is not None and (len(combos) != cl or binascii.crc32(combos) != crc_c))
-                or (slots is not None and (len(slots) != sl or binascii.crc32(slots) != crc_s))):
+    def __init__(self, head: bytes, body: bytes, by_model: bytes | None, by_combo: bytes | None,
+                 slots: bytes | None) -> None:
+        magic, jl, tl, *lengths = _HEAD.unpack(head)
+        parts, crcs = (body, by_model, by_combo, slots), lengths[3:]
+        if magic != _MAGIC or any(
+                part is not None and (len(part) != n or binascii.crc32(part) != crc)
+                for part, n, crc in zip(parts, (jl + tl, *lengths[:3]), crcs, strict=True)):
             raise ValueError("damaged cache")
-        meta = orjson.loads(meta_models[:jl])
+        meta = orjson.loads(body[:jl])
         if meta["format"] != FORMAT:  # made from summaries that count otherwise
             raise ValueError("old cache")
         self.days: dict[str, list[int]] = meta["days"]  # merged: the window held them whole
         self.out: dict[str, list] = meta["out"]  # only counted: outside the window
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
         self.meta = meta
-        self._by_model = meta_models[jl:]
-        self._by_combo = None if combos is None else zlib.decompress(combos)
+        self._totals = body[jl:]
+        self._by_model = by_model
+        self._by_combo = None if by_combo is None else zlib.decompress(by_combo)
         self._slots = None if slots is None else zlib.decompress(slots)
 
     def collection(self, filters: Filters, need_slots: bool) -> Collection:
+        """The cached selection; with latencies when they were read."""
         meta = self.meta
         col = Collection(corrupt_lines=meta["bad"], files=meta["files"])
-        floats = array("d")
-        combos = [tuple(c) for c in meta["combos"]]
+        flat = array("q")
+        flat.frombytes(self._totals)
+        values = flat.tolist()
+        totals = [values[i:i + NM] for i in range(0, len(values), NM)]
         if filters.empty:
-            floats.frombytes(self._by_model)
-            col.combos = dict(zip(combos, meta["totals"], strict=True))
-            pos = 0
-            for model, n in zip(meta["models"], meta["model_n"], strict=True):
-                col.add_latencies(model, floats[pos:pos + n])
-                pos += n
+            col.combos = dict(zip(map(tuple, meta["combos"]), totals, strict=True))
+            if self._by_model is not None:
+                self._model_latencies(col)
         else:
-            floats.frombytes(self._by_combo)  # type: ignore[arg-type]
-            pos = 0
-            for c, tot in zip(combos, meta["totals"], strict=True):
-                n = tot[M_DURN]
-                if filters.match(c):
-                    col.combos[c] = tot
-                    col.add_latencies(c[MODEL], floats[pos:pos + n])
-                pos += n
+            self._filtered(col, filters, totals)
         if need_slots:
             ns, slots = meta["nslots"], memoryview(self._slots)  # type: ignore[arg-type]
             ids, m = array("q"), array("q")
@@ -304,20 +309,47 @@ class _Cached:
             col.slots = {slot: m[i * NM:(i + 1) * NM].tolist() for i, slot in enumerate(ids)}
         return col
 
+    def _model_latencies(self, col: Collection) -> None:
+        floats = array("d")
+        floats.frombytes(self._by_model)  # type: ignore[arg-type]
+        pos = 0
+        for model, n in zip(self.meta["models"], self.meta["model_n"], strict=True):
+            col.add_latencies(model, floats[pos:pos + n])
+            pos += n
 
-def _read(store: Path, filters_empty: bool, need_slots: bool) -> _Cached | None:
-    """The cache, reading what this report needs: the latencies per combo only with filters,
-    the slots only when asked for (a month of slots is most of the file)."""
+    def _filtered(self, col: Collection, filters: Filters, totals: list[list[int]]) -> None:
+        """The combos the filters select, with their latencies when those were read."""
+        floats, by_combo = array("d"), self._by_combo
+        if by_combo is not None:
+            floats.frombytes(by_combo)
+        pos = 0
+        for c, tot in zip(self.meta["combos"], totals, strict=True):
+            n = tot[M_DURN]
+            if filters.match(c):
+                col.combos[tuple(c)] = tot
+                if by_combo is not None:
+                    col.add_latencies(c[MODEL], floats[pos:pos + n])
+            pos += n
+
+
+def _read(store: Path, filters_empty: bool, need_slots: bool, need_latencies: bool) -> _Cached | None:
+    """The cache, reading what this report needs: the latencies per model only for percentiles
+    without filters, those per combo only for percentiles with filters, the slots only when
+    asked for (a month of slots is most of the file)."""
     try:
         with open(store / SUMMARY_DIR / SETTLED_CACHE, "rb") as f:
             head = f.read(_HEAD.size)
-            _, jl, ml, cl, _, _, _, _ = _HEAD.unpack(head)
-            meta_models = f.read(jl + ml)
-            combos = None if filters_empty else f.read(cl)
-            slots = None
+            _, jl, tl, ml, cl, _, _, _, _, _ = _HEAD.unpack(head)
+            body = f.read(jl + tl)
+            by_model = by_combo = slots = None
+            if need_latencies and filters_empty:
+                by_model = f.read(ml)
+            elif need_latencies:
+                f.seek(ml, os.SEEK_CUR)
+                by_combo = f.read(cl)
             if need_slots:
-                f.seek(_HEAD.size + jl + ml + cl)
+                f.seek(_HEAD.size + jl + tl + ml + cl)
                 slots = f.read()
-        return _Cached(head, meta_models, combos, slots)
+        return _Cached(head, body, by_model, by_combo, slots)
     except (OSError, ValueError, KeyError, TypeError, struct.error, zlib.error):
         return None

@@ -83,9 +83,11 @@ def metrics(output, openmetrics, as_json):
 @debug_option
 def push(gateway, instance, as_json):
     """Push the store's cumulative metrics (those of `llm-telemetry metrics`) to a Prometheus
-    Pushgateway: job "llm-core", one group per instance and project, holding that project's
-    counters and latency histogram. Each push replaces its groups, so pushing again changes nothing,
-    and short processes sharing a store never overwrite each other with partial counts.
+    Pushgateway: job "llm-core", one group per instance (the host), project and store (its
+    absolute path), holding that project's counters and latency histogram. Each push replaces
+    its groups, so pushing again changes nothing, short processes sharing a store never
+    overwrite each other with partial counts, and two stores of one project on one host (two
+    checkouts) push two groups that PromQL's sums add up.
 
     With LLM_PROMETHEUS_PUSHGATEWAY set, every call made through llm-core pushes the same way
     in the background; this command does it on demand (after a batch job, from cron).

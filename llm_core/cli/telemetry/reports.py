@@ -51,9 +51,10 @@ def _with_note(human: Callable, note: str | None) -> Callable:
     return lambda report: human(report).rstrip("\n") + "\n\n" + note
 
 
-def report_command(need_slots: bool = False) -> Callable:
+def report_command(need_slots: bool = False, need_latencies: bool = True) -> Callable:
     """Turn `fn(collection, window, filters, **options) -> report` into a command body with
-    the filter options, the store options and --json; the human form is `render.<fn name>`."""
+    the filter options, the store options and --json; the human form is `render.<fn name>`.
+    A report showing no percentile says so (need_latencies=False): it reads no latency."""
 
     def wrap(fn: Callable) -> Callable:
         table = getattr(render, fn.__name__)
@@ -75,7 +76,7 @@ def report_command(need_slots: bool = False) -> Callable:
             window = report_window(clock, period or None, days, since, until)
             filters = make_filters(project, agent, model, provider)
             read, col, many = collect_stores(get_settings(), stores, all_under, window, filters, need_slots,
-                                             default=store_dir)
+                                             need_latencies, default=store_dir)
             store_notes(read, col)
             report = fn(col, window, filters, **options)
             report["store"] = read if many is None else None
@@ -114,7 +115,7 @@ def stats(col, window, filters):
 @click.option("--by", type=click.Choice(BREAKDOWNS), default="model",
               show_default=True, help="What to break the total down by.")
 @click.option("--chart", is_flag=True, help="Draw a bar for each row (text; '#' where blocks cannot show).")
-@report_command(need_slots=True)
+@report_command(need_slots=True, need_latencies=False)
 def costs(col, window, filters, by, chart):
     """Total cost, broken down by model, project, agent, provider or local day.
 
@@ -132,7 +133,7 @@ def costs(col, window, filters, by, chart):
 
 @click.command(context_settings=CONTEXT)
 @limit_option(10, "--top")
-@report_command()
+@report_command(need_latencies=False)
 def models(col, window, filters, limit):
     """The most used models by calls, with tokens and cost.
 
@@ -145,7 +146,7 @@ def models(col, window, filters, limit):
 
 
 @click.command(context_settings=CONTEXT)
-@report_command()
+@report_command(need_latencies=False)
 def agents(col, window, filters):
     """Usage by agent and operation: calls, errors, tokens, cost, average latency.
 
@@ -158,7 +159,7 @@ def agents(col, window, filters):
 
 
 @click.command(context_settings=CONTEXT)
-@report_command()
+@report_command(need_latencies=False)
 def projects(col, window, filters):
     """Usage by project: calls, errors, tokens, cost, average latency.
 
@@ -187,7 +188,7 @@ def performance(col, window, filters):
 
 
 @click.command(context_settings=CONTEXT)
-@report_command(need_slots=True)
+@report_command(need_slots=True, need_latencies=False)
 def patterns(col, window, filters):
     """When calls happen: calls per local hour (a bar chart), peak hours, busiest weekday,
     and the most common operations.

@@ -29,7 +29,7 @@ def store_options(f: Callable) -> Callable:
 
 
 def collect_stores(settings: Settings, stores: tuple[Path, ...], all_under: tuple[Path, ...],
-                   window: Window, filters: Filters, need_slots: bool,
+                   window: Window, filters: Filters, need_slots: bool, need_latencies: bool,
                    default: Callable[[], Path]) -> tuple[str, Collection, list[str] | None]:
     """(what was read, for the notes; the Collection; the stores read, or None when only
     `default()`, the command's usual store, was). A store that is missing, unreadable or
@@ -41,8 +41,8 @@ def collect_stores(settings: Settings, stores: tuple[Path, ...], all_under: tupl
             warn(f"no telemetry store found under {where}")
             return where, Collection(), []
         store = default()
-        return str(store), collect_store(store, window, filters, need_slots=need_slots), None
-    col, problems = collect_many(chosen, window, filters, need_slots=need_slots)
+        return str(store), collect_store(store, window, filters, need_slots, need_latencies), None
+    col, problems = collect_many(chosen, window, filters, need_slots, need_latencies)
     for problem in problems:
         warn(problem)
     return ", ".join(map(str, chosen)), col, [str(s) for s in chosen]
