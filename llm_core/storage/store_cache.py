@@ -117,12 +117,12 @@ def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTE
 def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool,
                    need_latencies: bool) -> Collection:
     if need_slots and not filters.empty:
-        return collect(store, window, filters, need_slots)
+        return collect(store, window, filters, need_slots, need_latencies)
     days = day_names(store)
     if whole_closed_months(days, window) >= 2:
         # Month roll-ups answer such a window (a year: ~12 files and this month's days), while
         # this cache would hold every latency of those months (160 MB at 10M calls a year).
-        return collect(store, window, filters, need_slots)
+        return collect(store, window, filters, need_slots, need_latencies)
     cached = _read(store, filters.empty, need_slots, need_latencies)
     col = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots)
     if col is not None:
