@@ -132,7 +132,8 @@ def test_resolve_stores_order_and_the_environment_fallback(stores, tmp_path):
 
 
 def _packed(combos: dict) -> Packed:
-    return Packed([orjson.dumps(c) for c in combos], array("q", chain.from_iterable(combos.values())).tobytes())
+    flat = array("q", chain.from_iterable(combos.values()))
+    return Packed([orjson.dumps(c) for c in combos], flat.tobytes(), max(flat))
 
 
 def test_packed_combos_add_up_exactly_also_past_64_bits_and_beside_negative_ones():
@@ -154,6 +155,14 @@ def test_packed_combos_add_up_exactly_also_past_64_bits_and_beside_negative_ones
     rest.combos[b] = [-5] * NM  # not a total a summary gives, but it still adds up
     want[b] = [x - 6 for x in want[b]]
     assert merge([rest], [_packed(p) for p in packs]).combos == want
+    small = [{k: [v % 1000 for v in m] for k, m in p.items()} for p in packs]  # the usual sums
+    want = {}
+    for combos in [*small, rest.combos]:
+        for k, v in combos.items():
+            want[k] = [x + y for x, y in zip(want.get(k, [0] * NM), v, strict=True)]
+    rest.combos[b] = [5] * NM
+    want[b] = [x + 10 for x in want[b]]
+    assert merge([rest], [_packed(p) for p in small]).combos == want
 
 
 def test_merge_of_nothing_is_empty():

@@ -111,7 +111,7 @@ def merge(cols: Iterable[Collection], packed: Iterable[Packed] = ()) -> Collecti
     if packed:
         try:
             out.combos = _sum_packed([*packed, _pack(out.combos)])
-        except OverflowError:  # a Collection's total below 0 or past 2**64: one by one
+        except OverflowError:  # a total below 0, or sums that could pass 2**64: one by one
             out.combos = _sums([out.combos, *map(_unpack, packed)])
     return out
 
@@ -131,32 +131,27 @@ def _sums(dicts: list[dict]) -> dict:
             for key, ms in gathered.items()}
 
 
-# Packed totals are summed as big integers: each total widened to a 128-bit lane (totals are
-# never negative and below 2**64, so no sum of fewer than 2**64 of them leaves its lane), a
-# store's rows joined in the union's order (zeros where it lacks a combo) are one integer, and
-# the stores' integers are added: a few C calls per store, where adding 20 stores' ~300 combos
-# x NM totals one by one cost more than everything else a report over them does.
-_LANE = 16
-_ROW = struct.Struct(f"{_LANE * NM}s")
-_LOW = 0 if sys.byteorder == "little" else 1  # which half of a lane holds the total
+# Packed totals are summed as big integers: a store's int64 rows joined in the union's order
+# (zeros where it lacks a combo) are one integer, each total a 64-bit lane of it, and the
+# stores' integers are added: a few C calls per store, where adding 20 stores' ~300 combos x NM
+# totals one by one cost more than everything else a report over them does. Totals are never
+# negative, so while the stores' largest add up to less than 2**64 no lane's sum reaches into
+# the next; otherwise merge() adds them one by one.
+_ROW = struct.Struct(f"{8 * NM}s")
 
 
 def _sum_packed(packs: list[Packed]) -> dict:
-    """{combo: metrics} summed over `packs`."""
+    """{combo: metrics} summed over `packs`; OverflowError when a lane's sum could pass 2**64."""
+    if sum(p.largest for p in packs) >= 2**64:
+        raise OverflowError("sums past 64 bits")
     keys = list(dict.fromkeys(chain.from_iterable(p.keys for p in packs)))
     zero, total = bytes(_ROW.size), 0
     for p in packs:
-        narrow = array("Q")
-        narrow.frombytes(p.totals)
-        wide = array("Q", bytes(_LANE * len(narrow)))
-        wide[_LOW::2] = narrow
-        rows = dict(zip(p.keys, map(itemgetter(0), _ROW.iter_unpack(wide)), strict=True))
+        rows = dict(zip(p.keys, map(itemgetter(0), _ROW.iter_unpack(p.totals)), strict=True))
         total += int.from_bytes(b"".join(map(rows.get, keys, repeat(zero))), sys.byteorder)
-    lanes = array("Q")
-    lanes.frombytes(total.to_bytes(len(keys) * _ROW.size, sys.byteorder))
-    values = lanes[_LOW::2].tolist()
-    if any(lanes[1 - _LOW::2]):  # a sum past 2**64: add each lane's high half
-        values = [lo + (hi << 64) for lo, hi in zip(values, lanes[1 - _LOW::2], strict=True)]
+    sums = array("Q")
+    sums.frombytes(total.to_bytes(len(keys) * _ROW.size, sys.byteorder))
+    values = sums.tolist()
     combos = orjson.loads(b"[" + b",".join(keys) + b"]")
     return {tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)}
 
@@ -171,7 +166,7 @@ def _unpack(p: Packed) -> dict:
 def _pack(combos: dict) -> Packed:
     """Combos of a Collection (the days no cache holds) as Packed ones."""
     flat = array("Q", chain.from_iterable(combos.values()))  # OverflowError if one is negative
-    return Packed([orjson.dumps(c) for c in combos], flat.tobytes())
+    return Packed([orjson.dumps(c) for c in combos], flat.tobytes(), max(flat, default=0))
 
 
 def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters | None = None,

@@ -29,7 +29,8 @@ calls. Deleting it is always safe, and a store that cannot be written is read wi
              the size); the rest is not, so reading it costs no decompression.
     JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
              counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
-             slot range, bad lines, files, models, per-model latency counts, number of slots
+             slot range, bad lines, files, models, per-model latency counts, number of slots,
+             the largest total
     combos   each combo as a JSON array (orjson.dumps(combo): the same bytes in every store),
              one a line: a report over many stores sums them by these keys (Packed), unparsed
     totals   int64 per-combo totals (NM each, never negative): no JSON numbers to parse
@@ -108,11 +109,13 @@ def paused_gc() -> Iterator[None]:
 
 class Packed(NamedTuple):
     """A store's cached per-combo totals, not decoded: the combos as their JSON arrays (the
-    same bytes for the same combo in every store) and their int64 totals, NM each, in that
-    order. storage/multi.py sums many stores' by these keys and decodes the union once."""
+    same bytes for the same combo in every store), their int64 totals, NM each, in that
+    order, and the largest of them. storage/multi.py sums many stores' by these keys and
+    decodes the union once."""
 
     keys: list[bytes]
     totals: bytes
+    largest: int
 
 
 def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
@@ -215,10 +218,12 @@ def _unchanged(path: str, identity: list[int]) -> bool:
     """Whether the day file `path` still has the identity (dayfiles.day_file_stat) its cached
     summary was built from. One stat of the plain file answers for a day never compressed: if
     it is unchanged, so are its lines, also when a .gz of them appeared since (its leftover)."""
-    with contextlib.suppress(OSError):
+    try:  # not contextlib.suppress: this runs for every day of every store
         st = os.stat(path)
         if identity == [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns]:
             return True
+    except OSError:
+        pass
     try:
         st = day_file_stat(path)
     except OSError:
@@ -274,7 +279,8 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
         return None
     models = list(model_lat)
     model_values = [sorted(chain.from_iterable(model_lat[m])) for m in models]
-    meta.update(models=models, model_n=[len(v) for v in model_values], nslots=len(slots))
+    meta.update(models=models, model_n=[len(v) for v in model_values], nslots=len(slots),
+                largest=max((v for t in totals for v in t), default=0))
     body = orjson.dumps(meta)
     by_key = b"\n".join(map(orjson.dumps, ids))
     by_total = array("q", chain.from_iterable(totals)).tobytes()
@@ -305,6 +311,7 @@ class _Cached:
         self.days: dict[str, list[int]] = meta["days"]  # merged: the window held them whole
         self.out: dict[str, list] = meta["out"]  # only counted: outside the window
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
+        self.largest: int = meta["largest"]
         self.meta = meta
         self._keys = body[jl:jl + kl]
         self._totals = body[jl + kl:]
@@ -313,7 +320,7 @@ class _Cached:
         self._slots = None if slots is None else zlib.decompress(slots)
 
     def packed(self) -> Packed:
-        return Packed(self._keys.split(b"\n") if self._keys else [], self._totals)
+        return Packed(self._keys.split(b"\n") if self._keys else [], self._totals, self.largest)
 
     def collection(self, filters: Filters, need_slots: bool, with_combos: bool = True) -> Collection:
         """The cached selection: with its combos unless they are to be packed (no filters),
