@@ -218,6 +218,7 @@ RACER = textwrap.dedent("""
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("prebuilt_index")  # 8 processes count tokens: ~1 s each to build the index
 def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
     from conftest import clean_environ
 
@@ -393,6 +394,7 @@ def test_a_project_env_may_lower_a_budget_but_never_raise_or_soften_it(isolated_
     assert (s.budget_daily_usd, s.budget_mode) == (9, "warn")  # the environment is the user's
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # 8 processes count tokens: ~1 s each to build the index
 def test_racing_processes_stay_within_a_scoped_budget(fake, pricey, isolated_env):
     """6 processes of agent ci-bot race against its $0.05 weekly budget while 2 of another
     agent run beside them: ci-bot's recorded spend stays within its budget, every refusal is

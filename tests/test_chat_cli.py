@@ -1,4 +1,6 @@
-"""llm-chat as a process: stdout, stderr and exit codes apart, against the fake provider."""
+"""llm-chat's stdout, stderr and exit codes apart, against the fake provider: run in-process
+through its main() (conftest.run_main: the same error layer, its own stdin/stdout/stderr), and
+as a process where a signal is the point."""
 
 from __future__ import annotations
 
@@ -8,13 +10,16 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from conftest import run_main
 from fake_provider import KEYS, FakeProvider
+
+from llm_core.cli.chat import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAT = str(ROOT / "bin" / "llm-chat")
-pytestmark = pytest.mark.usefixtures("prebuilt_index")  # no index build in every llm-chat process
 
 
 @pytest.fixture
@@ -35,11 +40,15 @@ def env_for(fake=None, **extra):
     return env
 
 
+class Result(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 def run(*args, stdin=None, env=None):
-    return subprocess.run(
-        [CHAT, *args], input=stdin if stdin is not None else "", capture_output=True,
-        text=True, env=env or env_for(), timeout=30, check=False,
-    )
+    result = run_main(main, *args, stdin=(stdin or "").encode(), env=env)
+    return Result(result.returncode, result.stdout.decode(), result.stderr.decode())
 
 
 def records():
@@ -117,8 +126,10 @@ def test_debug_shows_a_traceback_without_the_key(fake):
 
 
 @pytest.mark.parametrize("scenario", ["slow", "slow-stream"])
+@pytest.mark.usefixtures("prebuilt_index")  # the process counts tokens: no index build in it
 def test_ctrl_c_exits_130_and_still_records(fake, scenario):
-    """Before the answer starts ('slow') and mid-stream, after the first words ('slow-stream')."""
+    """Before the answer starts ('slow') and mid-stream, after the first words ('slow-stream').
+    A real process: SIGINT reaches it as it reaches a user's llm-chat."""
     fake.set_scenario(scenario)
     fake.delay = 5
     proc = subprocess.Popen([CHAT, "one two three"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -17,6 +17,9 @@ from fake_provider import KEYS, FakeProvider
 from llm_core.storage.conversations import Conversations, fit_context, history
 from llm_core.storage.local import LocalStorage
 
+# Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
+pytestmark = pytest.mark.usefixtures("prebuilt_index")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -31,6 +31,9 @@ from llm_core.storage.query import (
 pytest.importorskip("prometheus_client", reason="the prometheus extra is not installed")
 from prometheus_client.parser import text_string_to_metric_families
 
+# Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
+pytestmark = pytest.mark.usefixtures("prebuilt_index")
+
 NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
 
 

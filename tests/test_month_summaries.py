@@ -167,13 +167,15 @@ def test_int_columns_take_the_narrowest_type_that_holds_them(values):
                              4 if widest >= 2**16 else 2 if widest >= 2**8 else 1)
 
 
-@pytest.mark.parametrize("values", [[1.0, 250.0, 4294967295.0], [250.5, 1.0], [4294967296.0], [1e-300]])
+@pytest.mark.parametrize("values", [[1.0, 250.0, 4294967295.0], [250.5, 1.0], [4294967296.0], [1e-300], [],
+                                    [-0.0, 3.0], [-1.0, 2.0], [float("inf"), 1.0], [2.0, float("nan")]])
 def test_latency_columns_are_uint32_only_when_exact(values):
     from llm_core.storage._columns import pack_floats, unpack
 
     code, data = pack_floats(values)
-    assert [float(v) for v in unpack(code, data)] == values
-    assert code == ("I" if all(v.is_integer() and v < 2**32 for v in values) else "d")
+    back = [float(v) for v in unpack(code, data)]
+    assert [(b, b == b) for b in back] == [(v if v == v else back[k], v == v) for k, v in enumerate(values)]
+    assert code == ("I" if all(v.is_integer() and 0 <= v < 2**32 for v in values) else "d")
 
 
 def test_a_report_over_whole_closed_months_reads_the_rollups_not_the_settled_cache(store):

@@ -17,6 +17,9 @@ from metrics_servers import OtlpReceiver, attributes, dead_url
 pytest.importorskip("opentelemetry.sdk", reason="the otel extra is not installed")
 pytest.importorskip("opentelemetry.proto", reason="opentelemetry-proto is not installed")
 
+# Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
+pytestmark = pytest.mark.usefixtures("prebuilt_index")
+
 WORKER = """
 import sys, time
 from llm_core.clients import get_client

@@ -23,6 +23,9 @@ from fake_provider import KEYS, FakeProvider
 from metrics_servers import NodeExporter, Prometheus, Pushgateway, dead_url
 from prometheus_client.parser import text_string_to_metric_families
 
+# Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
+pytestmark = pytest.mark.usefixtures("prebuilt_index")
+
 CALLS = 50
 # Each process: 50 calls, alternating two priced Anthropic models and the free echo model.
 WORKER = """

@@ -29,7 +29,9 @@ def pack_ints(values) -> tuple[str, bytes]:
 
 
 def pack_floats(values) -> tuple[str, bytes]:
-    if all(v.is_integer() and 0 <= v < 4294967296.0 for v in values):
+    """`values` are floats. Tested in C-level passes (map, min, max), not a generator: this runs
+    over every latency of every summary and roll-up a cold report builds."""
+    if not len(values) or (all(map(float.is_integer, values)) and min(values) >= 0 and max(values) < 4294967296.0):
         return "I", array("I", map(int, values)).tobytes()
     return "d", array("d", values).tobytes()
 
