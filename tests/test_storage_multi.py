@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+from array import array
+from itertools import chain
 from pathlib import Path
 
+import orjson
 import pytest
 
 from llm_core.storage import query
-from llm_core.storage.day_summaries import day_files
+from llm_core.storage.collect import Collection
+from llm_core.storage.day_summaries import NM, day_files
 from llm_core.storage.demo import write_demo
 from llm_core.storage.multi import collect_many, find_stores, merge, resolve_stores
 from llm_core.storage.query import Filters, Window
+from llm_core.storage.store_cache import Packed
 
 NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
 REPORTS = [
@@ -86,14 +91,14 @@ def test_a_missing_unreadable_or_foreign_store_is_skipped_and_named(stores, tmp_
     from llm_core.storage import multi
 
     paths, _ = stores
-    real = multi.collect_store
+    real = multi.collect_store_packed
 
     def collect(store, *args, **kwargs):  # root reads any file: make one store fail as it would
         if store == paths[1]:
             raise StorageError(f"cannot read the telemetry store: Permission denied: {store}/2026-11-30")
         return real(store, *args, **kwargs)
 
-    monkeypatch.setattr(multi, "collect_store", collect)
+    monkeypatch.setattr(multi, "collect_store_packed", collect)
     home = tmp_path / "home"  # a folder holding other files is not read as a store
     (home / "2026-11-30").mkdir(parents=True)
     (home / "2026-11-30" / "telemetry.jsonl").write_bytes(day_files(paths[2])[0][1].read_bytes())
@@ -124,6 +129,40 @@ def test_resolve_stores_order_and_the_environment_fallback(stores, tmp_path):
     assert resolve_stores([paths[2], paths[2]], [root / "project-1"]) == [paths[2], paths[1]]
     assert resolve_stores([], [], env_dirs=[paths[4], paths[0]]) == [paths[4], paths[0]]
     assert resolve_stores([paths[1]], [], env_dirs=[paths[4]]) == [paths[1]]
+
+
+def _packed(combos: dict) -> Packed:
+    flat = array("q", chain.from_iterable(combos.values()))
+    return Packed([orjson.dumps(c) for c in combos], flat.tobytes(), max(flat))
+
+
+def test_packed_combos_add_up_exactly_also_past_64_bits_and_beside_negative_ones():
+    """The packed sums (128-bit lanes, storage/multi.py) against adding each total by hand."""
+    big = 2**63 - 1
+    a = ("p", "agent", "op", "m", "prov", True)
+    b = ("p", "agent", "op", "m", "prov", None)
+    c = ("q", None, None, "m", "prov", "blocked")
+    packs = [{a: [big] * NM, b: list(range(NM))}, {a: [big] * NM}, {c: [7] * NM, a: [big] * NM}]
+    rest = Collection(combos={b: [1] * NM, ("r", "x", "y", "m", "prov", False): [2] * NM}, files=3)
+    want: dict = {}
+    for combos in [*packs, rest.combos]:
+        for k, v in combos.items():
+            want[k] = [x + y for x, y in zip(want.get(k, [0] * NM), v, strict=True)]
+    assert want[a][0] == 3 * big > 2**64  # past one 64-bit word
+    got = merge([rest], [_packed(p) for p in packs])
+    assert got.combos == want and got.files == 3
+    assert all(type(v) is int for m in got.combos.values() for v in m)
+    rest.combos[b] = [-5] * NM  # not a total a summary gives, but it still adds up
+    want[b] = [x - 6 for x in want[b]]
+    assert merge([rest], [_packed(p) for p in packs]).combos == want
+    small = [{k: [v % 1000 for v in m] for k, m in p.items()} for p in packs]  # the usual sums
+    want = {}
+    for combos in [*small, rest.combos]:
+        for k, v in combos.items():
+            want[k] = [x + y for x, y in zip(want.get(k, [0] * NM), v, strict=True)]
+    rest.combos[b] = [5] * NM
+    want[b] = [x + 10 for x in want[b]]
+    assert merge([rest], [_packed(p) for p in small]).combos == want
 
 
 def test_merge_of_nothing_is_empty():

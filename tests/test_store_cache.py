@@ -42,9 +42,23 @@ def cache_of(store: Path) -> Path:
     return store / SUMMARY_DIR / SETTLED_CACHE
 
 
+HEAD = 48  # magic, the lengths of the six parts, four CRC-32s
+PARTS = ("json", "combos", "totals", "by_model", "by_combo", "slots")
+
+
+def parts_of(data: bytes) -> dict[str, tuple[int, int]]:
+    """{part: (offset, length)}, the parts in the file's order after the header."""
+    out, at = {}, HEAD
+    for name, n in zip(PARTS, struct.unpack_from("<6I", data, 8), strict=True):
+        out[name] = (at, n)
+        at += n
+    assert at == len(data)
+    return out
+
+
 def meta_of(data: bytes) -> dict:
-    """The JSON part, right after the header (magic, then the parts' lengths: JSON first)."""
-    return orjson.loads(data[44:44 + struct.unpack_from("<I", data, 8)[0]])
+    at, n = parts_of(data)["json"]
+    return orjson.loads(data[at:at + n])
 
 
 def assert_same(store: Path, window: Window, filters: Filters, need_slots: bool) -> None:
@@ -94,9 +108,9 @@ def test_a_report_without_percentiles_reads_no_latency(store, filters, monkeypat
     them (neither is read), and a report with percentiles finds the damage and reads again."""
     assert_same(store, Window(), Filters(), False)
     data = bytearray(cache_of(store).read_bytes())
-    jl, tl, ml = struct.unpack_from("<III", data, 8)
-    data[44 + jl + tl] ^= 0xFF  # the latencies per model, then those per combo
-    data[44 + jl + tl + ml] ^= 0xFF
+    parts = parts_of(data)
+    data[parts["by_model"][0]] ^= 0xFF
+    data[parts["by_combo"][0]] ^= 0xFF
     cache_of(store).write_bytes(bytes(data))
     want = query.collect(store, Window(), filters, False)
     with monkeypatch.context() as m:
@@ -136,7 +150,8 @@ def test_a_damaged_cache_is_not_read(store):
     assert_same(store, Window(), Filters(), True)
     path = cache_of(store)
     data = bytearray(path.read_bytes())
-    for at in (50, len(data) - 3):  # the JSON part, then the slots at the end
+    parts = parts_of(bytes(data))
+    for at in (parts["json"][0] + 2, parts["combos"][0] + 5, parts["totals"][0] + 1, len(data) - 3):
         damaged = bytearray(data)
         damaged[at] ^= 0xFF
         path.write_bytes(bytes(damaged))
@@ -187,7 +202,7 @@ def test_a_store_past_the_limit_is_left_to_its_summaries(store, monkeypatch):
     monkeypatch.setattr(store_cache, "MAX_CALLS", 10_000)
     assert_same(store, Window(), Filters(), False)
     data = cache_of(store).read_bytes()
-    slots_len = struct.unpack_from("<I", data, 24)[0]  # JSON, totals, latencies x 2, slots
+    slots_len = parts_of(data)["slots"][1]
     raw = meta_of(data)["nslots"] * (1 + NM) * 8
     assert 0 < slots_len < raw / 2  # the slots, most of the file, are compressed
 

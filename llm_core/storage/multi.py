@@ -16,13 +16,21 @@ from __future__ import annotations
 
 import os
 import re
+import struct
+import sys
+from array import array
 from collections.abc import Iterable
+from itertools import chain, repeat
+from operator import itemgetter
 from pathlib import Path
+
+import orjson
 
 from llm_core.errors import StorageError
 from llm_core.storage.collect import Collection
+from llm_core.storage.day_summaries import NM
 from llm_core.storage.location import inspect
-from llm_core.storage.store_cache import collect_store, paused_gc
+from llm_core.storage.store_cache import Packed, collect_store_packed, paused_gc
 from llm_core.storage.windows import Filters, Window
 
 __all__ = ["collect_many", "find_stores", "merge", "resolve_stores"]
@@ -89,8 +97,9 @@ def _identity(store: Path) -> tuple:
     return (st.st_dev, st.st_ino)
 
 
-def merge(cols: Iterable[Collection]) -> Collection:
-    """One Collection holding the sums of several (as if their records were in one store)."""
+def merge(cols: Iterable[Collection], packed: Iterable[Packed] = ()) -> Collection:
+    """One Collection holding the sums of several (as if their records were in one store),
+    and of the combos `packed` (store_cache.collect_store_packed) beside them."""
     cols = list(cols)
     out = Collection(combos=_sums([c.combos for c in cols]), slots=_sums([c.slots for c in cols]))
     for col in cols:
@@ -98,6 +107,12 @@ def merge(cols: Iterable[Collection]) -> Collection:
             out.latencies.setdefault(model, []).extend(s for s in seqs if len(s))
         out.corrupt_lines += col.corrupt_lines
         out.files += col.files
+    packed = list(packed)
+    if packed:
+        try:
+            out.combos = _sum_packed([*packed, _pack(out.combos)])
+        except OverflowError:  # a total below 0, or sums that could pass 2**64: one by one
+            out.combos = _sums([out.combos, *map(_unpack, packed)])
     return out
 
 
@@ -116,6 +131,44 @@ def _sums(dicts: list[dict]) -> dict:
             for key, ms in gathered.items()}
 
 
+# Packed totals are summed as big integers: a store's int64 rows joined in the union's order
+# (zeros where it lacks a combo) are one integer, each total a 64-bit lane of it, and the
+# stores' integers are added: a few C calls per store, where adding 20 stores' ~300 combos x NM
+# totals one by one cost more than everything else a report over them does. Totals are never
+# negative, so while the stores' largest add up to less than 2**64 no lane's sum reaches into
+# the next; otherwise merge() adds them one by one.
+_ROW = struct.Struct(f"{8 * NM}s")
+
+
+def _sum_packed(packs: list[Packed]) -> dict:
+    """{combo: metrics} summed over `packs`; OverflowError when a lane's sum could pass 2**64."""
+    if sum(p.largest for p in packs) >= 2**64:
+        raise OverflowError("sums past 64 bits")
+    keys = list(dict.fromkeys(chain.from_iterable(p.keys for p in packs)))
+    zero, total = bytes(_ROW.size), 0
+    for p in packs:
+        rows = dict(zip(p.keys, map(itemgetter(0), _ROW.iter_unpack(p.totals)), strict=True))
+        total += int.from_bytes(b"".join(map(rows.get, keys, repeat(zero))), sys.byteorder)
+    sums = array("Q")
+    sums.frombytes(total.to_bytes(len(keys) * _ROW.size, sys.byteorder))
+    values = sums.tolist()
+    combos = orjson.loads(b"[" + b",".join(keys) + b"]")
+    return {tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)}
+
+
+def _unpack(p: Packed) -> dict:
+    flat = array("Q")
+    flat.frombytes(p.totals)
+    values = flat.tolist()
+    return {tuple(orjson.loads(k)): values[i * NM:(i + 1) * NM] for i, k in enumerate(p.keys)}
+
+
+def _pack(combos: dict) -> Packed:
+    """Combos of a Collection (the days no cache holds) as Packed ones."""
+    flat = array("Q", chain.from_iterable(combos.values()))  # OverflowError if one is negative
+    return Packed([orjson.dumps(c) for c in combos], flat.tobytes(), max(flat, default=0))
+
+
 def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters | None = None,
                  need_slots: bool = True, need_latencies: bool = True) -> tuple[Collection, list[str]]:
     """The selection over every store, and one line per store that could not be read; without
@@ -126,7 +179,7 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
 
 def _collect_many(stores: Iterable[Path | str], window: Window, filters: Filters,
                   need_slots: bool, need_latencies: bool) -> tuple[Collection, list[str]]:
-    cols, problems = [], []
+    cols, packed, problems = [], [], []
     for store in stores:
         store = Path(store)
         state = inspect(store)
@@ -137,8 +190,11 @@ def _collect_many(stores: Iterable[Path | str], window: Window, filters: Filters
             problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
             continue
         try:
-            cols.append(collect_store(store, window, filters, need_slots, need_latencies))
+            col, pack = collect_store_packed(store, window, filters, need_slots, need_latencies)
+            cols.append(col)
+            if pack is not None:
+                packed.append(pack)
         except (OSError, StorageError) as e:
             reason = getattr(e, "strerror", None) or str(e)
             problems.append(f"{store}: cannot be read ({reason}; skipped)")
-    return merge(cols), problems
+    return merge(cols, packed), problems

@@ -21,17 +21,19 @@ does not fit (another window, a day changed or gone) and the window holds at lea
 days (UTC days before today: today's changes with every call) holding at most MAX_CALLS timed
 calls. Deleting it is always safe, and a store that cannot be written is read without it.
 
-    header   magic b"LLMSETL2", the lengths of the JSON part, the totals, the latencies per
-             model, per combo, and of the slots; CRC-32s of JSON + totals (what every report
-             reads), of the latencies per model (read by reports with percentiles), of the
-             latencies per combo (read by those with filters) and of the slots (read when asked
-             for). These two are zlib-compressed (level 1: a quarter of the size); the rest is
-             not, so reading it costs no decompression.
+    header   magic b"LLMSETL3", the lengths of the JSON part, the combos, the totals, the
+             latencies per model, per combo, and of the slots; CRC-32s of JSON + combos +
+             totals (what every report reads), of the latencies per model (read by reports with
+             percentiles), of the latencies per combo (read by those with filters) and of the
+             slots (read when asked for). These two are zlib-compressed (level 1: a quarter of
+             the size); the rest is not, so reading it costs no decompression.
     JSON     the summaries' FORMAT, the days merged {day: [ino, dev, size, mtime_ns]}, the days
              counted {day: [ino, dev, size, mtime_ns, min slot, max slot]}, the merged days'
-             slot range, bad lines, files, combos, models, per-model latency counts, number of
-             slots
-    totals   int64 per-combo totals (NM each): no JSON numbers to parse, one store in twenty
+             slot range, bad lines, files, models, per-model latency counts, number of slots,
+             the largest total
+    combos   each combo as a JSON array (orjson.dumps(combo): the same bytes in every store),
+             one a line: a report over many stores sums them by these keys (Packed), unparsed
+    totals   int64 per-combo totals (NM each, never negative): no JSON numbers to parse
     latencies  float64 per model (each sorted), then float64 per combo (each sorted)
     slots    int64 slot ids, then int64 per-slot metrics (NM each)
 
@@ -54,6 +56,7 @@ from array import array
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
@@ -81,11 +84,11 @@ from llm_core.storage.day_summaries import (
 from llm_core.storage.month_summaries import whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
-__all__ = ["collect_store", "paused_gc"]
+__all__ = ["Packed", "collect_store", "collect_store_packed", "paused_gc"]
 
-_MAGIC = b"LLMSETL2"
-_HEAD = struct.Struct("<8sIIIIIIIII")
-_INT64 = (-(2**63), 2**63 - 1)
+_MAGIC = b"LLMSETL3"
+_HEAD = struct.Struct("<8sIIIIIIIIII")
+_INT64 = (0, 2**63 - 1)  # the totals: Packed sums them in 128-bit lanes
 # A cache keeps every latency of the days it merged (twice: per model, per combo), and writing
 # one costs a few times a report (~0.3 s at this size). Past this many timed calls a store is
 # left to its month roll-ups and day summaries: the cache is for the many small stores of a
@@ -106,28 +109,48 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+class Packed(NamedTuple):
+    """A store's cached per-combo totals, not decoded: the combos as their JSON arrays (the
+    same bytes for the same combo in every store), their int64 totals, NM each, in that
+    order, and the largest of them. storage/multi.py sums many stores' by these keys and
+    decodes the union once."""
+
+    keys: list[bytes]
+    totals: bytes
+    largest: int
+
+
 def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
                   need_slots: bool = True, need_latencies: bool = True) -> Collection:
     """What collect(store, window, filters, need_slots) gives, from the cache where it fits;
     without `need_latencies`, `latencies` may hold none (the report shows no percentile)."""
     with paused_gc():
-        return _collect_store(Path(store), window, filters, need_slots, need_latencies)
+        return _collect_store(Path(store), window, filters, need_slots, need_latencies, False)[0]
+
+
+def collect_store_packed(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
+                         need_slots: bool = True, need_latencies: bool = True
+                         ) -> tuple[Collection, Packed | None]:
+    """collect_store(), with the combos the cache answers left packed: the selection is the
+    Collection's combos plus the Packed ones (None: all are in the Collection)."""
+    with paused_gc():
+        return _collect_store(Path(store), window, filters, need_slots, need_latencies, True)
 
 
 def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool,
-                   need_latencies: bool) -> Collection:
+                   need_latencies: bool, pack: bool) -> tuple[Collection, Packed | None]:
     if need_slots and not filters.empty:
-        return collect(store, window, filters, need_slots, need_latencies)
+        return collect(store, window, filters, need_slots, need_latencies), None
     days = day_names(store)
     if whole_closed_months(days, window) >= 2:
         # Month roll-ups answer such a window (a year: ~12 files and this month's days), while
         # this cache would hold every latency of those months (160 MB at 10M calls a year).
-        return collect(store, window, filters, need_slots, need_latencies)
+        return collect(store, window, filters, need_slots, need_latencies), None
     cached = _read(store, filters.empty, need_slots, need_latencies)
-    col = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots)
-    if col is not None:
-        return col
-    col = collect(store, window, filters, need_slots)
+    got = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots, pack)
+    if got is not None:
+        return got
+    col = collect(store, window, filters, need_slots, need_latencies)
     today = utc_today()  # today's day changes with every call: never cached
     settled = [(day, path) for day, path in day_files(store) if day < today]
     held = [day for day, _ in settled if _held_by_name(day, window)]
@@ -136,7 +159,7 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
         if data is not None:
             with contextlib.suppress(OSError):  # a read-only store is read without the cache
                 atomic_write(store / SUMMARY_DIR / SETTLED_CACHE, data)
-    return col
+    return col, None
 
 
 def _timed_calls(store: Path, days: list[str]) -> int:
@@ -161,20 +184,22 @@ def _held_by_name(day: str, window: Window) -> bool:
 
 
 def _from_cache(cached: _Cached, store: Path, days: list[str], window: Window, filters: Filters,
-                need_slots: bool) -> Collection | None:
-    """The selection from the cache and the summaries of the days it does not hold (`days`:
-    the store's day folders); None when the cache does not fit this window or the store."""
+                need_slots: bool, pack: bool) -> tuple[Collection, Packed | None] | None:
+    """The selection from the cache (its combos Packed, with `pack` and no filters) and the
+    summaries of the days it does not hold (`days`: the store's day folders); None when the
+    cache does not fit this window or the store."""
     if not _fits(cached, store, days, window):
         return None
+    pack = pack and filters.empty
     try:
-        col = cached.collection(filters, need_slots)
+        col = cached.collection(filters, need_slots, with_combos=not pack)
     except ValueError:  # its slots are damaged
         return None
     rest = [(day, store / day / TELEMETRY_FILE) for day in days
             if day not in cached.days and day not in cached.out]
     if rest:
         add_summaries(col, summaries(store, None, rest, None), window, filters, need_slots, store)
-    return col
+    return col, cached.packed() if pack else None
 
 
 def _place(lo: int | None, hi: int | None, window: Window) -> str:
@@ -210,10 +235,12 @@ def _unchanged(path: str, identity: list[int]) -> bool:
     """Whether the day file `path` still has the identity (dayfiles.day_file_stat) its cached
     summary was built from. One stat of the plain file answers for a day never compressed: if
     it is unchanged, so are its lines, also when a .gz of them appeared since (its leftover)."""
-    with contextlib.suppress(OSError):
+    try:  # not contextlib.suppress: this runs for every day of every store
         st = os.stat(path)
         if identity == [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns]:
             return True
+    except OSError:
+        pass
     try:
         st = day_file_stat(path)
     except OSError:
@@ -269,15 +296,18 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
         return None
     models = list(model_lat)
     model_values = [sorted(chain.from_iterable(model_lat[m])) for m in models]
-    meta.update(combos=list(ids), models=models, model_n=[len(v) for v in model_values], nslots=len(slots))
+    meta.update(models=models, model_n=[len(v) for v in model_values], nslots=len(slots),
+                largest=max((v for t in totals for v in t), default=0))
     body = orjson.dumps(meta)
+    by_key = b"\n".join(map(orjson.dumps, ids))
     by_total = array("q", chain.from_iterable(totals)).tobytes()
     by_model = array("d", chain.from_iterable(model_values)).tobytes()
     by_combo = array("d", chain.from_iterable(sorted(chain.from_iterable(seqs)) for seqs in combo_lat)).tobytes()
     by_slot = array("q", slots).tobytes() + array("q", [v for m in slots.values() for v in m]).tobytes()
     by_combo, by_slot = zlib.compress(by_combo, 1), zlib.compress(by_slot, 1)
-    parts = (body + by_total, by_model, by_combo, by_slot)
-    head = _HEAD.pack(_MAGIC, len(body), len(by_total), *map(len, parts[1:]), *map(binascii.crc32, parts))
+    parts = (body + by_key + by_total, by_model, by_combo, by_slot)
+    head = _HEAD.pack(_MAGIC, len(body), len(by_key), len(by_total), *map(len, parts[1:]),
+                      *map(binascii.crc32, parts))
     return head + b"".join(parts)
 
 
@@ -286,11 +316,11 @@ class _Cached:
 
     def __init__(self, head: bytes, body: bytes, by_model: bytes | None, by_combo: bytes | None,
                  slots: bytes | None) -> None:
-        magic, jl, tl, *lengths = _HEAD.unpack(head)
+        magic, jl, kl, tl, *lengths = _HEAD.unpack(head)
         parts, crcs = (body, by_model, by_combo, slots), lengths[3:]
         if magic != _MAGIC or any(
                 part is not None and (len(part) != n or binascii.crc32(part) != crc)
-                for part, n, crc in zip(parts, (jl + tl, *lengths[:3]), crcs, strict=True)):
+                for part, n, crc in zip(parts, (jl + kl + tl, *lengths[:3]), crcs, strict=True)):
             raise ValueError("damaged cache")
         meta = orjson.loads(body[:jl])
         if meta["format"] != FORMAT:  # made from summaries that count otherwise
@@ -298,26 +328,34 @@ class _Cached:
         self.days: dict[str, list[int]] = meta["days"]  # merged: the window held them whole
         self.out: dict[str, list] = meta["out"]  # only counted: outside the window
         self.min_slot, self.max_slot = meta["min_slot"], meta["max_slot"]
+        self.largest: int = meta["largest"]
         self.meta = meta
-        self._totals = body[jl:]
+        self._keys = body[jl:jl + kl]
+        self._totals = body[jl + kl:]
         self._by_model = by_model
         self._by_combo = None if by_combo is None else zlib.decompress(by_combo)
         self._slots = None if slots is None else zlib.decompress(slots)
 
-    def collection(self, filters: Filters, need_slots: bool) -> Collection:
-        """The cached selection; with latencies when they were read."""
+    def packed(self) -> Packed:
+        return Packed(self._keys.split(b"\n") if self._keys else [], self._totals, self.largest)
+
+    def collection(self, filters: Filters, need_slots: bool, with_combos: bool = True) -> Collection:
+        """The cached selection: with its combos unless they are to be packed (no filters),
+        with latencies when they were read."""
         meta = self.meta
         col = Collection(corrupt_lines=meta["bad"], files=meta["files"])
-        flat = array("q")
-        flat.frombytes(self._totals)
-        values = flat.tolist()
-        totals = [values[i:i + NM] for i in range(0, len(values), NM)]
-        if filters.empty:
-            col.combos = dict(zip(map(tuple, meta["combos"]), totals, strict=True))
-            if self._by_model is not None:
-                self._model_latencies(col)
-        else:
-            self._filtered(col, filters, totals)
+        if with_combos:
+            combos = orjson.loads(b"[" + self._keys.replace(b"\n", b",") + b"]")
+            flat = array("q")
+            flat.frombytes(self._totals)
+            values = flat.tolist()
+            totals = [values[i:i + NM] for i in range(0, len(values), NM)]
+            if filters.empty:
+                col.combos = dict(zip(map(tuple, combos), totals, strict=True))
+            else:
+                self._filtered(col, filters, combos, totals)
+        if filters.empty and self._by_model is not None:
+            self._model_latencies(col)
         if need_slots:
             ns, slots = meta["nslots"], memoryview(self._slots)  # type: ignore[arg-type]
             ids, m = array("q"), array("q")
@@ -334,13 +372,13 @@ class _Cached:
             col.add_latencies(model, floats[pos:pos + n])
             pos += n
 
-    def _filtered(self, col: Collection, filters: Filters, totals: list[list[int]]) -> None:
+    def _filtered(self, col: Collection, filters: Filters, combos: list, totals: list[list[int]]) -> None:
         """The combos the filters select, with their latencies when those were read."""
         floats, by_combo = array("d"), self._by_combo
         if by_combo is not None:
             floats.frombytes(by_combo)
         pos = 0
-        for c, tot in zip(self.meta["combos"], totals, strict=True):
+        for c, tot in zip(combos, totals, strict=True):
             n = tot[M_DURN]
             if filters.match(c):
                 col.combos[tuple(c)] = tot
@@ -356,8 +394,8 @@ def _read(store: Path, filters_empty: bool, need_slots: bool, need_latencies: bo
     try:
         with open(store / SUMMARY_DIR / SETTLED_CACHE, "rb") as f:
             head = f.read(_HEAD.size)
-            _, jl, tl, ml, cl, _, _, _, _, _ = _HEAD.unpack(head)
-            body = f.read(jl + tl)
+            _, jl, kl, tl, ml, cl, _, _, _, _, _ = _HEAD.unpack(head)
+            body = f.read(jl + kl + tl)
             by_model = by_combo = slots = None
             if need_latencies and filters_empty:
                 by_model = f.read(ml)
@@ -365,7 +403,7 @@ def _read(store: Path, filters_empty: bool, need_slots: bool, need_latencies: bo
                 f.seek(ml, os.SEEK_CUR)
                 by_combo = f.read(cl)
             if need_slots:
-                f.seek(_HEAD.size + jl + tl + ml + cl)
+                f.seek(_HEAD.size + jl + kl + tl + ml + cl)
                 slots = f.read()
         return _Cached(head, body, by_model, by_combo, slots)
     except (OSError, ValueError, KeyError, TypeError, struct.error, zlib.error):
