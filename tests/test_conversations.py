@@ -10,15 +10,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from conftest import run_main
 from fake_provider import KEYS, FakeProvider
 
+from llm_core.cli.chat import main as chat_main
 from llm_core.storage.conversations import Conversations, fit_context, history
 from llm_core.storage.local import LocalStorage
-
-# Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
-pytestmark = pytest.mark.usefixtures("prebuilt_index")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,9 +32,16 @@ def _env(tmp_path, fake):
     return env
 
 
+class _Result(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 def _chat(env, *args, check=True):
-    result = subprocess.run([sys.executable, str(ROOT / "bin" / "llm-chat"), *args], env=env, stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, timeout=60)
+    """llm-chat in-process through its main() (the error layer and separate streams of a process)."""
+    raw = run_main(chat_main, *args, env=env)
+    result = _Result(raw.returncode, raw.stdout.decode(), raw.stderr.decode())
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -87,6 +94,7 @@ def test_the_file_is_private_and_one_line_per_turn(tmp_path, fake):
     assert turns[1]["messages"][1] == {"role": "assistant", "content": "You said: two"}
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # the killed process counts tokens: no index build in it
 def test_a_conversation_survives_kill_9_between_and_during_turns(tmp_path, fake):
     env = _env(tmp_path, fake)
     _chat(env, "--no-stream", "--save-conversation", "one")

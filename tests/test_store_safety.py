@@ -114,12 +114,18 @@ def test_a_symlinked_telemetry_file_is_never_appended_to_or_removed(outside, mon
     assert {r["path"] for r in result["left_alone"]} == {str(link), str(storage.base_dir / old / "prompts.jsonl")}
 
 
+def _stat_of(path) -> tuple[int, int, int, int]:
+    """Size, blocks on disk, and the two change times: a sparse file written to changes them all."""
+    st = os.stat(path)
+    return st.st_size, st.st_blocks, st.st_mtime_ns, st.st_ctime_ns
+
+
 def test_a_symlink_to_a_big_file_does_not_count_toward_the_cap(tmp_path, monkeypatch):
     configure(monkeypatch, LLM_STORAGE_MAX_SIZE_MB=1)
     big = tmp_path / "big.bin"
     with open(big, "wb") as f:
         f.truncate(120 << 20)  # sparse: 120 MB to stat, nothing on disk
-    f_hash = hashlib.sha256(big.read_bytes()).hexdigest()
+    untouched, f_hash = _stat_of(big), hashlib.sha256(big.read_bytes()).hexdigest()
     storage = LocalStorage()
     for n in range(1, 4):
         put(storage.base_dir, days_ago(n), records=10)
@@ -131,7 +137,8 @@ def test_a_symlink_to_a_big_file_does_not_count_toward_the_cap(tmp_path, monkeyp
     assert result["removed"] == []
     assert result["bytes_before"] < 1 << 20
     assert len(day_names(storage.base_dir)) == 3
-    assert hashlib.sha256(big.read_bytes()).hexdigest() == f_hash
+    assert _stat_of(big) == untouched  # any write, even of the zeros there, changes these
+    assert hashlib.sha256(big.read_bytes()).hexdigest() == f_hash  # and issue 9's own proof
     assert storage.store_telemetry(record(utc_today())) is True  # writes go on, beside the links
 
 
