@@ -16,6 +16,7 @@ unreadable or a folder that is not a store (storage/location.py) is skipped and 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import struct
@@ -23,7 +24,6 @@ import sys
 from array import array
 from collections.abc import Iterable
 from itertools import chain, repeat
-from operator import itemgetter
 from pathlib import Path
 
 import orjson
@@ -41,33 +41,24 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SKIP = {".git", "node_modules", ".summaries", "__pycache__", ".venv", "venv", ".tox"}
 
 
-def _is_store(folder: Path) -> bool:
-    try:
-        with os.scandir(folder) as entries:
-            return any(e.is_dir(follow_symlinks=False) and _DAY.fullmatch(e.name)
-                       and os.path.isfile(os.path.join(e.path, "telemetry.jsonl"))
-                       for e in entries)
-    except OSError:
-        return False
-
-
 def find_stores(root: Path | str) -> list[Path]:
     """Every store below `root` (a folder with YYYY-MM-DD/telemetry.jsonl day folders),
     sorted; stores are not searched inside, nor .git, node_modules and virtualenvs."""
-    found: list[Path] = []
-    pending = [Path(root).expanduser()]
+    found: list[str] = []
+    pending = [os.path.expanduser(root)]
     while pending:
         folder = pending.pop()
-        if _is_store(folder):
-            found.append(folder)
-            continue
-        try:
-            with os.scandir(folder) as entries:
-                pending.extend(Path(e.path) for e in entries
-                               if e.is_dir(follow_symlinks=False) and e.name not in _SKIP)
+        try:  # one listing per folder: it tells both whether it is a store and what is below
+            with os.scandir(folder) as it:
+                subdirs = [e for e in it if e.is_dir(follow_symlinks=False)]
         except OSError:
             continue
-    return sorted(found)
+        if any(_DAY.fullmatch(e.name) and os.path.isfile(os.path.join(e.path, "telemetry.jsonl"))
+               for e in subdirs):
+            found.append(folder)
+        else:
+            pending.extend(e.path for e in subdirs if e.name not in _SKIP)
+    return sorted(map(Path, found))
 
 
 def resolve_stores(stores: Iterable[Path | str] = (), all_under: Iterable[Path | str] = (),
@@ -139,7 +130,13 @@ def _sums(dicts: list[dict]) -> dict:
 # totals one by one cost more than everything else a report over them does. Totals are never
 # negative, so while the stores' largest add up to less than 2**64 no lane's sum reaches into
 # the next; otherwise merge() adds them one by one.
-_ROW = struct.Struct(f"{8 * NM}s")
+_ROW = 8 * NM
+
+
+@functools.lru_cache(maxsize=64)
+def _rows(n: int) -> struct.Struct:
+    """n rows of packed totals, split by one C call (iter_unpack makes a tuple of each)."""
+    return struct.Struct(f"{_ROW}s" * n)
 
 
 def _sum_packed(packs: list[Packed]) -> dict:
@@ -147,12 +144,12 @@ def _sum_packed(packs: list[Packed]) -> dict:
     if sum(p.largest for p in packs) >= 2**64:
         raise OverflowError("sums past 64 bits")
     keys = list(dict.fromkeys(chain.from_iterable(p.keys for p in packs)))
-    zero, total = bytes(_ROW.size), 0
+    zero, total = bytes(_ROW), 0
     for p in packs:
-        rows = dict(zip(p.keys, map(itemgetter(0), _ROW.iter_unpack(p.totals)), strict=True))
+        rows = dict(zip(p.keys, _rows(len(p.keys)).unpack(p.totals), strict=True))
         total += int.from_bytes(b"".join(map(rows.get, keys, repeat(zero))), sys.byteorder)
     sums = array("Q")
-    sums.frombytes(total.to_bytes(len(keys) * _ROW.size, sys.byteorder))
+    sums.frombytes(total.to_bytes(len(keys) * _ROW, sys.byteorder))
     values = sums.tolist()
     combos = orjson.loads(b"[" + b",".join(keys) + b"]")
     return {tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)}
