@@ -3,10 +3,12 @@
     python benchmarks/stores.py                     # 20 stores x 10,000 calls vs 1 x 200,000
     python benchmarks/stores.py --stores 20 --calls 100000
 
-Both sides are demo stores over 30 days with their summaries already built (the steady state);
-timed: `llm-telemetry projects` as a fresh process (--all-under the 20, or LLM_TELEMETRY_DIR
-the one; the two alternate), and the library's collect_many() against collect_store() (what a report over one
-store calls) and collect() (the per-day summaries alone). Medians, the ratios and their
+Both sides are demo stores over 30 days with their summaries already built (the steady state),
+read at a fixed "now" (LLM_TELEMETRY_NOW): the window is the same on any date. Timed:
+`llm-telemetry projects --days 30` as a fresh process (--all-under the 20, or LLM_TELEMETRY_DIR
+the one; the two alternate), and the library's collect_many() against collect_store() (what
+a report over one store calls) and collect() (the per-day summaries alone), as projects
+reads them (no slots, no latencies). Medians, the ratios and their
 targets (issue 12: over 20 stores as fast as over one of the same total size).
 """
 
@@ -26,10 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from llm_core.storage.demo import write_demo  # noqa: E402
 from llm_core.storage.multi import collect_many, find_stores  # noqa: E402
-from llm_core.storage.query import Window, collect, projects_report  # noqa: E402
+from llm_core.storage.query import collect, projects_report  # noqa: E402
 from llm_core.storage.store_cache import collect_store  # noqa: E402
+from llm_core.storage.windows import Window, report_window  # noqa: E402
 
-NOW = 1_796_040_000_000
+NOW = 1_796_040_000_000  # 2026-11-30T12:00Z: the stores' last call, and the commands' "now"
 
 
 def _median_ms(fn, runs: int) -> float:
@@ -64,9 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             write_demo(many_root / f"p{i}" / ".llm-telemetry", 30, args.calls // args.stores, i, NOW)
         write_demo(single, 30, args.calls, 99, NOW)
         stores = find_stores(many_root)
-        window = Window()
-        one = projects_report(collect(single, window), window)  # builds the summaries
-        many = projects_report(collect_many(stores, window)[0], window)
+        # The window of `projects --days 30` at NOW, which the commands get too: the same
+        # summaries, roll-ups or caches answer both, whatever the date the benchmark runs on.
+        window = report_window(NOW, None, 30, None, None)
+        one = projects_report(collect(single, Window()), Window())  # builds the summaries
+        many = projects_report(collect_many(stores, Window())[0], Window())
         assert sum(p["calls"] for p in one["projects"]) == sum(p["calls"] for p in many["projects"])
         collect_store(single, window)  # the settled days' caches, as the first report leaves them
         for store in stores:
@@ -78,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         lib_many = _median_ms(lambda: collect_many(stores, window, need_slots=False, need_latencies=False),
                               args.runs)
         env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
-        env.update(HOME=tmp, PYTHONPATH=str(ROOT), LLM_TELEMETRY_DIR=str(single))
+        env.update(HOME=tmp, PYTHONPATH=str(ROOT), LLM_TELEMETRY_DIR=str(single),
+                   LLM_TELEMETRY_NOW="2026-11-30T12:00:00Z")
         tool = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "projects", "--days", "30"]
 
         def run(extra):

@@ -4,10 +4,12 @@
     col, problems = collect_many(stores, window, filters)
     projects_report(col, window, filters)          # grouped by project as always
 
-Each store answers from its own per-day summaries, so N stores cost what one store of the
-same total size costs, plus a few file lookups each. The Collections add up exactly (integer
-sums; latencies stay sorted sequences, one per store and model), so a report over several
-stores equals the report over one store holding all their records. A store that is missing,
+Each store answers from its own per-day summaries (or its cache of settled days), so N stores
+cost what one store of the same total size costs, plus a few file lookups each. The
+Collections add up exactly (integer sums; latencies stay sorted sequences, one per store and
+model), so a report over several stores equals the report over one store holding all their
+records. The combos a store's cache answers come packed (store_cache.Packed) and are summed
+as big integers, a few C calls per store (`_sum_packed`). A store that is missing,
 unreadable or a folder that is not a store (storage/location.py) is skipped and named in
 `problems` (the CLI makes each one warning line).
 """
