@@ -206,3 +206,19 @@ def test_a_rollup_removed_under_a_filtered_report_is_answered_by_its_days(store,
     fast = query.collect(store, Window(), docs, need_slots=False)
     slow = query.collect_scan(store, Window(), docs)
     assert query.performance_report(fast, Window(), docs) == query.performance_report(slow, Window(), docs)
+
+
+def test_a_report_without_percentiles_decompresses_no_rollup_latency(store, monkeypatch):
+    """patterns, costs, models ... show no percentile: over whole months their collection takes
+    the roll-ups' totals and slots and leaves the latencies packed (a year's are 10M values)."""
+    full = query.collect(store, Window(), Filters(), need_slots=True)
+    read = []
+    monkeypatch.setattr(_month_summary_file.MonthSummary, "model_durations",
+                        lambda self: read.append(self) or [])
+    lean = query.collect(store, Window(), Filters(), need_slots=True, need_latencies=False)
+    assert read == [] and not any(lean.latencies.values())
+    query.collect(store, Window(), Filters(), need_slots=True)
+    assert len(read) >= 3  # the roll-ups answer: with percentiles, their latencies are read
+    assert (lean.combos, lean.slots, lean.files) == (full.combos, full.slots, full.files)
+    for report in (query.patterns_report, query.costs_report, query.models_report):
+        assert report(lean, Window(), Filters()) == report(full, Window(), Filters())

@@ -103,6 +103,27 @@ def test_summaries_equal_a_full_scan_in_every_zone(store, tz, zone):
             _assert_same(store, window, filters)
 
 
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe"])
+def test_patterns_hours_and_weekdays_are_each_slots_local_time(tz, zone):
+    """patterns counts a year of slots by arithmetic on each UTC day's offset; every slot must
+    land on the local hour and weekday its own local time gives, clock changes included
+    (Lord Howe moves by half an hour)."""
+    from datetime import datetime
+
+    from llm_core.storage import reports
+
+    tz(zone)
+    rng = random.Random(zone)
+    start = 1_767_225_600 // 900  # 2026-01-01T00:00Z, as a 15-minute slot
+    slots = {s: [rng.randint(1, 9)] for s in range(start, start + 366 * 96) if rng.random() < 0.5}
+    hours, weekdays = [0] * 24, [0] * 7
+    for slot, m in slots.items():
+        local = datetime.fromtimestamp(slot * 900)
+        hours[local.hour] += m[0]
+        weekdays[local.weekday()] += m[0]
+    assert reports._by_hour_and_weekday(slots) == (hours, weekdays)
+
+
 def test_windows_that_cut_a_quarter_hour_are_exact(store, tz):
     tz("America/New_York")
     for since, until in [("2026-11-24T13:07", "2026-11-26T01:59:30"), ("2026-11-25T00:00:00.001Z", None),

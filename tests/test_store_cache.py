@@ -202,3 +202,22 @@ def test_a_store_past_the_limit_is_left_to_its_summaries(store, monkeypatch):
     slots_len = parts_of(data)["slots"][1]
     raw = meta_of(data)["nslots"] * (1 + NM) * 8
     assert 0 < slots_len < raw / 2  # the slots, most of the file, are compressed
+
+
+def test_a_store_past_the_limit_is_known_before_its_summaries_are_loaded(store, monkeypatch):
+    """Every settled summary loaded at once (to merge them) is what a big store cannot afford:
+    190 MB for a 30-day report at 10M calls a year. Past the limit they are never loaded."""
+    loaded = []
+    real = store_cache.summaries
+
+    def spy(base, workers=None, files=None, known=None):
+        loaded.append(len(files))
+        return real(base, workers, files, known)
+
+    monkeypatch.setattr(store_cache, "summaries", spy)
+    monkeypatch.setattr(store_cache, "MAX_CALLS", 100)
+    assert_same(store, Window(), Filters(), False)
+    assert loaded == [] and not cache_of(store).exists()
+    monkeypatch.setattr(store_cache, "MAX_CALLS", 10_000)
+    assert_same(store, Window(), Filters(), False)
+    assert loaded and cache_of(store).exists()

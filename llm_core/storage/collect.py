@@ -74,19 +74,20 @@ class Collection:
 
 
 def collect(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
-            need_slots: bool = True) -> Collection:
+            need_slots: bool = True, need_latencies: bool = True) -> Collection:
     """The selection, answered from the summaries (month roll-ups and day summaries, built or
-    extended as needed)."""
+    extended as needed); without `need_latencies`, `latencies` may hold none (a report without
+    percentiles: a year's roll-ups then decompress no latency)."""
     col = Collection()
     store = Path(store)
     add_summaries(col, plan(store, window, rollups_ok=filters.empty or not need_slots), window,
-                  filters, need_slots, store)
+                  filters, need_slots, store, need_latencies)
     return col
 
 
 def add_summaries(col: Collection, summaries: Iterable[tuple[Path | None, Any]], window: Window,
                   filters: Filters = NO_FILTERS, need_slots: bool = True,
-                  store: Path | None = None) -> None:
+                  store: Path | None = None, need_latencies: bool = True) -> None:
     """Add to `col` what the window and filters select of the given summaries, as plan() gives
     them: (day file, day summary), or (None, the month roll-up of `store`). What collect() does
     for every day of a store, and storage/store_cache.py for the days its cache does not hold."""
@@ -102,16 +103,16 @@ def add_summaries(col: Collection, summaries: Iterable[tuple[Path | None, Any]],
             continue
         if path is None:  # a month roll-up, which the window holds whole
             try:
-                _collect_day(col, s, window, filters, need_slots)
+                _collect_day(col, s, window, filters, need_slots, need_latencies)
             except (DamagedMonth, FileNotFoundError):  # before anything was added: its days answer
                 for day_path, d in month_days(store, s):  # type: ignore[arg-type]
-                    _collect_one(col, day_path, d, window, filters, need_slots, aligned)
+                    _collect_one(col, day_path, d, window, filters, need_slots, aligned, need_latencies)
             continue
-        _collect_one(col, path, s, window, filters, need_slots, aligned)
+        _collect_one(col, path, s, window, filters, need_slots, aligned, need_latencies)
 
 
 def _collect_one(col: Collection, path: Path, s, window: Window, filters: Filters,
-                 need_slots: bool, aligned: bool) -> None:
+                 need_slots: bool, aligned: bool, need_latencies: bool = True) -> None:
     # Each branch reads what it needs before adding anything, so a day removed under us
     # (a concurrent prune) is skipped whole: gone, not an error; and a summary whose
     # section 2 proves damaged is rebuilt from the day file and read again.
@@ -119,17 +120,17 @@ def _collect_one(col: Collection, path: Path, s, window: Window, filters: Filter
         return
     with contextlib.suppress(FileNotFoundError):
         try:
-            _collect_summary(col, path, s, window, filters, need_slots, aligned)
+            _collect_summary(col, path, s, window, filters, need_slots, aligned, need_latencies)
         except DamagedSummary:
             s = rebuild(path)
             if s is not None:
-                _collect_summary(col, path, s, window, filters, need_slots, aligned)
+                _collect_summary(col, path, s, window, filters, need_slots, aligned, need_latencies)
 
 
 def _collect_summary(col: Collection, path: Path, s, window: Window, filters: Filters,
-                     need_slots: bool, aligned: bool) -> None:
+                     need_slots: bool, aligned: bool, need_latencies: bool = True) -> None:
     if _inside(s, window):
-        _collect_day(col, s, window, filters, need_slots)
+        _collect_day(col, s, window, filters, need_slots, need_latencies)
     elif aligned:
         _collect_rows(col, s, window, filters)
     else:
@@ -143,12 +144,14 @@ def _inside(s, window: Window) -> bool:
             and (window.end is None or (s.max_slot + 1) * SLOT_MS <= window.end))
 
 
-def _collect_day(col: Collection, s, window: Window, filters: Filters, need_slots: bool) -> None:
-    """A day wholly inside the window: its totals, filtered per combo when filters are set."""
+def _collect_day(col: Collection, s, window: Window, filters: Filters, need_slots: bool,
+                 need_latencies: bool = True) -> None:
+    """A day (or month) wholly inside the window: its totals, filtered per combo when filters
+    are set."""
     if filters.empty:
         for c, tot in zip(s.combos, s.totals, strict=False):
             col.add_combo(tuple(c), tot)
-        for model, values in zip(s.models, s.model_durations(), strict=False):
+        for model, values in zip(s.models, s.model_durations() if need_latencies else (), strict=False):
             col.add_latencies(model, values)
         if need_slots:
             col.add_slot_rows(s.day_slots)

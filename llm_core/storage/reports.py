@@ -329,11 +329,7 @@ def performance_report(col: Collection, window: Window, filters: Filters = NO_FI
 
 
 def patterns_report(col: Collection, window: Window, filters: Filters = NO_FILTERS, top: int = 5) -> dict:
-    hours, weekdays = [0] * 24, [0] * 7
-    for slot, m in col.slots.items():
-        day, hour = _local(slot)
-        hours[hour] += m[M_CALLS]
-        weekdays[day.weekday()] += m[M_CALLS]
+    hours, weekdays = _by_hour_and_weekday(col.slots)
     out = _envelope(col, window, filters, "patterns")
     calls = sum(hours)
     peak = sorted(range(24), key=lambda h: (-hours[h], h))
@@ -365,16 +361,42 @@ def _local(slot: int) -> tuple[date, int]:
     return got
 
 
-def _local_of(slot: int) -> tuple[date, int]:
-    secs = slot * SLOT_MS // 1000
-    day = secs // 86400
+def _by_hour_and_weekday(slots: dict) -> tuple[list[int], list[int]]:
+    """Calls per local hour and per local weekday (Monday first) of {slot: metrics}: what
+    _local gives, by arithmetic on the day's offset rather than a date per slot (a year holds
+    35,000 slots)."""
+    hours, weekdays = [0] * 24, [0] * 7
+    for slot, m in slots.items():
+        secs = slot * SLOT_MS // 1000
+        offset = _day_offset(secs // 86400)
+        if offset is None:
+            day, hour = _local(slot)
+            weekday = day.weekday()
+        else:
+            local = secs + offset
+            hour, weekday = local % 86400 // 3600, (local // 86400 + _EPOCH_WEEKDAY) % 7
+        hours[hour] += m[M_CALLS]
+        weekdays[weekday] += m[M_CALLS]
+    return hours, weekdays
+
+
+_EPOCH_WEEKDAY = date(1970, 1, 1).weekday()
+
+
+def _day_offset(day: int) -> int | None:
+    """The local UTC offset (s) all through UTC day `day` (days since the epoch), or None on a
+    day the clocks changed. Two localtime() per UTC day, not one per slot: the same offset at
+    its first and last quarter hour means the clocks did not change that day (changes are
+    months apart); a day when they did is looked up slot by slot."""
     if day not in _day_offsets:
-        # Two localtime() per UTC day, not one per slot: the same offset at its first and last
-        # quarter hour means the clocks did not change that day (changes are months apart); a
-        # day when they did is looked up slot by slot.
         first, last = time.localtime(day * 86400).tm_gmtoff, time.localtime(day * 86400 + 85500).tm_gmtoff
         _day_offsets[day] = first if first == last else None
-    offset = _day_offsets[day]
+    return _day_offsets[day]
+
+
+def _local_of(slot: int) -> tuple[date, int]:
+    secs = slot * SLOT_MS // 1000
+    offset = _day_offset(secs // 86400)
     if offset is None:
         dt = datetime.fromtimestamp(secs)
         return dt.date(), dt.hour

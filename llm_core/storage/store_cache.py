@@ -77,7 +77,9 @@ from llm_core.storage.day_summaries import (
     SLOT_MS,
     DaySummary,
     day_files,
+    read_summary,
     summaries,
+    summary_path,
 )
 from llm_core.storage.month_summaries import whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
@@ -138,25 +140,40 @@ def collect_store_packed(store: Path | str, window: Window, filters: Filters = N
 def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool,
                    need_latencies: bool, pack: bool) -> tuple[Collection, Packed | None]:
     if need_slots and not filters.empty:
-        return collect(store, window, filters, need_slots), None
+        return collect(store, window, filters, need_slots, need_latencies), None
     days = day_names(store)
     if whole_closed_months(days, window) >= 2:
         # Month roll-ups answer such a window (a year: ~12 files and this month's days), while
         # this cache would hold every latency of those months (160 MB at 10M calls a year).
-        return collect(store, window, filters, need_slots), None
+        return collect(store, window, filters, need_slots, need_latencies), None
     cached = _read(store, filters.empty, need_slots, need_latencies)
     got = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots, pack)
     if got is not None:
         return got
-    col = collect(store, window, filters, need_slots)
+    col = collect(store, window, filters, need_slots, need_latencies)
     today = utc_today()  # today's day changes with every call: never cached
     settled = [(day, path) for day, path in day_files(store) if day < today]
-    if sum(_held_by_name(day, window) for day, _ in settled) >= 2:
+    held = [day for day, _ in settled if _held_by_name(day, window)]
+    if len(held) >= 2 and _timed_calls(store, held) <= MAX_CALLS:
         data = _encode(summaries(store, None, settled, None), window)
         if data is not None:
             with contextlib.suppress(OSError):  # a read-only store is read without the cache
                 atomic_write(store / SUMMARY_DIR / SETTLED_CACHE, data)
     return col, None
+
+
+def _timed_calls(store: Path, days: list[str]) -> int:
+    """The timed calls of `days` by their summaries' headers (collect() has just made them
+    current), counted until past MAX_CALLS: a big store is left to its summaries without loading
+    every one of them first (190 MB for a 30-day report at 10M calls a year). A day without a
+    summary counts 0: _encode then decides, as before."""
+    total = 0
+    for day in days:
+        s = read_summary(summary_path(store, day))
+        total += 0 if s is None else s.meta["ndurs"]
+        if total > MAX_CALLS:
+            break
+    return total
 
 
 def _held_by_name(day: str, window: Window) -> bool:
