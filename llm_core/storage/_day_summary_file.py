@@ -59,7 +59,7 @@ from llm_core.storage._day_records import (
     slot_of,
 )
 
-__all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "section_one_end"]
+__all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "read_summary_meta", "section_one_end"]
 
 _MAGIC = b"LLMTSUM7"  # 6: blocked calls are their own outcome, without a latency; 7: narrow columns, zlib
 _HEAD = struct.Struct("<8sIIII")
@@ -424,6 +424,18 @@ def _read_section_two(raw: bytes, meta: dict) -> tuple[array, array, array | lis
 def section_one_end(data: bytes) -> int:
     _, ml, bl, _, _ = _HEAD.unpack_from(data, 0)
     return _HEAD.size + ml + bl + orjson.loads(data[_HEAD.size:_HEAD.size + ml])["s1"]
+
+
+def read_summary_meta(path: Path) -> dict | None:
+    """The meta of the summary at `path` (its counts: records, ndurs, ...), reading nothing
+    else and checking no checksum: for estimates only; None when missing or not a summary."""
+    try:
+        with open(path, "rb") as f:
+            magic, ml, _, _, _ = _HEAD.unpack(f.read(_HEAD.size))
+            meta = orjson.loads(f.read(ml)) if magic == _MAGIC else None
+        return meta if type(meta) is dict else None
+    except (OSError, struct.error, orjson.JSONDecodeError):
+        return None
 
 
 def read_summary(path: Path) -> DaySummary | None:

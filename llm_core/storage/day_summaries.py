@@ -68,6 +68,7 @@ from llm_core.storage._day_summary_file import (
     DayBuilder,
     DaySummary,
     read_summary,
+    read_summary_meta,
     section_one_end,
 )
 
@@ -75,7 +76,7 @@ __all__ = [
     "BLOCKED", "COST_SCALE", "DUR_SCALE", "FORMAT", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
     "M_COST", "M_DUR", "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
     "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
-    "file_identity", "is_current", "read_summary", "rebuild", "run_jobs", "split_lines", "summaries",
+    "file_identity", "is_current", "read_summary", "read_summary_meta", "rebuild", "run_jobs", "split_lines", "summaries",
     "summary_path",
 ]
 

@@ -77,11 +77,10 @@ from llm_core.storage.day_summaries import (
     SLOT_MS,
     DaySummary,
     day_files,
-    read_summary,
+    read_summary_meta,
     summaries,
     summary_path,
 )
-from llm_core.storage.month_summaries import whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
 __all__ = ["Packed", "collect_store", "collect_store_packed", "paused_gc"]
@@ -142,10 +141,6 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
     if need_slots and not filters.empty:
         return collect(store, window, filters, need_slots, need_latencies), None
     days = day_names(store)
-    if whole_closed_months(days, window) >= 2:
-        # Month roll-ups answer such a window (a year: ~12 files and this month's days), while
-        # this cache would hold every latency of those months (160 MB at 10M calls a year).
-        return collect(store, window, filters, need_slots, need_latencies), None
     cached = _read(store, filters.empty, need_slots, need_latencies)
     got = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots, pack)
     if got is not None:
@@ -163,14 +158,15 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
 
 
 def _timed_calls(store: Path, days: list[str]) -> int:
-    """The timed calls of `days` by their summaries' headers (collect() has just made them
-    current), counted until past MAX_CALLS: a big store is left to its summaries without loading
-    every one of them first (190 MB for a 30-day report at 10M calls a year). A day without a
-    summary counts 0: _encode then decides, as before."""
+    """The timed calls of `days` by their summaries' metas (collect() has just made them
+    current), counted until past MAX_CALLS: a big store is left to its roll-ups and summaries
+    without loading any of them (190 MB for a 30-day report at 10M calls a year), and each of
+    its reports that the cache does not answer reads a few hundred bytes a day for this. A day
+    without a summary counts 0: _encode then decides, as before."""
     total = 0
     for day in days:
-        s = read_summary(summary_path(store, day))
-        total += 0 if s is None else s.meta["ndurs"]
+        meta = read_summary_meta(summary_path(store, day))
+        total += 0 if meta is None else meta.get("ndurs", 0)
         if total > MAX_CALLS:
             break
     return total
