@@ -10,6 +10,11 @@ the one; the two alternate), and the library's collect_many() against collect_st
 a report over one store calls) and collect() (the per-day summaries alone), as projects
 reads them (no slots, no latencies). Medians, the ratios and their
 targets (issue 12: over 20 stores as fast as over one of the same total size).
+
+Then the same over stores three times as long (90 days, three times the calls: the single
+store is past store_cache.MAX_CALLS, the 20 are not) with `projects --days 90`, a window holding
+whole closed months (on any date after the stores' last day), where a big store answers from
+its month roll-ups and small ones from their caches of settled days.
 """
 
 from __future__ import annotations
@@ -55,17 +60,36 @@ def _interleaved_ms(one, other, runs: int) -> tuple[float, float]:
     return statistics.median(times[0]), statistics.median(times[1])
 
 
+def _cli_ratio(tmp: str, single: Path, many_root: Path, days: int, runs: int) -> tuple[float, float]:
+    """`projects --days N` as fresh processes, one store against the stores below many_root."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
+    env.update(HOME=tmp, PYTHONPATH=str(ROOT), LLM_TELEMETRY_DIR=str(single),
+               LLM_TELEMETRY_NOW="2026-11-30T12:00:00Z")
+    tool = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "projects", "--days", str(days)]
+
+    def run(extra):
+        subprocess.run([*tool, *extra], env=env, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+
+    run([]), run(["--all-under", str(many_root)])  # the summaries and caches this window leaves
+    return _interleaved_ms(lambda: run([]), lambda: run(["--all-under", str(many_root)]), runs)
+
+
+def _write(tmp: Path, name: str, stores: int, calls: int, days: int) -> tuple[Path, Path]:
+    many_root, single = tmp / name / "src", tmp / name / "single"
+    for i in range(stores):
+        write_demo(many_root / f"p{i}" / ".llm-telemetry", days, calls // stores, i, NOW)
+    write_demo(single, days, calls, 99, NOW)
+    return many_root, single
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stores", type=int, default=20)
-    parser.add_argument("--calls", type=int, default=200_000, help="in all, on each side")
+    parser.add_argument("--calls", type=int, default=200_000, help="in all, on each side, per 30 days")
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="llm-bench-") as tmp:
-        many_root, single = Path(tmp) / "src", Path(tmp) / "single"
-        for i in range(args.stores):
-            write_demo(many_root / f"p{i}" / ".llm-telemetry", 30, args.calls // args.stores, i, NOW)
-        write_demo(single, 30, args.calls, 99, NOW)
+        many_root, single = _write(Path(tmp), "30", args.stores, args.calls, 30)
         stores = find_stores(many_root)
         # The window of `projects --days 30` at NOW, which the commands get too: the same
         # summaries, roll-ups or caches answer both, whatever the date the benchmark runs on.
@@ -82,16 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         lib_days = _median_ms(lambda: collect(single, window, need_slots=False), args.runs)
         lib_many = _median_ms(lambda: collect_many(stores, window, need_slots=False, need_latencies=False),
                               args.runs)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
-        env.update(HOME=tmp, PYTHONPATH=str(ROOT), LLM_TELEMETRY_DIR=str(single),
-                   LLM_TELEMETRY_NOW="2026-11-30T12:00:00Z")
-        tool = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "projects", "--days", "30"]
-
-        def run(extra):
-            subprocess.run([*tool, *extra], env=env, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-
-        cli_one, cli_many = _interleaved_ms(lambda: run([]), lambda: run(["--all-under", str(many_root)]),
-                                            args.runs)
+        cli_one, cli_many = _cli_ratio(tmp, single, many_root, 30, args.runs)
+        long_root, long_single = _write(Path(tmp), "90", args.stores, 3 * args.calls, 90)
+        long_one, long_many = _cli_ratio(tmp, long_single, long_root, 90, args.runs)
     print(f"{args.stores} stores vs 1 store, {args.calls:,} calls on each side, summaries built:")
     print(f"  llm-telemetry projects          {cli_many:7.1f} ms vs {cli_one:7.1f} ms  "
           f"ratio {cli_many / cli_one:5.2f}  (target <= 1.15)")
@@ -99,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
           f"ratio {lib_many / lib_one:5.2f}  (as close to 1 as it gets)")
     print(f"  collect_many vs collect         {lib_many:7.1f} ms vs {lib_days:7.1f} ms  "
           f"ratio {lib_many / lib_days:5.2f}  (one store without its cache of settled days)")
+    print(f"90 days, {3 * args.calls:,} calls on each side, whole closed months in the window:")
+    print(f"  llm-telemetry projects --days 90 {long_many:6.1f} ms vs {long_one:7.1f} ms  "
+          f"ratio {long_many / long_one:5.2f}  (target <= 1.15)")
     return 0
 
 
