@@ -36,7 +36,6 @@ process per key.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Callable, Mapping
 from enum import IntEnum
@@ -163,6 +162,8 @@ class UnknownModelError(InputError):
 
     def __init__(self, name: str, known: list[str] | tuple[str, ...] = ()) -> None:
         self.name = name
+        import difflib  # here: every command imports this module, only this error needs difflib (~1.5 ms)
+
         self.suggestions = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
         hint = f" (did you mean {', '.join(self.suggestions)}?)" if self.suggestions else ""
         super().__init__(f"unknown model '{name}'{hint}; see 'llm-models list'")

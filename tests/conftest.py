@@ -92,6 +92,27 @@ def prebuilt_index(isolated_env):
     shutil.copytree(prebuilt_token_index(), isolated_env / "cache" / "llm-core", dirs_exist_ok=True)
 
 
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Callable[..., Path]:
+    """demo_store(path, days=..., calls=..., seed=..., end_ms=...): the store write_demo makes,
+    written once per worker for each set of arguments and copied to `path` (files copied
+    with their modes, fresh mtimes, as a new write leaves them). A demo of thousands of calls
+    costs ~0.1 s to write; the tests that start from the same one are many."""
+    from llm_core.storage.demo import write_demo
+
+    made: dict[tuple, Path] = {}
+
+    def make(path: Path, **demo: int) -> Path:
+        key = tuple(sorted(demo.items()))
+        if key not in made:
+            made[key] = tmp_path_factory.mktemp("demo") / "store"
+            write_demo(made[key], **demo)
+        shutil.copytree(made[key], path, copy_function=shutil.copy)
+        return path
+
+    return make
+
+
 class CliResult(NamedTuple):
     """What a command run in-process did, shaped like subprocess.CompletedProcess."""
 

@@ -12,7 +12,6 @@ import pytest
 
 from llm_core.storage import _month_summary_file, day_summaries, month_summaries, query
 from llm_core.storage.compress import compress_day_file
-from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
 
 NOW = query.parse_when("2026-11-27T12:00:00Z")
@@ -34,10 +33,9 @@ def _same(store: Path, window: Window, filters: Filters) -> None:
 
 
 @pytest.fixture
-def store(tmp_path) -> Path:
+def store(tmp_path, demo_store) -> Path:
     """Three closed months and a bit, with odd values and garbage in a closed month."""
-    root = tmp_path / "store"
-    write_demo(root, days=100, calls=5000, seed=5, end_ms=NOW)
+    root = demo_store(tmp_path / "store", days=100, calls=5000, seed=5, end_ms=NOW)
     rng = random.Random(1)
     odd = [{"timestamp": f"2026-10-0{d}T0{d}:00:00.000Z", "model": rng.choice(["m", None]),
             "duration_ms": rng.choice([250.5, 7, None, -1, "x"]), "cost_usd": rng.choice([0.1 + 0.2, None, 1e20]),

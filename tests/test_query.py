@@ -72,10 +72,9 @@ def _odd_records(rng: random.Random, day: str, n: int) -> list:
 
 
 @pytest.fixture
-def store(tmp_path) -> Path:
+def store(tmp_path, demo_store) -> Path:
     """A seeded demo store plus a day of odd records, some garbage and a record in the wrong file."""
-    root = tmp_path / "store"
-    write_demo(root, days=6, calls=4000, seed=7, end_ms=NOW)
+    root = demo_store(tmp_path / "store", days=6, calls=4000, seed=7, end_ms=NOW)
     rng = random.Random(3)
     _write(root, "2026-11-25", _odd_records(rng, "2026-11-25", 300), extra=b"not json\n[1,2]\n{\"no\": \"time\"}\n")
     _write(root, "2026-11-26", [_record("2026-11-24T23:59:59.999Z", id="late")])  # written after midnight

@@ -14,7 +14,6 @@ import pytest
 
 from llm_core.errors import ConfigError, InputError
 from llm_core.storage import query
-from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
 from llm_core.storage.sql import CALLS_COLUMNS, SqlRefused, store_files
 from llm_core.storage.sql import query as sql
@@ -45,10 +44,9 @@ def _odd(rng: random.Random, day: str, n: int) -> list[bytes]:
 
 
 @pytest.fixture
-def store(tmp_path) -> Path:
+def store(tmp_path, demo_store) -> Path:
     """A seeded demo store, a day of odd records, garbage lines and a torn last line."""
-    root = tmp_path / "store"
-    write_demo(root, days=6, calls=3000, seed=11, end_ms=NOW)
+    root = demo_store(tmp_path / "store", days=6, calls=3000, seed=11, end_ms=NOW)
     rng = random.Random(5)
     with open(root / "2026-11-25" / "telemetry.jsonl", "ab") as f:
         f.write(b"\n".join(_odd(rng, "2026-11-25", 200)) + b"\nnot json\n[1,2]\n{\"no\": \"time\"}\n"

@@ -14,7 +14,6 @@ from llm_core.records import SETTLED_CACHE, SUMMARY_DIR, utc_today
 from llm_core.storage import query, store_cache
 from llm_core.storage.compress import compress_day_file
 from llm_core.storage.day_summaries import NM
-from llm_core.storage.demo import write_demo
 from llm_core.storage.inventory import take_inventory
 from llm_core.storage.query import Filters, Window
 from llm_core.storage.store_cache import collect_store
@@ -32,10 +31,8 @@ FILTERS = [Filters(), Filters(project="spacewalker"), Filters(model="claude-haik
 
 
 @pytest.fixture
-def store(tmp_path) -> Path:
-    store = tmp_path / ".llm-telemetry"
-    write_demo(store, days=6, calls=3000, seed=7, end_ms=NOW)
-    return store
+def store(tmp_path, demo_store) -> Path:
+    return demo_store(tmp_path / ".llm-telemetry", days=6, calls=3000, seed=7, end_ms=NOW)
 
 
 def cache_of(store: Path) -> Path:
