@@ -105,9 +105,9 @@ def test_summaries_equal_a_full_scan_in_every_zone(store, tz, zone):
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe"])
 def test_patterns_hours_and_weekdays_are_each_slots_local_time(tz, zone):
-    """patterns counts a year of slots by arithmetic on each UTC day's offset; every slot must
-    land on the local hour and weekday its own local time gives, clock changes included
-    (Lord Howe moves by half an hour)."""
+    """patterns and costs --by day count a year of slots by arithmetic on each UTC day's offset;
+    every slot must land on the local hour, weekday and date its own local time gives, clock
+    changes included (Lord Howe moves by half an hour)."""
     from datetime import datetime
 
     from llm_core.storage import reports
@@ -122,6 +122,13 @@ def test_patterns_hours_and_weekdays_are_each_slots_local_time(tz, zone):
         hours[local.hour] += m[0]
         weekdays[local.weekday()] += m[0]
     assert reports._by_hour_and_weekday(slots) == (hours, weekdays)
+    days: dict = {}
+    for slot, m in slots.items():
+        day = datetime.fromtimestamp(slot * 900).date().isoformat()
+        days[day] = days.get(day, 0) + m[0]
+    col = query.Collection()
+    col.slots = {slot: m + [0] * (day_summaries.NM - 1) for slot, m in slots.items()}
+    assert [(day, m[0]) for day, m in reports._by_local_day(col)] == sorted(days.items())
 
 
 def test_windows_that_cut_a_quarter_hour_are_exact(store, tz):

@@ -239,14 +239,19 @@ def stats_report(col: Collection, window: Window, filters: Filters = NO_FILTERS)
 
 
 def _by_local_day(col: Collection) -> list[tuple[str, list[int]]]:
-    rows: dict[date, list] = {}
+    """Per local date its sums; a slot's date by arithmetic on its UTC day's offset (as in
+    _by_hour_and_weekday), a date object per day rather than per slot (35,000 in a year)."""
+    rows: dict[int, list] = {}
     for slot, m in col.slots.items():
-        rows.setdefault(_local(slot)[0], []).append(m)
+        secs = slot * SLOT_MS // 1000
+        offset = _day_offset(secs // 86400)
+        day = (_local(slot)[0].toordinal() - _EPOCH_ORDINAL) if offset is None else (secs + offset) // 86400
+        rows.setdefault(day, []).append(m)
     out = []
     for day, ms in rows.items():
         acc = _zero()
         acc[:NM] = map(sum, zip(*ms, strict=True))  # column sums, a year of slots at C speed
-        out.append((day.isoformat(), acc))
+        out.append((date.fromordinal(_EPOCH_ORDINAL + day).isoformat(), acc))
     return sorted(out)
 
 
