@@ -176,32 +176,41 @@ def test_latency_columns_are_uint32_only_when_exact(values):
     assert code == ("I" if all(v.is_integer() and 0 <= v < 2**32 for v in values) else "d")
 
 
-def test_whole_closed_months_come_from_the_settled_cache_of_a_small_store_else_the_rollups(store, monkeypatch):
-    """The settled days' cache (storage/store_cache.py) answers any window of a store whose
-    days hold at most MAX_CALLS timed calls, also one holding whole closed months (a report
-    over 20 small stores reads 20 files, not 20 stores' roll-ups and days); a bigger store is
-    left to its roll-ups, and no cache of it is written."""
+def test_whole_closed_months_come_from_the_rollups_of_one_store_and_the_caches_of_many(store, monkeypatch):
+    """One store answers a window holding two or more whole closed months from its roll-ups
+    and keeps its settled days' cache (storage/store_cache.py) for short windows; a report
+    over many stores (collect_store_packed) reads each one's cache, which answers any window
+    of a store within MAX_CALLS timed calls; a bigger store is left to its roll-ups there too."""
     from llm_core.records import SETTLED_CACHE, SUMMARY_DIR
     from llm_core.storage import store_cache
-    from llm_core.storage.store_cache import collect_store
+    from llm_core.storage.multi import merge
 
     assert month_summaries.whole_closed_months(["2026-09-30", "2026-10-01", "2026-11-05"], Window()) == 3
     assert month_summaries.whole_closed_months(["2026-10-01"], query.last_days(30, NOW)) == 0
     cache = store / SUMMARY_DIR / SETTLED_CACHE
-    monkeypatch.setattr(store_cache, "MAX_CALLS", 1000)  # the demo store's 5,000 calls are past it
-    for window in (Window(), query.last_days(365, NOW)):
-        got, want = collect_store(store, window), query.collect(store, window)
+    long_windows = (Window(), query.last_days(365, NOW))
+
+    def many(window):
+        col, pack = store_cache.collect_store_packed(store, window)
+        return merge([col], [] if pack is None else [pack])
+
+    for window in long_windows:
+        got, want = store_cache.collect_store(store, window), query.collect(store, window)
         assert query.performance_report(got, window) == query.performance_report(want, window)
         assert not cache.exists()
+    monkeypatch.setattr(store_cache, "MAX_CALLS", 1000)  # the demo store's 5,000 calls are past it
+    for window in long_windows:
+        assert query.projects_report(many(window), window) == query.projects_report(query.collect(store, window), window)
+        assert not cache.exists()
     monkeypatch.undo()
-    for window in (Window(), query.last_days(365, NOW), query.last_days(10, NOW)):
+    for window in (*long_windows, query.last_days(10, NOW)):
         for _ in range(2):  # written, then read
-            got, want = collect_store(store, window), query.collect(store, window)
+            got, want = many(window), query.collect(store, window)
             assert query.performance_report(got, window) == query.performance_report(want, window)
             assert query.projects_report(got, window) == query.projects_report(want, window)
         assert cache.exists()
         made = cache.stat().st_mtime_ns
-        collect_store(store, window)
+        many(window)
         assert cache.stat().st_mtime_ns == made  # it fits: read, not written again
 
 

@@ -81,6 +81,7 @@ from llm_core.storage.day_summaries import (
     summaries,
     summary_path,
 )
+from llm_core.storage.month_summaries import whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
 __all__ = ["Packed", "collect_store", "collect_store_packed", "paused_gc"]
@@ -130,8 +131,9 @@ def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTE
 def collect_store_packed(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
                          need_slots: bool = True, need_latencies: bool = True
                          ) -> tuple[Collection, Packed | None]:
-    """collect_store(), with the combos the cache answers left packed: the selection is the
-    Collection's combos plus the Packed ones (None: all are in the Collection)."""
+    """collect_store(), for a report over many stores: the combos the cache answers left
+    packed (the selection is the Collection's combos plus the Packed ones; None: all are in
+    the Collection), and the cache answering windows that hold whole closed months too."""
     with paused_gc():
         return _collect_store(Path(store), window, filters, need_slots, need_latencies, True)
 
@@ -141,6 +143,11 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
     if need_slots and not filters.empty:
         return collect(store, window, filters, need_slots, need_latencies), None
     days = day_names(store)
+    if not pack and whole_closed_months(days, window) >= 2:
+        # One store answers such a window from its month roll-ups (a year: ~12 files and this
+        # month's days) and keeps its cache for the short windows; a report over many stores
+        # (collect_store_packed) reads each one's cache, a file a store, while it fits.
+        return collect(store, window, filters, need_slots, need_latencies), None
     cached = _read(store, filters.empty, need_slots, need_latencies)
     got = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots, pack)
     if got is not None:
