@@ -186,6 +186,34 @@ for i in range(int(sys.argv[1])):
 """
 
 
+def test_an_append_outlasts_pruners_that_remove_its_file_many_times_over(monkeypatch):
+    """Each time the writer has the file open, a prune removes it before the writer's lock:
+    twenty times in a row (several pruners, a loaded machine). The line still lands whole."""
+    from llm_core.storage import local
+
+    storage = LocalStorage()
+    storage.append_to(utc_today(), "prompts.jsonl", b'{"n": 0}\n')
+    path = storage.base_dir / utc_today() / "prompts.jsonl"
+    real, removals = local.locker(), []
+
+    class PrunedFirst:
+        LOCK_EX = real.LOCK_EX
+
+        def lock(self, fd, how):
+            if len(removals) < 20 and os.fstat(fd).st_nlink:
+                removals.append(1)
+                path.unlink()  # as prune does, between the writer's open and its lock
+            real.lock(fd, how)
+
+        def unlock(self, fd):
+            real.unlock(fd)
+
+    monkeypatch.setattr(local, "locker", PrunedFirst)
+    storage.append_to(utc_today(), "prompts.jsonl", b'{"n": 1}\n', when_new=b'{"n": "again"}\n')
+    assert len(removals) == 20
+    assert path.read_bytes() == b'{"n": "again"}\n{"n": 1}\n'
+
+
 def test_pruning_while_other_processes_write(monkeypatch, isolated_env):
     configure(monkeypatch, LLM_STORE_PROMPTS="true", LLM_STORAGE_MAX_SIZE_MB=0.02)
     storage = LocalStorage()

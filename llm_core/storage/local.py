@@ -94,6 +94,10 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+# Tries to append before giving up: each retry means a prune removed the file (or its folder)
+# between our open and our lock; several pruners racing one writer can do that a few times.
+_APPEND_ATTEMPTS = 100
+
 class LocalStorage:
     """The day-folder JSONL store at `base_dir` (default: LLM_TELEMETRY_DIR)."""
 
@@ -265,7 +269,9 @@ class LocalStorage:
         """Append whole lines to day/name under an exclusive lock, in one write."""
         lock = locker()
         folder = self.base_dir / day
-        for _ in range(5):
+        for attempt in range(_APPEND_ATTEMPTS):
+            if attempt >= 5:
+                time.sleep(0.001)  # pruners keep removing it: let their round end
             try:
                 fd = open_in(folder, name)
             except FileNotFoundError:
@@ -292,7 +298,7 @@ class LocalStorage:
                     lock.unlock(fd)
             finally:
                 os.close(fd)
-        raise OSError(errno.ENOENT, "the day folder keeps disappearing", str(folder / name))
+        raise OSError(errno.ENOENT, "the file or its folder keeps being removed", str(folder / name))
 
     def _make_dirs(self, folder: Path) -> None:
         if not self.base_dir.is_dir():
