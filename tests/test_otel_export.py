@@ -218,3 +218,31 @@ def test_an_endpoint_refusing_spans_metrics_and_the_flush_is_one_warning(capsys)
     err = capsys.readouterr().err
     assert err == "Warning: calls not exported: http://127.0.0.1:9 did not take the spans\n"
     assert failures.failed
+
+
+@pytest.mark.parametrize(("env", "timeout"), [
+    ({}, 5.0),
+    ({"OTEL_EXPORTER_OTLP_TIMEOUT": "1.5"}, None),
+    ({"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "2", "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT": "3"}, None),
+])
+def test_the_request_timeout_is_left_to_the_sdks_standard_variables_when_set(monkeypatch, env, timeout):
+    """None lets the SDK read OTEL_EXPORTER_OTLP_[SIGNAL_]TIMEOUT itself; unset, ours is 5 s."""
+    from llm_core.exporters import otel
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    given = {}
+
+    def kept(name, cls):
+        class Kept(cls):
+            def __init__(self, **kw):
+                given[name] = kw["timeout"]
+                super().__init__(**kw)
+        return Kept
+
+    monkeypatch.setattr(otel, "_SpanExporter", kept("spans", otel._SpanExporter))
+    monkeypatch.setattr(otel, "_MetricExporter", kept("metrics", otel._MetricExporter))
+    exporter = otel.CallExporter("http://127.0.0.1:9", warn=False)
+    exporter._tracer_provider.shutdown()
+    exporter._meter_provider.shutdown(timeout_millis=100)
+    assert given == {"spans": timeout, "metrics": timeout}

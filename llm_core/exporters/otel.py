@@ -28,6 +28,7 @@ Needs the `otel` extra (opentelemetry-sdk, opentelemetry-exporter-otlp-proto-htt
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -57,6 +58,7 @@ DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 
 TOKEN_BUCKETS = (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
                  16777216, 67108864)
 OPERATION = "chat"
+DEFAULT_TIMEOUT = 5.0  # s per export request, where the SDK's default is 10
 SCOPE = "llm_core"
 
 
@@ -182,11 +184,21 @@ def _quiet_sdk_logs() -> None:
         logger.addHandler(logging.NullHandler())
 
 
+def _timeout(signal: str, given: float | None) -> float | None:
+    """The request timeout: `given`, else None when OTEL_EXPORTER_OTLP_TIMEOUT or the signal's own
+    variable is set (the SDK reads it: seconds, in the Python SDK), else DEFAULT_TIMEOUT."""
+    if given is not None:
+        return given
+    if os.environ.get(f"OTEL_EXPORTER_OTLP_{signal}_TIMEOUT") or os.environ.get("OTEL_EXPORTER_OTLP_TIMEOUT"):
+        return None
+    return DEFAULT_TIMEOUT
+
+
 class CallExporter:
     """Spans and metrics for calls, batched by the SDK and sent to `endpoint` (OTLP/HTTP)."""
 
     def __init__(self, endpoint: str, *, include_prompts: bool = False,
-                 include_responses: bool = False, timeout: float = 5.0,
+                 include_responses: bool = False, timeout: float | None = None,
                  delay_ms: int = 2000, warn: bool = True) -> None:
         self.endpoint = endpoint
         self._failures = _Failures(endpoint, warn)
@@ -195,8 +207,8 @@ class CallExporter:
         _quiet_sdk_logs()
         resource = Resource.create({"service.name": "llm-core"})
         self._tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
-        spans = _SpanExporter(endpoint=_signal_url(endpoint, "traces"), timeout=timeout)
-        points = _MetricExporter(endpoint=_signal_url(endpoint, "metrics"), timeout=timeout)
+        spans = _SpanExporter(endpoint=_signal_url(endpoint, "traces"), timeout=_timeout("TRACES", timeout))
+        points = _MetricExporter(endpoint=_signal_url(endpoint, "metrics"), timeout=_timeout("METRICS", timeout))
         spans.failures = points.failures = self._failures
         self._tracer_provider.add_span_processor(BatchSpanProcessor(
             spans, schedule_delay_millis=delay_ms, max_queue_size=8192))
