@@ -15,18 +15,8 @@ Every other budget the call counts for follows: the monthly one, and those of bu
 whose scope matches (here the agent's; the "docs" budget is another project's):
 
   $ mkdir -p "$XDG_CONFIG_HOME/llm-core"
-  $ cat > "$XDG_CONFIG_HOME/llm-core/budgets.toml" <<'TOML'
-  > [[budget]]
-  > name = "ci-bot"
-  > agent = "ci-bot"
-  > window = "week"
-  > limit_usd = 2
-  > [[budget]]
-  > name = "docs"
-  > project = "docs"
-  > window = "day"
-  > limit_usd = 1
-  > TOML
+  $ printf '[[budget]]\nname = "%s"\n%s = "%s"\nwindow = "%s"\nlimit_usd = %s\n' \
+  >   ci-bot agent ci-bot week 2 docs project docs day 1 > "$XDG_CONFIG_HOME/llm-core/budgets.toml"
   $ LLM_BUDGET_MONTHLY_USD=20 llm-chat --usage --agent ci-bot --no-stream "once more" < /dev/null
   You said: once more
   usage: 3 in, 5 out, 0 cache read, 0 cache write; \$0.000003; \d+ ms; claude-haiku-5-5; today \$0.0000\d\d; this month \$0.0000\d\d of \$20.00; ci-bot \(week\) \$0.000003 of \$2.00 (re)
