@@ -132,8 +132,11 @@ def test_ctrl_c_exits_130_and_still_records(fake, scenario):
     A real process: SIGINT reaches it as it reaches a user's llm-chat."""
     fake.set_scenario(scenario)
     fake.delay = 5
+    # SIGINT as a terminal's user has it: a run started in the background by a
+    # non-interactive shell (a CI script's `&`) would hand the child an ignored SIGINT.
     proc = subprocess.Popen([CHAT, "one two three"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env_for(fake))
+                            stderr=subprocess.PIPE, env=env_for(fake),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     if scenario == "slow-stream":
         assert proc.stdout.read(4) == b"You "  # flushed as it arrived
     else:
