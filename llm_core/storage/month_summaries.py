@@ -43,7 +43,7 @@ from llm_core.storage.day_summaries import (
 )
 from llm_core.storage.windows import Window
 
-__all__ = ["DamagedMonth", "MonthSummary", "month_days", "month_path", "plan", "whole_closed_months"]
+__all__ = ["DamagedMonth", "MonthSummary", "month_days", "month_path", "plan", "slot_place", "whole_closed_months"]
 
 _KEYS = ("ino", "dev", "size", "mtime_ns")
 
@@ -67,14 +67,14 @@ def _current(m: MonthSummary, items: list[tuple[str, Path]]) -> bool:
     return True
 
 
-def _place(s, window: Window) -> str:
-    """'in' (the window holds every record), 'out' (none) or 'cut'."""
-    if s.min_slot is None:
+def slot_place(lo: int | None, hi: int | None, window: Window) -> str:
+    """'in' (the window holds every record of slots lo..hi), 'out' (none) or 'cut'."""
+    if lo is None:
         return "out"
-    lo, hi = s.min_slot * SLOT_MS, (s.max_slot + 1) * SLOT_MS
-    if (window.start is not None and hi <= window.start) or (window.end is not None and lo >= window.end):
+    lo_ms, hi_ms = lo * SLOT_MS, (hi + 1) * SLOT_MS
+    if (window.start is not None and hi_ms <= window.start) or (window.end is not None and lo_ms >= window.end):
         return "out"
-    if (window.start is None or window.start <= lo) and (window.end is None or hi <= window.end):
+    if (window.start is None or window.start <= lo_ms) and (window.end is None or hi_ms <= window.end):
         return "in"
     return "cut"
 
@@ -169,7 +169,7 @@ def whole_closed_months(days: list[str], window: Window) -> int:
 
 
 def _usable(m: MonthSummary, window: Window, rollups_ok: bool) -> bool:
-    place = _place(m, window)
+    place = slot_place(m.min_slot, m.max_slot, window)
     return place == "out" or (place == "in" and rollups_ok)
 
 

@@ -74,14 +74,13 @@ from llm_core.storage.day_summaries import (
     FORMAT,
     M_DURN,
     NM,
-    SLOT_MS,
     DaySummary,
     day_files,
     read_summary_meta,
     summaries,
     summary_path,
 )
-from llm_core.storage.month_summaries import whole_closed_months
+from llm_core.storage.month_summaries import slot_place, whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
 __all__ = ["Packed", "collect_store", "collect_store_packed", "paused_gc"]
@@ -205,28 +204,16 @@ def _from_cache(cached: _Cached, store: Path, days: list[str], window: Window, f
     return col, cached.packed() if pack else None
 
 
-def _place(lo: int | None, hi: int | None, window: Window) -> str:
-    """'in' (the window holds every record of slots lo..hi), 'out' (none) or 'cut'."""
-    if lo is None:
-        return "out"
-    lo_ms, hi_ms = lo * SLOT_MS, (hi + 1) * SLOT_MS
-    if (window.start is not None and hi_ms <= window.start) or (window.end is not None and lo_ms >= window.end):
-        return "out"
-    if (window.start is None or window.start <= lo_ms) and (window.end is None or hi_ms <= window.end):
-        return "in"
-    return "cut"
-
-
 def _fits(cached: _Cached, store: Path, days: list[str], window: Window) -> bool:
     """Every day the cache holds is unchanged, and the window holds each it merged whole and
     none of those it only counted (they were outside the window it was made for)."""
-    if cached.days and _place(cached.min_slot, cached.max_slot, window) != "in":
+    if cached.days and slot_place(cached.min_slot, cached.max_slot, window) != "in":
         return False
     present = set(days)
     if not (present.issuperset(cached.days) and present.issuperset(cached.out)):
         return False
     for *_, lo, hi in cached.out.values():
-        if _place(lo, hi, window) != "out":
+        if slot_place(lo, hi, window) != "out":
             return False
     # The day files' names by concatenation: os.path.join costs as much as the stat itself.
     base, tail = os.path.join(store, ""), os.sep + TELEMETRY_FILE
@@ -273,7 +260,7 @@ def _encode(pairs: list[tuple[Path, DaySummary]], window: Window) -> bytes | Non
     for path, s in pairs:
         src = s.meta["source"]
         identity = [src["ino"], src["dev"], src["size"], src["mtime_ns"]]
-        place = _place(s.min_slot, s.max_slot, window)
+        place = slot_place(s.min_slot, s.max_slot, window)
         if place == "cut":
             continue  # read from its own summary
         meta["bad"] += s.meta["bad"]
