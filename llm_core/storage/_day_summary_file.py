@@ -59,7 +59,7 @@ from llm_core.storage._day_records import (
     slot_of,
 )
 
-__all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "read_summary", "read_summary_meta", "section_one_end"]
+__all__ = ["FORMAT", "DamagedSummary", "DayBuilder", "DaySummary", "SlotBounds", "read_summary", "read_summary_meta", "section_one_end"]
 
 _MAGIC = b"LLMTSUM7"  # 6: blocked calls are their own outcome, without a latency; 7: narrow columns, zlib
 _HEAD = struct.Struct("<8sIIII")
@@ -299,7 +299,21 @@ def _model_key(m: str | None) -> tuple:
 
 # ---------------------------------------------------------------- reading
 
-class DaySummary:
+class SlotBounds:
+    """min_slot and max_slot of a summary (a day's or a month roll-up's): its `meta`'s."""
+
+    meta: dict
+
+    @property
+    def min_slot(self) -> int | None:
+        return self.meta["min_slot"]
+
+    @property
+    def max_slot(self) -> int | None:
+        return self.meta["max_slot"]
+
+
+class DaySummary(SlotBounds):
     """A decoded summary. Section 1 (day totals per combo, latencies per model, totals per
     slot) is read eagerly; section 2 (groups per combo and slot, per-combo latencies) on demand."""
 
@@ -331,14 +345,6 @@ class DaySummary:
         self._s1 = unpack(self.meta["s1_code"], data[self._blob_at:end])
         self._rows: tuple | None = None
         self._combo_durs: list[array] | None = None
-
-    @property
-    def min_slot(self) -> int | None:
-        return self.meta["min_slot"]
-
-    @property
-    def max_slot(self) -> int | None:
-        return self.meta["max_slot"]
 
     def model_durations(self) -> list[array]:
         out, pos = [], 0

@@ -38,6 +38,7 @@ import orjson
 from llm_core.storage._columns import pack_floats, pack_ints, size, unpack
 from llm_core.storage._day_records import M_DURN, NM
 from llm_core.storage._day_summary_file import FORMAT as DAY_FORMAT
+from llm_core.storage._day_summary_file import SlotBounds
 
 __all__ = ["Counted", "DamagedMonth", "MonthSummary", "merge_days", "read_month", "section_a_end"]
 
@@ -178,7 +179,7 @@ def _unpack(data: bytes, sizes: list[int], codes: tuple[str, str]) -> tuple[list
     return out_v, out_c
 
 
-class MonthSummary:
+class MonthSummary(SlotBounds):
     """A decoded roll-up, with the attributes of a DaySummary that whole-day reports read
     (combos, totals, models, day_slots, min_slot, max_slot, meta, model_durations(),
     combo_durations()); latencies come as Counted sequences."""
@@ -216,14 +217,6 @@ class MonthSummary:
             rows = orjson.loads(zlib.decompress(self._slot_bytes))
             self._day_slots = [list(map(int, r)) for r in rows] if self.meta["wide"] else rows
         return self._day_slots
-
-    @property
-    def min_slot(self) -> int | None:
-        return self.meta["min_slot"]
-
-    @property
-    def max_slot(self) -> int | None:
-        return self.meta["max_slot"]
 
     def model_durations(self) -> list[Counted]:
         _, vc, cc = self.meta["a"]
