@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,6 +37,23 @@ def clean_environ(tmp: Path) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
     )
     return env
+
+
+def configure(monkeypatch, **env) -> None:
+    """Set (or, for None, unset) LLM_* variables for one test and load the settings again."""
+    from llm_core.config import reset_settings
+
+    for key, value in env.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, str(value))
+    reset_settings()
+
+
+def days_ago(n: int) -> str:
+    """The UTC day n days before today, as the store names its day folders."""
+    return (datetime.now(timezone.utc) - timedelta(days=n)).strftime("%Y-%m-%d")
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import orjson
+from conftest import configure, days_ago
 
 from llm_core.config import reset_settings
 from llm_core.records import CONVERSATIONS_DIR
@@ -20,16 +20,6 @@ from llm_core.storage.local import LocalStorage
 from llm_core.storage.location import find_store, open_store
 from llm_core.storage.locking import locker
 from llm_core.storage.prune import retention_notice
-
-
-def configure(monkeypatch, **env):
-    for key, value in env.items():
-        monkeypatch.setenv(key, str(value))
-    reset_settings()
-
-
-def days_ago(n: int) -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=n)).strftime("%Y-%m-%d")
 
 
 def turn(day: str, text: str = "hi", pad: int = 0) -> bytes:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import days_ago
 
 from llm_core.config import reset_settings
 from llm_core.errors import InputError
@@ -44,10 +45,6 @@ def rec(i=0, day: str | None = None, **kw) -> dict:
 
 def lines_of(path: Path) -> list[bytes]:
     return [line for line in path.read_bytes().split(b"\n") if line]
-
-
-def days_ago(n: int) -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=n)).strftime("%Y-%m-%d")
 
 
 def run_py(code: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import configure, days_ago
 
-from llm_core.config import reset_settings
 from llm_core.records import PRUNE_MARKER, utc_today
 from llm_core.storage.day_summaries import M_CALLS, DayBuilder, summaries
 from llm_core.storage.local import LocalStorage
@@ -20,16 +20,6 @@ from llm_core.storage.location import open_store
 from llm_core.storage.prune import prune_store
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def configure(monkeypatch, **env):
-    for key, value in env.items():
-        monkeypatch.setenv(key, str(value))
-    reset_settings()
-
-
-def days_ago(n: int) -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=n)).strftime("%Y-%m-%d")
 
 
 def put(base: Path, day: str, name: str = "telemetry.jsonl", records: int = 1, pad: int = 0,

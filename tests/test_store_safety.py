@@ -10,13 +10,12 @@ import stat
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import orjson
 import pytest
+from conftest import configure, days_ago
 
-from llm_core.config import reset_settings
 from llm_core.errors import ConfigError
 from llm_core.records import GITIGNORE, STORE_MARKER, day_names, utc_today
 from llm_core.storage import local as local_mod
@@ -26,19 +25,6 @@ from llm_core.storage.location import find_store, inspect, open_store
 from llm_core.storage.prune import retention_notice
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def configure(monkeypatch, **env):
-    for key, value in env.items():
-        if value is None:
-            monkeypatch.delenv(key, raising=False)
-        else:
-            monkeypatch.setenv(key, str(value))
-    reset_settings()
-
-
-def days_ago(n: int) -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=n)).strftime("%Y-%m-%d")
 
 
 def record(day: str, i: int = 0, **kw) -> dict:

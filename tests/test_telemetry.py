@@ -14,9 +14,9 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import configure
 
 from llm_core import records, telemetry
-from llm_core.config import reset_settings
 from llm_core.errors import reset_warnings
 from llm_core.records import read_jsonl
 from llm_core.storage.local import LocalStorage, get_storage
@@ -55,12 +55,6 @@ def fresh_context():
     reset_warnings()
     yield
     telemetry._context_cache.clear()
-
-
-def configure(monkeypatch, **env):
-    for key, value in env.items():
-        monkeypatch.setenv(key, str(value))
-    reset_settings()
 
 
 def decode_ulid_ms(value: str) -> int:
