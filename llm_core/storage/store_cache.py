@@ -83,7 +83,7 @@ from llm_core.storage.day_summaries import (
 from llm_core.storage.month_summaries import slot_place, whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
-__all__ = ["Packed", "collect_store", "collect_store_packed", "paused_gc"]
+__all__ = ["Packed", "collect_store", "collect_store_packed", "day_unchanged", "paused_gc"]
 
 _MAGIC = b"LLMSETL3"
 _HEAD = struct.Struct("<8sIIIIIIIIII")
@@ -225,10 +225,10 @@ def _fits(cached: _Cached, store: Path, days: list[str], window: Window) -> bool
             return True
     except OSError:  # a day compressed since (its .gz answers), or gone
         pass
-    return all(_unchanged(base + day + tail, identity) for day, identity in days_had)
+    return all(day_unchanged(base + day + tail, identity) for day, identity in days_had)
 
 
-def _unchanged(path: str, identity: list[int]) -> bool:
+def day_unchanged(path: str, identity: list[int]) -> bool:
     """Whether the day file `path` still has the identity (dayfiles.day_file_stat) its cached
     summary was built from. One stat of the plain file answers for a day never compressed: if
     it is unchanged, so are its lines, also when a .gz of them appeared since (its leftover)."""

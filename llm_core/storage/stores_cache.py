@@ -1,0 +1,201 @@
+"""One file per set of stores (`<cache_dir>/stores/<key>.cache`): what a report over them
+selected in one window, so the next such report checks each store's day files and reads
+one file, instead of reading every store's cache of settled days and summaries and adding
+them up (storage/multi.py).
+
+    hit = read(cache_dir, stores, window)          # the Collection, or None
+    states = snapshot(stores)                      # before collecting, when it missed
+    write(cache_dir, stores, window, states, col)  # after
+
+It holds the selection's per-combo totals, unreadable lines and files (what reports without
+filters, slots or percentiles read: projects, costs, agents, models), the window they were
+selected in, and each store's day folders with the identity of each day file
+(dayfiles.day_file_stat) taken *before* the totals were collected. It answers only the same
+window over the same stores (the same folders, in the same order), when every store is still
+a store, holding the same day folders, each day file unchanged (store_cache.day_unchanged):
+then every store would select what it selected, so the result is what collecting gives. A
+change made while the totals were collected shows as a changed identity next time. Deleting
+it is always safe; a cache folder that cannot be written is read without it.
+
+    header   magic b"LLMSTOR1", the lengths of the JSON part, the combos and the totals, and
+             the CRC-32 of all three
+    JSON     the summaries' FORMAT, the stores (absolute paths), the window [start, end], per
+             store its day folders and their identities, the unreadable lines and the files
+    combos   each combo as a JSON array, one a line
+    totals   int64 per-combo totals, NM each
+"""
+
+from __future__ import annotations
+
+import binascii
+import contextlib
+import hashlib
+import os
+import struct
+from array import array
+from itertools import chain
+from pathlib import Path
+
+import orjson
+
+from llm_core.dayfiles import day_file_stat
+from llm_core.records import STORE_MARKER, TELEMETRY_FILE, atomic_write, day_names, is_day_name
+from llm_core.storage._files import CLOEXEC
+from llm_core.storage.collect import Collection
+from llm_core.storage.day_summaries import FORMAT, NM
+from llm_core.storage.location import inspect
+from llm_core.storage.store_cache import day_unchanged
+from llm_core.storage.windows import Window
+
+__all__ = ["cache_path", "read", "snapshot", "write"]
+
+_MAGIC = b"LLMSTOR1"
+_HEAD = struct.Struct("<8sIIII")
+_INT64 = 2**63 - 1
+
+StoreState = tuple[list[str], list]  # a store's day folders, and their day files' identities
+
+
+def _names(stores: list[Path]) -> list[str]:
+    return [os.path.abspath(s) for s in stores]
+
+
+def cache_path(cache_dir: Path | str, stores: list[Path]) -> Path:
+    """The file of this set of stores (in this order): one per set, whatever the window."""
+    key = hashlib.sha256("\0".join(_names(stores)).encode("utf-8", "surrogateescape"))
+    return Path(cache_dir) / "stores" / f"{key.hexdigest()[:24]}.cache"
+
+
+def _identity(path: str) -> list[int] | None:
+    try:
+        st = day_file_stat(path)
+    except OSError:  # a day folder without its telemetry file: none
+        return None
+    return [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns]
+
+
+def snapshot(stores: list[Path]) -> list[StoreState] | None:
+    """Each store's day folders and day file identities, as they are now; None when a store
+    is missing or not a store (its report warns, and is not cached)."""
+    out = []
+    for store in stores:
+        state = inspect(store)
+        if state.state == "missing" or not state.usable:
+            return None
+        try:
+            days = day_names(store)
+        except OSError:
+            return None
+        base, tail = os.path.join(store, ""), os.sep + TELEMETRY_FILE
+        out.append((days, [_identity(base + day + tail) for day in days]))
+    return out
+
+
+_AT = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | CLOEXEC  # the store path may be a link
+
+
+def _unchanged(store: Path, days: list[str], identities: list) -> bool:
+    """Whether `store` is still a store holding these day folders, each day file unchanged:
+    one listing and one stat a day, relative to the store's folder (a path walk for each day
+    of every store costs a third more)."""
+    try:
+        fd = os.open(store, _DIR) if _AT else None
+    except OSError:  # missing, or not a folder: collecting says so
+        return False
+    try:
+        if not _is_store(store, fd) or _day_folders(store, fd, days) != days:
+            return False
+        rel = [day + os.sep + TELEMETRY_FILE for day in days]
+        try:  # the usual case, every day unchanged: compared all at once
+            sts = ([os.stat(r, dir_fd=fd) for r in rel] if fd is not None
+                   else [os.stat(os.path.join(store, r)) for r in rel])
+            if [[st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns] for st in sts] == identities:
+                return True
+        except OSError:  # a compressed day (its .gz answers), or a folder without its file
+            pass
+        base = os.path.join(store, "")
+        return all(_day_unchanged(base + r, identity) for r, identity in zip(rel, identities, strict=True))
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _day_unchanged(path: str, identity: list[int] | None) -> bool:
+    if identity is not None:
+        return day_unchanged(path, identity)
+    return _identity(path) is None
+
+
+def _is_store(store: Path, fd: int | None) -> bool:
+    """Its marker, as location.inspect() looks for it first; else inspect() itself."""
+    try:
+        if fd is not None:
+            os.stat(STORE_MARKER, dir_fd=fd, follow_symlinks=False)
+            return True
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    state = inspect(store)
+    return state.state != "missing" and state.usable
+
+
+def _day_folders(store: Path, fd: int | None, known: list[str]) -> list[str] | None:
+    """records.day_names(store), for a store that held the day folders `known`: a name known
+    is a day's, so only new names are checked; None when a day folder is a symbolic link
+    (collecting warns about it)."""
+    was, days = set(known), []
+    with os.scandir(store if fd is None else fd) as entries:
+        for e in entries:
+            if e.name in was or is_day_name(e.name):
+                if e.is_dir(follow_symlinks=False):
+                    days.append(e.name)
+                elif e.is_symlink():
+                    return None
+    return sorted(days)
+
+
+def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collection | None:
+    """What collecting `stores` in `window` (no filters, slots or latencies) gives, from the
+    cache; None when there is none that answers exactly."""
+    try:
+        with open(cache_path(cache_dir, stores), "rb") as f:
+            data = f.read()
+        magic, jl, kl, tl, crc = _HEAD.unpack_from(data)
+        body = memoryview(data)[_HEAD.size:]
+        if magic != _MAGIC or len(body) != jl + kl + tl or binascii.crc32(body) != crc:
+            return None
+        meta = orjson.loads(body[:jl])
+        if (meta["format"] != FORMAT or meta["stores"] != _names(stores)
+                or meta["window"] != [window.start, window.end]):
+            return None
+        for store, (days, identities) in zip(stores, meta["states"], strict=True):
+            if not _unchanged(store, days, identities):
+                return None
+        keys = bytes(body[jl:jl + kl])
+        totals = array("q")
+        totals.frombytes(body[jl + kl:])
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        return None
+    values = totals.tolist()
+    combos = orjson.loads(b"[" + keys.replace(b"\n", b",") + b"]") if keys else []
+    return Collection(combos={tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)},
+                      corrupt_lines=meta["bad"], files=meta["files"])
+
+
+def write(cache_dir: Path | str, stores: list[Path], window: Window, states: list[StoreState],
+          col: Collection) -> None:
+    """Keep `col` (collected after `states` were taken) for the next report over `stores` in
+    `window`; nothing when its totals do not fit int64 or the cache folder cannot be written."""
+    flat = list(chain.from_iterable(col.combos.values()))
+    if flat and not (min(flat) >= 0 and max(flat) <= _INT64):
+        return
+    meta = {"format": FORMAT, "stores": _names(stores), "window": [window.start, window.end],
+            "states": states, "bad": col.corrupt_lines, "files": col.files}
+    body = orjson.dumps(meta)
+    keys = b"\n".join(orjson.dumps(list(c)) for c in col.combos)
+    totals = array("q", flat).tobytes()
+    head = _HEAD.pack(_MAGIC, len(body), len(keys), len(totals), binascii.crc32(body + keys + totals))
+    with contextlib.suppress(OSError):
+        atomic_write(cache_path(cache_dir, stores), head + body + keys + totals)

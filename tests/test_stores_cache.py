@@ -1,0 +1,194 @@
+"""The cache of a report over many stores (storage/stores_cache.py): it answers only what
+collecting the stores would give, and anything that could change that makes it read again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+
+from llm_core.records import STORE_MARKER
+from llm_core.storage import multi, query, stores_cache
+from llm_core.storage.compress import compress_day_file
+from llm_core.storage.multi import collect_many
+from llm_core.storage.query import Filters, Window
+
+NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
+WINDOW = query.last_days(3, NOW)
+
+
+@pytest.fixture
+def stores(tmp_path, demo_store) -> list[Path]:
+    return [demo_store(tmp_path / f"p{i}" / ".llm-telemetry", days=4 + i, calls=400 * (i + 1),
+                       seed=20 + i, end_ms=NOW) for i in range(3)]
+
+
+@pytest.fixture
+def cache_dir(tmp_path) -> Path:
+    return tmp_path / "cache"
+
+
+def fresh(stores: list[Path], window: Window = WINDOW) -> query.Collection:
+    """The selection collected store by store, with no cache of many stores."""
+    col, problems = collect_many(stores, window, need_slots=False, need_latencies=False)
+    assert problems == []
+    return col
+
+
+def cached(stores: list[Path], cache_dir: Path, window: Window = WINDOW) -> tuple[query.Collection, list[str]]:
+    return collect_many(stores, window, need_slots=False, need_latencies=False, cache_dir=cache_dir)
+
+
+def assert_same(got: query.Collection, want: query.Collection, window: Window = WINDOW) -> None:
+    assert got.combos == want.combos
+    assert (got.corrupt_lines, got.files) == (want.corrupt_lines, want.files)
+    for report in (query.projects_report, query.models_report, query.agents_report):
+        assert report(got, window, Filters()) == report(want, window, Filters()), report
+
+
+def hit(stores: list[Path], cache_dir: Path, window: Window = WINDOW) -> query.Collection:
+    """The result, asserting it came from the cache of many stores alone."""
+    col = stores_cache.read(cache_dir, stores, window)
+    assert col is not None, "the cache did not answer"
+    got, problems = cached(stores, cache_dir, window)
+    assert problems == [] and got.combos == col.combos
+    return got
+
+
+def missed(stores: list[Path], cache_dir: Path, window: Window = WINDOW) -> query.Collection:
+    """The result, asserting the cache did not answer it (it is written again after)."""
+    assert stores_cache.read(cache_dir, stores, window) is None, "a cache that should not answer did"
+    got, problems = cached(stores, cache_dir, window)
+    assert problems == []
+    return got
+
+
+def append_call(day: Path, tokens: int = 123_456_789) -> None:
+    record = orjson.loads((day / "telemetry.jsonl").read_bytes().splitlines()[0])
+    record["id"], record["tokens"]["input"] = "x" * 32, tokens
+    with open(day / "telemetry.jsonl", "ab") as f:
+        f.write(orjson.dumps(record) + b"\n")
+
+
+def days_of(store: Path) -> list[Path]:
+    return sorted(p for p in store.iterdir() if p.name[:2] == "20")
+
+
+def test_the_second_report_answers_from_one_file_and_equals_collecting(stores, cache_dir, monkeypatch):
+    first, problems = cached(stores, cache_dir)
+    assert problems == []
+    assert_same(first, fresh(stores))
+    assert [p.parent.name for p in cache_dir.glob("stores/*.cache")] == ["stores"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("collected the stores although the cache answers")
+
+    monkeypatch.setattr(multi, "_collect_many", refuse)
+    assert_same(hit(stores, cache_dir), first)
+
+
+@pytest.mark.parametrize("change", ["settled day", "today", "new day", "removed day", "compressed day"])
+def test_a_changed_store_is_collected_again(stores, cache_dir, change):
+    cached(stores, cache_dir)
+    days = days_of(stores[1])
+    if change == "settled day":
+        append_call(days[-2])
+    elif change == "today":
+        append_call(days[-1])
+    elif change == "new day":
+        shutil.copytree(days[-1], stores[1] / "2026-12-01")
+    elif change == "removed day":
+        shutil.rmtree(days[-2])
+    else:
+        assert compress_day_file(days[-2], "telemetry.jsonl") is not None
+    got = missed(stores, cache_dir)
+    assert_same(got, fresh(stores))
+    assert_same(hit(stores, cache_dir), got)  # written again, it answers the next one
+
+
+def test_another_window_or_other_stores_are_not_answered(stores, cache_dir):
+    cached(stores, cache_dir)
+    other = query.last_days(2, NOW)
+    assert_same(missed(stores, cache_dir, other), fresh(stores, other), other)
+    assert_same(missed(stores[:2], cache_dir), fresh(stores[:2]))
+    assert_same(missed(stores[::-1], cache_dir), fresh(stores))
+    assert len(list(cache_dir.glob("stores/*.cache"))) == 3  # one file per set of stores
+
+
+def test_a_change_while_collecting_is_found_by_the_next_report(stores, cache_dir, monkeypatch):
+    """The day files' identities are taken before collecting: a call recorded after a day was
+    read makes the next report collect again (taken after, the cache would miss that call)."""
+    real = multi._collect_many
+
+    def collect_then_record(*args):
+        got = real(*args)
+        append_call(days_of(stores[0])[-1])
+        return got
+
+    with monkeypatch.context() as m:
+        m.setattr(multi, "_collect_many", collect_then_record)
+        cached(stores, cache_dir)
+    assert_same(missed(stores, cache_dir), fresh(stores))
+
+
+def test_a_store_gone_or_no_longer_a_store_warns_as_without_the_cache(stores, cache_dir):
+    cached(stores, cache_dir)
+    shutil.rmtree(stores[0])
+    assert stores_cache.read(cache_dir, stores, WINDOW) is None
+    _, problems = cached(stores, cache_dir)
+    assert problems == [f"{stores[0]}: no such telemetry store (skipped)"]
+    cached(stores[1:], cache_dir)
+    (stores[1] / STORE_MARKER).unlink()
+    (stores[1] / "notes.txt").write_text("mine\n")
+    assert stores_cache.read(cache_dir, stores[1:], WINDOW) is None
+    _, problems = cached(stores[1:], cache_dir)
+    assert problems == [f"{stores[1]}: not a telemetry store (it holds other files; skipped)"]
+
+
+def test_an_unmarked_store_of_its_own_files_only_is_still_answered(stores, cache_dir):
+    for store in stores:
+        (store / STORE_MARKER).unlink()
+    cached(stores, cache_dir)
+    assert_same(hit(stores, cache_dir), fresh(stores))
+
+
+def test_a_linked_day_folder_is_collected_again_and_warned_about(stores, cache_dir, capsys):
+    cached(stores, cache_dir)
+    os.symlink(days_of(stores[2])[0], stores[2] / "2026-12-02")
+    assert stores_cache.read(cache_dir, stores, WINDOW) is None
+    cached(stores, cache_dir)
+    assert "a day folder that is a symbolic link" in capsys.readouterr().err
+
+
+def test_a_damaged_or_foreign_cache_is_not_read(stores, cache_dir):
+    cached(stores, cache_dir)
+    [path] = cache_dir.glob("stores/*.cache")
+    data = path.read_bytes()
+    for at in (10, 30, len(data) // 2, len(data) - 3):
+        damaged = bytearray(data)
+        damaged[at] ^= 0xFF
+        path.write_bytes(bytes(damaged))
+        assert_same(missed(stores, cache_dir), fresh(stores))
+    path.write_bytes(b"LLMSTOR1")
+    assert_same(missed(stores, cache_dir), fresh(stores))
+
+
+def test_reports_with_filters_slots_or_percentiles_do_not_use_it(stores, cache_dir, monkeypatch):
+    cached(stores, cache_dir)
+    monkeypatch.setattr(stores_cache, "read", lambda *a: pytest.fail("read the cache of many stores"))
+    for kwargs in ({"filters": Filters(project="spacewalker"), "need_slots": False, "need_latencies": False},
+                   {"need_slots": True, "need_latencies": False}, {"need_slots": False, "need_latencies": True}):
+        got, _ = collect_many(stores, WINDOW, cache_dir=cache_dir, **kwargs)
+        want, _ = collect_many(stores, WINDOW, **kwargs)
+        assert got.combos == want.combos
+
+
+def test_a_cache_folder_that_cannot_be_written_is_no_error(stores, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    got, problems = cached(stores, blocked)
+    assert problems == []
+    assert_same(got, fresh(stores))
