@@ -118,20 +118,51 @@ def test_another_window_or_other_stores_are_not_answered(stores, cache_dir):
     assert len(list(cache_dir.glob("stores/*.cache"))) == 3  # one file per set of stores
 
 
-def test_a_change_while_collecting_is_found_by_the_next_report(stores, cache_dir, monkeypatch):
-    """The day files' identities are taken before collecting: a call recorded after a day was
-    read makes the next report collect again (taken after, the cache would miss that call)."""
+@pytest.mark.parametrize("day", [-1, -2], ids=["last day", "the day before"])
+@pytest.mark.parametrize("primed", [False, True], ids=["from summaries", "from the stores' caches"])
+def test_a_change_while_collecting_is_found_by_the_next_report(stores, cache_dir, monkeypatch, primed, day):
+    """Each day file's identity is the one its numbers came from (the store's cache of settled
+    days, the day's summary, or a stat before collecting): a call recorded after a day was read
+    makes the next report collect again (a stat after collecting would miss that call)."""
+    if primed:
+        fresh(stores)  # each store's cache of settled days, for this window
     real = multi._collect_many
 
     def collect_then_record(*args):
         got = real(*args)
-        append_call(days_of(stores[0])[-1])
+        append_call(days_of(stores[0])[day])
         return got
 
     with monkeypatch.context() as m:
         m.setattr(multi, "_collect_many", collect_then_record)
         cached(stores, cache_dir)
     assert_same(missed(stores, cache_dir), fresh(stores))
+    assert_same(hit(stores, cache_dir), fresh(stores))
+
+
+def test_a_call_recorded_just_after_a_days_summary_was_read_is_found(stores, cache_dir, monkeypatch):
+    """A day the stores' caches do not hold (one the window cuts, or today's) has the identity
+    its summary was made from, not that of a stat after reading it."""
+    from llm_core.storage import store_cache
+
+    cut = Window(NOW - 3 * 86_400_000, NOW, "cut")  # the first day is cut: read from its summary
+    fresh(stores, cut)
+    real = store_cache.summaries
+
+    def read_then_record(store, workers, files, known):
+        got = real(store, workers, files, known)
+        if store == stores[0]:
+            append_call(files[-1][1].parent)
+            read.append(files[-1][0])
+        return got
+
+    read: list[str] = []
+
+    with monkeypatch.context() as m:
+        m.setattr(store_cache, "summaries", read_then_record)
+        cached(stores, cache_dir, cut)
+    assert read == ["2026-11-27"]
+    assert_same(missed(stores, cache_dir, cut), fresh(stores, cut), cut)
 
 
 def test_a_store_gone_or_no_longer_a_store_warns_as_without_the_cache(stores, cache_dir):

@@ -185,17 +185,18 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
         col = stores_cache.read(cache_dir, stores, window)
         if col is not None:
             return col, []
-        states = stores_cache.snapshot(stores)  # before collecting: a change meanwhile shows next time
-        col, problems = _collect_many(stores, window, filters, False, False)
-        if states is not None and not problems:
+        seen: list[dict] = [{} for _ in stores]  # each store's day files, as its numbers came from them
+        col, problems = _collect_many(stores, window, filters, False, False, seen)
+        if not problems:
+            states = [(sorted(days), [days[d] for d in sorted(days)]) for days in seen]
             stores_cache.write(cache_dir, stores, window, states, col)
         return col, problems
 
 
-def _collect_many(stores: list[Path], window: Window, filters: Filters,
-                  need_slots: bool, need_latencies: bool) -> tuple[Collection, list[str]]:
+def _collect_many(stores: list[Path], window: Window, filters: Filters, need_slots: bool,
+                  need_latencies: bool, seen: list[dict] | None = None) -> tuple[Collection, list[str]]:
     cols, packed, problems = [], [], []
-    for store in stores:
+    for i, store in enumerate(stores):
         state = inspect(store)
         if state.state == "missing":
             problems.append(f"{store}: no such telemetry store (skipped)")
@@ -204,7 +205,8 @@ def _collect_many(stores: list[Path], window: Window, filters: Filters,
             problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
             continue
         try:
-            col, pack = collect_store_packed(store, window, filters, need_slots, need_latencies)
+            col, pack = collect_store_packed(store, window, filters, need_slots, need_latencies,
+                                             None if seen is None else seen[i])
             cols.append(col)
             if pack is not None:
                 packed.append(pack)

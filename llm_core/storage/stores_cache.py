@@ -4,13 +4,13 @@ one file, instead of reading every store's cache of settled days and summaries a
 them up (storage/multi.py).
 
     hit = read(cache_dir, stores, window)          # the Collection, or None
-    states = snapshot(stores)                      # before collecting, when it missed
-    write(cache_dir, stores, window, states, col)  # after
+    write(cache_dir, stores, window, states, col)  # when it missed: col collected from states
 
 It holds the selection's per-combo totals, unreadable lines and files (what reports without
 filters, slots or percentiles read: projects, costs, agents, models), the window they were
 selected in, and each store's day folders with the identity of each day file
-(dayfiles.day_file_stat) taken *before* the totals were collected. It answers only the same
+(store_cache.day_identity) its numbers came from: as the store's cache of settled days or
+the day's summary recorded it, or taken before collecting (store_cache.collect_store_packed). It answers only the same
 window over the same stores (the same folders, in the same order), when every store is still
 a store, holding the same day folders, each day file unchanged (store_cache.day_unchanged):
 then every store would select what it selected, so the result is what collecting gives. A
@@ -38,16 +38,15 @@ from pathlib import Path
 
 import orjson
 
-from llm_core.dayfiles import day_file_stat
-from llm_core.records import STORE_MARKER, TELEMETRY_FILE, atomic_write, day_names, is_day_name
+from llm_core.records import STORE_MARKER, TELEMETRY_FILE, atomic_write, is_day_name
 from llm_core.storage._files import CLOEXEC
 from llm_core.storage.collect import Collection
 from llm_core.storage.day_summaries import FORMAT, NM
 from llm_core.storage.location import inspect
-from llm_core.storage.store_cache import day_unchanged
+from llm_core.storage.store_cache import day_identity, day_unchanged
 from llm_core.storage.windows import Window
 
-__all__ = ["cache_path", "read", "snapshot", "write"]
+__all__ = ["cache_path", "read", "write"]
 
 _MAGIC = b"LLMSTOR1"
 _HEAD = struct.Struct("<8sIIII")
@@ -64,31 +63,6 @@ def cache_path(cache_dir: Path | str, stores: list[Path]) -> Path:
     """The file of this set of stores (in this order): one per set, whatever the window."""
     key = hashlib.sha256("\0".join(_names(stores)).encode("utf-8", "surrogateescape"))
     return Path(cache_dir) / "stores" / f"{key.hexdigest()[:24]}.cache"
-
-
-def _identity(path: str) -> list[int] | None:
-    try:
-        st = day_file_stat(path)
-    except OSError:  # a day folder without its telemetry file: none
-        return None
-    return [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns]
-
-
-def snapshot(stores: list[Path]) -> list[StoreState] | None:
-    """Each store's day folders and day file identities, as they are now; None when a store
-    is missing or not a store (its report warns, and is not cached)."""
-    out = []
-    for store in stores:
-        state = inspect(store)
-        if state.state == "missing" or not state.usable:
-            return None
-        try:
-            days = day_names(store)
-        except OSError:
-            return None
-        base, tail = os.path.join(store, ""), os.sep + TELEMETRY_FILE
-        out.append((days, [_identity(base + day + tail) for day in days]))
-    return out
 
 
 _AT = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
@@ -124,7 +98,7 @@ def _unchanged(store: Path, days: list[str], identities: list) -> bool:
 def _day_unchanged(path: str, identity: list[int] | None) -> bool:
     if identity is not None:
         return day_unchanged(path, identity)
-    return _identity(path) is None
+    return day_identity(path) is None
 
 
 def _is_store(store: Path, fd: int | None) -> bool:
@@ -170,9 +144,14 @@ def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collectio
         if (meta["format"] != FORMAT or meta["stores"] != _names(stores)
                 or meta["window"] != [window.start, window.end]):
             return None
-        for store, (days, identities) in zip(stores, meta["states"], strict=True):
-            if not _unchanged(store, days, identities):
-                return None
+        states = list(zip(stores, meta["states"], strict=True))
+        # The last day of each first: the one a call most likely changed since (then nothing
+        # more is checked), then everything.
+        if not all(_day_unchanged(os.path.join(store, days[-1], TELEMETRY_FILE), identities[-1])
+                   for store, (days, identities) in states if days):
+            return None
+        if not all(_unchanged(store, days, identities) for store, (days, identities) in states):
+            return None
         keys = bytes(body[jl:jl + kl])
         totals = array("q")
         totals.frombytes(body[jl + kl:])
@@ -186,8 +165,8 @@ def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collectio
 
 def write(cache_dir: Path | str, stores: list[Path], window: Window, states: list[StoreState],
           col: Collection) -> None:
-    """Keep `col` (collected after `states` were taken) for the next report over `stores` in
-    `window`; nothing when its totals do not fit int64 or the cache folder cannot be written."""
+    """Keep `col` (collected from the day files `states` name) for the next report over
+    `stores` in `window`; nothing when its totals do not fit int64 or the cache folder cannot be written."""
     flat = list(chain.from_iterable(col.combos.values()))
     if flat and not (min(flat) >= 0 and max(flat) <= _INT64):
         return
