@@ -31,7 +31,6 @@ from pathlib import Path
 import orjson
 
 from llm_core.errors import StorageError
-from llm_core.storage import stores_cache
 from llm_core.storage.collect import Collection
 from llm_core.storage.day_summaries import NM
 from llm_core.storage.location import inspect
@@ -182,6 +181,7 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
     with paused_gc():
         if cache_dir is None or not filters.empty or need_slots or need_latencies:
             return _collect_many(stores, window, filters, need_slots, need_latencies)
+        from llm_core.storage import stores_cache  # here: a report over one store never needs it
         col = stores_cache.read(cache_dir, stores, window)
         if col is not None:
             return col, []

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import binascii
 import contextlib
-import hashlib
 import os
 import struct
+import zlib
 from array import array
 from itertools import chain
 from pathlib import Path
@@ -61,8 +61,10 @@ def _names(stores: list[Path]) -> list[str]:
 
 def cache_path(cache_dir: Path | str, stores: list[Path]) -> Path:
     """The file of this set of stores (in this order): one per set, whatever the window."""
-    key = hashlib.sha256("\0".join(_names(stores)).encode("utf-8", "surrogateescape"))
-    return Path(cache_dir) / "stores" / f"{key.hexdigest()[:24]}.cache"
+    # Two CRCs, not hashlib (loading OpenSSL costs a command ~5 ms): the file names its stores,
+    # so two sets that share a name only take turns writing it.
+    key = "\0".join(_names(stores)).encode("utf-8", "surrogateescape")
+    return Path(cache_dir) / "stores" / f"{binascii.crc32(key):08x}{zlib.adler32(key):08x}.cache"
 
 
 _AT = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd

@@ -35,7 +35,7 @@ the next one over the same stores and days answers from it after checking every 
 a call recorded since is counted:
 
   $ ls "$XDG_CACHE_HOME/llm-core/stores"
-  [0-9a-f]{24}\.cache (re)
+  [0-9a-f]{16}\.cache (re)
   $ llm-telemetry projects --all-under src --days 3 --json | jq '[.projects[].calls] | add'
   791
   $ day=src/web/.llm-telemetry/2026-11-26/telemetry.jsonl
