@@ -175,7 +175,7 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
                  cache_dir: Path | str | None = None) -> tuple[Collection, list[str]]:
     """The selection over every store, and one line per store that could not be read; without
     `need_latencies`, `latencies` may hold none (store_cache.collect_store). With `cache_dir`,
-    a selection without filters, slots or latencies (projects, costs, agents, models) is kept
+    a selection without filters, slots or latencies (projects, agents, models) is kept
     there for the next one over the same stores and window (storage/stores_cache.py)."""
     stores, filters = [Path(s) for s in stores], filters or Filters()
     with paused_gc():

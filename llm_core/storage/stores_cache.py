@@ -7,15 +7,16 @@ them up (storage/multi.py).
     write(cache_dir, stores, window, states, col)  # when it missed: col collected from states
 
 It holds the selection's per-combo totals, unreadable lines and files (what reports without
-filters, slots or percentiles read: projects, costs, agents, models), the window they were
+filters, slots or percentiles read: projects, agents, models), the window they were
 selected in, and each store's day folders with the identity of each day file
 (store_cache.day_identity) its numbers came from: as the store's cache of settled days or
-the day's summary recorded it, or taken before collecting (store_cache.collect_store_packed). It answers only the same
-window over the same stores (the same folders, in the same order), when every store is still
-a store, holding the same day folders, each day file unchanged (store_cache.day_unchanged):
-then every store would select what it selected, so the result is what collecting gives. A
-change made while the totals were collected shows as a changed identity next time. Deleting
-it is always safe; a cache folder that cannot be written is read without it.
+the day's summary recorded it, or taken before collecting (store_cache.collect_store_packed).
+It answers only the same window over the same stores (the same folders, in the same order),
+when every store is still a store, holding the same day folders, each day file unchanged
+(store_cache.day_unchanged): then every store would select what it selected, so the result
+is what collecting gives. A change made while the totals were collected shows as a changed
+identity next time. Deleting it is always safe; a cache folder that cannot be written is
+read without it.
 
     header   magic b"LLMSTOR1", the lengths of the JSON part, the combos and the totals, and
              the CRC-32 of all three

@@ -29,7 +29,7 @@ Reports over several stores: --store (repeated), --all-under, LLM_TELEMETRY_DIRS
     "src/api/.llm-telemetry"
   ]
 
-A report without filters, slots or percentiles (projects, costs, agents, models) over several
+A report without filters, slots or percentiles (projects, agents, models) over several
 stores keeps what it read in one file per set of stores under $XDG_CACHE_HOME/llm-core/stores;
 the next one over the same stores and days answers from it after checking every day file, so
 a call recorded since is counted:
