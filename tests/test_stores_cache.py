@@ -223,3 +223,59 @@ def test_a_cache_folder_that_cannot_be_written_is_no_error(stores, tmp_path):
     got, problems = cached(stores, blocked)
     assert problems == []
     assert_same(got, fresh(stores))
+
+
+def age(folder: Path, seconds: int = 3600) -> None:
+    """The folder's mtime as if its last entry was added `seconds` ago."""
+    then = os.stat(folder).st_mtime - seconds
+    os.utime(folder, (then, then))
+
+
+def listings(monkeypatch) -> list[Path]:
+    """The stores the cache lists (stores_cache._day_folders), from now on."""
+    listed: list[Path] = []
+    real = stores_cache._day_folders
+
+    def day_folders(store, fd, known):
+        listed.append(store)
+        return real(store, fd, known)
+
+    monkeypatch.setattr(stores_cache, "_day_folders", day_folders)
+    return listed
+
+
+@pytest.mark.parametrize("change", ["new day", "removed day", "no longer a store"])
+def test_a_folder_unchanged_for_long_is_not_listed_until_an_entry_changes(stores, cache_dir, monkeypatch, change):
+    fresh(stores)  # the stores' summaries and caches: .summaries/ added to each store's folder
+    for store in stores:
+        age(store)
+    cached(stores, cache_dir)
+    listed = listings(monkeypatch)
+    assert_same(hit(stores, cache_dir), fresh(stores))
+    assert listed == []  # one stat of each folder told that none of their entries changed
+    if change == "new day":
+        shutil.copytree(days_of(stores[1])[-1], stores[1] / "2026-12-01")
+    elif change == "removed day":
+        shutil.rmtree(days_of(stores[1])[0])
+    else:
+        (stores[1] / STORE_MARKER).unlink()
+        (stores[1] / "notes.txt").write_text("mine\n")
+    assert stores_cache.read(cache_dir, stores, WINDOW) is None  # its folder's mtime changed
+    if change != "no longer a store":  # (that one is found before its listing)
+        assert stores[1] in listed
+        assert_same(missed(stores, cache_dir), fresh(stores))
+
+
+def test_a_folder_changed_just_before_it_was_listed_is_listed_each_time(stores, cache_dir, monkeypatch):
+    """Its mtime could be the same after a change made in the same tick of the clock: a day
+    folder added then is found by listing it, whatever its mtime says."""
+    fresh(stores)
+    age(stores[0])
+    cached(stores, cache_dir)
+    listed = listings(monkeypatch)
+    hit(stores, cache_dir)
+    assert stores[0] not in listed and stores[1] in listed and stores[2] in listed
+    before = os.stat(stores[1])
+    shutil.copytree(days_of(stores[1])[-1], stores[1] / "2026-12-01")
+    os.utime(stores[1], ns=(before.st_atime_ns, before.st_mtime_ns))  # as if in the same tick
+    assert_same(missed(stores, cache_dir), fresh(stores))

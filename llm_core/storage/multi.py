@@ -185,10 +185,12 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
         col = stores_cache.read(cache_dir, stores, window)
         if col is not None:
             return col, []
+        folders = stores_cache.folders(stores)  # before their day folders are listed
         seen: list[dict] = [{} for _ in stores]  # each store's day files, as its numbers came from them
         col, problems = _collect_many(stores, window, filters, False, False, seen)
         if not problems:
-            states = [(sorted(days), [days[d] for d in sorted(days)]) for days in seen]
+            states = [(sorted(days), [days[d] for d in sorted(days)], folder)
+                      for days, folder in zip(seen, folders, strict=True)]
             stores_cache.write(cache_dir, stores, window, states, col)
         return col, problems
 

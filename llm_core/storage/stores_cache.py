@@ -18,10 +18,11 @@ is what collecting gives. A change made while the totals were collected shows as
 identity next time. Deleting it is always safe; a cache folder that cannot be written is
 read without it.
 
-    header   magic b"LLMSTOR1", the lengths of the JSON part, the combos and the totals, and
+    header   magic b"LLMSTOR2", the lengths of the JSON part, the combos and the totals, and
              the CRC-32 of all three
     JSON     the summaries' FORMAT, the stores (absolute paths), the window [start, end], per
-             store its day folders and their identities, the unreadable lines and the files
+             store its day folders, their identities and its folder's, the unreadable lines
+             and the files
     combos   each combo as a JSON array, one a line
     totals   int64 per-combo totals, NM each
 """
@@ -32,6 +33,7 @@ import binascii
 import contextlib
 import os
 import struct
+import time
 import zlib
 from array import array
 from itertools import chain
@@ -47,13 +49,14 @@ from llm_core.storage.location import inspect
 from llm_core.storage.store_cache import day_identity, day_unchanged
 from llm_core.storage.windows import Window
 
-__all__ = ["cache_path", "read", "write"]
+__all__ = ["cache_path", "folders", "read", "write"]
 
-_MAGIC = b"LLMSTOR1"
+_MAGIC = b"LLMSTOR2"
 _HEAD = struct.Struct("<8sIIII")
 _INT64 = 2**63 - 1
 
-StoreState = tuple[list[str], list]  # a store's day folders, and their day files' identities
+# A store's day folders, their day files' identities, and its folder's (folders()).
+StoreState = tuple[list[str], list, list[int] | None]
 
 
 def _names(stores: list[Path]) -> list[str]:
@@ -72,16 +75,38 @@ _AT = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
 _DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | CLOEXEC  # the store path may be a link
 
 
-def _unchanged(store: Path, days: list[str], identities: list) -> bool:
+# A folder's mtime changes whenever an entry is added to it, removed or renamed, to the clock's
+# coarse time. Seen at least this long after its last change, it tells that none came since
+# (a change later gets a later time), as git trusts an index entry older than the index.
+_SETTLED_NS = 3_000_000_000  # past coarse clocks and FAT's 2 s
+
+
+def folders(stores: list[Path]) -> list[list[int] | None]:
+    """Each store folder's [ino, dev, mtime_ns], to be taken before its day folders are listed;
+    None when it changed too recently to tell a later change by, or cannot be read."""
+    now, out = time.time_ns(), []
+    for store in stores:
+        try:
+            st = os.stat(store)
+        except OSError:
+            out.append(None)
+            continue
+        out.append([st.st_ino, st.st_dev, st.st_mtime_ns] if st.st_mtime_ns < now - _SETTLED_NS else None)
+    return out
+
+
+def _unchanged(store: Path, days: list[str], identities: list, folder: list[int] | None) -> bool:
     """Whether `store` is still a store holding these day folders, each day file unchanged:
-    one listing and one stat a day, relative to the store's folder (a path walk for each day
-    of every store costs a third more)."""
+    one stat a day relative to the store's folder (a path walk for each day of every store
+    costs a third more), and one listing of it unless its `folder` identity says no entry
+    changed since they were listed."""
     try:
         fd = os.open(store, _DIR) if _AT else None
     except OSError:  # missing, or not a folder: collecting says so
         return False
     try:
-        if not _is_store(store, fd) or _day_folders(store, fd, days) != days:
+        same = fd is not None and folder is not None and _same_folder(fd, folder)
+        if not same and (not _is_store(store, fd) or _day_folders(store, fd, days) != days):
             return False
         rel = [day + os.sep + TELEMETRY_FILE for day in days]
         try:  # the usual case, every day unchanged: compared all at once
@@ -96,6 +121,11 @@ def _unchanged(store: Path, days: list[str], identities: list) -> bool:
     finally:
         if fd is not None:
             os.close(fd)
+
+
+def _same_folder(fd: int, folder: list[int]) -> bool:
+    st = os.fstat(fd)
+    return [st.st_ino, st.st_dev, st.st_mtime_ns] == folder
 
 
 def _day_unchanged(path: str, identity: list[int] | None) -> bool:
@@ -151,9 +181,9 @@ def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collectio
         # The last day of each first: the one a call most likely changed since (then nothing
         # more is checked), then everything.
         if not all(_day_unchanged(os.path.join(store, days[-1], TELEMETRY_FILE), identities[-1])
-                   for store, (days, identities) in states if days):
+                   for store, (days, identities, _) in states if days):
             return None
-        if not all(_unchanged(store, days, identities) for store, (days, identities) in states):
+        if not all(_unchanged(store, *state) for store, state in states):
             return None
         keys = bytes(body[jl:jl + kl])
         totals = array("q")
