@@ -279,3 +279,14 @@ def test_a_folder_changed_just_before_it_was_listed_is_listed_each_time(stores, 
     shutil.copytree(days_of(stores[1])[-1], stores[1] / "2026-12-01")
     os.utime(stores[1], ns=(before.st_atime_ns, before.st_mtime_ns))  # as if in the same tick
     assert_same(missed(stores, cache_dir), fresh(stores))
+
+
+def test_only_the_sets_of_stores_used_last_are_kept(stores, cache_dir, monkeypatch):
+    monkeypatch.setattr(stores_cache, "KEEP", 2)
+    sets = [stores[:1], stores[:2], stores, stores[1:]]
+    for i, chosen in enumerate(sets):
+        cached(chosen, cache_dir)
+        path = stores_cache.cache_path(cache_dir, chosen)
+        os.utime(path, ns=(i * 10**9, i * 10**9))  # written in this order, a second apart
+    assert sorted(cache_dir.glob("stores/*.cache")) == sorted(stores_cache.cache_path(cache_dir, s) for s in sets[2:])
+    assert_same(hit(stores, cache_dir), fresh(stores))

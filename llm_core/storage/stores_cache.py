@@ -54,6 +54,7 @@ __all__ = ["cache_path", "folders", "read", "write"]
 _MAGIC = b"LLMSTOR2"
 _HEAD = struct.Struct("<8sIIII")
 _INT64 = 2**63 - 1
+KEEP = 32  # files, one per set of stores: ~100 KB each for 20 stores of 30 days
 
 # A store's day folders, their day files' identities, and its folder's (folders()).
 StoreState = tuple[list[str], list, list[int] | None]
@@ -199,7 +200,8 @@ def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collectio
 def write(cache_dir: Path | str, stores: list[Path], window: Window, states: list[StoreState],
           col: Collection) -> None:
     """Keep `col` (collected from the day files `states` name) for the next report over
-    `stores` in `window`; nothing when its totals do not fit int64 or the cache folder cannot be written."""
+    `stores` in `window`, and the KEEP sets of stores used last; nothing when its totals do
+    not fit int64 or the cache folder cannot be written."""
     flat = list(chain.from_iterable(col.combos.values()))
     if flat and not (min(flat) >= 0 and max(flat) <= _INT64):
         return
@@ -209,5 +211,16 @@ def write(cache_dir: Path | str, stores: list[Path], window: Window, states: lis
     keys = b"\n".join(orjson.dumps(list(c)) for c in col.combos)
     totals = array("q", flat).tobytes()
     head = _HEAD.pack(_MAGIC, len(body), len(keys), len(totals), binascii.crc32(body + keys + totals))
+    path = cache_path(cache_dir, stores)
     with contextlib.suppress(OSError):
-        atomic_write(cache_path(cache_dir, stores), head + body + keys + totals)
+        atomic_write(path, head + body + keys + totals)
+        _keep_newest(path.parent)
+
+
+def _keep_newest(folder: Path) -> None:
+    """Remove all but the KEEP files written last (a file is rewritten whenever it misses)."""
+    with os.scandir(folder) as entries:
+        files = [(e.stat().st_mtime_ns, e.path) for e in entries if e.name.endswith(".cache")]
+    for _, path in sorted(files)[:-KEEP]:
+        with contextlib.suppress(FileNotFoundError):  # another report removed it first
+            os.unlink(path)
