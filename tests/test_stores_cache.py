@@ -203,6 +203,16 @@ def test_a_damaged_or_foreign_cache_is_not_read(stores, cache_dir):
         damaged[at] ^= 0xFF
         path.write_bytes(bytes(damaged))
         assert_same(missed(stores, cache_dir), fresh(stores))
+    # A store's part damaged: a change in that store does not take it out of the sum.
+    part = stores_cache.part_path(cache_dir, os.path.abspath(stores[0]))
+    damaged = bytearray(part.read_bytes())
+    damaged[-3] ^= 0xFF
+    part.write_bytes(bytes(damaged))
+    assert_same(hit(stores, cache_dir), fresh(stores))  # the sum alone answers
+    append_call(days_of(stores[0])[-1])
+    kept, base, dropped = stores_cache.parts(cache_dir, stores, WINDOW)
+    assert kept[0] is None and base is None and dropped == []
+    assert_same(missed(stores, cache_dir), fresh(stores))
     path.write_bytes(b"LLMSTOR1")
     assert_same(missed(stores, cache_dir), fresh(stores))
 
@@ -290,3 +300,103 @@ def test_only_the_sets_of_stores_used_last_are_kept(stores, cache_dir, monkeypat
         os.utime(path, ns=(i * 10**9, i * 10**9))  # written in this order, a second apart
     assert sorted(cache_dir.glob("stores/*.cache")) == sorted(stores_cache.cache_path(cache_dir, s) for s in sets[2:])
     assert_same(hit(stores, cache_dir), fresh(stores))
+
+
+def collected(monkeypatch) -> list[Path]:
+    """The stores collected again (multi._collect_one), from now on."""
+    seen: list[Path] = []
+    real = multi._collect_one
+
+    def collect_one(store, *args):
+        seen.append(store)
+        return real(store, *args)
+
+    monkeypatch.setattr(multi, "_collect_one", collect_one)
+    return seen
+
+
+@pytest.mark.parametrize("changed", [[1], [0, 2], [0, 1, 2]], ids=["one store", "two stores", "every store"])
+def test_a_miss_collects_only_the_changed_stores_and_equals_collecting_all(stores, cache_dir, monkeypatch, changed):
+    cached(stores, cache_dir)
+    for i in changed:
+        append_call(days_of(stores[i])[-1], tokens=10**9 + i)
+    shutil.copytree(days_of(stores[changed[0]])[-1], stores[changed[0]] / "2026-12-01")  # a combo more
+    again = collected(monkeypatch)
+    got = missed(stores, cache_dir)
+    assert again == [stores[i] for i in changed]
+    assert_same(got, fresh(stores))
+    again.clear()
+    assert_same(hit(stores, cache_dir), got)  # the sum and the parts written again
+    assert again == []
+    assert all(part is not None for part in stores_cache.parts(cache_dir, stores, WINDOW)[0])
+
+
+def test_a_store_added_or_removed_uses_the_parts_kept_of_the_others(stores, cache_dir, monkeypatch):
+    cached(stores[:2], cache_dir)
+    again = collected(monkeypatch)
+    for chosen, want in [(stores, stores[2:]),  # one store added
+                         (stores[1:], []),  # one removed
+                         (stores, stores[1:2])]:  # the sum of all three, after a call in stores[1]
+        if want == stores[1:2]:
+            append_call(days_of(stores[1])[-1])
+        again.clear()
+        got = missed(chosen, cache_dir)
+        assert again == want
+        assert_same(got, fresh(chosen))
+
+
+def test_a_part_of_a_store_gone_or_not_readable_is_not_used(stores, cache_dir, monkeypatch):
+    cached(stores, cache_dir)
+    shutil.rmtree(stores[1])
+    got, problems = cached(stores, cache_dir)
+    assert problems == [f"{stores[1]}: no such telemetry store (skipped)"]
+    want, _ = collect_many(stores, WINDOW, need_slots=False, need_latencies=False)
+    assert_same(got, want)
+    assert_same(got, fresh([stores[0], stores[2]]))
+
+
+def test_a_combo_gone_from_the_only_store_that_had_it_is_gone_from_the_sum(stores, cache_dir, monkeypatch):
+    """The kept sum has the changed stores' old parts taken out and their new ones added: a
+    combo only a changed store had, and no longer has, is not left behind with zero totals."""
+    day = days_of(stores[2])[-1]
+    record = orjson.loads((day / "telemetry.jsonl").read_bytes().splitlines()[0])
+    record["id"], record["metadata"]["project"] = "y" * 32, "only-here"
+    with open(day / "telemetry.jsonl", "ab") as f:
+        f.write(orjson.dumps(record) + b"\n")
+    first, _ = cached(stores, cache_dir)
+    assert any(c[0] == "only-here" for c in first.combos)
+    lines = (day / "telemetry.jsonl").read_bytes().splitlines(keepends=True)
+    (day / "telemetry.jsonl").write_bytes(b"".join(lines[:-1]))
+    used = []
+    real = multi._packed_sum
+    monkeypatch.setattr(multi, "_packed_sum", lambda packs, base=None, minus=(): used.append(base) or real(packs, base, minus))
+    got = missed(stores, cache_dir)
+    assert any(base is not None for base in used)  # from the kept sum, not all parts again
+    assert not any(c[0] == "only-here" for c in got.combos)
+    assert_same(got, fresh(stores))
+    assert_same(hit(stores, cache_dir), got)
+
+
+def test_a_part_kept_since_for_another_set_of_stores_is_not_taken_out_of_the_sum(stores, cache_dir, monkeypatch):
+    """Two sets sharing a store share its part file: when the other set kept a newer part,
+    this set's sum cannot be taken apart by it, and every store's own part is added up."""
+    cached(stores, cache_dir)
+    append_call(days_of(stores[0])[-1])
+    cached(stores[:2], cache_dir)  # stores[0]'s part kept again, for this other set
+    append_call(days_of(stores[0])[-1], tokens=7)
+    kept, base, _ = stores_cache.parts(cache_dir, stores, WINDOW)
+    assert base is None and kept[0] is None and kept[1] is not None and kept[2] is not None
+    again = collected(monkeypatch)
+    got = missed(stores, cache_dir)
+    assert again == [stores[0]]
+    assert_same(got, fresh(stores))
+
+
+def test_only_the_parts_of_the_stores_used_last_are_kept(stores, cache_dir, monkeypatch):
+    monkeypatch.setattr(stores_cache, "KEEP_PARTS", 2)
+    for i, store in enumerate(stores):
+        cached([store], cache_dir)
+        path = stores_cache.part_path(cache_dir, os.path.abspath(store))
+        os.utime(path, ns=(i * 10**9, i * 10**9))  # written in this order, a second apart
+    assert sorted(cache_dir.glob("stores/parts/*.part")) == sorted(
+        stores_cache.part_path(cache_dir, os.path.abspath(s)) for s in stores[1:])

@@ -13,11 +13,14 @@ as big integers, a few C calls per store (`_sum_packed`). A store that is missin
 unreadable or a folder that is not a store (storage/location.py) is skipped and named in
 `problems` (the CLI makes each one warning line). A report without filters, slots or
 percentiles keeps its result for the next one over the same stores and window
-(storage/stores_cache.py: one file, checked against every day file of every store).
+(storage/stores_cache.py: one file, checked against every day file of every store); when
+some stores changed, only those are collected again and their new parts replace their old
+ones in the sum kept (`_collect_parts`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -143,17 +146,44 @@ def _rows(n: int) -> struct.Struct:
 
 def _sum_packed(packs: list[Packed]) -> dict:
     """{combo: metrics} summed over `packs`; OverflowError when a lane's sum could pass 2**64."""
-    if sum(p.largest for p in packs) >= 2**64:
+    return _combos(_packed_sum(packs))
+
+
+def _packed_sum(packs: list[Packed], base: Packed | None = None, minus: list[Packed] = ()) -> Packed:
+    """The sum of `packs` packed (its combos in the order first seen, `largest` a bound); with
+    `base`, base + packs - minus, `minus` being some of the packs `base` is the sum of (a
+    combo left with no totals then dropped). OverflowError when a lane could pass 2**64."""
+    if sum(p.largest for p in packs) + (base.largest if base else 0) >= 2**64:
         raise OverflowError("sums past 64 bits")
-    keys = list(dict.fromkeys(chain.from_iterable(p.keys for p in packs)))
-    zero, total = bytes(_ROW), 0
+    lead = base.keys if base else []
+    keys = list(dict.fromkeys(chain(lead, chain.from_iterable(p.keys for p in packs))))
+    total = int.from_bytes(base.totals, sys.byteorder) if base else 0  # its combos come first
     for p in packs:
-        rows = dict(zip(p.keys, _rows(len(p.keys)).unpack(p.totals), strict=True))
-        total += int.from_bytes(b"".join(map(rows.get, keys, repeat(zero))), sys.byteorder)
+        total += _lanes(p, keys)
+    for p in minus:
+        total -= _lanes(p, keys)
+    if total < 0:
+        raise OverflowError("parts that are not in the sum")
+    data = total.to_bytes(len(keys) * _ROW, sys.byteorder)
+    if minus:
+        zero = bytes(_ROW)
+        kept = [(k, row) for k, row in zip(keys, _rows(len(keys)).unpack(data), strict=True) if row != zero]
+        keys, data = [k for k, _ in kept], b"".join(row for _, row in kept)
+    return Packed(keys, data, sum(p.largest for p in packs) + (base.largest if base else 0))
+
+
+def _lanes(p: Packed, keys: list[bytes]) -> int:
+    """The totals of `p` in the order of `keys` (a superset), zeros where it lacks a combo, as
+    one integer."""
+    rows = dict(zip(p.keys, _rows(len(p.keys)).unpack(p.totals), strict=True))
+    return int.from_bytes(b"".join(map(rows.get, keys, repeat(bytes(_ROW)))), sys.byteorder)
+
+
+def _combos(p: Packed) -> dict:
     sums = array("Q")
-    sums.frombytes(total.to_bytes(len(keys) * _ROW, sys.byteorder))
+    sums.frombytes(p.totals)
     values = sums.tolist()
-    combos = orjson.loads(b"[" + b",".join(keys) + b"]")
+    combos = orjson.loads(b"[" + b",".join(p.keys) + b"]")
     return {tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)}
 
 
@@ -185,34 +215,98 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
         col = stores_cache.read(cache_dir, stores, window)
         if col is not None:
             return col, []
-        folders = stores_cache.folders(stores)  # before their day folders are listed
-        seen: list[dict] = [{} for _ in stores]  # each store's day files, as its numbers came from them
-        col, problems = _collect_many(stores, window, filters, False, False, seen)
-        if not problems:
-            states = [(sorted(days), [days[d] for d in sorted(days)], folder)
-                      for days, folder in zip(seen, folders, strict=True)]
-            stores_cache.write(cache_dir, stores, window, states, col)
-        return col, problems
+        return _collect_parts(stores, window, filters, cache_dir)
+
+
+def _collect_parts(stores: list[Path], window: Window, filters: Filters,
+                   cache_dir: Path | str) -> tuple[Collection, list[str]]:
+    """On a miss of the cache of many stores: each store whose day files are unchanged answers
+    from its part kept there, only the others are collected again, and their parts replace
+    the old ones in the sum kept (exact: integer sums), as collecting every store would;
+    the sum and parts kept again."""
+    from llm_core.storage import stores_cache  # here: a report over one store never needs it
+    folders = stores_cache.folders(stores)  # before their day folders are listed
+    parts, base, dropped = stores_cache.parts(cache_dir, stores, window)
+    changed = [i for i, part in enumerate(parts) if part is None]
+    seen: list[dict] = [{} for _ in changed]  # each store's day files, as its numbers came from them
+    got: list = []
+    _, problems = _collect_many([stores[i] for i in changed], window, filters, False, False, seen, got)
+    for i, part in enumerate(parts):
+        if part is not None:  # its folder as seen now, before any listing
+            parts[i] = part._replace(state=(*part.state[:2], folders[i]))
+    for i, days, one in zip(changed, seen, got, strict=True):
+        pack = None if one is None else _store_packed(*one)
+        if pack is not None:
+            state = (sorted(days), [days[d] for d in sorted(days)], folders[i])
+            parts[i] = stores_cache.Part(state, pack, one[0].corrupt_lines, one[0].files)
+        elif one is not None:  # a total below 0 or past int64 (never recorded): added one by one
+            return _collect_many(stores, window, filters, False, False)
+    fresh = [parts[i].pack for i in changed if parts[i] is not None]
+    parts = [part for part in parts if part is not None]
+    try:
+        total = _parts_sum(parts, fresh, base, dropped)
+    except OverflowError:  # sums that could pass 2**64: one by one
+        return _collect_many(stores, window, filters, False, False)
+    col = Collection(combos=_combos(total), corrupt_lines=sum(p.bad for p in parts),
+                     files=sum(p.files for p in parts))
+    if not problems:
+        stores_cache.write(cache_dir, stores, window, parts, col, total)
+    return col, problems
+
+
+def _parts_sum(parts: list, fresh: list[Packed], base: Packed | None, dropped: list[Packed]) -> Packed:
+    """The stores' `parts` added up: when the cache kept their sum (`base`), it with the
+    parts `dropped` taken out and the `fresh` ones added (a few stores, not all of them)."""
+    if base is not None:
+        with contextlib.suppress(OverflowError):
+            return _packed_sum(fresh, base, dropped)
+    if any(p.pack is None for p in parts):  # given with the sum, not read
+        raise OverflowError("sums past 64 bits")
+    return _packed_sum([p.pack for p in parts])
+
+
+def _store_packed(col: Collection, pack: Packed | None) -> Packed | None:
+    """A store's combos (those its cache answers packed, and the Collection's) as one Packed;
+    None when a total is below 0 or a sum passes 64 bits."""
+    try:
+        own = _pack(col.combos)
+        if pack is None or not col.combos:
+            return pack or own
+        return _packed_sum([pack, own])
+    except OverflowError:
+        return None
 
 
 def _collect_many(stores: list[Path], window: Window, filters: Filters, need_slots: bool,
-                  need_latencies: bool, seen: list[dict] | None = None) -> tuple[Collection, list[str]]:
+                  need_latencies: bool, seen: list[dict] | None = None,
+                  got: list | None = None) -> tuple[Collection, list[str]]:
+    """The stores' selections added up; with `got`, each store's (Collection, Packed | None)
+    appended to it too (None for a store that could not be read)."""
     cols, packed, problems = [], [], []
     for i, store in enumerate(stores):
-        state = inspect(store)
-        if state.state == "missing":
-            problems.append(f"{store}: no such telemetry store (skipped)")
+        one = _collect_one(store, window, filters, need_slots, need_latencies,
+                           None if seen is None else seen[i])
+        if got is not None:
+            got.append(None if isinstance(one, str) else one)
+        if isinstance(one, str):
+            problems.append(one)
             continue
-        if not state.usable:
-            problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
-            continue
-        try:
-            col, pack = collect_store_packed(store, window, filters, need_slots, need_latencies,
-                                             None if seen is None else seen[i])
-            cols.append(col)
-            if pack is not None:
-                packed.append(pack)
-        except (OSError, StorageError) as e:
-            reason = getattr(e, "strerror", None) or str(e)
-            problems.append(f"{store}: cannot be read ({reason}; skipped)")
+        cols.append(one[0])
+        if one[1] is not None:
+            packed.append(one[1])
     return merge(cols, packed), problems
+
+
+def _collect_one(store: Path, window: Window, filters: Filters, need_slots: bool,
+                 need_latencies: bool, seen: dict | None) -> tuple[Collection, Packed | None] | str:
+    """A store's selection (collect_store_packed), or why it could not be read."""
+    state = inspect(store)
+    if state.state == "missing":
+        return f"{store}: no such telemetry store (skipped)"
+    if not state.usable:
+        return f"{store}: not a telemetry store (it holds other files; skipped)"
+    try:
+        return collect_store_packed(store, window, filters, need_slots, need_latencies, seen)
+    except (OSError, StorageError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        return f"{store}: cannot be read ({reason}; skipped)"

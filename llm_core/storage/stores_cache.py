@@ -3,8 +3,9 @@ selected in one window, so the next such report checks each store's day files an
 one file, instead of reading every store's cache of settled days and summaries and adding
 them up (storage/multi.py).
 
-    hit = read(cache_dir, stores, window)          # the Collection, or None
-    write(cache_dir, stores, window, states, col)  # when it missed: col collected from states
+    hit = read(cache_dir, stores, window)                  # the Collection, or None
+    kept, base, dropped = parts(cache_dir, stores, window)  # when it missed (storage/multi.py)
+    write(cache_dir, stores, window, kept, col, total)     # col: the sum `total` of the parts
 
 It holds the selection's per-combo totals, unreadable lines and files (what reports without
 filters, slots or percentiles read: projects, agents, models), the window they were
@@ -18,12 +19,24 @@ is what collecting gives. A change made while the totals were collected shows as
 identity next time. Deleting it is always safe; a cache folder that cannot be written is
 read without it.
 
-    header   magic b"LLMSTOR2", the lengths of the JSON part, the combos and the totals, and
-             the CRC-32 of all three
+Beside it, one file per store (`<cache_dir>/stores/parts/<key>.part`) keeps that store's
+part (Part: its per-combo totals, unreadable lines and files, the window and its day files'
+identities), and the file of the set names the CRC-32 of each store's part file its sum was
+made of. When the sum misses because some stores changed, only those are collected again:
+their old parts (when their files are still those the sum names) are taken out of the sum
+and the new ones added, exact integer sums (storage/multi.py), so a call in one of 20 stores
+costs collecting that store alone. Without such a sum (a store added or removed, a part kept
+since for another set of stores) each store's own part is used while it still holds the
+same day files, and the parts are added up. The files of the KEEP sets and KEEP_PARTS
+stores used last are kept.
+
+    header   magic b"LLMSTOR3" (a part: b"LLMPART1"), the lengths of the JSON part, the
+             combos and the totals, and the CRC-32 of all three
     JSON     the summaries' FORMAT, the stores (absolute paths), the window [start, end], per
              store its day folders, their identities and its folder's, the unreadable lines
-             and the files
-    combos   each combo as a JSON array, one a line
+             and the files, a bound of the totals, per store its part's unreadable lines,
+             files and file's CRC-32 (a part: its store, window, state, lines, files, bound)
+    combos   each combo as a JSON array, one a line (the bytes of the parts' combos)
     totals   int64 per-combo totals, NM each
 """
 
@@ -38,6 +51,7 @@ import zlib
 from array import array
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
@@ -46,18 +60,32 @@ from llm_core.storage._files import CLOEXEC
 from llm_core.storage.collect import Collection
 from llm_core.storage.day_summaries import FORMAT, NM
 from llm_core.storage.location import inspect
-from llm_core.storage.store_cache import day_identity, day_unchanged
+from llm_core.storage.store_cache import Packed, day_identity, day_unchanged
 from llm_core.storage.windows import Window
 
-__all__ = ["cache_path", "folders", "read", "write"]
+__all__ = ["Part", "cache_path", "folders", "parts", "read", "write"]
 
-_MAGIC = b"LLMSTOR2"
+_MAGIC = b"LLMSTOR3"
 _HEAD = struct.Struct("<8sIIII")
+_PART_MAGIC = b"LLMPART1"
 _INT64 = 2**63 - 1
 KEEP = 32  # files, one per set of stores: ~100 KB each for 20 stores of 30 days
+KEEP_PARTS = 20 * KEEP  # files, one per store: ~30 KB each for a store of 30 days
 
 # A store's day folders, their day files' identities, and its folder's (folders()).
 StoreState = tuple[list[str], list, list[int] | None]
+
+
+class Part(NamedTuple):
+    """What one store adds to the selection: its combos' totals (packed, as multi.py sums
+    them; None while only its file's CRC is known), unreadable lines and files, the state
+    (StoreState) they came from, and the CRC-32 of its file (0 until written)."""
+
+    state: StoreState
+    pack: Packed | None
+    bad: int
+    files: int
+    crc: int = 0
 
 
 def _names(stores: list[Path]) -> list[str]:
@@ -168,15 +196,8 @@ def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collectio
     """What collecting `stores` in `window` (no filters, slots or latencies) gives, from the
     cache; None when there is none that answers exactly."""
     try:
-        with open(cache_path(cache_dir, stores), "rb") as f:
-            data = f.read()
-        magic, jl, kl, tl, crc = _HEAD.unpack_from(data)
-        body = memoryview(data)[_HEAD.size:]
-        if magic != _MAGIC or len(body) != jl + kl + tl or binascii.crc32(body) != crc:
-            return None
-        meta = orjson.loads(body[:jl])
-        if (meta["format"] != FORMAT or meta["stores"] != _names(stores)
-                or meta["window"] != [window.start, window.end]):
+        meta, keys, data = _load(cache_path(cache_dir, stores), stores, window)
+        if meta is None:
             return None
         states = list(zip(stores, meta["states"], strict=True))
         # The last day of each first: the one a call most likely changed since (then nothing
@@ -186,9 +207,8 @@ def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collectio
             return None
         if not all(_unchanged(store, *state) for store, state in states):
             return None
-        keys = bytes(body[jl:jl + kl])
         totals = array("q")
-        totals.frombytes(body[jl + kl:])
+        totals.frombytes(data)
     except (OSError, ValueError, KeyError, TypeError, struct.error):
         return None
     values = totals.tolist()
@@ -197,30 +217,123 @@ def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collectio
                       corrupt_lines=meta["bad"], files=meta["files"])
 
 
-def write(cache_dir: Path | str, stores: list[Path], window: Window, states: list[StoreState],
-          col: Collection) -> None:
-    """Keep `col` (collected from the day files `states` name) for the next report over
-    `stores` in `window`, and the KEEP sets of stores used last; nothing when its totals do
-    not fit int64 or the cache folder cannot be written."""
-    flat = list(chain.from_iterable(col.combos.values()))
-    if flat and not (min(flat) >= 0 and max(flat) <= _INT64):
-        return
-    meta = {"format": FORMAT, "stores": _names(stores), "window": [window.start, window.end],
-            "states": states, "bad": col.corrupt_lines, "files": col.files}
-    body = orjson.dumps(meta)
-    keys = b"\n".join(orjson.dumps(list(c)) for c in col.combos)
-    totals = array("q", flat).tobytes()
-    head = _HEAD.pack(_MAGIC, len(body), len(keys), len(totals), binascii.crc32(body + keys + totals))
-    path = cache_path(cache_dir, stores)
+def _load(path: Path, stores: list[Path] | None, window: Window, magic: bytes = _MAGIC) -> tuple:
+    """The JSON part, combos and totals of the cache file `path` (of a set of stores, or with
+    `magic` of one store's part); (None, ...) when it is damaged or not of `stores` and
+    `window`. Raises OSError."""
+    with open(path, "rb") as f:
+        data = f.read()
+    got, jl, kl, tl, crc = _HEAD.unpack_from(data)
+    body = memoryview(data)[_HEAD.size:]
+    if got != magic or len(body) != jl + kl + tl or binascii.crc32(body) != crc:
+        return None, b"", b""
+    meta = orjson.loads(body[:jl])
+    if (meta["format"] != FORMAT or meta["window"] != [window.start, window.end]
+            or (stores is not None and meta["stores"] != _names(stores))):
+        return None, b"", b""
+    meta["crc"] = crc
+    return meta, bytes(body[jl:jl + kl]), bytes(body[jl + kl:])
+
+
+def _file(meta: dict, keys: bytes, totals: bytes, magic: bytes = _MAGIC) -> tuple[bytes, int]:
+    body = orjson.dumps(meta) + keys + totals
+    crc = binascii.crc32(body)
+    return _HEAD.pack(magic, len(body) - len(keys) - len(totals), len(keys), len(totals), crc) + body, crc
+
+
+def part_path(cache_dir: Path | str, name: str) -> Path:
+    """The file of one store's part (`name`: its absolute path), whatever the window."""
+    key = name.encode("utf-8", "surrogateescape")
+    return Path(cache_dir) / "stores" / "parts" / f"{binascii.crc32(key):08x}{zlib.adler32(key):08x}.part"
+
+
+def _read_part(cache_dir: Path | str, name: str, window: Window, crc: int | None = None) -> Part | None:
+    """The part kept for the store `name` in `window` (with `crc`: only that one); None."""
+    try:
+        meta, keys, totals = _load(part_path(cache_dir, name), None, window, _PART_MAGIC)
+        if meta is None or meta["store"] != name or (crc is not None and meta["crc"] != crc):
+            return None
+        combos = keys.split(b"\n") if keys else []
+        if len(totals) != len(combos) * NM * 8:
+            return None
+        state = meta["state"]
+        return Part((state[0], state[1], state[2]), Packed(combos, totals, meta["largest"]), meta["bad"],
+                    meta["files"], meta["crc"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error):
+        return None
+
+
+def parts(cache_dir: Path | str, stores: list[Path], window: Window
+          ) -> tuple[list[Part | None], Packed | None, list[Packed]]:
+    """Per store, its part kept in `window` when the store still holds the same day files,
+    else None; the sum the file of these stores kept (keys as its parts' keys, `largest` a
+    bound) when it is the sum of their kept parts, else None; and the parts of that sum not
+    given to a store. The parts given with the sum are not read (`pack` None)."""
+    names = _names(stores)
+    try:
+        meta, keys, totals = _load(cache_path(cache_dir, stores), stores, window)
+    except (OSError, ValueError, KeyError, TypeError, struct.error):
+        meta = None
+    if meta is not None and len(set(names)) == len(names):  # (a store twice: not told apart)
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            out: list[Part | None] = []
+            dropped = []
+            for store, name, state, (bad, files, crc) in zip(stores, names, meta["states"], meta["parts"],
+                                                               strict=True):
+                if _unchanged(store, *state):
+                    out.append(Part((state[0], state[1], state[2]), None, bad, files, crc))
+                    continue
+                old = _read_part(cache_dir, name, window, crc)
+                if old is None:  # another set of stores kept its part since: added up again
+                    break
+                out.append(None)
+                dropped.append(old.pack)
+            else:
+                return out, Packed(keys.split(b"\n") if keys else [], totals, meta["largest"]), dropped
+    out = []
+    for store, name in zip(stores, names, strict=True):
+        part = _read_part(cache_dir, name, window)
+        out.append(part if part is not None and _unchanged(store, *part.state) else None)
+    return out, None, []
+
+
+def write(cache_dir: Path | str, stores: list[Path], window: Window, kept: list[Part],
+          col: Collection, total: Packed) -> None:
+    """Keep `col` (the sum `total` of the stores' parts `kept`, in the stores' order) for the
+    next report over `stores` in `window`, the parts not kept yet (Part.crc 0), and the
+    files of the stores and sets used last; nothing when a total does not fit int64 or the
+    cache folder cannot be written."""
+    if total.largest > _INT64:  # a bound: then the totals themselves
+        flat = list(chain.from_iterable(col.combos.values()))
+        if flat and not (min(flat) >= 0 and max(flat) <= _INT64):
+            return
+    crcs = []
     with contextlib.suppress(OSError):
-        atomic_write(path, head + body + keys + totals)
-        _keep_newest(path.parent)
+        for name, p in zip(_names(stores), kept, strict=True):
+            if not p.crc:
+                meta = {"format": FORMAT, "store": name, "window": [window.start, window.end],
+                        "state": p.state, "bad": p.bad, "files": p.files, "largest": p.pack.largest}
+                data, crc = _file(meta, b"\n".join(p.pack.keys), p.pack.totals, _PART_MAGIC)
+                path = part_path(cache_dir, name)
+                new = not path.exists()
+                atomic_write(path, data)
+                if new:
+                    _keep_newest(path.parent, ".part", KEEP_PARTS)
+            crcs.append(p.crc or crc)
+        meta = {"format": FORMAT, "stores": _names(stores), "window": [window.start, window.end],
+                "states": [p.state for p in kept], "bad": col.corrupt_lines, "files": col.files,
+                "largest": min(total.largest, _INT64), "parts": [[p.bad, p.files, c] for p, c in zip(kept, crcs, strict=True)]}
+        # The parts' own bytes for the combos: the sum is taken apart by them.
+        data, _ = _file(meta, b"\n".join(total.keys), total.totals)
+        path = cache_path(cache_dir, stores)
+        atomic_write(path, data)
+        _keep_newest(path.parent, ".cache", KEEP)
 
 
-def _keep_newest(folder: Path) -> None:
-    """Remove all but the KEEP files written last (a file is rewritten whenever it misses)."""
+def _keep_newest(folder: Path, suffix: str, keep: int) -> None:
+    """Remove all but the `keep` files written last (a file is rewritten whenever it misses)."""
     with os.scandir(folder) as entries:
-        files = [(e.stat().st_mtime_ns, e.path) for e in entries if e.name.endswith(".cache")]
-    for _, path in sorted(files)[:-KEEP]:
+        files = [(e.stat().st_mtime_ns, e.path) for e in entries if e.name.endswith(suffix)]
+    for _, path in sorted(files)[:-keep]:
         with contextlib.suppress(FileNotFoundError):  # another report removed it first
             os.unlink(path)
