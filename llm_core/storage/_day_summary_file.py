@@ -65,6 +65,7 @@ _MAGIC = b"LLMTSUM7"  # 6: blocked calls are their own outcome, without a latenc
 _HEAD = struct.Struct("<8sIIII")
 FORMAT = _MAGIC.decode()  # what roll-ups and the settled days' cache merged from
 _INT64 = (-(2**63), 2**63 - 1)
+BULK_BYTES = 4 << 20  # from here on add_bytes decodes with msgspec (storage/_bulk_records.py)
 
 
 class DamagedSummary(ValueError):
@@ -98,15 +99,29 @@ class DayBuilder:
         """Summarise the complete lines of `data` (which starts at self.offset).
 
         The common record (llm-core's own shape) is summarised inline; anything else goes
-        through extract(), the reference, so both give the same groups."""
-        raw, slots, loads, top, tokens, tail = self._raw, prefix_slot, orjson.loads, TOP, TOKENS, TAIL
-        bad = blank = n = 0
+        through extract(), the reference, so both give the same groups. Many lines at once
+        (a day read whole) are decoded by msgspec (storage/_bulk_records.py), a few by orjson."""
         end = data.rfind(b"\n") + 1
         if end < len(data):
             data = data[:end]  # the last line is still being written
-        # Lines one at a time from a BytesIO (sharing `data`), each with its newline (JSON
-        # whitespace): faster than split() making them all first.
-        for n, line in enumerate(io.BytesIO(data), 1):  # noqa: B007 (n: lines read)
+        if end >= BULK_BYTES:
+            # Imported here: msgspec's ~25 ms import pays off only over megabytes of lines.
+            from llm_core.storage._bulk_records import add_lines
+
+            n, bad, blank = add_lines(self, data)
+        else:
+            # Lines one at a time from a BytesIO (sharing `data`), each with its newline (JSON
+            # whitespace): faster than split() making them all first.
+            n, bad, blank = self.add_lines(io.BytesIO(data))
+        self.bad += bad
+        self.records += n - bad - blank
+        self.offset += end
+
+    def add_lines(self, lines) -> tuple[int, int, int]:
+        """Summarise an iterable of whole lines (orjson); returns (lines, bad, blank)."""
+        raw, slots, loads, top, tokens, tail = self._raw, prefix_slot, orjson.loads, TOP, TOKENS, TAIL
+        bad = blank = n = 0
+        for n, line in enumerate(lines, 1):  # noqa: B007 (n: lines read)
             try:
                 obj = loads(line)
             except orjson.JSONDecodeError:
@@ -156,9 +171,7 @@ class DayBuilder:
                 g[8] += round(d * DUR_SCALE)
                 g[9] += 1
                 g[13].append(d)
-        self.bad += bad
-        self.records += n - bad - blank
-        self.offset += end
+        return n, bad, blank
 
     def _add_record(self, obj: Any) -> bool:
         """Add one record the slow, exact way; False if it is unusable."""
