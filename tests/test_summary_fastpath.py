@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from llm_core.records import SUMMARY_DIR
-from llm_core.storage import _day_summary_file, day_summaries
+from llm_core.storage import _day_builder, day_summaries
 
 STAMPS = [
     "2026-11-10T05:03:12.345Z", "2026-11-10T05:03:59.999Z", "2026-11-10T05:14:00.000Z",
@@ -92,7 +92,7 @@ def _reference(data: bytes) -> day_summaries.DayBuilder:
 def reader(request, monkeypatch):
     """DayBuilder.add_bytes reads a few lines with orjson, megabytes with msgspec: both ways."""
     if request.param == "msgspec":
-        monkeypatch.setattr(_day_summary_file, "BULK_BYTES", 0)
+        monkeypatch.setattr(_day_builder, "BULK_BYTES", 0)
     return request.param
 
 
@@ -189,7 +189,7 @@ def test_odd_lines_read_as_the_reference_reads_them(seed, monkeypatch):
     lines = _lines(rng, 1500, 0.01).split(b"\n")[:-1] + odd * 3
     rng.shuffle(lines)
     data = b"\n".join(lines) + b"\n"
-    monkeypatch.setattr(_day_summary_file, "BULK_BYTES", 0)
+    monkeypatch.setattr(_day_builder, "BULK_BYTES", 0)
     fast = day_summaries.DayBuilder()
     fast.add_bytes(data)
     ref = _reference(data)
@@ -210,7 +210,7 @@ def test_a_file_mostly_of_another_shape_is_read_by_orjson_alone(monkeypatch):
     tried = []
     real = _bulk_records._DECODE
     monkeypatch.setattr(_bulk_records, "_DECODE", lambda line: tried.append(1) or real(line))
-    monkeypatch.setattr(_day_summary_file, "BULK_BYTES", 0)
+    monkeypatch.setattr(_day_builder, "BULK_BYTES", 0)
     fast = day_summaries.DayBuilder()
     fast.add_bytes(data)
     assert fast.records == 3200 and fast.encode({}) == _reference(data).encode({})

@@ -8,6 +8,8 @@ the day files, plain or compressed: llm_core.dayfiles).
     day_summaries.py     the per-day summaries (.summaries/DAY.sum) the reports are answered from:
                          which to build, extend or drop
       _day_records.py      one record as a summary sees it (15-minute slot, combo, metrics)
+      _day_builder.py      DayBuilder: a day's lines into groups, encoded as a summary
+      _bulk_records.py     its reader of megabytes of lines at once (msgspec)
       _day_summary_file.py the summary file format: DayBuilder writes one, DaySummary reads one
     month_summaries.py   closed months' roll-ups (.summaries/YYYY-MM.sum) and which summaries
                          answer a report
