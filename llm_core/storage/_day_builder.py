@@ -189,7 +189,8 @@ class DayBuilder:
         combos = self.combos
         models = sorted({c[3] for c in combos}, key=model_key)
         totals, day_slots, combo_durs, (cid_col, slot_col, m_col, dur_col) = self._groups()
-        wide = not fits_int64(m_col)
+        # Every metric is >= 0, so a group's fits int64 when its combo's total does.
+        wide = not fits_int64(list(chain.from_iterable(totals)))
         model_idx = {m: k for k, m in enumerate(models)}
         model_durs: list[list] = [[] for _ in models]
         for cid, values in enumerate(combo_durs):

@@ -49,7 +49,6 @@ __all__ = [
 _MAGIC = b"LLMTSUM7"  # 6: blocked calls are their own outcome, without a latency; 7: narrow columns, zlib
 _HEAD = struct.Struct("<8sIIII")
 FORMAT = _MAGIC.decode()  # what roll-ups and the settled days' cache merged from
-_INT64 = (-(2**63), 2**63 - 1)
 
 
 class DamagedSummary(ValueError):
@@ -57,7 +56,11 @@ class DamagedSummary(ValueError):
 
 
 def fits_int64(values: list[int]) -> bool:
-    return not values or (_INT64[0] <= min(values) and max(values) <= _INT64[1])
+    try:  # a C-level conversion, which stops at the first value out of range
+        array("q", values)
+    except OverflowError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- writing
