@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import random
 import shutil
 import signal
 import threading
@@ -155,3 +156,28 @@ def test_a_report_in_a_daemonic_process_builds_its_summaries_there(store):
     p.join(30)
     assert p.exitcode == 0
     assert calls == query.stats_report(query.collect_scan(store, Window()), Window())["totals"]["calls"]
+
+
+def _narrowest(values) -> str:
+    """The rule the column packers follow, by min() and max()."""
+    if not values or min(values) < 0:
+        return "q" if values else "B"
+    return next(c for c, limit in (("B", 2**8), ("H", 2**16), ("I", 2**32), ("Q", 2**64)) if max(values) < limit)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_columns_are_packed_as_narrow_as_their_values(seed):
+    from llm_core.storage._columns import pack_floats, pack_ints, unpack
+
+    rng = random.Random(seed)
+    tops = [0, 255, 256, 65535, 65536, 2**32 - 1, 2**32, 2**63 - 1, 2**64 - 1]
+    for top in tops:
+        for low in (0, -1, -(2**63)) if top < 2**63 else (0,):  # values fit 64 bits, signed or not
+            values = [rng.randint(max(low, 0), top) for _ in range(50)] + [top] + ([low] if low else [])
+            rng.shuffle(values)
+            code, data = pack_ints(values)
+            assert code == _narrowest(values) and list(unpack(code, data)) == values
+    for values, code in (([1.0, 2.0, -0.0], "I"), ([1.0, 2.5], "d"), ([1.0, -2.0], "d"), ([2.0**32], "d"),
+                         ([2.0**32 - 1, 0.0], "I"), ([], "I"), ([float("inf")], "d")):
+        got, data = pack_floats(values)
+        assert got == code and list(unpack(got, data)) == values
