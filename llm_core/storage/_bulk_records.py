@@ -96,9 +96,11 @@ def _outcome(status: str | None) -> bool | str | None:
 
 def add_lines(builder, data: bytes) -> tuple[int, int, int]:
     """Summarise the whole lines of `data` into `builder` (a DayBuilder); returns (lines, bad,
-    blank) as DayBuilder.add_lines does."""
+    blank) as DayBuilder.add_lines does. One loop, the record's fields in locals: it runs for
+    every line of a store."""
     raw, slots, tail, decode = builder._raw, prefix_slot, TAIL, _DECODE
-    n = bad = blank = refused = 0
+    n = refused = 0
+    other = [0, 0, 0]  # (lines, bad, blank) of those handed to the orjson reader
     pending: list[bytes] = []  # lines for the orjson reader, handed over before the next record
     for line in io.BytesIO(data):
         r = None
@@ -110,9 +112,7 @@ def add_lines(builder, data: bytes) -> tuple[int, int, int]:
                 if refused > 1024 and refused > 2 * n:
                     decode = None  # mostly another shape: orjson alone from here on, not both
         if pending and (r is not None or len(pending) > 4096):
-            got = builder.add_lines(pending)
-            n, bad, blank = n + got[0], bad + got[1], blank + got[2]
-            pending = []
+            pending = _hand_over(builder, pending, other)
         if r is None:
             pending.append(line)
             continue
@@ -125,17 +125,13 @@ def add_lines(builder, data: bytes) -> tuple[int, int, int]:
             bits = i | o | cr | cw | t  # negative, or too large for orjson's ints, only if one of them is
         except (AttributeError, TypeError):  # no tokens, or a count missing or null
             bits = -1
-        if (slot is None or not 0 <= bits < _TOKEN_LIMIT or tail(ts, 17) is None
-                or r.provider_cost_usd is not None
-                or not (cost is None or 0 <= cost < COST_LIMIT) or not (d is None or 0 <= d < DMAX)):
+        by_slot = raw.get(key)
+        if (slot is None or not 0 <= bits < _TOKEN_LIMIT or tail(ts, 17) is None or r.provider_cost_usd is not None
+                or not (cost is None or 0 <= cost < COST_LIMIT) or not (d is None or 0 <= d < DMAX)
+                or (by_slot is None and ok == BLOCKED)):  # blocked: no latency (extract), never inline
             pending.append(line)
             continue
-        by_slot = raw.get(key)
-        if by_slot is None:
-            if ok == BLOCKED:  # never sent: without a latency (extract), so never inline
-                pending.append(line)
-                continue
-            # The combo extract() makes of these raw values: str or None each ("" is None).
+        if by_slot is None:  # the combo extract() makes of these values: str or None ("" is None)
             by_slot = raw[key] = builder._slots_of((key[0] or None, key[1] or None, key[2] or None,
                                                     key[3] or None, key[4] or None, ok))
         n += 1
@@ -161,7 +157,14 @@ def add_lines(builder, data: bytes) -> tuple[int, int, int]:
             g[8] += round(d * DUR_SCALE)
             g[9] += 1
             g[13].append(d)
+    _hand_over(builder, pending, other)
+    return n + other[0], other[1], other[2]
+
+
+def _hand_over(builder, pending: list[bytes], counts: list[int]) -> list[bytes]:
+    """Give `pending` lines to the builder's orjson reader, adding to `counts`; a new list."""
     if pending:
         got = builder.add_lines(pending)
-        n, bad, blank = n + got[0], bad + got[1], blank + got[2]
-    return n, bad, blank
+        for k in range(3):
+            counts[k] += got[k]
+    return []
