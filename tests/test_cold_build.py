@@ -102,19 +102,30 @@ def test_worker_processes_write_the_serial_build_byte_for_byte(store):
         query.collect_scan(store, window), window)
 
 
-def _dies_in_a_worker(job: tuple[str, str]) -> str:
-    name, marker = job
-    if name == "b" and not os.path.exists(marker):  # in a worker: the first try of job "b"
+def _dies_in_a_worker(job: tuple[str, str, int]) -> str:
+    name, marker, caller = job
+    if name == "a" and os.getpid() != caller and not os.path.exists(marker):  # a worker's first try
         Path(marker).write_text(str(os.getpid()))
         os.kill(os.getpid(), signal.SIGKILL)
     return name * 2
 
 
 def test_a_worker_that_dies_leaves_its_jobs_to_this_process(tmp_path):
+    """The worker takes the first job (the biggest) and dies on it; this process, which takes
+    jobs from the end, runs it and the rest."""
     marker = str(tmp_path / "died")
-    jobs = [(name, marker) for name in "abcd"]
+    jobs = [(name, marker, os.getpid()) for name in "abcd"]
     assert _jobs.run_jobs(_dies_in_a_worker, jobs, workers=2) == ["aa", "bb", "cc", "dd"]
     assert int(Path(marker).read_text()) != os.getpid()  # a worker died, this process did the rest
+
+
+def _where(job: int) -> int:
+    return os.getpid()
+
+
+def test_this_process_and_the_workers_share_the_jobs():
+    pids = _jobs.run_jobs(_where, list(range(40)), workers=2)
+    assert os.getpid() in pids and len(set(pids)) == 2
 
 
 def test_jobs_run_here_where_a_pool_cannot_be_forked(monkeypatch):

@@ -1,9 +1,10 @@
 """Summary builds shared among worker processes: run_jobs(fn, jobs, workers).
 
 The first report on a store builds a summary of every day and a roll-up of every closed month:
-CPU-bound Python, so with several cores the jobs go to a pool of forked worker processes, each
-writing its own summary files (biggest job first: they finish together). The pool is imported
-and started only then: a report that finds its summaries current never pays for it.
+CPU-bound Python, so with several cores the jobs are shared between this process and a pool of
+forked worker processes (one fewer than the cores), each writing its own summary files: the
+workers take the biggest jobs first, this process the smallest, until they meet. The pool is
+imported and started only then: a report that finds its summaries current never pays for it.
 
 It runs the jobs in this process instead when there is one core or one job, when this process
 runs other threads (a fork copies any lock another thread holds), when it is a daemonic process
@@ -55,12 +56,19 @@ def _run(fn, jobs: list, workers: int) -> list:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    out = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    out: dict[int, object] = {}
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
         futures = [pool.submit(fn, job) for job in jobs]
-        for job, future in zip(jobs, futures, strict=True):
-            try:
-                out.append(future.result())
-            except BrokenProcessPool:  # a worker died: this job and the rest run here
-                out.append(fn(job))
-    return out
+        # This process is one of the workers (one process fewer holding a copy of everything):
+        # it takes the jobs from the end (the smallest) until it meets one a worker started.
+        for k in range(len(jobs) - 1, -1, -1):
+            if not futures[k].cancel():
+                break
+            out[k] = fn(jobs[k])
+        for k, future in enumerate(futures):
+            if k not in out:
+                try:
+                    out[k] = future.result()
+                except BrokenProcessPool:  # a worker died: this job and the rest run here
+                    out[k] = fn(jobs[k])
+    return [out[k] for k in range(len(jobs))]

@@ -127,7 +127,7 @@ def build_view(day_file: Path, previous: DaySummary | None = None) -> tuple[byte
     return builder.encode_view(source)
 
 
-_CHUNK = 8 << 20  # a day file is read in pieces this big: a worker holds one, not the whole day
+_CHUNK = 4 << 20  # a day file is read in pieces this big: a worker holds one, not the whole day
 
 
 def _read_on(builder: DayBuilder, f, size: int) -> None:
