@@ -228,3 +228,18 @@ def test_redact_falls_back_to_the_keys_read_when_the_settings_fail(tmp_path, mon
 
     reset_settings()
     assert redact("echo sk-dotenv-key-abcdefgh") == "echo ***"
+
+
+def test_settings_behave_as_an_immutable_record_that_hides_keys():
+    """Settings is a plain class (a 47-field dataclass cost 4 ms of every command's start):
+    what the dataclass gave still holds."""
+    s = Settings(telemetry_dir=Path("t"), anthropic_api_key="sk-ant-secret-value-1234")
+    assert s.timeout == 600.0 and s.sources == {} and s.shown == {}
+    assert "sk-ant" not in repr(s) and "telemetry_dir=PosixPath('t')" in repr(s)
+    with pytest.raises(AttributeError):
+        s.timeout = 1.0
+    with pytest.raises(TypeError, match="no_such_setting"):
+        Settings(no_such_setting=1)
+    assert Settings().sources is not Settings().sources  # not one shared dict
+    assert Settings(sources={"A": "env"}) == Settings() and hash(Settings(shown={"A": "1"})) == hash(Settings())
+    assert Settings(timeout=1.0) != Settings()

@@ -11,7 +11,9 @@ model), so a report over several stores equals the report over one store holding
 records. The combos a store's cache answers come packed (store_cache.Packed) and are summed
 as big integers, a few C calls per store (`_sum_packed`). A store that is missing,
 unreadable or a folder that is not a store (storage/location.py) is skipped and named in
-`problems` (the CLI makes each one warning line).
+`problems` (the CLI makes each one warning line). A report without filters, slots or
+percentiles keeps its result for the next one over the same stores and window
+(storage/stores_cache.py: one file, checked against every day file of every store).
 """
 
 from __future__ import annotations
@@ -169,18 +171,34 @@ def _pack(combos: dict) -> Packed:
 
 
 def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters | None = None,
-                 need_slots: bool = True, need_latencies: bool = True) -> tuple[Collection, list[str]]:
+                 need_slots: bool = True, need_latencies: bool = True,
+                 cache_dir: Path | str | None = None) -> tuple[Collection, list[str]]:
     """The selection over every store, and one line per store that could not be read; without
-    `need_latencies`, `latencies` may hold none (store_cache.collect_store)."""
+    `need_latencies`, `latencies` may hold none (store_cache.collect_store). With `cache_dir`,
+    a selection without filters, slots or latencies (projects, agents, models) is kept
+    there for the next one over the same stores and window (storage/stores_cache.py)."""
+    stores, filters = [Path(s) for s in stores], filters or Filters()
     with paused_gc():
-        return _collect_many(stores, window, filters or Filters(), need_slots, need_latencies)
+        if cache_dir is None or not filters.empty or need_slots or need_latencies:
+            return _collect_many(stores, window, filters, need_slots, need_latencies)
+        from llm_core.storage import stores_cache  # here: a report over one store never needs it
+        col = stores_cache.read(cache_dir, stores, window)
+        if col is not None:
+            return col, []
+        folders = stores_cache.folders(stores)  # before their day folders are listed
+        seen: list[dict] = [{} for _ in stores]  # each store's day files, as its numbers came from them
+        col, problems = _collect_many(stores, window, filters, False, False, seen)
+        if not problems:
+            states = [(sorted(days), [days[d] for d in sorted(days)], folder)
+                      for days, folder in zip(seen, folders, strict=True)]
+            stores_cache.write(cache_dir, stores, window, states, col)
+        return col, problems
 
 
-def _collect_many(stores: Iterable[Path | str], window: Window, filters: Filters,
-                  need_slots: bool, need_latencies: bool) -> tuple[Collection, list[str]]:
+def _collect_many(stores: list[Path], window: Window, filters: Filters, need_slots: bool,
+                  need_latencies: bool, seen: list[dict] | None = None) -> tuple[Collection, list[str]]:
     cols, packed, problems = [], [], []
-    for store in stores:
-        store = Path(store)
+    for i, store in enumerate(stores):
         state = inspect(store)
         if state.state == "missing":
             problems.append(f"{store}: no such telemetry store (skipped)")
@@ -189,7 +207,8 @@ def _collect_many(stores: Iterable[Path | str], window: Window, filters: Filters
             problems.append(f"{store}: not a telemetry store (it holds other files; skipped)")
             continue
         try:
-            col, pack = collect_store_packed(store, window, filters, need_slots, need_latencies)
+            col, pack = collect_store_packed(store, window, filters, need_slots, need_latencies,
+                                             None if seen is None else seen[i])
             cols.append(col)
             if pack is not None:
                 packed.append(pack)

@@ -83,7 +83,7 @@ from llm_core.storage.day_summaries import (
 from llm_core.storage.month_summaries import slot_place, whole_closed_months
 from llm_core.storage.windows import MODEL, NO_FILTERS, Filters, Window
 
-__all__ = ["Packed", "collect_store", "collect_store_packed", "paused_gc"]
+__all__ = ["Packed", "collect_store", "collect_store_packed", "day_identity", "day_unchanged", "paused_gc"]
 
 _MAGIC = b"LLMSETL3"
 _HEAD = struct.Struct("<8sIIIIIIIIII")
@@ -128,30 +128,43 @@ def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTE
 
 
 def collect_store_packed(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
-                         need_slots: bool = True, need_latencies: bool = True
-                         ) -> tuple[Collection, Packed | None]:
+                         need_slots: bool = True, need_latencies: bool = True,
+                         seen: dict | None = None) -> tuple[Collection, Packed | None]:
     """collect_store(), for a report over many stores: the combos the cache answers left
     packed (the selection is the Collection's combos plus the Packed ones; None: all are in
-    the Collection), and the cache answering windows that hold whole closed months too."""
+    the Collection), and the cache answering windows that hold whole closed months too.
+    `seen` gets {day: identity} for every day folder: the identity (day_identity) of the day
+    file the day's numbers came from, as the cache or the day's summary recorded it."""
     with paused_gc():
-        return _collect_store(Path(store), window, filters, need_slots, need_latencies, True)
+        return _collect_store(Path(store), window, filters, need_slots, need_latencies, True, seen)
+
+
+def day_identity(path: str) -> list[int] | None:
+    """[ino, dev, size, mtime_ns] of the day file `path` as a whole (dayfiles.day_file_stat);
+    None when the day folder has none."""
+    try:
+        st = day_file_stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns]
 
 
 def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bool,
-                   need_latencies: bool, pack: bool) -> tuple[Collection, Packed | None]:
+                   need_latencies: bool, pack: bool, seen: dict | None = None
+                   ) -> tuple[Collection, Packed | None]:
     if need_slots and not filters.empty:
-        return collect(store, window, filters, need_slots, need_latencies), None
+        return _collect(store, None, window, filters, need_slots, need_latencies, seen), None
     days = day_names(store)
     if not pack and whole_closed_months(days, window) >= 2:
         # One store answers such a window from its month roll-ups (a year: ~12 files and this
         # month's days) and keeps its cache for the short windows; a report over many stores
         # (collect_store_packed) reads each one's cache, a file a store, while it fits.
-        return collect(store, window, filters, need_slots, need_latencies), None
+        return _collect(store, days, window, filters, need_slots, need_latencies, seen), None
     cached = _read(store, filters.empty, need_slots, need_latencies)
-    got = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots, pack)
+    got = None if cached is None else _from_cache(cached, store, days, window, filters, need_slots, pack, seen)
     if got is not None:
         return got
-    col = collect(store, window, filters, need_slots, need_latencies)
+    col = _collect(store, days, window, filters, need_slots, need_latencies, seen)
     today = utc_today()  # today's day changes with every call: never cached
     settled = [(day, path) for day, path in day_files(store) if day < today]
     held = [day for day, _ in settled if _held_by_name(day, window)]
@@ -161,6 +174,16 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
             with contextlib.suppress(OSError):  # a read-only store is read without the cache
                 atomic_write(store / SUMMARY_DIR / SETTLED_CACHE, data)
     return col, None
+
+
+def _collect(store: Path, days: list[str] | None, window: Window, filters: Filters, need_slots: bool,
+             need_latencies: bool, seen: dict | None) -> Collection:
+    """collect(); with `seen`, the day files' identities taken first: a change while collecting
+    shows as a changed identity next time."""
+    if seen is not None:
+        base, tail = os.path.join(store, ""), os.sep + TELEMETRY_FILE
+        seen.update((day, day_identity(base + day + tail)) for day in (day_names(store) if days is None else days))
+    return collect(store, window, filters, need_slots, need_latencies)
 
 
 def _timed_calls(store: Path, days: list[str]) -> int:
@@ -186,10 +209,11 @@ def _held_by_name(day: str, window: Window) -> bool:
 
 
 def _from_cache(cached: _Cached, store: Path, days: list[str], window: Window, filters: Filters,
-                need_slots: bool, pack: bool) -> tuple[Collection, Packed | None] | None:
+                need_slots: bool, pack: bool, seen: dict | None = None
+                ) -> tuple[Collection, Packed | None] | None:
     """The selection from the cache (its combos Packed, with `pack` and no filters) and the
     summaries of the days it does not hold (`days`: the store's day folders); None when the
-    cache does not fit this window or the store."""
+    cache does not fit this window or the store. `seen`: as collect_store_packed() says."""
     if not _fits(cached, store, days, window):
         return None
     pack = pack and filters.empty
@@ -199,9 +223,20 @@ def _from_cache(cached: _Cached, store: Path, days: list[str], window: Window, f
         return None
     rest = [(day, store / day / TELEMETRY_FILE) for day in days
             if day not in cached.days and day not in cached.out]
-    if rest:
-        add_summaries(col, summaries(store, None, rest, None), window, filters, need_slots, store)
+    pairs = summaries(store, None, rest, None) if rest else []
+    if pairs:
+        add_summaries(col, pairs, window, filters, need_slots, store)
+    if seen is not None:  # what the cache was made from, and each other day's summary
+        seen.update(cached.days)
+        seen.update((day, v[:4]) for day, v in cached.out.items())
+        seen.update((day, None) for day, _ in rest)  # gone meanwhile: no summary
+        seen.update((path.parent.name, _source(s)) for path, s in pairs)
     return col, cached.packed() if pack else None
+
+
+def _source(s: DaySummary) -> list[int]:
+    src = s.meta["source"]
+    return [src["ino"], src["dev"], src["size"], src["mtime_ns"]]
 
 
 def _fits(cached: _Cached, store: Path, days: list[str], window: Window) -> bool:
@@ -225,10 +260,10 @@ def _fits(cached: _Cached, store: Path, days: list[str], window: Window) -> bool
             return True
     except OSError:  # a day compressed since (its .gz answers), or gone
         pass
-    return all(_unchanged(base + day + tail, identity) for day, identity in days_had)
+    return all(day_unchanged(base + day + tail, identity) for day, identity in days_had)
 
 
-def _unchanged(path: str, identity: list[int]) -> bool:
+def day_unchanged(path: str, identity: list[int]) -> bool:
     """Whether the day file `path` still has the identity (dayfiles.day_file_stat) its cached
     summary was built from. One stat of the plain file answers for a day never compressed: if
     it is unchanged, so are its lines, also when a .gz of them appeared since (its leftover)."""

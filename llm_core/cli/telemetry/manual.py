@@ -102,6 +102,9 @@ FILES = """\
                                                   year report reads 12 files, not 365
   $LLM_TELEMETRY_DIR/.summaries/settled.cache     the days a report held whole, merged: one
                                                   file per store to read (safe to delete)
+  $XDG_CACHE_HOME/llm-core/stores/KEY.cache       what a report without filters over several
+                                                  stores read, one file per set of stores:
+                                                  checked against every day file (safe to delete)
   $LLM_TELEMETRY_DIR/.llm-core-store              the marker: this folder is a store (a folder
                                                   with other files and no marker is refused)
   $LLM_TELEMETRY_DIR/.gitignore                   "*": a store inside a repository is never

@@ -42,7 +42,7 @@ def collect_stores(settings: Settings, stores: tuple[Path, ...], all_under: tupl
             return where, Collection(), []
         store = default()
         return str(store), collect_store(store, window, filters, need_slots, need_latencies), None
-    col, problems = collect_many(chosen, window, filters, need_slots, need_latencies)
+    col, problems = collect_many(chosen, window, filters, need_slots, need_latencies, settings.cache_dir)
     for problem in problems:
         warn(problem)
     return ", ".join(map(str, chosen)), col, [str(s) for s in chosen]

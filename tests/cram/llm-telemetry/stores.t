@@ -29,6 +29,20 @@ Reports over several stores: --store (repeated), --all-under, LLM_TELEMETRY_DIRS
     "src/api/.llm-telemetry"
   ]
 
+A report without filters, slots or percentiles (projects, agents, models) over several
+stores keeps what it read in one file per set of stores under $XDG_CACHE_HOME/llm-core/stores;
+the next one over the same stores and days answers from it after checking every day file, so
+a call recorded since is counted:
+
+  $ ls "$XDG_CACHE_HOME/llm-core/stores"
+  [0-9a-f]{16}\.cache (re)
+  $ llm-telemetry projects --all-under src --days 3 --json | jq '[.projects[].calls] | add'
+  791
+  $ day=src/web/.llm-telemetry/2026-11-26/telemetry.jsonl
+  $ head -n 1 $day >> $day
+  $ llm-telemetry projects --all-under src --days 3 --json | jq '[.projects[].calls] | add'
+  792
+
 A missing store is one warning; the others still answer:
 
   $ llm-telemetry stats all --store src/api/.llm-telemetry --store src/gone --json | jq .totals.calls
