@@ -9,7 +9,9 @@ import multiprocessing
 import os
 import random
 import shutil
-import signal
+import subprocess
+import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -91,61 +93,82 @@ def test_the_first_report_equals_the_full_scan(store):
             assert report(fast, window, filters) == report(slow, window, filters)
 
 
+def _fresh(code: str) -> str:
+    """Run `code` in a new interpreter (one thread: a test process may run others, and then
+    no pool is started) and return its output."""
+    root = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": root}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_worker_processes_write_the_serial_build_byte_for_byte(store):
     month_summaries.plan(store, Window(), workers=1)
     serial = _files(store)
     shutil.rmtree(store / SUMMARY_DIR)
-    month_summaries.plan(store, Window(), workers=2)
+    out = _fresh(f"""
+        from pathlib import Path
+        from llm_core.storage import _jobs, month_summaries
+        from llm_core.storage.windows import Window
+        print(_jobs.workers_for(3, 2))
+        month_summaries.plan(Path({str(store)!r}), Window(), workers=2)
+    """)
+    assert out.split() == ["2"]  # a worker and this process
     assert _files(store) == serial and len(serial) > 60  # every day and the closed months
     window = query.last_days(90, NOW)
     assert query.stats_report(query.collect(store, window), window) == query.stats_report(
         query.collect_scan(store, window), window)
 
 
-def _dies_in_a_worker(job: tuple[str, str, int]) -> str:
-    name, marker, caller = job
-    if name == "a" and os.getpid() != caller and not os.path.exists(marker):  # a worker's first try
-        Path(marker).write_text(str(os.getpid()))
-        os.kill(os.getpid(), signal.SIGKILL)
-    return name * 2
-
-
 def test_a_worker_that_dies_leaves_its_jobs_to_this_process(tmp_path):
     """The worker takes the first job (the biggest) and dies on it; this process, which takes
     jobs from the end, runs it and the rest."""
-    marker = str(tmp_path / "died")
-    jobs = [(name, marker, os.getpid()) for name in "abcd"]
-    assert _jobs.run_jobs(_dies_in_a_worker, jobs, workers=2) == ["aa", "bb", "cc", "dd"]
-    assert int(Path(marker).read_text()) != os.getpid()  # a worker died, this process did the rest
+    marker = tmp_path / "died"
+    out = _fresh(f"""
+        import os, signal
+        from pathlib import Path
+        from llm_core.storage import _jobs
 
+        def job(name):
+            if name == "a" and os.getpid() != {os.getpid()} and not os.path.exists({str(marker)!r}):
+                Path({str(marker)!r}).write_text(str(os.getpid()))
+                os.kill(os.getpid(), signal.SIGKILL)  # a worker's first try of "a"
+            return name * 2
 
-def _where(job: int) -> int:
-    return os.getpid()
+        print(_jobs.run_jobs(job, list("abcd"), workers=2), os.getpid())
+    """)
+    got, pid = out.rsplit(" ", 1)
+    assert got == "['aa', 'bb', 'cc', 'dd']"
+    assert marker.read_text() != pid.strip()  # a worker died, the caller did the rest
 
 
 def test_this_process_and_the_workers_share_the_jobs():
-    pids = _jobs.run_jobs(_where, list(range(40)), workers=2)
-    assert os.getpid() in pids and len(set(pids)) == 2
+    out = _fresh("""
+        import os
+        from llm_core.storage import _jobs
+
+        def where(job):
+            return os.getpid()
+
+        pids = _jobs.run_jobs(where, list(range(40)), workers=2)
+        print(os.getpid() in pids, len(set(pids)))
+    """)
+    assert out.split() == ["True", "2"]
 
 
 def test_jobs_run_here_where_a_pool_cannot_be_forked(monkeypatch):
     """One job, other threads running, a daemonic caller, no fork: no worker at all."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # whatever else this test process runs
     assert _jobs.workers_for(1, 4) == 0
     assert _jobs.workers_for(5, 1) == 0
     assert _jobs.workers_for(5, 2) == 2
-    started = threading.Event()
-    stop = threading.Event()
-    t = threading.Thread(target=lambda: started.set() or stop.wait(10))
-    t.start()
-    try:
-        started.wait(10)
-        assert _jobs.workers_for(5, 2) == 0
-    finally:
-        stop.set()
-        t.join()
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert _jobs.workers_for(5, 2) == 0
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
     assert _jobs.workers_for(5, 2) == 0
-    monkeypatch.undo()
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", False, raising=False)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert _jobs.workers_for(5, 2) == 0
     assert _jobs.run_jobs(str.upper, ["a", "b", "c"], workers=2) == ["A", "B", "C"]
