@@ -252,6 +252,18 @@ def summaries(store: Path, workers: int | None = None, files: list[tuple[str, Pa
     return out  # type: ignore[return-value]
 
 
+def _saved(store: Path, day: str) -> tuple[Path, Path, DaySummary | None, os.stat_result | None]:
+    """The day file, its summary's path, the saved summary and then the day file's stat (None
+    when the day has no telemetry file)."""
+    path = store / day / TELEMETRY_FILE
+    spath = summary_path(store, day)
+    summary = read_summary(spath)
+    try:
+        return path, spath, summary, day_file_stat(path)
+    except FileNotFoundError:
+        return path, spath, summary, None
+
+
 def day_summary(store: Path, day: str, budget_bytes: int | None = None,
                 write: bool = True) -> DaySummary | None:
     """The current summary of one day, built or extended (and, with `write`, saved) when stale.
@@ -260,12 +272,8 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
     `budget_bytes` (extending a summary costs in proportion to the whole day, not the appended
     part, so a process at exit leaves big days to the next reader).
     """
-    path = store / day / TELEMETRY_FILE
-    spath = summary_path(store, day)
-    summary = read_summary(spath)
-    try:
-        st = day_file_stat(path)
-    except FileNotFoundError:
+    path, spath, summary, st = _saved(store, day)
+    if st is None:
         return None
     if summary is not None and is_current(summary, st):
         return summary
@@ -278,12 +286,8 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
 def summary_for_rollup(store: Path, day: str) -> DaySummary | DayView | None:
     """day_summary(store, day) for a month roll-up: a summary built now (and saved) is handed
     over as it was built (DayView), not decoded again from its file."""
-    path = store / day / TELEMETRY_FILE
-    spath = summary_path(store, day)
-    summary = read_summary(spath)
-    try:
-        st = day_file_stat(path)
-    except FileNotFoundError:
+    path, spath, summary, st = _saved(store, day)
+    if st is None:
         return None
     if summary is not None and is_current(summary, st):
         return summary
