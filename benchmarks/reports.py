@@ -7,8 +7,9 @@
 
 Issue 13's targets (a year, 10M records; --window-days 0 reports over all of it) are printed
 at the end with the figures measured in this run: every report warm as a command <= 0.3 s,
-the first report <= 1.5x DuckDB's typed scan, peak memory <= 150 MB, summaries <= 5% of the
-store, every report identical to the full scan.
+the first report <= 1.5x DuckDB's typed scan, peak memory <= 150 MB (a command and its
+worker processes together), summaries <= 5% of the store, every report identical to the
+full scan.
 
 Prints, for a 30-day window: the first report on a never-read store (cold: summaries built),
 the warm median of every report in-process and as a command (process start included), and
@@ -139,13 +140,45 @@ def command_median(args: list[str], runs: int, env: dict) -> tuple[float, float]
 
 
 def command_rss(args: list[str], env: dict) -> float:
-    """Peak resident memory (MB) of one report command."""
+    """Peak resident memory (MB) of one report command together with its worker processes
+    (a cold report builds its summaries in a pool): their resident sizes summed, sampled every
+    5 ms, pages a worker shares with the command since the fork counted in each (an upper
+    bound); never below the command's own peak (VmHWM)."""
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from this (large) parent across exec.
     code = ("import sys; from llm_core.cli.telemetry import main; main(sys.argv[1:]); "
             "sys.stderr.write([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
-    done = subprocess.run([sys.executable, "-c", code, *args, "--json"], env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=True)
-    return int(done.stderr.strip().splitlines()[-1]) / 1024
+    proc = subprocess.Popen([sys.executable, "-c", code, *args, "--json"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    page, peak = os.sysconf("SC_PAGE_SIZE"), 0
+    while proc.poll() is None:
+        peak = max(peak, sum(_resident(pid) for pid in _tree(proc.pid)) * page)
+        time.sleep(0.005)
+    own = int(proc.stderr.read().strip().splitlines()[-1]) * 1024
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, args)
+    return max(peak, own) / 2**20
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    out, k = [pid], 0
+    while k < len(out):
+        try:
+            for task in os.listdir(f"/proc/{out[k]}/task"):
+                with open(f"/proc/{out[k]}/task/{task}/children") as f:
+                    out += map(int, f.read().split())
+        except OSError:  # gone meanwhile
+            pass
+        k += 1
+    return out
+
+
+def _resident(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError):
+        return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     rss = [(a, command_rss(a, env)) for a in (["performance"], ["patterns"], ["stats", "all"])]
     shutil.rmtree(store / index.SUMMARY_DIR, ignore_errors=True)
     rss.append((["stats", "month", "(cold)"], command_rss(["stats", "month"], env)))
-    print("\npeak RSS of a report command: " + ", ".join(f"{' '.join(a)} {mb:.0f} MB" for a, mb in rss))
+    print("\npeak RSS of a report command (with its workers): "
+          + ", ".join(f"{' '.join(a)} {mb:.0f} MB" for a, mb in rss))
 
     stats = query.stats_report(query.collect(store, window), window)
     t_ = stats["totals"]
@@ -268,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         ("  the same, CPU time (load-proof)", f"{busiest[2]:.3f} s ({busiest[0]})", "<= 0.3 s", busiest[2] <= 0.3),
         ("first report / DuckDB typed scan", f"{t_cold / t_duck:.2f}x" if t_duck else "-", "<= 1.5x",
          bool(t_duck) and t_cold / t_duck <= 1.5),
-        ("peak memory of a report", f"{peak[1]:.0f} MB ({' '.join(peak[0])})", "<= 150 MB", peak[1] <= 150),
+        ("peak memory of a report (+ workers)", f"{peak[1]:.0f} MB ({' '.join(peak[0])})", "<= 150 MB",
+         peak[1] <= 150),
         ("summaries / store size", f"{100 * share:.1f}%", "<= 5%", share <= 0.05),
         ("identical to the full scan", str(identical), "True", identical),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -265,3 +266,19 @@ def test_every_error_class_is_exported():
     missing = sorted(tree - set(llm_core.__all__))
     assert not missing, f"error classes missing from llm_core.__all__: {missing}"
     assert sorted(llm_core.__all__) == sorted(dir(llm_core))
+
+
+def test_a_package_map_names_every_module_of_its_package():
+    """Where a package's docstring maps its modules ("local.py  LocalStorage: ..."), the map
+    names each one: it is where a newcomer learns where things live (issue 8)."""
+    missing = {}
+    for name, path in MODULES.items():
+        if not is_package(name):
+            continue
+        doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+        if not re.search(r"\b\w+\.py\b", doc):
+            continue  # no map in this package's docstring
+        files = sorted(p.name for p in path.parent.glob("*.py") if p.name != "__init__.py")
+        if left := [f for f in files if not re.search(rf"(?<![\w.]){re.escape(f)}\b", doc)]:
+            missing[name] = left
+    assert not missing, f"modules missing from their package's map: {missing}"

@@ -269,7 +269,7 @@ def test_summary_catches_up_incrementally_with_appends_from_other_writers(monkey
     put(storage.base_dir, utc_today(), records=5)
     calls = []
     real = DayBuilder.add_bytes
-    monkeypatch.setattr(DayBuilder, "add_bytes", lambda b, data: (calls.append(b.offset), real(b, data))[1])
+    monkeypatch.setattr(DayBuilder, "add_bytes", lambda b, data, *bulk: (calls.append(b.offset), real(b, data, *bulk))[1])
     assert storage.get_today_stats()["calls"] == 7
     assert calls == [offset]  # read only what was appended
     assert storage.get_today_stats()["calls"] == 7 and calls == [offset]  # and nothing when current

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from llm_core.records import SUMMARY_DIR
-from llm_core.storage import day_summaries
+from llm_core.storage import _day_builder, day_summaries
 
 STAMPS = [
     "2026-11-10T05:03:12.345Z", "2026-11-10T05:03:59.999Z", "2026-11-10T05:14:00.000Z",
@@ -88,9 +88,17 @@ def _reference(data: bytes) -> day_summaries.DayBuilder:
     return b
 
 
+@pytest.fixture(params=["orjson", "msgspec"])
+def reader(request, monkeypatch):
+    """DayBuilder.add_bytes reads a few lines with orjson, megabytes with msgspec: both ways."""
+    if request.param == "msgspec":
+        monkeypatch.setattr(_day_builder, "BULK_BYTES", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("weird", [0.02, 0.3])
-def test_fast_path_builds_the_reference_summary(seed, weird):
+def test_fast_path_builds_the_reference_summary(seed, weird, reader):
     data = _lines(random.Random(seed), 3000, weird)
     fast = day_summaries.DayBuilder()
     cut = data.index(b"\n", len(data) // 2) + 1  # in two steps, as an appended file is read
@@ -102,7 +110,7 @@ def test_fast_path_builds_the_reference_summary(seed, weird):
     assert fast.encode({}) == ref.encode({})
 
 
-def test_the_fast_path_is_taken_and_agrees_with_extract(monkeypatch):
+def test_the_fast_path_is_taken_and_agrees_with_extract(monkeypatch, reader):
     data = _lines(random.Random(7), 2000, 0.0)
     slow = []
     real = day_summaries.DayBuilder._add_record
@@ -114,7 +122,7 @@ def test_the_fast_path_is_taken_and_agrees_with_extract(monkeypatch):
     assert fast.records == 2000 and fast.encode({}) == _reference(data).encode({})
 
 
-def test_a_torn_last_line_waits_for_its_newline():
+def test_a_torn_last_line_waits_for_its_newline(reader):
     data = _lines(random.Random(8), 100, 0.1)
     b = day_summaries.DayBuilder()
     b.add_bytes(data + b'{"timestamp": "2026-11-10T05:03:12.345Z"')
@@ -147,3 +155,63 @@ def test_worker_built_summaries_report_like_a_full_scan(tmp_path, monkeypatch, w
         assert query.performance_report(fast, window, f) == query.performance_report(slow, window, f)
         assert query.costs_report(fast, window, f, by="day") == query.costs_report(slow, window, f, by="day")
         assert query.stats_report(fast, window, f)["totals"]["calls"] > 100
+
+
+def _odd_lines() -> list[bytes]:
+    """Lines on the edge between msgspec and orjson: what one refuses and the other reads, or
+    reads otherwise (integers past 64 bits, numbers past 1e308, bytes that are not UTF-8, keys
+    the bulk reader does not know, repeated keys), each in several places of a record."""
+    base = orjson.dumps(_record(random.Random(1), 0.0))[:-1]  # without its closing brace
+    huge, digits = b"1" + b"0" * 400, b"18446744073709551616"
+    tails = [
+        b',"x":1e400', b',"retries":' + huge, b',"retries":' + digits, b',"time_to_first_token_ms":1e400',
+        b',"session_id":"\xff\xfe"', b',"x":"\xed\xa0\x80"', b',"user_id":"caf\xc3\xa9"',
+        b',"model":"mod\xc3\xa8le"', b',"model":"m1","model":"m2"', b',"tokens":{"input":1,"total":1}',
+        b',"tokens":{"input":1,"output":2,"total":3,"cache_read":0,"cache_write":0,"reasoning":5}',
+        b',"tokens":{"input":' + digits + b',"output":2,"total":3,"cache_read":0,"cache_write":0}',
+        b',"tokens":{"input":' + huge + b',"output":2,"total":3,"cache_read":0,"cache_write":0}',
+        b',"tokens":{"input":-' + digits + b',"output":2,"total":3,"cache_read":0,"cache_write":0}',
+        b',"cost_usd":' + huge, b',"cost_usd":' + digits, b',"duration_ms":' + huge, b',"duration_ms":1e-400',
+        b',"metadata":{"project":"p","extra":1e400}', b',"metadata":{"project":""}', b',"metadata":null',
+        b',"metadata":{"project":"p","git_branch":"\xc0\xaf"}', b',"provider_cost_usd":0.5',
+        b',"provider_cost_usd":null', b',"success":false,"status":"blocked"', b',"status":"blocked"',
+        b',"success":false,"status":"cancelled","model":"m3"', b',"stream":true,"retries":2',
+        b',"x":' + b"[" * 1100 + b"]" * 1100, b',"tokens":' + b"[" * 1100 + b"]" * 1100,
+        b',"time\\u0073tamp":"2026-11-10T05:03:12.345Z"', b',"agent_name":"\\u00e9"',
+    ]
+    return [base + t + b"}" for t in tails] + [base + b"}\r", base + b"} ", base + b"}\x00"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_odd_lines_read_as_the_reference_reads_them(seed, monkeypatch):
+    rng = random.Random(seed)
+    odd = _odd_lines()
+    lines = _lines(rng, 1500, 0.01).split(b"\n")[:-1] + odd * 3
+    rng.shuffle(lines)
+    data = b"\n".join(lines) + b"\n"
+    monkeypatch.setattr(_day_builder, "BULK_BYTES", 0)
+    fast = day_summaries.DayBuilder()
+    fast.add_bytes(data)
+    ref = _reference(data)
+    assert (fast.records, fast.bad) == (ref.records, ref.bad)
+    assert ref.bad >= 3 * 10  # the lines orjson refuses are among them
+    assert fast.encode({}) == ref.encode({})
+
+
+def test_a_file_mostly_of_another_shape_is_read_by_orjson_alone(monkeypatch):
+    """Lines msgspec refuses (here: a key it does not know) go to orjson, in order; past a
+    thousand of them, most of a file, msgspec is no longer tried."""
+    rng = random.Random(5)
+    records = [_record(rng, 0.0) | {"custom": i} for i in range(3000)]
+    data = b"".join(orjson.dumps(r) + b"\n" for r in records[:2000])
+    data += _lines(rng, 200, 0.0) + b"".join(orjson.dumps(r) + b"\n" for r in records[2000:])
+    from llm_core.storage import _bulk_records
+
+    tried = []
+    real = _bulk_records._DECODE
+    monkeypatch.setattr(_bulk_records, "_DECODE", lambda line: tried.append(1) or real(line))
+    monkeypatch.setattr(_day_builder, "BULK_BYTES", 0)
+    fast = day_summaries.DayBuilder()
+    fast.add_bytes(data)
+    assert fast.records == 3200 and fast.encode({}) == _reference(data).encode({})
+    assert len(tried) < 1200

@@ -253,7 +253,7 @@ def test_an_unreadable_day_file_is_a_clear_error(store, capsys, monkeypatch):
     def denied(path, previous=None):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(day_summaries, "build", denied)
+    monkeypatch.setattr(day_summaries, "build_view", denied)
     code, out, err = _run(capsys, "stats", "all")
     assert (code, out) == (1, "")
     assert err.startswith("Error: cannot read the telemetry store: Permission denied: ")

@@ -13,6 +13,7 @@ seconds: local work, not waiting). Any failure is one warning
 
     prometheus.py   the store's cumulative metrics: exposition text, push to a Pushgateway
     otel.py         one span + GenAI metrics per call, over OTLP/HTTP
+    _base.py        what both share: the missing-extra error, the once-per-process warning
 """
 
 from __future__ import annotations

@@ -15,24 +15,32 @@ from array import array
 
 __all__ = ["pack_floats", "pack_ints", "size", "unpack"]
 
-_UNSIGNED = [(code, 1 << (8 * array(code).itemsize)) for code in "BHIQ"]
 
 
 def pack_ints(values) -> tuple[str, bytes]:
+    """The narrowest array that takes every value, tried in C-level conversions (an overflow
+    stops each early) rather than found by min() and max() passes over Python ints."""
     if not len(values):
         return "B", b""
-    if min(values) < 0:
-        return "q", array("q", values).tobytes()
-    top = max(values)
-    code = next(c for c, limit in _UNSIGNED if top < limit)
-    return code, array(code, values).tobytes()
+    for code in "BHIQ":  # unsigned codes refuse a negative value too
+        try:
+            return code, array(code, values).tobytes()
+        except OverflowError:
+            pass
+    return "q", array("q", values).tobytes()
 
 
 def pack_floats(values) -> tuple[str, bytes]:
-    """`values` are floats. Tested in C-level passes (map, min, max), not a generator: this runs
-    over every latency of every summary and roll-up a cold report builds."""
-    if not len(values) or (all(map(float.is_integer, values)) and min(values) >= 0 and max(values) < 4294967296.0):
-        return "I", array("I", map(int, values)).tobytes()
+    """`values` are floats. Tested in C-level passes (map, and the conversion to uint32 that
+    refuses a negative or too large value), not a generator: this runs over every latency of
+    every summary and roll-up a cold report builds."""
+    if not len(values):
+        return "I", b""
+    if all(map(float.is_integer, values)):
+        try:
+            return "I", array("I", map(int, values)).tobytes()
+        except OverflowError:
+            pass
     return "d", array("d", values).tobytes()
 
 

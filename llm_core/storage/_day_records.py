@@ -152,7 +152,7 @@ def slot_of(stamp: Any) -> int | None:
     if slot is None and _PREFIX(prefix):
         ts = parse_timestamp(prefix + "00.000Z")
         if ts is not None:
-            if len(prefix_slot) > 200_000:
+            if len(prefix_slot) > 20_000:  # ~14 days of minutes: a worker goes through a year
                 prefix_slot.clear()
             _learn_date(prefix[:10])  # so the day's other minutes take the fast path at once
             slot = prefix_slot[prefix] = ts // SLOT_MS

@@ -89,10 +89,11 @@ def _fits(values) -> bool:
     return all(_INT64[0] <= v <= _INT64[1] for v in values)
 
 
-def _counted(values) -> tuple[list, list[int]]:
-    """(distinct values sorted, cumulative counts) of an iterable of latencies."""
+def _counted(values) -> tuple[array, array]:
+    """(distinct values sorted, cumulative counts) of an iterable of latencies, as arrays: a
+    month of them per combo is held at once."""
     items = sorted(Counter(values).items())
-    return [v for v, _ in items], list(accumulate(c for _, c in items))
+    return array("d", [v for v, _ in items]), array("q", accumulate(c for _, c in items))
 
 
 def _histograms(groups: list[list]) -> tuple[list[int], str, str, bytes]:
@@ -100,8 +101,10 @@ def _histograms(groups: list[list]) -> tuple[list[int], str, str, bytes]:
     compressed (sorted whole milliseconds: mostly zero high bytes; zlib undoes that at C speed
     when read, where deltas would need a Python pass over every value)."""
     hists = [_counted(chain.from_iterable(g)) for g in groups]
-    values = list(chain.from_iterable(v for v, _ in hists))
-    cums = list(chain.from_iterable(c for _, c in hists))
+    values, cums = array("d"), array("q")
+    for v, c in hists:
+        values.extend(v)
+        cums.extend(c)
     vcode, vbytes = pack_floats(values)
     ccode, cbytes = pack_ints(cums)
     return [len(v) for v, _ in hists], vcode, ccode, zlib.compress(vbytes + cbytes, 6)

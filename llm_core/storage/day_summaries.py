@@ -22,8 +22,8 @@ content. Deleting `.summaries/` is always safe.
     day_files(store)        [(day, path of its telemetry.jsonl)], oldest first
     summary_path(store, d)  where day d's summary lives
 
-Record parsing is in _day_records.py, the file format (DayBuilder, DaySummary) in
-_day_summary_file.py; this module decides what to build and when.
+Record parsing is in _day_records.py, building in _day_builder.py (DayBuilder), the file
+format in _day_summary_file.py (DaySummary); this module decides what to build and when.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ import contextlib
 import gc
 import os
 import stat
-import threading
 import time
 from pathlib import Path
 
 from llm_core.dayfiles import GZ_SUFFIX, compressed_path, day_file_stat, read_day_file
-from llm_core.errors import StorageError
 from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
+from llm_core.storage import _day_builder
+from llm_core.storage._day_builder import DayBuilder, DayView
 from llm_core.storage._day_records import (
     BLOCKED,
     COST_SCALE,
@@ -65,19 +65,19 @@ from llm_core.storage._day_records import (
 from llm_core.storage._day_summary_file import (
     FORMAT,
     DamagedSummary,
-    DayBuilder,
     DaySummary,
     read_summary,
     read_summary_meta,
     section_one_end,
 )
+from llm_core.storage._jobs import run_jobs
 
 __all__ = [
     "BLOCKED", "COST_SCALE", "DUR_SCALE", "FORMAT", "M_BILLED", "M_BILLED_COST", "M_CACHE_READ", "M_CACHE_WRITE", "M_CALLS",
     "M_COST", "M_DUR", "M_DURN", "M_IN", "M_INVALID", "M_OUT", "M_TOTAL", "M_UNKNOWN", "NM", "SLOT_MS",
-    "DamagedSummary", "DayBuilder", "DaySummary", "Dims", "build", "day_files", "day_summary", "extract",
-    "file_identity", "is_current", "read_summary", "read_summary_meta", "rebuild", "run_jobs", "split_lines", "summaries",
-    "summary_path",
+    "DamagedSummary", "DayBuilder", "DaySummary", "DayView", "Dims", "build", "build_view", "day_files", "day_summary", "extract",
+    "file_identity", "is_current", "read_summary", "read_summary_meta", "rebuild", "split_lines", "summaries",
+    "summary_for_rollup", "summary_path",
 ]
 
 
@@ -95,6 +95,11 @@ def _tail_mark(f, offset: int) -> str:
 def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
     """The encoded summary of `day_file`, reading on from `previous` when that still fits.
     A compressed day (dayfiles.read_day_file) is read whole: it only changes when compressed."""
+    return build_view(day_file, previous)[0]
+
+
+def build_view(day_file: Path, previous: DaySummary | None = None) -> tuple[bytes, DayView]:
+    """build(), and what a month roll-up reads of the summary (DayView), from memory."""
     st = day_file_stat(day_file)
     if st.compressed:
         return _build_whole(day_file, st)
@@ -116,19 +121,37 @@ def build(day_file: Path, previous: DaySummary | None = None) -> bytes:
                 builder = None
         if builder is None:
             builder = DayBuilder()
-        f.seek(builder.offset)
-        builder.add_bytes(f.read(st.st_size - builder.offset))
+        _read_on(builder, f, st.st_size)
         source = file_identity(st)
         source["mark"] = _tail_mark(f, builder.offset)
-    return builder.encode(source)
+    return builder.encode_view(source)
 
 
-def _build_whole(day_file: Path, st) -> bytes:
+_CHUNK = 4 << 20  # a day file is read in pieces this big: a worker holds one, not the whole day
+
+
+def _read_on(builder: DayBuilder, f, size: int) -> None:
+    """Add the lines of `f` from builder.offset up to `size` (the fstat'ed size: what is
+    appended meanwhile is left to the next reader)."""
+    bulk = size - builder.offset >= _day_builder.BULK_BYTES
+    chunk = _CHUNK
+    while builder.offset < size:
+        f.seek(builder.offset)
+        want = min(chunk, size - builder.offset)
+        before = builder.offset
+        builder.add_bytes(f.read(want), bulk)
+        if builder.offset == before:  # no whole line in it
+            if want == size - before:
+                break  # the last line is still being written
+            chunk *= 2  # a line longer than a piece
+
+
+def _build_whole(day_file: Path, st) -> tuple[bytes, DayView]:
     builder = DayBuilder()
     builder.add_bytes(read_day_file(day_file))  # after the stat: a change meanwhile rebuilds again
     source = file_identity(st)
     source["mark"] = ""
-    return builder.encode(source)
+    return builder.encode_view(source)
 
 
 def _extendable(summary: DaySummary, st: os.stat_result, f) -> bool:
@@ -144,28 +167,28 @@ def is_current(summary: DaySummary, st: os.stat_result) -> bool:
         st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
 
 
-def _build_job(args: tuple[str, str, bool], write: bool = True) -> bytes | None:
+def _build_job(args: tuple[str, str, bool], write: bool = True, view: bool = False) -> bytes | DayView | None:
     """Build (or extend) and write one day's summary; returns section 1 when written (section 2
-    is read back from disk if needed), else the whole summary; None when the day file is gone
-    (a prune removed it meanwhile)."""
+    is read back from disk if needed), else the whole summary, or with `view` what a month
+    roll-up reads of it (DayView); None when the day file is gone (a prune removed it meanwhile)."""
     day_file, spath, extend = args
     collecting = gc.isenabled()
     gc.disable()  # a build makes no reference cycles; the collector would only rescan its objects
     try:
         previous = read_summary(Path(spath)) if extend else None
-        data = build(Path(day_file), previous)
+        data, built = build_view(Path(day_file), previous)
     except FileNotFoundError:
         return None
     finally:
         if collecting:
             gc.enable()
     if not write:
-        return data
+        return built if view else data
     try:
         atomic_write(spath, data)
     except OSError:
-        return data  # a read-only store still gets its reports, from summaries kept in memory
-    return data[:section_one_end(data)]
+        return built if view else data  # a read-only store still gets its reports, from memory
+    return built if view else data[:section_one_end(data)]
 
 
 def day_files(store: Path) -> list[tuple[str, Path]]:
@@ -229,6 +252,18 @@ def summaries(store: Path, workers: int | None = None, files: list[tuple[str, Pa
     return out  # type: ignore[return-value]
 
 
+def _saved(store: Path, day: str) -> tuple[Path, Path, DaySummary | None, os.stat_result | None]:
+    """The day file, its summary's path, the saved summary and then the day file's stat (None
+    when the day has no telemetry file)."""
+    path = store / day / TELEMETRY_FILE
+    spath = summary_path(store, day)
+    summary = read_summary(spath)
+    try:
+        return path, spath, summary, day_file_stat(path)
+    except FileNotFoundError:
+        return path, spath, summary, None
+
+
 def day_summary(store: Path, day: str, budget_bytes: int | None = None,
                 write: bool = True) -> DaySummary | None:
     """The current summary of one day, built or extended (and, with `write`, saved) when stale.
@@ -237,12 +272,8 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
     `budget_bytes` (extending a summary costs in proportion to the whole day, not the appended
     part, so a process at exit leaves big days to the next reader).
     """
-    path = store / day / TELEMETRY_FILE
-    spath = summary_path(store, day)
-    summary = read_summary(spath)
-    try:
-        st = day_file_stat(path)
-    except FileNotFoundError:
+    path, spath, summary, st = _saved(store, day)
+    if st is None:
         return None
     if summary is not None and is_current(summary, st):
         return summary
@@ -250,6 +281,17 @@ def day_summary(store: Path, day: str, budget_bytes: int | None = None,
         return None
     data = _build_job((str(path), str(spath), summary is not None), write)
     return None if data is None else DaySummary(spath, data)
+
+
+def summary_for_rollup(store: Path, day: str) -> DaySummary | DayView | None:
+    """day_summary(store, day) for a month roll-up: a summary built now (and saved) is handed
+    over as it was built (DayView), not decoded again from its file."""
+    path, spath, summary, st = _saved(store, day)
+    if st is None:
+        return None
+    if summary is not None and is_current(summary, st):
+        return summary
+    return _build_job((str(path), str(spath), summary is not None), view=True)  # type: ignore[return-value]
 
 
 def rebuild(day_file: Path) -> DaySummary | None:
@@ -262,33 +304,6 @@ def rebuild(day_file: Path) -> DaySummary | None:
     with contextlib.suppress(OSError):
         atomic_write(spath, data)
     return DaySummary(spath, data)
-
-
-def run_jobs(fn, jobs: list, workers: int | None) -> list:
-    """[fn(job) for job in jobs], in parallel processes when there are several; StorageError
-    when a file cannot be read."""
-    try:
-        return _run_jobs(fn, jobs, workers)
-    except OSError as e:
-        raise StorageError(f"cannot read the telemetry store: {e.strerror or e}: {e.filename}") from e
-
-
-def _run_jobs(fn, jobs: list, workers: int | None) -> list:
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8)
-    # Forking a process that runs other threads can copy a held lock into the child.
-    if workers < 2 or len(jobs) < 3 or threading.active_count() > 1:
-        return [fn(j) for j in jobs]
-    # Imported here: ~25 ms that reports finding their summaries current need not pay.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:
-        return [fn(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-        return list(pool.map(fn, jobs))
 
 
 def _drop_orphans(folder: Path, days: set[str]) -> None:

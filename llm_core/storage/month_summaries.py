@@ -25,6 +25,7 @@ from pathlib import Path
 
 from llm_core.dayfiles import day_file_stat
 from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write
+from llm_core.storage._jobs import run_jobs
 from llm_core.storage._month_summary_file import (
     DamagedMonth,
     MonthSummary,
@@ -36,10 +37,9 @@ from llm_core.storage.day_summaries import (
     SLOT_MS,
     DamagedSummary,
     day_files,
-    day_summary,
     rebuild,
-    run_jobs,
     summaries,
+    summary_for_rollup,
 )
 from llm_core.storage.windows import Window
 
@@ -95,7 +95,8 @@ def _build_month(store: Path, month: str, days: list[str]) -> bytes | None:
     pairs = []
     for day in days:
         try:
-            s = day_summary(store, day)
+            # A day summarised now is merged as it was built, not read back from its file.
+            s = summary_for_rollup(store, day)
             try:
                 if s is not None:
                     s.combo_durations()  # from section 2, which may prove damaged
@@ -140,6 +141,7 @@ def plan(store: Path, window: Window, rollups_ok: bool = True,
         else:
             days_left += items
     if build:
+        build.sort(key=lambda month: -_bytes(months[month]))  # biggest first: workers finish together
         jobs = [(str(store), month, [d for d, _ in months[month]]) for month in build]
         for month, data in zip(build, run_jobs(_month_job, jobs, workers), strict=True):
             m = None
@@ -153,6 +155,14 @@ def plan(store: Path, window: Window, rollups_ok: bool = True,
     days_left.sort()
     out += summaries(store, workers, days_left, {d for d, _ in files})
     return out
+
+
+def _bytes(items: list[tuple[str, Path]]) -> int:
+    total = 0
+    for _, path in items:
+        with contextlib.suppress(FileNotFoundError):
+            total += day_file_stat(path).st_size
+    return total
 
 
 def whole_closed_months(days: list[str], window: Window) -> int:

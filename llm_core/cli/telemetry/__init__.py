@@ -10,6 +10,7 @@ its subcommands runs (click's "complex" example; --help lists them without impor
     sql.py       sql (DuckDB over the store)
     metrics.py   metrics, push (the store as Prometheus metrics)
     budget.py    budget (spend against LLM_BUDGET_*_USD; llm_core/budgets.py)
+    conversations.py  conversations (those saved by llm-chat: list, or show one)
     prune.py     prune;  demo.py   demo;  where.py   where;  doctor.py   doctor (the store as a whole)
     report.py    report (the HTML page, its data, text charts; charts.py draws in text)
     render.py    the human forms;  manual.py   the man page's JSON/FILES sections
