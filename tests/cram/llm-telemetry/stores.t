@@ -30,12 +30,16 @@ Reports over several stores: --store (repeated), --all-under, LLM_TELEMETRY_DIRS
   ]
 
 A report without filters, slots or percentiles (projects, agents, models) over several
-stores keeps what it read in one file per set of stores under $XDG_CACHE_HOME/llm-core/stores;
-the next one over the same stores and days answers from it after checking every day file, so
-a call recorded since is counted:
+stores keeps what it read in one file per set of stores under $XDG_CACHE_HOME/llm-core/stores,
+and each store's share in one file per store under parts/; the next one over the same stores
+and days answers from it after checking every day file, so a call recorded since is counted
+(only the store that changed is read again):
 
   $ ls "$XDG_CACHE_HOME/llm-core/stores"
   [0-9a-f]{16}\.cache (re)
+  parts
+  $ ls "$XDG_CACHE_HOME/llm-core/stores/parts" | wc -l
+  2
   $ llm-telemetry projects --all-under src --days 3 --json | jq '[.projects[].calls] | add'
   791
   $ day=src/web/.llm-telemetry/2026-11-26/telemetry.jsonl
