@@ -219,7 +219,7 @@ def test_a_damaged_or_foreign_cache_is_not_read(stores, cache_dir):
 
 def test_reports_with_filters_slots_or_percentiles_do_not_use_it(stores, cache_dir, monkeypatch):
     cached(stores, cache_dir)
-    monkeypatch.setattr(stores_cache, "read", lambda *a: pytest.fail("read the cache of many stores"))
+    monkeypatch.setattr(stores_cache, "lookup", lambda *a: pytest.fail("read the cache of many stores"))
     for kwargs in ({"filters": Filters(project="spacewalker"), "need_slots": False, "need_latencies": False},
                    {"need_slots": True, "need_latencies": False}, {"need_slots": False, "need_latencies": True}):
         got, _ = collect_many(stores, WINDOW, cache_dir=cache_dir, **kwargs)

@@ -212,21 +212,21 @@ def collect_many(stores: Iterable[Path | str], window: Window, filters: Filters 
         if cache_dir is None or not filters.empty or need_slots or need_latencies:
             return _collect_many(stores, window, filters, need_slots, need_latencies)
         from llm_core.storage import stores_cache  # here: a report over one store never needs it
-        col = stores_cache.read(cache_dir, stores, window)
+        col, loaded = stores_cache.lookup(cache_dir, stores, window)
         if col is not None:
             return col, []
-        return _collect_parts(stores, window, filters, cache_dir)
+        return _collect_parts(stores, window, filters, cache_dir, loaded)
 
 
-def _collect_parts(stores: list[Path], window: Window, filters: Filters,
-                   cache_dir: Path | str) -> tuple[Collection, list[str]]:
+def _collect_parts(stores: list[Path], window: Window, filters: Filters, cache_dir: Path | str,
+                   loaded: tuple | None = None) -> tuple[Collection, list[str]]:
     """On a miss of the cache of many stores: each store whose day files are unchanged answers
     from its part kept there, only the others are collected again, and their parts replace
     the old ones in the sum kept (exact: integer sums), as collecting every store would;
     the sum and parts kept again."""
     from llm_core.storage import stores_cache  # here: a report over one store never needs it
     folders = stores_cache.folders(stores)  # before their day folders are listed
-    parts, base, dropped = stores_cache.parts(cache_dir, stores, window)
+    parts, base, dropped = stores_cache.parts(cache_dir, stores, window, loaded)
     changed = [i for i, part in enumerate(parts) if part is None]
     seen: list[dict] = [{} for _ in changed]  # each store's day files, as its numbers came from them
     got: list = []

@@ -4,7 +4,8 @@ one file, instead of reading every store's cache of settled days and summaries a
 them up (storage/multi.py).
 
     hit = read(cache_dir, stores, window)                  # the Collection, or None
-    kept, base, dropped = parts(cache_dir, stores, window)  # when it missed (storage/multi.py)
+    hit, loaded = lookup(cache_dir, stores, window)        # the same, and the file as loaded
+    kept, base, dropped = parts(cache_dir, stores, window, loaded)  # when it missed (multi.py)
     write(cache_dir, stores, window, kept, col, total)     # col: the sum `total` of the parts
 
 It holds the selection's per-combo totals, unreadable lines and files (what reports without
@@ -63,7 +64,7 @@ from llm_core.storage.location import inspect
 from llm_core.storage.store_cache import Packed, day_identity, day_unchanged
 from llm_core.storage.windows import Window
 
-__all__ = ["Part", "cache_path", "folders", "parts", "read", "write"]
+__all__ = ["Part", "cache_path", "folders", "lookup", "part_path", "parts", "read", "write"]
 
 _MAGIC = b"LLMSTOR3"
 _HEAD = struct.Struct("<8sIIII")
@@ -195,26 +196,32 @@ def _day_folders(store: Path, fd: int | None, known: list[str]) -> list[str] | N
 def read(cache_dir: Path | str, stores: list[Path], window: Window) -> Collection | None:
     """What collecting `stores` in `window` (no filters, slots or latencies) gives, from the
     cache; None when there is none that answers exactly."""
+    return lookup(cache_dir, stores, window)[0]
+
+
+def lookup(cache_dir: Path | str, stores: list[Path], window: Window) -> tuple[Collection | None, tuple | None]:
+    """read(), and when it does not answer, the file of these stores as loaded (for parts():
+    it is not read twice), or None."""
     try:
-        meta, keys, data = _load(cache_path(cache_dir, stores), stores, window)
+        meta, keys, data = loaded = _load(cache_path(cache_dir, stores), stores, window)
         if meta is None:
-            return None
+            return None, None
         states = list(zip(stores, meta["states"], strict=True))
         # The last day of each first: the one a call most likely changed since (then nothing
         # more is checked), then everything.
         if not all(_day_unchanged(os.path.join(store, days[-1], TELEMETRY_FILE), identities[-1])
                    for store, (days, identities, _) in states if days):
-            return None
+            return None, loaded
         if not all(_unchanged(store, *state) for store, state in states):
-            return None
+            return None, loaded
         totals = array("q")
         totals.frombytes(data)
     except (OSError, ValueError, KeyError, TypeError, struct.error):
-        return None
+        return None, None
     values = totals.tolist()
     combos = orjson.loads(b"[" + keys.replace(b"\n", b",") + b"]") if keys else []
     return Collection(combos={tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)},
-                      corrupt_lines=meta["bad"], files=meta["files"])
+                      corrupt_lines=meta["bad"], files=meta["files"]), None
 
 
 def _load(path: Path, stores: list[Path] | None, window: Window, magic: bytes = _MAGIC) -> tuple:
@@ -263,15 +270,16 @@ def _read_part(cache_dir: Path | str, name: str, window: Window, crc: int | None
         return None
 
 
-def parts(cache_dir: Path | str, stores: list[Path], window: Window
+def parts(cache_dir: Path | str, stores: list[Path], window: Window, loaded: tuple | None = None
           ) -> tuple[list[Part | None], Packed | None, list[Packed]]:
     """Per store, its part kept in `window` when the store still holds the same day files,
     else None; the sum the file of these stores kept (keys as its parts' keys, `largest` a
     bound) when it is the sum of their kept parts, else None; and the parts of that sum not
-    given to a store. The parts given with the sum are not read (`pack` None)."""
+    given to a store. The parts given with the sum are not read (`pack` None). `loaded`: the
+    file of these stores as lookup() loaded it."""
     names = _names(stores)
     try:
-        meta, keys, totals = _load(cache_path(cache_dir, stores), stores, window)
+        meta, keys, totals = loaded or _load(cache_path(cache_dir, stores), stores, window)
     except (OSError, ValueError, KeyError, TypeError, struct.error):
         meta = None
     if meta is not None and len(set(names)) == len(names):  # (a store twice: not told apart)
@@ -326,8 +334,10 @@ def write(cache_dir: Path | str, stores: list[Path], window: Window, kept: list[
         # The parts' own bytes for the combos: the sum is taken apart by them.
         data, _ = _file(meta, b"\n".join(total.keys), total.totals)
         path = cache_path(cache_dir, stores)
+        new = not path.exists()
         atomic_write(path, data)
-        _keep_newest(path.parent, ".cache", KEEP)
+        if new:  # (a set's file rewritten adds none)
+            _keep_newest(path.parent, ".cache", KEEP)
 
 
 def _keep_newest(folder: Path, suffix: str, keep: int) -> None:
