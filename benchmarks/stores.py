@@ -12,6 +12,9 @@ reads them (no slots, no latencies), and collect_many() with the commands' cache
 stores' result (storage/stores_cache.py). Medians, the ratios and their
 targets (issue 12: over 20 stores as fast as over one of the same total size).
 
+Then `projects --days 30` again with one new call in the store each run reads, before each run
+(the one store, or the first of the 20): a team's stores change between two reports.
+
 Then the same over stores three times as long (90 days, three times the calls: the single
 store is past store_cache.MAX_CALLS, the 20 are not) with `projects --days 90`, a window holding
 whole closed months (on any date after the stores' last day), where a big store answers from
@@ -21,12 +24,14 @@ its month roll-ups and small ones from their caches of settled days.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,18 +66,42 @@ def _interleaved_ms(one, other, runs: int) -> tuple[float, float]:
     return statistics.median(times[0]), statistics.median(times[1])
 
 
-def _cli_ratio(tmp: str, single: Path, many_root: Path, days: int, runs: int) -> tuple[float, float]:
-    """`projects --days N` as fresh processes, one store against the stores below many_root."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
-    env.update(HOME=tmp, PYTHONPATH=str(ROOT), LLM_TELEMETRY_DIR=str(single),
-               LLM_TELEMETRY_NOW="2026-11-30T12:00:00Z")
-    tool = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "projects", "--days", str(days)]
+def _cli_ratio(tmp: str, single: Path, many_root: Path, days: int, runs: int,
+               after_a_call: bool = False) -> tuple[float, float]:
+    """`projects --days N` as fresh processes, one store against the stores below many_root.
 
-    def run(extra):
+    after_a_call: before each run, one new call (now) in the store that run reads (the one,
+    or the first of the many), the way a team's stores change between two reports. The clock
+    is then the real one: the settled days are those before the real today."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
+    env.update(HOME=tmp, XDG_CACHE_HOME=f"{tmp}/xdg-cache", PYTHONPATH=str(ROOT),
+               LLM_TELEMETRY_DIR=str(single))
+    if not after_a_call:
+        env["LLM_TELEMETRY_NOW"] = "2026-11-30T12:00:00Z"
+    tool = [sys.executable, str(ROOT / "bin" / "llm-telemetry"), "projects", "--days", str(days)]
+    first = many_root / "p0" / ".llm-telemetry"
+
+    def run(extra, store):
+        if after_a_call:
+            _record_a_call(store)
         subprocess.run([*tool, *extra], env=env, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
 
-    run([]), run(["--all-under", str(many_root)])  # the summaries and caches this window leaves
-    return _interleaved_ms(lambda: run([]), lambda: run(["--all-under", str(many_root)]), runs)
+    run([], single), run(["--all-under", str(many_root)], first)  # the summaries and caches left
+    return _interleaved_ms(lambda: run([], single),
+                           lambda: run(["--all-under", str(many_root)], first), runs)
+
+
+def _record_a_call(store: Path) -> None:
+    """Append one call, stamped now, to today's day file: a demo record with a new time."""
+    last = max(p for p in store.iterdir() if p.name[:2] == "20")
+    with open(last / "telemetry.jsonl", "rb") as f:
+        record = json.loads(f.readline())
+    now = datetime.now(timezone.utc)
+    record["timestamp"] = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    today = store / now.strftime("%Y-%m-%d")
+    today.mkdir(exist_ok=True)
+    with open(today / "telemetry.jsonl", "a") as f:
+        f.write(json.dumps(record) + "\n")
 
 
 def _write(tmp: Path, name: str, stores: int, calls: int, days: int) -> tuple[Path, Path]:
@@ -111,11 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         lib_cached = _median_ms(lambda: collect_many(stores, window, need_slots=False, need_latencies=False,
                                                      cache_dir=cache_dir), args.runs)
         cli_one, cli_many = _cli_ratio(tmp, single, many_root, 30, args.runs)
+        call_one, call_many = _cli_ratio(tmp, single, many_root, 30, args.runs, after_a_call=True)
         long_root, long_single = _write(Path(tmp), "90", args.stores, 3 * args.calls, 90)
         long_one, long_many = _cli_ratio(tmp, long_single, long_root, 90, args.runs)
     print(f"{args.stores} stores vs 1 store, {args.calls:,} calls on each side, summaries built:")
     print(f"  llm-telemetry projects          {cli_many:7.1f} ms vs {cli_one:7.1f} ms  "
           f"ratio {cli_many / cli_one:5.2f}  (target <= 1.10)")
+    print(f"  the same, one new call before each ({call_many:.1f} ms vs {call_one:.1f} ms)  "
+          f"ratio {call_many / call_one:5.2f}  (target <= 1.10; real clock)")
     print(f"  collect_many vs collect_store   {lib_many:7.1f} ms vs {lib_one:7.1f} ms  "
           f"ratio {lib_many / lib_one:5.2f}  (no cache of stores: each store's own caches)")
     print(f"  collect_many, cache of stores   {lib_cached:7.1f} ms vs {lib_one:7.1f} ms  "
