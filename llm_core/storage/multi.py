@@ -110,7 +110,7 @@ def merge(cols: Iterable[Collection], packed: Iterable[Packed] = ()) -> Collecti
         try:
             out.combos = _sum_packed([*packed, _pack(out.combos)])
         except OverflowError:  # a total below 0, or sums that could pass 2**64: one by one
-            out.combos = _sums([out.combos, *map(_unpack, packed)])
+            out.combos = _sums([out.combos, *(p.decoded() for p in packed)])
     return out
 
 
@@ -146,7 +146,7 @@ def _rows(n: int) -> struct.Struct:
 
 def _sum_packed(packs: list[Packed]) -> dict:
     """{combo: metrics} summed over `packs`; OverflowError when a lane's sum could pass 2**64."""
-    return _combos(_packed_sum(packs))
+    return _packed_sum(packs).decoded()
 
 
 def _packed_sum(packs: list[Packed], base: Packed | None = None, minus: list[Packed] = ()) -> Packed:
@@ -177,21 +177,6 @@ def _lanes(p: Packed, keys: list[bytes]) -> int:
     one integer."""
     rows = dict(zip(p.keys, _rows(len(p.keys)).unpack(p.totals), strict=True))
     return int.from_bytes(b"".join(map(rows.get, keys, repeat(bytes(_ROW)))), sys.byteorder)
-
-
-def _combos(p: Packed) -> dict:
-    sums = array("Q")
-    sums.frombytes(p.totals)
-    values = sums.tolist()
-    combos = orjson.loads(b"[" + b",".join(p.keys) + b"]")
-    return {tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)}
-
-
-def _unpack(p: Packed) -> dict:
-    flat = array("Q")
-    flat.frombytes(p.totals)
-    values = flat.tolist()
-    return {tuple(orjson.loads(k)): values[i * NM:(i + 1) * NM] for i, k in enumerate(p.keys)}
 
 
 def _pack(combos: dict) -> Packed:
@@ -247,7 +232,7 @@ def _collect_parts(stores: list[Path], window: Window, filters: Filters, cache_d
         total = _parts_sum(parts, fresh, base, dropped)
     except OverflowError:  # sums that could pass 2**64: one by one
         return _collect_many(stores, window, filters, False, False)
-    col = Collection(combos=_combos(total), corrupt_lines=sum(p.bad for p in parts),
+    col = Collection(combos=total.decoded(), corrupt_lines=sum(p.bad for p in parts),
                      files=sum(p.files for p in parts))
     if not problems:
         stores_cache.write(cache_dir, stores, window, parts, col, total)

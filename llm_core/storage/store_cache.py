@@ -118,6 +118,15 @@ class Packed(NamedTuple):
     totals: bytes
     largest: int
 
+    def decoded(self) -> dict[tuple, list[int]]:
+        """{combo: its NM totals}: the keys parsed in one call, the totals read unsigned (a sum
+        of many stores' may pass 2**63; a cache holds none past it)."""
+        flat = array("Q")
+        flat.frombytes(self.totals)
+        values = flat.tolist()
+        combos = orjson.loads(b"[" + b",".join(self.keys) + b"]")
+        return {tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)}
+
 
 def collect_store(store: Path | str, window: Window, filters: Filters = NO_FILTERS,
                   need_slots: bool = True, need_latencies: bool = True) -> Collection:

@@ -49,7 +49,6 @@ import os
 import struct
 import time
 import zlib
-from array import array
 from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
@@ -214,14 +213,10 @@ def lookup(cache_dir: Path | str, stores: list[Path], window: Window) -> tuple[C
             return None, loaded
         if not all(_unchanged(store, *state) for store, state in states):
             return None, loaded
-        totals = array("q")
-        totals.frombytes(data)
+        combos = Packed(keys.split(b"\n") if keys else [], data, 0).decoded()
     except (OSError, ValueError, KeyError, TypeError, struct.error):
         return None, None
-    values = totals.tolist()
-    combos = orjson.loads(b"[" + keys.replace(b"\n", b",") + b"]") if keys else []
-    return Collection(combos={tuple(c): values[i * NM:(i + 1) * NM] for i, c in enumerate(combos)},
-                      corrupt_lines=meta["bad"], files=meta["files"]), None
+    return Collection(combos=combos, corrupt_lines=meta["bad"], files=meta["files"]), None
 
 
 def _load(path: Path, stores: list[Path] | None, window: Window, magic: bytes = _MAGIC) -> tuple:
