@@ -94,10 +94,14 @@ def _names(stores: list[Path]) -> list[str]:
 
 def cache_path(cache_dir: Path | str, stores: list[Path]) -> Path:
     """The file of this set of stores (in this order): one per set, whatever the window."""
-    # Two CRCs, not hashlib (loading OpenSSL costs a command ~5 ms): the file names its stores,
-    # so two sets that share a name only take turns writing it.
-    key = "\0".join(_names(stores)).encode("utf-8", "surrogateescape")
-    return Path(cache_dir) / "stores" / f"{binascii.crc32(key):08x}{zlib.adler32(key):08x}.cache"
+    return Path(cache_dir) / "stores" / (_file_name("\0".join(_names(stores))) + ".cache")
+
+
+def _file_name(key: str) -> str:
+    # Two CRCs, not hashlib (loading OpenSSL costs a command ~5 ms): each file names what it
+    # is of, so two keys that share a name only take turns writing it.
+    data = key.encode("utf-8", "surrogateescape")
+    return f"{binascii.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 _AT = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
@@ -245,8 +249,7 @@ def _file(meta: dict, keys: bytes, totals: bytes, magic: bytes = _MAGIC) -> tupl
 
 def part_path(cache_dir: Path | str, name: str) -> Path:
     """The file of one store's part (`name`: its absolute path), whatever the window."""
-    key = name.encode("utf-8", "surrogateescape")
-    return Path(cache_dir) / "stores" / "parts" / f"{binascii.crc32(key):08x}{zlib.adler32(key):08x}.part"
+    return Path(cache_dir) / "stores" / "parts" / (_file_name(name) + ".part")
 
 
 def _read_part(cache_dir: Path | str, name: str, window: Window, crc: int | None = None) -> Part | None:
