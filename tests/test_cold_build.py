@@ -157,6 +157,23 @@ def test_this_process_and_the_workers_share_the_jobs():
     assert out.split() == ["True", "2"]
 
 
+def test_no_job_waits_for_a_busy_worker_while_this_process_is_free():
+    """A worker's first job (the biggest) is slow: this process takes every other job, none
+    waits queued behind it (what jobs submitted ahead to the pool did)."""
+    out = _fresh("""
+        import os, time
+        from llm_core.storage import _jobs
+
+        def where(job):
+            time.sleep(1.0 if job == 0 else 0.01)
+            return os.getpid()
+
+        pids = _jobs.run_jobs(where, list(range(12)), workers=2)
+        print(pids[0] != os.getpid(), pids[1:].count(os.getpid()))
+    """)
+    assert out.split() == ["True", "11"]
+
+
 def test_jobs_run_here_where_a_pool_cannot_be_forked(monkeypatch):
     """One job, other threads running, a daemonic caller, no fork: no worker at all."""
     monkeypatch.setattr(threading, "active_count", lambda: 1)  # whatever else this test process runs
