@@ -99,7 +99,8 @@ def _counted(values) -> tuple[array, array]:
 def _histograms(groups: list[list]) -> tuple[list[int], str, str, bytes]:
     """(distinct counts, value code, count code, bytes) of one latency histogram per group,
     compressed (sorted whole milliseconds: mostly zero high bytes; zlib undoes that at C speed
-    when read, where deltas would need a Python pass over every value)."""
+    when read, where deltas would need a Python pass over every value). Level 1, as a day's
+    section 2: level 6 made roll-ups 12% smaller for a quarter of their build's time."""
     hists = [_counted(chain.from_iterable(g)) for g in groups]
     values, cums = array("d"), array("q")
     for v, c in hists:
@@ -107,7 +108,7 @@ def _histograms(groups: list[list]) -> tuple[list[int], str, str, bytes]:
         cums.extend(c)
     vcode, vbytes = pack_floats(values)
     ccode, cbytes = pack_ints(cums)
-    return [len(v) for v, _ in hists], vcode, ccode, zlib.compress(vbytes + cbytes, 6)
+    return [len(v) for v, _ in hists], vcode, ccode, zlib.compress(vbytes + cbytes, 1)
 
 
 def merge_days(days: list[tuple[str, object]]) -> bytes:
@@ -154,9 +155,9 @@ def merge_days(days: list[tuple[str, object]]) -> bytes:
         "a": [len(sec_a), avc, acc], "b": [len(sec_b), bvc, bcc], "wide": wide,
     }
     body = {"combos": combos, "totals": totals, "models": models, "model_n": model_n, "combo_n": combo_n}
-    slot_bytes = zlib.compress(orjson.dumps(day_rows), 6)
+    slot_bytes = zlib.compress(orjson.dumps(day_rows), 1)
     meta["slots_len"] = len(slot_bytes)
-    mb, bb = orjson.dumps(meta), zlib.compress(orjson.dumps(body), 6) + slot_bytes
+    mb, bb = orjson.dumps(meta), zlib.compress(orjson.dumps(body), 1) + slot_bytes
     head = mb + bb + sec_a
     return _HEAD.pack(_MAGIC, len(mb), len(bb), binascii.crc32(head), binascii.crc32(sec_b)) + head + sec_b
 
