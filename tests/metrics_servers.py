@@ -229,7 +229,7 @@ class OtlpReceiver:
         self.endpoint = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def __enter__(self) -> OtlpReceiver:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
