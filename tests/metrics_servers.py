@@ -141,9 +141,9 @@ class Prometheus(_Server):
     def args(self) -> list[str]:
         config = self.tmp / "prometheus.yml"
         config.write_text(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+            "global:\n  scrape_interval: 200ms\n  scrape_timeout: 200ms\n  evaluation_interval: 200ms\n"
             "scrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n"
-            f"    scrape_interval: 1s\n    static_configs:\n      - targets: ['{self.scrape}']\n"
+            f"    scrape_interval: 200ms\n    static_configs:\n      - targets: ['{self.scrape}']\n"
         )
         return [f"--config.file={config}", f"--storage.tsdb.path={self.tmp / 'data'}",
                 f"--web.listen-address={self.address}"]
@@ -229,7 +229,7 @@ class OtlpReceiver:
         self.endpoint = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def __enter__(self) -> OtlpReceiver:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,6 +9,7 @@ Imports are read from the source with `ast`, at module level and inside function
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import re
 from collections.abc import Iterator
@@ -79,8 +80,15 @@ class Import:
         return self.module
 
 
-def imports_of(module: str) -> list[Import]:
-    tree = ast.parse(MODULES[module].read_text(), str(MODULES[module]))
+@functools.cache
+def _tree(module: str) -> ast.Module:
+    """A module's syntax tree, parsed once for all the tests here (they walk every module)."""
+    return ast.parse(MODULES[module].read_text(), str(MODULES[module]))
+
+
+@functools.cache
+def imports_of(module: str) -> tuple[Import, ...]:
+    tree = _tree(module)
     found = []
     for node in _walk(tree):
         if isinstance(node, ast.Import):
@@ -92,7 +100,7 @@ def imports_of(module: str) -> list[Import]:
               == "import_module" and node.args and isinstance(node.args[0], ast.Constant)
               and isinstance(node.args[0].value, str)):
             found.append(Import(node.args[0].value, None, node.lineno))
-    return found
+    return tuple(found)
 
 
 def import_graph() -> dict[str, dict[str, int]]:
@@ -198,7 +206,7 @@ def _private(name: str) -> bool:
 def private_uses(module: str) -> list[str]:
     """Where a CLI module uses a `_private` name or module of the library."""
     where = MODULES[module].relative_to(ROOT)
-    tree = ast.parse(MODULES[module].read_text(), str(MODULES[module]))
+    tree = _tree(module)
     found = []
     bound: dict[str, str] = {}  # local name -> library module it names
     for node in _walk(tree):

@@ -200,14 +200,21 @@ def test_window_bounds_are_local_calendar_windows():
     assert month == (int(datetime(2026, 12, 1).timestamp() * 1000), int(datetime(2027, 1, 1).timestamp() * 1000))
 
 
-RACER = textwrap.dedent("""
+# Each racer imports, says "ready" and waits for "go" on stdin: started together, 8 processes
+# of 5 calls race for the budget's ~12 calls from their first call on (40 tries, 28 or more
+# refused); later calls only repeat the refusal. Fewer processes lose the race's teeth: with
+# 4, a ledger without its lock passed most runs.
+RACER_CALLS = 5
+RACER = textwrap.dedent(f"""
     import sys
     from llm_core.clients.anthropic_client import AnthropicClient
     from llm_core.errors import BudgetExceeded
     # argv: base URL, key, and the agent name when there is one (the scoped budget's test)
     c = AnthropicClient("pricey", api_key=sys.argv[2], base_url=sys.argv[1], agent_name=(sys.argv[3:] or [None])[0])
     sent = blocked = 0
-    for _ in range(20):
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for _ in range({RACER_CALLS}):
         try:
             c.chat("x" * 26, max_tokens=9)
             sent += 1
@@ -217,6 +224,20 @@ RACER = textwrap.dedent("""
 """)
 
 
+def race(args: list[list[str]], env: dict) -> list[list[str]]:
+    """Start one RACER per argument list, let them all go at once; each one's (sent, blocked)."""
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, *a], env=env, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=os.getcwd()) for a in args]
+    for p in procs:
+        assert p.stdout.readline() == "ready\n"
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    outs = [p.communicate(timeout=240)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    return outs
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("prebuilt_index")  # 8 processes count tokens: ~1 s each to build the index
 def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
@@ -224,16 +245,12 @@ def test_racing_processes_stay_within_the_budget(fake, pricey, isolated_env):
 
     env = clean_environ(isolated_env)
     env.update(LLM_BUDGET_DAILY_USD="0.05", LLM_MODELS_FILE=str(pricey))
-    procs = [subprocess.Popen([sys.executable, "-c", RACER, fake.url("anthropic"), KEYS["anthropic"]],
-                              env=env, stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
-             for _ in range(8)]
-    outs = [p.communicate(timeout=240)[0].split() for p in procs]
-    assert all(p.returncode == 0 for p in procs)
+    outs = race([[fake.url("anthropic"), KEYS["anthropic"]]] * 8, env)
     sent = sum(int(o[0]) for o in outs)
     blocked = sum(int(o[1]) for o in outs)
-    assert sent + blocked == 160
+    assert sent + blocked == 8 * RACER_CALLS
     rows = records()
-    assert len(rows) == 160  # nothing lost
+    assert len(rows) == 8 * RACER_CALLS  # nothing lost
     assert sum(r.get("status") == "blocked" for r in rows) == blocked
     error = next(r for r in rows if r.get("status") == "blocked")["metadata"]["error"]
     worst = float(re.search(r"up to \$([0-9.]+) for this call", error).group(1))
@@ -411,15 +428,11 @@ def test_racing_processes_stay_within_a_scoped_budget(fake, pricey, isolated_env
     env = clean_environ(isolated_env)
     env.update(LLM_MODELS_FILE=str(pricey))
     agents = ["ci-bot"] * 6 + ["human"] * 2
-    procs = [subprocess.Popen([sys.executable, "-c", RACER, fake.url("anthropic"), KEYS["anthropic"], a],
-                              env=env, stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
-             for a in agents]
-    outs = [p.communicate(timeout=240)[0].split() for p in procs]
-    assert all(p.returncode == 0 for p in procs)
+    outs = race([[fake.url("anthropic"), KEYS["anthropic"], a] for a in agents], env)
     assert [o[1] for o, a in zip(outs, agents, strict=True) if a == "human"] == ["0", "0"]
     sent = sum(int(o[0]) for o in outs)
     rows = records()
-    assert len(rows) == 160  # nothing lost
+    assert len(rows) == 8 * RACER_CALLS  # nothing lost
     bot = [r for r in rows if r["agent_name"] == "ci-bot"]
     blocked = sum(int(o[1]) for o in outs)
     assert sum(r.get("status") == "blocked" for r in bot) == blocked > 0
@@ -488,7 +501,7 @@ def test_only_the_day_files_a_window_can_cut_keep_their_slots(tmp_path, zone):
 
     store = tmp_path / "store"
     now = int(datetime(2026, 11, 27, 15, 0).timestamp() * 1000)  # a Friday
-    write_demo(store, days=30, calls=3000, seed=5, end_ms=now)
+    write_demo(store, days=30, calls=1000, seed=5, end_ms=now)  # ~33 a day: every window has spend
     agent = (("agent", "commit-writer"),)
     wanted = [budgets.Budget(w, w, 1e6, "") for w in ("day", "week", "month")]
     wanted += [budgets.Budget(f"{w}-bot", w, 1e6, "", agent) for w in ("day", "week", "month")]

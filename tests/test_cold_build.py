@@ -36,7 +36,7 @@ NOW = query.parse_when("2026-11-27T12:00:00Z")
 def store(tmp_path, demo_store) -> Path:
     """Two closed months and some, with odd latencies (-0.0 beside fractions: a day whose
     latencies are all whole is stored as integers), sums beyond 64 bits, garbage."""
-    root = demo_store(tmp_path / "store", days=70, calls=4000, seed=3, end_ms=NOW)
+    root = demo_store(tmp_path / "store", days=70, calls=1500, seed=3, end_ms=NOW)
     odd = {
         "2026-10-03": [{"timestamp": "2026-10-03T01:00:00.000Z", "model": "m", "duration_ms": -0.0,
                         "tokens": {"input": 1, "output": 0, "total": 1, "cache_read": 0, "cache_write": 0}},

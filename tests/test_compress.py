@@ -76,9 +76,11 @@ def _everything(store: Path) -> dict:
 @pytest.fixture
 def stores(tmp_path) -> tuple[Path, Path]:
     """Two stores with the same lines: `plain` as written, `mixed` with compressed days, one
-    compressed day with lines appended after, one killed before its unlink (both files)."""
+    compressed day with lines appended after, one killed before its unlink (both files).
+    1,000 calls (~80 a day) give every window and filter records: each reader goes through
+    them all four times over, so more would only cost time."""
     plain = tmp_path / "plain"
-    write_demo(plain, days=12, calls=3000, seed=5, end_ms=NOW)
+    write_demo(plain, days=12, calls=1000, seed=5, end_ms=NOW)
     _append(plain / "2026-11-20" / TELEMETRY_FILE, EXTRA)
     mixed = tmp_path / "mixed"
     shutil.copytree(plain, mixed)
@@ -157,8 +159,11 @@ print("done", flush=True)
 
 @pytest.mark.slow
 def test_a_kill_at_any_point_of_a_compression_loses_nothing(tmp_path):
+    """Ten real processes killed at random points of a real compression. The kills are timed
+    against the compression's own measured length, so a 2 MB day (5,000 calls, some 50 ms of
+    level-9 gzip) spreads them over it as well as a bigger one would, for a fifth of the work."""
     src = tmp_path / "src"
-    write_demo(src, days=1, calls=20000, seed=1, end_ms=NOW)
+    write_demo(src, days=1, calls=5000, seed=1, end_ms=NOW)
     day = records.day_names(src)[0]
     original = (src / day / TELEMETRY_FILE).read_bytes()
     rng = random.Random(11)

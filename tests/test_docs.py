@@ -79,6 +79,8 @@ def test_every_command_has_a_json_mode(command):
         ("llm_core.cli.tokens", ("httpx", "llm_core.utils.image_tokens", "llm_core.attachments")),
         ("llm_core.cli.chat", ("llm_core.utils.image_tokens", "llm_core.attachments")),
         ("llm_core.clients.anthropic_client", ("llm_core.utils.image_tokens",)),
+        # httpx's own command-line client, which httpx imports when rich and pygments are there
+        ("llm_core.cli.chat, llm_core.clients.anthropic_client", ("pygments", "rich")),
         ("llm_core", ("click", "httpx", "tiktoken", "portalocker", "tabulate")),
     ],
 )

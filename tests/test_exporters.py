@@ -38,10 +38,8 @@ NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
 
 
 @pytest.fixture
-def store(tmp_path):
-    path = tmp_path / "store"
-    write_demo(path, 5, 2000, 7, NOW)
-    return path
+def store(tmp_path, demo_store):
+    return demo_store(tmp_path / "store", days=5, calls=2000, seed=7, end_ms=NOW)
 
 
 def _parsed(text: bytes) -> dict:
@@ -217,7 +215,7 @@ class _Gateway:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True).start()
 
     def close(self):
         self.httpd.shutdown()

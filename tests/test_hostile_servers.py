@@ -53,11 +53,11 @@ def timed_failure(c, stream, error=APITimeoutError):
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
 @pytest.mark.parametrize("provider", ["anthropic", "openai"])
 def test_a_trickling_server_fails_at_the_deadline(fake, provider, stream):
-    """One byte every 0.1 s: each read is quick, so a per-read timeout never fired (40 s)."""
+    """One byte every 0.05 s: each read is quick, so a per-read timeout never fired (40 s)."""
     fake.set_scenario("trickle")
-    fake.trickle_interval = 0.1
-    took, error = timed_failure(client(fake, provider, timeout=0.5), stream)
-    assert 0.45 < took < 2.0, took
+    fake.trickle_interval = 0.05
+    took, error = timed_failure(client(fake, provider, timeout=0.25), stream)
+    assert 0.22 < took < 1.75, took
     assert error.exit_code == ExitStatus.NETWORK and "timed out" in str(error)
 
 
@@ -65,13 +65,13 @@ def test_a_trickling_server_fails_at_the_deadline(fake, provider, stream):
 @pytest.mark.parametrize("provider", list(CLIENTS))
 def test_keep_alives_forever_end_at_the_deadline(fake, provider, stream):
     fake.set_scenario("ping-forever")
-    took, _ = timed_failure(client(fake, provider, timeout=0.5), stream)
-    assert 0.45 < took < 2.0, took
+    took, _ = timed_failure(client(fake, provider, timeout=0.25), stream)
+    assert 0.22 < took < 1.75, took
 
 
 def test_the_idle_limit_between_reads_is_separate(fake, monkeypatch):
     """LLM_STREAM_IDLE_TIMEOUT: the first words, then 3 s of silence, within a 30 s LLM_TIMEOUT."""
-    monkeypatch.setenv("LLM_STREAM_IDLE_TIMEOUT", "0.5")
+    monkeypatch.setenv("LLM_STREAM_IDLE_TIMEOUT", "0.25")
     reset_settings()
     fake.set_scenario("slow-stream")
     fake.delay = 3.0
@@ -79,7 +79,7 @@ def test_the_idle_limit_between_reads_is_separate(fake, monkeypatch):
     assert took < 2.0, took
     monkeypatch.delenv("LLM_STREAM_IDLE_TIMEOUT")
     reset_settings()
-    fake.delay = 0.6
+    fake.delay = 0.3
     assert call(client(fake, "anthropic", timeout=30), True).text  # silence within the limit
 
 

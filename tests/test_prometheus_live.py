@@ -67,8 +67,11 @@ def _wait_for(prom: Prometheus, promql: str, expected: float, timeout: float = 3
     return got
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def servers():
+    """One Pushgateway and Prometheus for the tests of this file (in one worker, they come
+    first: marked slow): Prometheus scrapes a new target only some 5 s after it starts, so a
+    pair per test cost each one those seconds. The tests' queries select their own project."""
     with Pushgateway() as pg, Prometheus(scrape=pg.address) as prom:
         yield pg, prom
 
@@ -91,20 +94,21 @@ def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
     assert totals["calls"] == 3 * CALLS
     assert totals["cost_usd"] > 0
     expected = {
-        "sum(llm_calls_total)": totals["calls"],
-        "sum(llm_call_errors_total)": totals["failures"],
-        "sum(llm_cost_usd_total)": totals["cost_usd"],
-        **{f'sum(llm_tokens_total{{type="{t}"}})': totals["tokens"][t]
+        'sum(llm_calls_total{project="work"})': totals["calls"],
+        'sum(llm_call_errors_total{project="work"})': totals["failures"],
+        'sum(llm_cost_usd_total{project="work"})': totals["cost_usd"],
+        **{f'sum(llm_tokens_total{{project="work",type="{t}"}})': totals["tokens"][t]
            for t in ("input", "output", "cache_read", "cache_write")},
-        "sum(llm_call_duration_seconds_count)": totals["calls"],
+        'sum(llm_call_duration_seconds_count{project="work"})': totals["calls"],
     }
     for promql, value in expected.items():
         assert _wait_for(prom, promql, value) == value, promql
     assert prom.query('count(llm_calls_total{job="llm-core",agent="agent-1"})') == 3  # 3 models
     # The histogram has the counters' labels: each label set's _count is that set's calls.
     same = "on(job, instance, store, provider, model, agent, operation, project)"
-    assert prom.query(f"count(llm_call_duration_seconds_count == {same} llm_calls_total)") == 9
-    assert prom.query("count(llm_calls_total)") == 9  # 3 agents x 3 models
+    work_only = '{project="work"}'
+    assert prom.query(f"count(llm_call_duration_seconds_count{work_only} == {same} llm_calls_total)") == 9
+    assert prom.query(f"count(llm_calls_total{work_only})") == 9  # 3 agents x 3 models
     for i in range(3):
         assert prom.query(f'sum(llm_call_duration_seconds_count{{agent="agent-{i}"}})') == CALLS
         assert prom.query(f'sum(llm_call_duration_seconds_bucket{{agent="agent-{i}",le="+Inf"}})') == CALLS
@@ -116,7 +120,7 @@ def test_three_processes_push_the_stores_exact_totals(servers, tmp_path):
     assert pushed.returncode == 0, pushed.stderr
     keys = [g["grouping_key"] for g in json.loads(pushed.stdout)["groups"]]
     assert [(sorted(k), k["project"]) for k in keys] == [(["instance", "project", "store"], "work")]
-    assert prom.query("count(count by (instance, project, store) (llm_calls_total))") == 1  # the same group
+    assert prom.query(f"count(count by (instance, project, store) (llm_calls_total{work_only}))") == 1  # one group
     prom.wait_for_scrape()
     for promql, value in expected.items():
         assert prom.query(promql) == value, promql
@@ -145,8 +149,8 @@ def test_two_stores_of_one_project_on_one_host_add_up(servers, tmp_path):
     assert [t["calls"] for t in both] == [8, 5]
     expected = {
         'sum(llm_calls_total{project="api"})': both[0]["calls"] + both[1]["calls"],
-        "sum(llm_cost_usd_total)": both[0]["cost_usd"] + both[1]["cost_usd"],
-        **{f'sum(llm_tokens_total{{type="{t}"}})': both[0]["tokens"][t] + both[1]["tokens"][t]
+        'sum(llm_cost_usd_total{project="api"})': both[0]["cost_usd"] + both[1]["cost_usd"],
+        **{f'sum(llm_tokens_total{{project="api",type="{t}"}})': both[0]["tokens"][t] + both[1]["tokens"][t]
            for t in ("input", "output")},
     }
     for promql, value in expected.items():

@@ -32,7 +32,7 @@ FILTERS = [Filters(), Filters(project="spacewalker"), Filters(model="claude-haik
 
 @pytest.fixture
 def store(tmp_path, demo_store) -> Path:
-    return demo_store(tmp_path / ".llm-telemetry", days=6, calls=3000, seed=7, end_ms=NOW)
+    return demo_store(tmp_path / ".llm-telemetry", days=6, calls=1000, seed=7, end_ms=NOW)
 
 
 def cache_of(store: Path) -> Path:

@@ -55,7 +55,9 @@ def _storage(store: Path, **env: str) -> LocalStorage:
 
 _READER = """
 import sys
+import time
 from pathlib import Path
+from llm_core.records import day_names
 from llm_core.storage import query
 from llm_core.storage.collect import collect
 from llm_core.storage.records_iter import iter_records, latest_records
@@ -64,7 +66,9 @@ from llm_core.storage.windows import ALL_TIME, Filters, Window
 store = Path(sys.argv[1])
 cut = Window(query.parse_when("2025-03-01T00:07:00Z"), query.parse_when("2025-09-01T05:07:00Z"))
 windows = [(ALL_TIME, Filters()), (cut, Filters()), (cut, Filters(model="m1")), (ALL_TIME, Filters(model="m2"))]
-for k in range(int(sys.argv[2])):
+done = Path(sys.argv[2])  # the pruner's: it has removed the last day
+k = 0
+while k < 4 or not done.exists():  # a few rounds first, then until the last day is gone
     window, filters = windows[k % len(windows)]
     col = collect(store, window, filters, need_slots=True)
     for report in (query.stats_report, query.models_report, query.agents_report, query.projects_report,
@@ -73,19 +77,26 @@ for k in range(int(sys.argv[2])):
     if k % 5 == 0:  # what `log` and `export` read
         latest_records(store, 20, window, filters)
         sum(1 for _ in iter_records(store, window, filters))
+    print(time.monotonic(), len(day_names(store)), flush=True)  # when, and how many days were left
+    k += 1
 """
 
 
 @pytest.mark.slow
 def test_reports_while_prune_removes_the_days_they_read(tmp_path):
-    """8 reader processes x 30 reports while prune removes 300 days, one at a time: no failure."""
+    """4 reader processes report over and over while prune removes 150 days one at a time, from
+    before the first removal until after the last: no failure. Four readers are two per core, so
+    builds and reads interleave with removals (the readers' rounds show reports made while part
+    of the days were gone); more readers or days only repeat the same interleavings."""
     store = tmp_path / "s"
     first = date(2025, 1, 1)
-    days = [(first + timedelta(days=k)).isoformat() for k in range(300)]
+    days = [(first + timedelta(days=k)).isoformat() for k in range(150)]
     for k, day in enumerate(days):
         _put(store, day, 6, model="m1" if k % 2 else "m2")
+    done = tmp_path / "pruned"
     pruner = """
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from llm_core.config import load_settings
@@ -95,19 +106,27 @@ from llm_core.storage.prune import prune_store
 store = Path(sys.argv[1])
 s = LocalStorage(settings=load_settings({"LLM_TELEMETRY_DIR": str(store), "HOME": str(store),
                                          "LLM_RETENTION_DAYS": "1"}, cwd=store))
-for k in range(2, 302):  # each round ages one more day past retention
+print(time.monotonic(), flush=True)
+for k in range(2, 152):  # each round ages one more day past retention
     prune_store(s, today=(date(2025, 1, 1) + timedelta(days=k)).isoformat())
+print(time.monotonic(), flush=True)
+Path(sys.argv[2]).touch()
 """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    readers = [subprocess.Popen([sys.executable, "-c", _READER, str(store), "30"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(8)]
+    readers = [subprocess.Popen([sys.executable, "-c", _READER, str(store), str(done)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
     time.sleep(0.3)  # the readers are building summaries when the first days go
-    prune = subprocess.run([sys.executable, "-c", pruner, str(store)], env=env, capture_output=True, timeout=120)
-    results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in readers]
+    prune = subprocess.run([sys.executable, "-c", pruner, str(store), str(done)], env=env,
+                           capture_output=True, timeout=120)
+    results = [(*p.communicate(timeout=120), p.returncode) for p in readers]
     assert prune.returncode == 0, prune.stderr.decode()
     assert day_names(store) == []
-    failures = [err for code, err in results if code != 0]
+    failures = [err.decode() for _, err, code in results if code != 0]
     assert not failures, failures[0]
+    started, ended = map(float, prune.stdout.split())
+    rounds = [(float(when), int(left)) for out, _, _ in results
+              for when, left in (line.split() for line in out.decode().splitlines())]
+    assert any(started < when < ended and 0 < left < 150 for when, left in rounds), rounds  # a real race
 
 
 def test_a_day_file_removed_after_listing_is_gone_not_an_error(tmp_path, monkeypatch):

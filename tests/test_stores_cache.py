@@ -22,7 +22,7 @@ WINDOW = query.last_days(3, NOW)
 
 @pytest.fixture
 def stores(tmp_path, demo_store) -> list[Path]:
-    return [demo_store(tmp_path / f"p{i}" / ".llm-telemetry", days=4 + i, calls=400 * (i + 1),
+    return [demo_store(tmp_path / f"p{i}" / ".llm-telemetry", days=4 + i, calls=150 * (i + 1),
                        seed=20 + i, end_ms=NOW) for i in range(3)]
 
 

@@ -422,7 +422,7 @@ def anthropic_server(monkeypatch):
     from llm_core.config import reset_settings
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     _Handler.seen = []
     _Handler.scenario = "ok"

@@ -122,10 +122,18 @@ def openai_body_expected(body: bytes) -> dict:
             "tokens": openai_tokens(data["usage"])}
 
 
-@pytest.fixture
-def fake():
+@pytest.fixture(scope="module")
+def _server():
     with FakeProvider() as server:
         yield server
+
+
+@pytest.fixture
+def fake(_server):
+    """One server for the file's 200-odd replays (each test sets what it replays), with no
+    request seen yet."""
+    _server.requests.clear()
+    return _server
 
 
 def client(fake, provider):

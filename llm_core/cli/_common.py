@@ -23,6 +23,11 @@ from llm_core.config import debug_requested, redact
 from llm_core.errors import Cancelled, ExitStatus, LLMCoreError, UsageError, reset_warnings
 from llm_core.errors import warn as warn  # the CLI's Warning: lines are the library's
 
+# httpx imports its own command-line client (rich and pygments) whenever those happen to be
+# installed; our commands never use it, and it cost llm-chat ~3% of a call's CPU. A None entry
+# makes that one import fail, and httpx then leaves its `main` unset-up.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 _debug = False
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import datetime, timezone
+from itertools import accumulate
 from pathlib import Path
 
 import orjson
@@ -83,16 +84,19 @@ def _times(rng: random.Random, calls: int, start_ms: int, end_ms: int) -> list[i
 def records(days: int, calls: int, seed: int, end_ms: int):
     """Yield (day, line) for `calls` records over the `days` days before `end_ms`, in time order."""
     rng = random.Random(seed)
-    models, model_w = list(MODELS), [v[4] for v in MODELS.values()]
-    agents = list(AGENTS)
-    projects, project_w = [p for p, _ in PROJECTS], [w for _, w in PROJECTS]
+    # Cumulative weights once: choices() given weights sums them on every call, then draws
+    # exactly as from these (the same demo, byte for byte).
+    models, model_w = list(MODELS), list(accumulate(v[4] for v in MODELS.values()))
+    agents, agent_w = list(AGENTS), list(accumulate(AGENT_WEIGHTS))
+    operations = {a: ([o for o, _ in ops], list(accumulate(w for _, w in ops))) for a, ops in AGENTS.items()}
+    projects, project_w = [p for p, _ in PROJECTS], list(accumulate(w for _, w in PROJECTS))
     branches = ("main", "main", "feature/search", "fix/retry")
     for ts in _times(rng, calls, end_ms - days * DAY_MS, end_ms):
-        model = rng.choices(models, model_w)[0]
+        model = rng.choices(models, cum_weights=model_w)[0]
         provider, _, _, median, _ = MODELS[model]
-        agent = rng.choices(agents, AGENT_WEIGHTS)[0]
-        ops = AGENTS[agent]
-        operation = ops[0][0] if len(ops) == 1 else rng.choices([o for o, _ in ops], [w for _, w in ops])[0]
+        agent = rng.choices(agents, cum_weights=agent_w)[0]
+        names, op_w = operations[agent]
+        operation = names[0] if len(names) == 1 else rng.choices(names, cum_weights=op_w)[0]
         ok = rng.random() > 0.02
         i = int(rng.lognormvariate(math.log(1400), 0.8))
         o = int(rng.lognormvariate(math.log(280), 0.7)) if ok else 0
@@ -120,7 +124,7 @@ def records(days: int, calls: int, seed: int, end_ms: int):
             "prompt_hash": f"sha256:{rng.getrandbits(256):064x}",
             "response_hash": f"sha256:{rng.getrandbits(256):064x}" if ok else None,
             "metadata": {
-                "project": rng.choices(projects, project_w)[0],
+                "project": rng.choices(projects, cum_weights=project_w)[0],
                 "git_branch": rng.choice(branches),
                 "error": None if ok else rng.choice(ERRORS),
             },

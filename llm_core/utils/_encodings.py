@@ -238,8 +238,17 @@ def pieces(text: str, name: str) -> list[str]:
 def pure_tokens(text: str, name: str) -> list[bytes] | None:
     """The token byte strings of `text` (tiktoken's encode_ordinary), or None when a piece is
     too long for the pure path."""
-    index = rank_index(name)
-    get = index.get
+    lookup = rank_index(name).get
+    known: dict[bytes, int | None] = {}
+
+    def get(key: bytes) -> int | None:
+        # BPE asks for the same pairs again and again; a lookup is a binary search in Python
+        try:
+            return known[key]
+        except KeyError:
+            rank = known[key] = lookup(key)
+            return rank
+
     out: list[bytes] = []
     seen: dict[bytes, list[bytes]] = {}
     for piece in pieces(text, name):

@@ -4,10 +4,10 @@ and a byte-by-byte trickle included (exit 7). A body nested 100,000 deep is a fo
   $ . "$TESTDIR/../_setup.sh"
   $ export LLM_MAX_RETRIES=0
   $ start_fake_provider --scenario ping-forever
-  $ LLM_TIMEOUT=1 llm-chat -m claude-haiku-4-5 "hi" < /dev/null
+  $ LLM_TIMEOUT=0.5 llm-chat -m claude-haiku-4-5 "hi" < /dev/null
   Error: Anthropic: request to http://127.0.0.1:* timed out (LLM_TIMEOUT passed while reading) (glob)
   [7]
-  $ LLM_TIMEOUT=1 llm-chat -m gpt-4o-mini --no-stream "hi" < /dev/null
+  $ LLM_TIMEOUT=0.5 llm-chat -m gpt-4o-mini --no-stream "hi" < /dev/null
   Error: OpenAI: request to http://127.0.0.1:* timed out (LLM_TIMEOUT passed while reading) (glob)
   [7]
 

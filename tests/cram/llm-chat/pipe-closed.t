@@ -3,7 +3,7 @@ without a message, and records the call as cancelled (not failed) with the token
 far: OpenAI reports none before the end, so they are estimated and marked.
 
   $ . "$TESTDIR/../_setup.sh"
-  $ start_fake_provider --scenario drip --delay 0.3
+  $ start_fake_provider --scenario drip --delay 0.1
   $ printf 'line one\nline two\nline three\n' | llm-chat -p openai "x" | head -1; echo "llm-chat exit: ${PIPESTATUS[1]}"
   You said: line one
   llm-chat exit: 141
