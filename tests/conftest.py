@@ -104,6 +104,18 @@ def tz(monkeypatch):
 
 
 @pytest.fixture
+def serial_builds(monkeypatch):
+    """Summary builds run in the test's own process (storage/_jobs.py), for tests whose subject
+    is what the summaries answer, not the pool that builds them: forking a worker from a test
+    process (and handing its summaries back) costs more CPU than building a small store's
+    summaries. tests/test_cold_build.py checks that the pool writes the serial build byte for
+    byte; the commands (cram transcripts, test processes) still build with their pool."""
+    from llm_core.storage import _jobs
+
+    monkeypatch.setattr(_jobs, "workers_for", lambda njobs, workers=None: 0)
+
+
+@pytest.fixture
 def prebuilt_index(isolated_env):
     """This test's cache dir starts with the encodings' index (for commands run as processes:
     in-process counting keeps the loaded index anyway)."""

@@ -19,6 +19,7 @@ from llm_core.config import get_settings, reset_settings
 from llm_core.errors import BudgetExceeded, ExitStatus
 from llm_core.storage.local import get_storage
 
+pytestmark = pytest.mark.usefixtures("serial_builds")  # see tests/conftest.py
 PROMPT = "x" * 26  # the fake counts 7 tokens in, 9 out ("You said: " + it): 16 x $250/M = $0.004
 MODELS = {"models": {"pricey": {"provider": "anthropic", "api_id": "claude-haiku-5-5", "pricing": {"input": 250, "output": 250},
                                 "max_output": 1000}}}

@@ -30,6 +30,7 @@ from llm_core.storage.local import LocalStorage
 from llm_core.storage.query import Filters, Window
 from llm_core.storage.records_iter import follow_records, follow_start, iter_records, latest_records
 
+pytestmark = pytest.mark.usefixtures("serial_builds")  # see tests/conftest.py
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 TODAY = "2026-11-27"
 REPORTS = [query.stats_report, query.models_report, query.agents_report, query.projects_report,

@@ -32,7 +32,7 @@ pytest.importorskip("prometheus_client", reason="the prometheus extra is not ins
 from prometheus_client.parser import text_string_to_metric_families
 
 # Their processes count tokens: each would build the encodings' index first (~1 s of CPU).
-pytestmark = pytest.mark.usefixtures("prebuilt_index")
+pytestmark = pytest.mark.usefixtures("prebuilt_index", "serial_builds")  # serial_builds: see tests/conftest.py
 
 NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
 

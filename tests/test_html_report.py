@@ -17,6 +17,7 @@ from llm_core.storage import query
 from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
 
+pytestmark = pytest.mark.usefixtures("serial_builds")  # see tests/conftest.py
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 
 

@@ -15,6 +15,7 @@ from llm_core.storage import _month_summary_file, day_summaries, month_summaries
 from llm_core.storage.compress import compress_day_file
 from llm_core.storage.query import Filters, Window
 
+pytestmark = pytest.mark.usefixtures("serial_builds")  # see tests/conftest.py
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 REPORTS = [
     query.stats_report, query.models_report, query.agents_report, query.projects_report,

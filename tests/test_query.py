@@ -18,6 +18,7 @@ from llm_core.storage.demo import write_demo
 from llm_core.storage.query import Filters, Window
 from llm_core.storage.records_iter import follow_records, follow_start
 
+pytestmark = pytest.mark.usefixtures("serial_builds")  # see tests/conftest.py
 NOW = query.parse_when("2026-11-27T12:00:00Z")
 REPORTS = [
     query.stats_report,

@@ -18,6 +18,7 @@ from llm_core.storage.inventory import take_inventory
 from llm_core.storage.query import Filters, Window
 from llm_core.storage.store_cache import collect_store
 
+pytestmark = pytest.mark.usefixtures("serial_builds")  # see tests/conftest.py
 NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
 DAY = 86_400_000
 REPORTS = [

@@ -16,6 +16,7 @@ from llm_core.storage.compress import compress_day_file
 from llm_core.storage.multi import collect_many
 from llm_core.storage.query import Filters, Window
 
+pytestmark = pytest.mark.usefixtures("serial_builds")  # see tests/conftest.py
 NOW = 1_796_040_000_000  # 2026-11-30T12:00Z
 WINDOW = query.last_days(3, NOW)
 

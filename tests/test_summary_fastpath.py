@@ -225,3 +225,17 @@ def test_a_file_mostly_of_another_shape_is_read_by_orjson_alone(monkeypatch):
     fast.add_bytes(data)
     assert fast.records == 3200 and fast.encode({}) == _reference(data).encode({})
     assert len(tried) < 1200
+
+
+@pytest.mark.parametrize("date", ["2026-11-10", "2024-02-29", "1970-01-01", "2026-03-29", "2026-12-31"])
+def test_a_learned_date_holds_the_slot_of_each_of_its_minutes(date, monkeypatch):
+    """The fast path looks a record's minute up in prefix_slot, learned a whole day at once:
+    each minute's slot is the one its timestamp gives."""
+    from llm_core.records import parse_timestamp
+    from llm_core.storage import _day_records
+
+    monkeypatch.setattr(_day_records, "prefix_slot", {})
+    _day_records._learn_date(date)
+    want = {f"{date}T{h:02d}:{m:02d}:": parse_timestamp(f"{date}T{h:02d}:{m:02d}:00.000Z") // _day_records.SLOT_MS
+            for h in range(24) for m in range(60)}
+    assert _day_records.prefix_slot == want
