@@ -11,6 +11,8 @@ is never sent a key from the user's own sources: `Settings.api_key()` refuses (C
 unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, never a `.env`).
 Nor may a `.env` loosen the user's budgets: it may lower a limit, never raise it or set warn,
 and while the user has a budget it may not turn the store off or move it (with a warning).
+The test hooks that pin the clock (LLM_TELEMETRY_NOW, LLM_MODELS_TODAY) are read from the
+environment only, never from a file.
 `Settings.sources` says where each variable came from (`llm-chat --where`).
 
     LLM_TELEMETRY_STORAGE_ENABLED  true      record calls in the local store
@@ -278,6 +280,9 @@ def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ..
 
 _PROJECT_FILE = ".env"
 _OURS = ("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_")
+# Test hooks that move the clock: from the environment only. A .env pinning "now" years ahead
+# would make the whole store look past its retention, and the next call's prune remove it.
+_ENVIRONMENT_ONLY = ("LLM_TELEMETRY_NOW", "LLM_MODELS_TODAY")
 # Secrets read by the last load, even one that then failed: redact() still knows them.
 _seen_secrets: list[str] = []
 
@@ -321,6 +326,8 @@ def _layers(environ: Mapping[str, str], cwd: Path, user_file: Path) -> tuple[dic
     for source, values in ((str(user_file), user), (str(project), _read_env_file(project)),
                            (ENVIRONMENT, environ)):
         for name, value in values.items():
+            if source != ENVIRONMENT and name in _ENVIRONMENT_ONLY:
+                continue
             env[name] = value
             sources[name] = source
     _seen_secrets[:] = [v for k in KEY_NAMES if (v := env.get(k, "").strip())]

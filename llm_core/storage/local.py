@@ -385,7 +385,7 @@ class LocalStorage:
                 try:
                     if os.read(fd, 32).decode("ascii", "replace").strip() == today:
                         return
-                    result = self.prune(compress_budget=_MAINTENANCE_COMPRESS_BYTES)
+                    result = self.prune(compress_budget=_MAINTENANCE_COMPRESS_BYTES, latest=today)
                     if result["removed"] and sys.stderr is not None and sys.stderr.isatty():
                         _warn("pruned", retention_notice(result))
                     os.ftruncate(fd, 0)
@@ -400,20 +400,24 @@ class LocalStorage:
         except Exception as e:
             _warn("prune-failed", f"telemetry pruning failed: {e}")
 
-    def prune(self, dry_run: bool = False, compress_budget: int | None = None) -> dict:
+    def prune(self, dry_run: bool = False, compress_budget: int | None = None,
+              latest: str | None = None) -> dict:
         """Compress the days older than LLM_COMPRESS_AFTER_DAYS (at most `compress_budget` bytes
         of them; None: all), apply LLM_RETENTION_DAYS and LLM_STORAGE_MAX_SIZE_MB; return what was
-        (or would be) removed and what was compressed.
+        (or would be) removed and what was compressed. "today" is never after `latest`.
 
         Day folders more than retention_days before today, and saved conversations whose last
         turn is, go first; then, while the store is over the size cap, prompts and responses
         oldest first, then conversations by last turn, then telemetry oldest first. Today's (and
         any later day's) telemetry, and a conversation used today, are never deleted.
         """
-        # LLM_TELEMETRY_NOW (a test hook of the reports) pins "today" here too.
+        # LLM_TELEMETRY_NOW (a test hook of the reports) pins "today" here too; a prune after a
+        # write passes the clock's day as `latest`: a pin years ahead must not empty the store.
         pinned = getattr(self.settings, "telemetry_now", None)
-        return prune_store(self, dry_run=dry_run, today=as_day(pinned) if pinned else None,
-                           compress_budget=compress_budget)
+        today = as_day(pinned) if pinned else latest
+        if today is not None and latest is not None:
+            today = min(today, latest)
+        return prune_store(self, dry_run=dry_run, today=today, compress_budget=compress_budget)
 
     # ------------------------------------------------------------------ reading
 
