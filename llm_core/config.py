@@ -11,6 +11,7 @@ is never sent a key from the user's own sources: `Settings.api_key()` refuses (C
 unless LLM_TRUST_PROJECT_ENV=1 is set by the user (environment or user file, never a `.env`).
 Nor may a `.env` loosen the user's budgets: it may lower a limit, never raise it or set warn,
 and while the user has a budget it may not turn the store off or move it (with a warning).
+Nor may it set LLM_MODELS_FILE (prices and names of models), unless trusted.
 The test hooks that pin the clock (LLM_TELEMETRY_NOW, LLM_MODELS_TODAY) are read from the
 environment only, never from a file.
 `Settings.sources` says where each variable came from (`llm-chat --where`).
@@ -361,16 +362,29 @@ def _budget_store(env: dict, sources: dict, shadowed: dict, has_budget_file: boo
                 or any(n in shadowed for n in _BUDGET_LIMITS) or has_budget_file)
     if not budgeted:
         return env
+    return _not_from_project(env, sources, shadowed, overridden, user_file,
+                             "your budgets count the store it would turn off or move")
+
+
+# Never from a project .env unless trusted: a file of zero prices (or of names pointing at
+# other models) would lift every budget and falsify the recorded costs.
+_USER_ONLY = ("LLM_MODELS_FILE",)
+
+
+def _not_from_project(env: dict, sources: dict, shadowed: dict, names: list[str], user_file: Path,
+                      why: str) -> dict:
+    """`env` with each of `names` a project .env set put back to the user file's value (else
+    unset), with one warning each."""
     env = dict(env)
-    for name in overridden:
+    for name in names:
         where = sources[name]
         if name in shadowed:
             env[name], sources[name] = shadowed[name], str(user_file)
         else:
             env.pop(name, None)
             sources.pop(name, None)
-        warn(f"{name} from {where} not used: your budgets count the store it would "
-             "turn off or move (LLM_TRUST_PROJECT_ENV=1 allows it)", key=f"budget-store-{name}")
+        warn(f"{name} from {where} not used: {why} (LLM_TRUST_PROJECT_ENV=1 allows it)",
+             key=f"project-env-{name}")
     return env
 
 
@@ -406,6 +420,9 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
     trusted = {k: v for k, v in env.items() if k == trust_name and not _is_project(sources[k])}
     trust_project_env = _bool(trusted, trust_name, False)
     env = _budget_store(env, sources, shadowed, budget_file is not None, trust_project_env, user_file)
+    if not trust_project_env:
+        env = _not_from_project(env, sources, shadowed, [n for n in _USER_ONLY if _is_project(sources.get(n))],
+                                user_file, "a repository cannot set your models and prices")
     models_file = _text(env, "LLM_MODELS_FILE")
     return Settings(
         telemetry_enabled=_bool(env, "LLM_TELEMETRY_STORAGE_ENABLED", True),
