@@ -151,7 +151,8 @@ MAN_SECTIONS = {
         "--save-conversation starts a saved conversation, -c/--continue continues the most "
         "recent one in this store, --cid ID a given one (with --save-conversation, --cid ID "
         "names a new one). Each turn resends the earlier turns (user and assistant messages "
-        "alternating; the system prompt is the last turn's unless -s gives one); when they no "
+        "alternating; the system prompt is the last turn's unless -s gives one, and so is the "
+        "model, with its provider, unless -m, -p or a template gives one); when they no "
         "longer fit the model's context window (llm-models), the oldest turns are left out, "
         "with a warning. Each turn's telemetry record has metadata.conversation_id. "
         "An unknown --cid, or -c with no conversation yet, is exit 3. "
@@ -282,6 +283,8 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         from llm_core.cli.chat_conversation import ChatConversation
 
         conversation = ChatConversation.open(resume, cid, save_conversation)
+        if model is None and provider is None:
+            model, provider = conversation.last_model()
     client = get_client(provider or "auto", model, cache=cache_opt, agent_name=agent,
                         operation=operation, session_id=session)
     kwargs = {"system": system, "max_tokens": max_tokens, "temperature": temperature}

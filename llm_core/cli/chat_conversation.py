@@ -47,6 +47,11 @@ class ChatConversation:
             return cls(convs, latest, convs.turns(latest))
         return cls(convs, convs.new_id(), [])
 
+    def last_model(self) -> tuple[str | None, str | None]:
+        """(model, provider) of the last turn: a turn that names neither goes on with them."""
+        last = self.turns[-1] if self.turns else {}
+        return last.get("model"), last.get("provider")
+
     def prepare(self, kwargs: dict[str, Any], client: Any) -> dict[str, Any]:
         """The chat() keyword arguments for this turn: the history, then the new user message."""
         new = list(kwargs.pop("messages", None) or [{"role": "user", "content": kwargs.pop("prompt")}])

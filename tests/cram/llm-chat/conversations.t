@@ -59,6 +59,14 @@ A conversation can switch to another provider's model: the history is sent in it
   $ llm-telemetry conversations --json | python -c 'import json,sys; r = json.load(sys.stdin)[-1]; print(r["turns"], r["model"])'
   5 gpt-4.1-mini
 
+Without -m (or a template's model), a turn keeps the conversation's model, as it keeps its
+system prompt: -c goes on with gpt-4.1-mini, not the default model (nor LLM_MODEL).
+
+  $ LLM_MODEL=claude-haiku-4-5 llm-chat -c --no-stream "still openai?" < /dev/null
+  You said: still openai?
+  $ llm-telemetry conversations --json | python -c 'import json,sys; r = json.load(sys.stdin)[-1]; print(r["turns"], r["model"])'
+  6 gpt-4.1-mini
+
 Errors: an unknown id, a malformed id, -c with nothing to continue, show without an id.
 
   $ llm-chat --cid 01NOSUCHCONVERSATION "hi" < /dev/null
@@ -81,7 +89,7 @@ Errors: an unknown id, a malformed id, -c with nothing to continue, show without
 
   $ llm-chat --save-conversation --cid review-42 -m echo "first" < /dev/null
   first
-  $ llm-chat --cid review-42 -m echo "second" < /dev/null
+  $ llm-chat --cid review-42 "second" < /dev/null
   second
   $ llm-telemetry conversations show review-42 --json | python -c 'import json,sys; print([len(t["messages"]) for t in json.load(sys.stdin)])'
   [2, 2]
