@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from startup import clean_env  # noqa: E402  (benchmarks/startup.py)
+from startup import enter_clean_env  # noqa: E402  (benchmarks/startup.py)
 
 
 def median_ms(samples: list[float]) -> float:
@@ -145,10 +145,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = clean_env(tmp)  # none of the user's settings, keys or config files
-        os.environ.clear()
-        os.environ.update(env)
-        os.chdir(tmp)
+        enter_clean_env(tmp)
         config_home = Path(tmp) / "scoped-config"
         wrote, plain, scoped = check_alone(Path(tmp) / "big-store", args.records, args.checks, config_home)
         print(f"check alone on a store of {args.records:,} records (written in {wrote:.0f} s):")

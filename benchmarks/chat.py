@@ -14,7 +14,6 @@ The fake server runs in its own process so it does not share the GIL with the me
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from startup import clean_env  # noqa: E402  (benchmarks/startup.py)
+from startup import enter_clean_env  # noqa: E402  (benchmarks/startup.py)
 
 
 def start_fake() -> tuple[subprocess.Popen, int]:
@@ -101,10 +100,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = clean_env(tmp)  # none of the user's settings, keys or config files
-        os.environ.clear()
-        os.environ.update(env)
-        os.chdir(tmp)
+        env = enter_clean_env(tmp)
         fake, port = start_fake()
         try:
             raw, ours = per_call(port, args.calls)

@@ -32,6 +32,18 @@ def _dead_port() -> int:
         return s.getsockname()[1]
 
 
+# echo calls timed one by one (argv[1] of them), 2 ms apart: the background threads get their
+# turn, as between real calls
+_CALLS = r"""
+client = get_client("echo")
+calls = []
+for i in range(int(sys.argv[1])):
+    t = time.perf_counter_ns()
+    client.chat(f"hello {i}")
+    calls.append(time.perf_counter_ns() - t)
+    time.sleep(0.002)
+"""
+
 CALLER = r"""
 import statistics, sys, time
 import llm_core.exporters as ex
@@ -43,13 +55,7 @@ def timed(record, storage=None):
     real(record, storage)
     spent.append(time.perf_counter_ns() - t)
 ex.dispatch = timed
-client = get_client("echo")
-calls = []
-for i in range(int(sys.argv[1])):
-    t = time.perf_counter_ns()
-    client.chat(f"hello {i}")
-    calls.append(time.perf_counter_ns() - t)
-    time.sleep(0.002)  # give the background threads their turn, as real calls would
+""" + _CALLS + r"""
 first, rest = spent[0], sorted(spent[1:])
 print(first / 1e3, statistics.median(rest) / 1e3, rest[int(len(rest) * 0.99)] / 1e3,
       max(rest) / 1e3, statistics.median(calls) / 1e3)
@@ -58,13 +64,7 @@ print(first / 1e3, statistics.median(rest) / 1e3, rest[int(len(rest) * 0.99)] / 
 BASE_CALL = r"""
 import statistics, sys, time
 from llm_core.clients import get_client
-client = get_client("echo")
-calls = []
-for i in range(int(sys.argv[1])):
-    t = time.perf_counter_ns()
-    client.chat(f"hello {i}")
-    calls.append(time.perf_counter_ns() - t)
-    time.sleep(0.002)
+""" + _CALLS + r"""
 print(statistics.median(calls) / 1e3)
 """
 

@@ -43,6 +43,16 @@ def clean_env(tmp: str) -> dict[str, str]:
     return env
 
 
+def enter_clean_env(tmp: str) -> dict[str, str]:
+    """Make this process's environment clean_env(tmp) and its working directory tmp (for the
+    benchmarks that call the library in-process); returns the environment."""
+    env = clean_env(tmp)  # none of the user's settings, keys or config files
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(tmp)
+    return env
+
+
 def measure(argv: list[str], stdin: bytes | None, runs: int, env: dict[str, str], cwd: str) -> list[float]:
     times = []
     for i in range(runs + 2):  # two warm-up runs fill the OS page cache (and llm-tokens' own cache)

@@ -42,9 +42,10 @@ def settings_for(folder: str, **env: str):
     return load_settings({"LLM_TELEMETRY_DIR": folder, "HOME": folder, **env}, cwd=Path(folder))
 
 
-def caller_side(n: int, folder: str) -> list[float]:
+def caller_side(n: int, folder: str, record: dict | None = None) -> list[float]:
+    """µs per store_telemetry(record) (default: a whole record, as the clients make it)."""
     storage = LocalStorage(settings=settings_for(folder))
-    record = sample_record()
+    record = sample_record() if record is None else record
     storage.store_telemetry(record)  # first record of the day is written synchronously
     storage.flush()
     clock = time.perf_counter_ns
@@ -62,22 +63,6 @@ def plain_dict() -> dict:
     return {"provider": "anthropic", "model": "claude-haiku-4-5", "agent_name": "bench",
             "operation": "chat", "tokens": {"input": 500, "output": 200, "total": 700},
             "duration_ms": 1234, "success": True, "cost_usd": 0.0015}
-
-
-def caller_side_plain(n: int, folder: str) -> list[float]:
-    """µs per store_telemetry(plain dict): the store adds the id and timestamp itself."""
-    storage = LocalStorage(settings=settings_for(folder))
-    record = plain_dict()
-    storage.store_telemetry(record)
-    storage.flush()
-    clock = time.perf_counter_ns
-    samples = []
-    for _ in range(n):
-        t0 = clock()
-        storage.store_telemetry(record)
-        samples.append((clock() - t0) / 1000)
-    storage.flush()
-    return samples
 
 
 def end_to_end(n: int, folder: str, **env: str) -> float:
@@ -148,7 +133,7 @@ def main() -> None:
         for d in dirs.values():
             os.makedirs(d)
         samples = caller_side(n, dirs["caller"])
-        dict_samples = caller_side_plain(small, dirs["dict"])
+        dict_samples = caller_side(small, dirs["dict"], plain_dict())  # the store adds id and timestamp
         e2e = end_to_end(n, dirs["e2e"])
         e2e_fsync = end_to_end(small, dirs["fsync"], LLM_TELEMETRY_FSYNC="true")
         plain = plain_append(small, dirs["plain"])

@@ -141,6 +141,16 @@ def test_a_damaged_rollup_is_never_read(store, where):
         assert query.performance_report(fast, Window(), filters) == slow[REPORTS.index(query.performance_report)]
 
 
+@pytest.mark.parametrize("meta", [{"a": []}, {"a": "x"}, {"a": [-1]}, {}, [], {"a": [2**40]}])
+def test_a_rollup_with_a_meta_that_makes_no_sense_is_not_read(tmp_path, meta):
+    """A header of the right format whose meta names no usable section A (as damage or
+    another writer could leave it) is a roll-up to build again, not an exception."""
+    mb = orjson.dumps(meta)
+    path = tmp_path / "2026-10.sum"
+    path.write_bytes(_month_summary_file._HEAD.pack(_month_summary_file._MAGIC, len(mb), 0, 0, 0) + mb)
+    assert _month_summary_file.read_month(path) is None
+
+
 def test_a_read_only_store_still_reports(store, monkeypatch):
     def refuse(*_a, **_k):
         raise PermissionError(13, "read-only")

@@ -391,3 +391,29 @@ def test_the_notice_names_the_size_cap_too():
     text = retention_notice(result)
     assert "1 day older than 30 days" in text and "1 file over the 100 MB cap" in text
     assert "LLM_STORAGE_MAX_SIZE_MB" in text and "2.5 MB" in text
+
+
+_DAMAGED_LENGTHS = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a hook's or a small machine's limit
+from llm_core.storage import _day_summary_file as day, _month_summary_file as month, store_cache
+from llm_core.records import SETTLED_CACHE, SUMMARY_DIR
+store = Path(sys.argv[1])
+(store / SUMMARY_DIR).mkdir(parents=True)
+huge = 0xFFFFFF00  # what one flipped byte of a length field can claim
+(store / "d.sum").write_bytes(day._HEAD.pack(day._MAGIC, huge, huge, 0, 0) + b"{}")
+(store / "m.sum").write_bytes(month._HEAD.pack(month._MAGIC, huge, 0, 0, 0) + b"{}")
+(store / SUMMARY_DIR / SETTLED_CACHE).write_bytes(store_cache._HEAD.pack(store_cache._MAGIC, *[huge] * 10))
+print(day.read_summary_meta(store / "d.sum"), day.read_summary(store / "d.sum"),
+      month.read_month(store / "m.sum"), store_cache._read(store, True, True, True))
+"""
+
+
+def test_a_length_that_damage_made_huge_reads_nothing_past_the_file(tmp_path):
+    """The summaries' and the settled-days cache's headers give section lengths; a damaged one
+    can claim gigabytes, which read() would allocate before reading. Under a 1 GB address-space
+    limit that was a MemoryError out of a report; now such a file is damaged, built again."""
+    out = subprocess.run([sys.executable, "-c", _DAMAGED_LENGTHS, str(tmp_path)], capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    assert (out.returncode, out.stdout, out.stderr) == (0, "None None None None\n", "")

@@ -26,10 +26,9 @@ import msgspec
 from llm_core.storage._day_records import (
     BLOCKED,
     COST_LIMIT,
-    COST_SCALE,
     DMAX,
-    DUR_SCALE,
     TAIL,
+    add_checked,
     prefix_slot,
 )
 
@@ -98,7 +97,7 @@ def add_lines(builder, data: bytes) -> tuple[int, int, int]:
     """Summarise the whole lines of `data` into `builder` (a DayBuilder); returns (lines, bad,
     blank) as DayBuilder.add_lines does. One loop, the record's fields in locals: it runs for
     every line of a store."""
-    raw, slots, tail, decode = builder._raw, prefix_slot, TAIL, _DECODE
+    raw, slots, tail, decode, add = builder._raw, prefix_slot, TAIL, _DECODE, add_checked
     n = refused = 0
     other = [0, 0, 0]  # (lines, bad, blank) of those handed to the orjson reader
     pending: list[bytes] = []  # lines for the orjson reader, handed over before the next record
@@ -135,28 +134,7 @@ def add_lines(builder, data: bytes) -> tuple[int, int, int]:
             by_slot = raw[key] = builder._slots_of((key[0] or None, key[1] or None, key[2] or None,
                                                     key[3] or None, key[4] or None, ok))
         n += 1
-        g = by_slot.get(slot)
-        if g is None:
-            g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
-        # As in DayBuilder.add_lines (literal indexes M_CALLS ... M_DURN, then the latencies).
-        g[0] += 1
-        g[1] += i
-        g[2] += o
-        g[3] += cr
-        g[4] += cw
-        g[5] += t
-        if cost is None:
-            g[7] += 1
-        else:
-            g[6] += round(cost * COST_SCALE)
-        if type(d) is int:
-            g[8] += d * DUR_SCALE
-            g[9] += 1
-            g[13].append(float(d))
-        elif d is not None:
-            g[8] += round(d * DUR_SCALE)
-            g[9] += 1
-            g[13].append(d)
+        add(by_slot, slot, i, o, cr, cw, t, cost, d)
     _hand_over(builder, pending, other)
     return n + other[0], other[1], other[2]
 

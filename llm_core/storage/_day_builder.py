@@ -22,9 +22,7 @@ from llm_core.storage._columns import pack_floats
 from llm_core.storage._day_records import (
     BLOCKED,
     COST_LIMIT,
-    COST_SCALE,
     DMAX,
-    DUR_SCALE,
     M_DURN,
     NM,
     SLOT_MS,
@@ -32,6 +30,7 @@ from llm_core.storage._day_records import (
     TOKENS,
     TOP,
     Dims,
+    add_checked,
     extract,
     outcome,
     prefix_slot,
@@ -93,7 +92,7 @@ class DayBuilder:
 
     def add_lines(self, lines) -> tuple[int, int, int]:
         """Summarise an iterable of whole lines (orjson); returns (lines, bad, blank)."""
-        raw, slots, loads, top, tokens, tail = self._raw, prefix_slot, orjson.loads, TOP, TOKENS, TAIL
+        raw, slots, loads, top, tokens, tail, add = self._raw, prefix_slot, orjson.loads, TOP, TOKENS, TAIL, add_checked
         bad = blank = n = 0
         for n, line in enumerate(lines, 1):  # noqa: B007 (n: lines read)
             try:
@@ -121,30 +120,7 @@ class DayBuilder:
                 if not self._add_record(obj):
                     bad += 1
                 continue
-            g = by_slot.get(slot)
-            if g is None:
-                g = by_slot[slot] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, []]
-            # Literal indexes (M_CALLS ... M_DURN; M_BILLED, M_BILLED_COST and M_INVALID stay 0
-            # here: such records went through _add_record above; then the latencies): this runs
-            # per record.
-            g[0] += 1
-            g[1] += i
-            g[2] += o
-            g[3] += cr
-            g[4] += cw
-            g[5] += t
-            if cost is None:
-                g[7] += 1
-            else:
-                g[6] += round(cost * COST_SCALE)
-            if type(d) is int:  # round(float(d) * DUR_SCALE) == d * DUR_SCALE below DMAX
-                g[8] += d * DUR_SCALE
-                g[9] += 1
-                g[13].append(float(d))
-            elif d is not None:
-                g[8] += round(d * DUR_SCALE)
-                g[9] += 1
-                g[13].append(d)
+            add(by_slot, slot, i, o, cr, cw, t, cost, d)  # (M_BILLED, M_BILLED_COST, M_INVALID: _add_record)
         return n, bad, blank
 
     def _add_record(self, obj: Any) -> bool:

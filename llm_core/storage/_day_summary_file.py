@@ -28,10 +28,13 @@ per-slot totals as JSON strings, the section 2 metrics as comma-separated digits
 from __future__ import annotations
 
 import binascii
+import os
 import struct
 import zlib
 from array import array
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import orjson
 
@@ -41,9 +44,21 @@ from llm_core.storage._day_records import (
     NM,
 )
 
+T = TypeVar("T")
+
 __all__ = [
-    "FORMAT", "DamagedSummary", "DaySummary", "SlotBounds", "fits_int64", "model_key", "pack", "read_summary",
-    "read_summary_meta", "section_one_end", "section_two",
+    "FORMAT",
+    "DamagedSummary",
+    "DaySummary",
+    "SlotBounds",
+    "fits_int64",
+    "model_key",
+    "pack",
+    "read_first_section",
+    "read_summary",
+    "read_summary_meta",
+    "section_one_end",
+    "section_two",
 ]
 
 _MAGIC = b"LLMTSUM7"  # 6: blocked calls are their own outcome, without a latency; 7: narrow columns, zlib
@@ -234,7 +249,8 @@ def read_summary_meta(path: Path) -> dict | None:
     try:
         with open(path, "rb") as f:
             magic, ml, _, _, _ = _HEAD.unpack(f.read(_HEAD.size))
-            meta = orjson.loads(f.read(ml)) if magic == _MAGIC else None
+            fits = ml <= os.fstat(f.fileno()).st_size - _HEAD.size  # damage can claim 4 GB
+            meta = orjson.loads(f.read(ml)) if magic == _MAGIC and fits else None
         return meta if type(meta) is dict else None
     except (OSError, struct.error, orjson.JSONDecodeError):
         return None
@@ -243,16 +259,26 @@ def read_summary_meta(path: Path) -> dict | None:
 def read_summary(path: Path) -> DaySummary | None:
     """The summary at `path`, reading only section 1; None when missing, unreadable, of another
     format version or damaged (the caller rebuilds it)."""
+    return read_first_section(path, _MAGIC, lambda meta: meta["s1"], DaySummary)
+
+
+def read_first_section(path: Path, magic: bytes, first_size: Callable[[Any], Any],
+                       make: Callable[[Path, bytes], T]) -> T | None:
+    """make(path, bytes) of the file at `path` up to the end of its first section (header,
+    meta, body, then `first_size(meta)` bytes): the layout of day summaries and month roll-ups
+    alike. None when the file is missing, unreadable, of another format (not `magic`) or
+    damaged (the caller builds it again)."""
     try:
         with open(path, "rb") as f:
             head = f.read(_HEAD.size)
-            magic, ml, bl, _, _ = _HEAD.unpack(head)
-            if magic != _MAGIC:
+            found, ml, bl, _, _ = _HEAD.unpack(head)
+            room = os.fstat(f.fileno()).st_size - _HEAD.size
+            if found != magic or ml + bl > room:  # read() would allocate what damage claims
                 return None
             meta_body = f.read(ml + bl)
-            s1 = orjson.loads(meta_body[:ml])["s1"]
-            if type(s1) is not int or s1 < 0:
+            n = first_size(orjson.loads(meta_body[:ml]))
+            if type(n) is not int or not 0 <= n <= room - ml - bl:
                 return None
-            return DaySummary(path, head + meta_body + f.read(s1))
-    except (OSError, ValueError, KeyError, TypeError, struct.error, orjson.JSONDecodeError):
+            return make(path, head + meta_body + f.read(n))
+    except (OSError, ValueError, KeyError, IndexError, TypeError, struct.error, orjson.JSONDecodeError):
         return None

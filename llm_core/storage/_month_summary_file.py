@@ -38,7 +38,7 @@ import orjson
 from llm_core.storage._columns import pack_floats, pack_ints, size, unpack
 from llm_core.storage._day_records import M_DURN, NM
 from llm_core.storage._day_summary_file import FORMAT as DAY_FORMAT
-from llm_core.storage._day_summary_file import SlotBounds
+from llm_core.storage._day_summary_file import SlotBounds, read_first_section
 
 __all__ = ["Counted", "DamagedMonth", "MonthSummary", "merge_days", "read_month", "section_a_end"]
 
@@ -246,16 +246,4 @@ class MonthSummary(SlotBounds):
 def read_month(path: Path) -> MonthSummary | None:
     """The roll-up at `path` without section B; None when missing, unreadable, of another
     format version or damaged (the caller reads the month's days and builds it again)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(_HEAD.size)
-            magic, ml, bl, _, _ = _HEAD.unpack(head)
-            if magic != _MAGIC:
-                return None
-            meta_body = f.read(ml + bl)
-            a = orjson.loads(meta_body[:ml])["a"][0]
-            if type(a) is not int or a < 0:
-                return None
-            return MonthSummary(path, head + meta_body + f.read(a))
-    except (OSError, ValueError, KeyError, TypeError, struct.error, orjson.JSONDecodeError):
-        return None
+    return read_first_section(path, _MAGIC, lambda meta: meta["a"][0], MonthSummary)

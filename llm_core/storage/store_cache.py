@@ -436,6 +436,8 @@ def _read(store: Path, filters_empty: bool, need_slots: bool, need_latencies: bo
         with open(store / SUMMARY_DIR / SETTLED_CACHE, "rb") as f:
             head = f.read(_HEAD.size)
             _, jl, kl, tl, ml, cl, _, _, _, _, _ = _HEAD.unpack(head)
+            if jl + kl + tl + ml + cl > os.fstat(f.fileno()).st_size - _HEAD.size:
+                return None  # damaged: read() would allocate the gigabytes it claims
             body = f.read(jl + kl + tl)
             by_model = by_combo = slots = None
             if need_latencies and filters_empty:
