@@ -31,6 +31,9 @@ LIMITS: dict[str, dict[str, int]] = {
     "openai": {"image_bytes": 50 * MB, "images": 500, "images_total": 50 * MB, "pdf_total": 32 * MB},
 }
 LIMITS["openrouter"] = LIMITS["openai"]
+# The most any provider takes of one file: reading stops there, so `-a /dev/zero` or a video is
+# refused after 50 MB instead of being read whole into memory.
+MAX_FILE_BYTES = max(max(v["images_total"], v["pdf_total"]) for v in LIMITS.values())
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -65,9 +68,15 @@ def load(path: str, stdin: BinaryIO | None = None) -> Attachment:
     """Read one attachment (`-`: stdin's bytes); InputError for anything not an image or PDF."""
     name = "stdin" if path == "-" else Path(path).name
     try:
-        data = stdin.read() if path == "-" and stdin is not None else Path(path).read_bytes()
+        if path == "-" and stdin is not None:
+            data = stdin.read(MAX_FILE_BYTES + 1)
+        else:
+            with open(path, "rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise InputError(f"cannot read attachment {path}: {e.strerror or e}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"attachment {path} is over {_mb(MAX_FILE_BYTES)}, more than any provider takes")
     kind = media_type(data)
     if kind is None:
         raise InputError(f"attachment {path} is not a PNG, JPEG, GIF or WebP image or a PDF")

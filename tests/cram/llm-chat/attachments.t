@@ -42,3 +42,16 @@ capability, a file over the provider's limit, a file that cannot be read.
   [3]
   $ cat "$LLM_TELEMETRY_DIR"/*/telemetry.jsonl | wc -l | tr -d ' '
   4
+
+An endless or huge file is not read whole: past 50 MB, the most any provider takes, it is refused
+before the rest is read (under ulimit -v, reading /dev/zero whole would end in a MemoryError).
+
+  $ (ulimit -v 2000000; llm-chat -a /dev/zero "x" < /dev/null)
+  Error: attachment /dev/zero is over 50.0 MB, more than any provider takes
+  [3]
+  $ (ulimit -v 2000000; llm-tokens -m claude-sonnet-4-6 -a /dev/zero < /dev/null)
+  Error: attachment /dev/zero is over 50.0 MB, more than any provider takes
+  [3]
+  $ python -c 'import sys; sys.stdout.buffer.write(b"%PDF-1.7\n" + bytes(60 * 1024 * 1024))' | llm-chat -m gpt-4o -a - "x"
+  Error: attachment - is over 50.0 MB, more than any provider takes
+  [3]
