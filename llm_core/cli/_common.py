@@ -20,7 +20,14 @@ import click
 
 from llm_core import __version__
 from llm_core.config import debug_requested, redact
-from llm_core.errors import Cancelled, ExitStatus, LLMCoreError, UsageError, reset_warnings
+from llm_core.errors import (
+    Cancelled,
+    ExitStatus,
+    InputError,
+    LLMCoreError,
+    UsageError,
+    reset_warnings,
+)
 from llm_core.errors import warn as warn  # the CLI's Warning: lines are the library's
 
 # httpx imports its own command-line client (rich and pygments) whenever those happen to be
@@ -397,12 +404,25 @@ def stdin_is_data() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
+STDIN_MAX_MB = 64  # text read from stdin: no model's context holds more (1M tokens is ~4 MB)
+
+
 def read_stdin() -> str:
-    """All of stdin as text (UTF-8, undecodable bytes replaced), or '' when it is a terminal."""
+    """All of stdin as text (UTF-8; undecodable bytes replaced, with a warning), or '' when it
+    is a terminal. InputError past STDIN_MAX_MB: `< /dev/zero` must not fill the memory."""
     if stdin_is_terminal():
         return ""
-    data = sys.stdin.buffer.read()
-    return data.decode("utf-8", errors="replace")
+    data = sys.stdin.buffer.read((STDIN_MAX_MB << 20) + 1)
+    if len(data) > STDIN_MAX_MB << 20:
+        raise InputError(f"stdin is over {STDIN_MAX_MB} MB, more text than any model's context window holds")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        import re  # here: only input that is not UTF-8 needs it
+
+        text, bad = re.subn("[\udc80-\udcff]", "\ufffd", data.decode("utf-8", "surrogateescape"))
+        warn(f"stdin: not UTF-8; {bad} undecodable byte{'s' if bad != 1 else ''} read as U+FFFD")
+        return text
 
 
 # ---------------------------------------------------------------- formatting

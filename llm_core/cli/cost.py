@@ -16,6 +16,7 @@ from llm_core.cli._common import (
     json_option,
     make_main,
     model_option,
+    read_stdin,
     stdin_is_terminal,
     table,
     version_option,
@@ -149,7 +150,7 @@ def cli(models: tuple[str, ...], model: str | None, input_tokens: int | None, ou
             raise UsageError("give --input N, or the text to count on stdin")
         else:
             # Empty stdin (`git diff` with no changes) is 0 tokens, as `llm-tokens` counts it.
-            text = sys.stdin.buffer.read().decode("utf-8", "replace")
+            text = read_stdin()
     if compare:
         names = list(models) + ([model] if model else [])
         rows = _compare(names, counts, input_tokens, text, served, files)

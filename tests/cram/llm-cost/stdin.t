@@ -22,3 +22,14 @@ Empty stdin (git diff in a clean tree) is 0 tokens, as llm-tokens counts it, not
     input    0 tokens  $0.00
     output   0 tokens  $0.00
     total    0 tokens  $0.00
+
+stdin is read up to 64 MB, as llm-chat reads it (under ulimit -v, reading /dev/zero whole would
+end in a MemoryError); llm-tokens counts any size, in bounded memory:
+
+  $ (ulimit -v 2000000; llm-cost -m gpt-4o < /dev/zero)
+  Error: stdin is over 64 MB, more text than any model's context window holds
+  [3]
+  $ printf 'caf\351\n' | llm-cost -m gpt-4o 2>&1 | head -n 3
+  Warning: stdin: not UTF-8; 1 undecodable byte read as U+FFFD
+  gpt-4o (openai)
+    input    2 tokens  $0.000005
