@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -159,8 +160,12 @@ def slot_of(stamp: Any) -> int | None:
     return slot
 
 
-_MINUTES = [f"T{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
-_MINUTE_SLOTS = [k * 60_000 // SLOT_MS for k in range(24 * 60)]  # a UTC midnight starts a slot
+@cache
+def _minutes() -> tuple[list[str], list[int]]:
+    """The day's minutes ("T13:07:") and each one's slot after midnight's (a UTC midnight
+    starts a slot); made on first use, not at import: most commands learn no date."""
+    return ([f"T{h:02d}:{m:02d}:" for h in range(24) for m in range(60)],
+            [k * 60_000 // SLOT_MS for k in range(24 * 60)])
 
 
 def _learn_date(date: str) -> None:
@@ -169,7 +174,8 @@ def _learn_date(date: str) -> None:
     base = parse_timestamp(f"{date}T00:00:00.000Z")
     if base is not None:
         first = base // SLOT_MS
-        prefix_slot.update(zip([date + m for m in _MINUTES], [first + k for k in _MINUTE_SLOTS], strict=True))
+        minutes, slots = _minutes()
+        prefix_slot.update(zip([date + m for m in minutes], [first + k for k in slots], strict=True))
 
 
 def add_checked(by_slot: dict[int, list], slot: int, i: int, o: int, cr: int, cw: int, t: int,
