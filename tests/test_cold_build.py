@@ -144,11 +144,14 @@ def test_a_worker_that_dies_leaves_its_jobs_to_this_process(tmp_path):
 
 
 def test_this_process_and_the_workers_share_the_jobs():
+    """Jobs of 20 ms each: with instant ones, a worker on a busy machine could claim all 40
+    before this process claimed its first (a clean-clone run failed so)."""
     out = _fresh("""
-        import os
+        import os, time
         from llm_core.storage import _jobs
 
         def where(job):
+            time.sleep(0.02)
             return os.getpid()
 
         pids = _jobs.run_jobs(where, list(range(40)), workers=2)
