@@ -285,6 +285,7 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         conversation = ChatConversation.open(resume, cid, save_conversation)
         if model is None and provider is None:
             model, provider = conversation.last_model()
+            provider = provider if provider in PROVIDER_CHOICES else None
     client = get_client(provider or "auto", model, cache=cache_opt, agent_name=agent,
                         operation=operation, session_id=session)
     kwargs = {"system": system, "max_tokens": max_tokens, "temperature": temperature}

@@ -48,9 +48,13 @@ class ChatConversation:
         return cls(convs, convs.new_id(), [])
 
     def last_model(self) -> tuple[str | None, str | None]:
-        """(model, provider) of the last turn: a turn that names neither goes on with them."""
+        """(model, provider) of the last turn: a turn that names neither goes on with them.
+        (None, None) when the turn names no model; provider None when it is not a name."""
         last = self.turns[-1] if self.turns else {}
-        return last.get("model"), last.get("provider")
+        model, provider = last.get("model"), last.get("provider")
+        if not isinstance(model, str) or not model.strip():
+            return None, None
+        return model, provider if isinstance(provider, str) else None
 
     def prepare(self, kwargs: dict[str, Any], client: Any) -> dict[str, Any]:
         """The chat() keyword arguments for this turn: the history, then the new user message."""

@@ -93,3 +93,13 @@ Errors: an unknown id, a malformed id, -c with nothing to continue, show without
   second
   $ llm-telemetry conversations show review-42 --json | python -c 'import json,sys; print([len(t["messages"]) for t in json.load(sys.stdin)])'
   [2, 2]
+
+A turn whose model or provider is not a name (a file damaged by hand) is not followed: the call
+takes -m, LLM_MODEL or the default, as with a new conversation.
+
+  $ printf '{"model": 5, "provider": ["x"], "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}\n' >> "$LLM_TELEMETRY_DIR/conversations/review-42.jsonl"
+  $ llm-chat --cid review-42 --no-stream "third" < /dev/null
+  You said: third
+  $ printf '{"model": "echo", "provider": "nosuch", "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}\n' >> "$LLM_TELEMETRY_DIR/conversations/review-42.jsonl"
+  $ llm-chat --cid review-42 --no-stream "fourth" < /dev/null
+  fourth
