@@ -55,7 +55,7 @@ __all__ = [
     "day_names", "dumps_record", "format_ms", "format_timestamp",
     "is_conversation_name", "is_day_name", "is_own_root_name", "new_id", "new_id_at",
     "normalize_tokens", "now_ms", "now_timestamp", "parse_lines", "parse_timestamp",
-    "read_jsonl", "skipped_lines_message", "utc_today",
+    "read_jsonl", "replacing", "skipped_lines_message", "utc_today",
 ]
 
 TELEMETRY_FILE = "telemetry.jsonl"
@@ -455,3 +455,34 @@ def atomic_write(path: str | os.PathLike, data: bytes, mode: int = FILE_MODE) ->
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike, mode: int = FILE_MODE) -> Iterator[Path]:
+    """A temporary file's path, put at `path` when the block succeeds: renamed over it, so a
+    reader sees the old file or the new one; or, when `path` is not a regular file (a FIFO,
+    /dev/stdout), copied into it, since a rename would replace the pipe or device itself.
+    Raises OSError (also when no temporary file can be made beside `path`)."""
+    import shutil  # here for start-up: only commands that write an output file need it
+    import stat
+    import tempfile
+
+    path = Path(path)
+    try:
+        into = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        into = False
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=None if into else path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if into:
+            with open(tmp, "rb") as src, open(path, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable
@@ -36,7 +35,7 @@ from typing import IO, Any
 import orjson
 
 from llm_core.errors import ConfigError, InputError
-from llm_core.records import FILE_MODE, parse_timestamp
+from llm_core.records import FILE_MODE, parse_timestamp, replacing
 from llm_core.storage._day_records import (
     COST_LIMIT,
     COST_SCALE,
@@ -187,20 +186,12 @@ def daily_totals(selected: Selected) -> list[tuple]:
 
 @contextlib.contextmanager
 def _replacing(path: Path):
-    """A temporary path beside `path`, renamed over it when the block succeeds."""
-    path = Path(path)
+    """records.replacing, private as the store: the file's bytes, whole, or none of them."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with replacing(path, FILE_MODE) as tmp:
+            yield tmp
     except OSError as e:
         raise InputError(f"{path}: cannot write here ({e.strerror or e})") from None
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, FILE_MODE)  # the records are as private as the store they come from
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def _excel_time(stamp: str | None) -> datetime | str | None:
@@ -301,8 +292,7 @@ def write_parquet(selected: Selected, path: Path | str) -> int:
              for name, kind in _TYPED_COLUMNS}
     types["success"] = "BOOLEAN"
     n = 0
-    with _replacing(path) as tmp, tempfile.NamedTemporaryFile("wb", dir=path.parent or ".",
-                                                                suffix=".jsonl") as rows:
+    with _replacing(path) as tmp, tempfile.NamedTemporaryFile("wb", dir=tmp.parent, suffix=".jsonl") as rows:
         for _line, rec in selected:
             rows.write(orjson.dumps(dict(zip(COLUMNS, row(rec), strict=True))) + b"\n")
             n += 1

@@ -20,7 +20,7 @@ from llm_core.config import get_settings
 from llm_core.errors import APIConnectionError, ConfigError, InputError
 from llm_core.exporters import ExporterMissing
 from llm_core.exporters import prometheus as prom
-from llm_core.records import atomic_write
+from llm_core.records import replacing
 
 TEXTFILE_MODE = 0o644  # node_exporter usually runs as its own user and must read the file
 
@@ -68,9 +68,10 @@ def metrics(output, openmetrics, as_json):
         sys.stdout.write(payload.decode())
         return
     try:
-        if not output.parent.is_dir():  # atomic_write would create it: a typo must not
+        if not output.parent.is_dir():  # a typo must not create a folder
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
-        atomic_write(output, payload, mode=TEXTFILE_MODE)
+        with replacing(output, TEXTFILE_MODE) as tmp:  # into /dev/stdout, never over it
+            tmp.write_bytes(payload)
     except OSError as e:
         raise InputError(f"cannot write {output}: {e.strerror or e}") from None
 

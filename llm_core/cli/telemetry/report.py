@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from llm_core.cli.telemetry import CONTEXT, charts
 from llm_core.cli.telemetry.options import filter_options, make_filters, now, store_dir
 from llm_core.cli.telemetry.reports import store_notes
 from llm_core.errors import InputError
+from llm_core.records import replacing
 from llm_core.report import render_html, report_data
 from llm_core.report.page import window_text
 from llm_core.storage.collect import collect
@@ -69,7 +69,8 @@ def _target(name: str) -> Path:
         raise InputError(f"{name}: is a folder, not a file to write the report to")
     if not path.parent.is_dir():
         raise InputError(f"{name}: cannot write here (no folder {str(path.parent)!r})")
-    if not os.access(path.parent, os.W_OK):
+    into = path.exists() and not path.is_file()  # /dev/stdout, a FIFO: written into
+    if not os.access(path if into else path.parent, os.W_OK):
         raise InputError(f"{name}: cannot write here (permission denied)")
     return path
 
@@ -79,14 +80,10 @@ def _write_html(data: dict, target: Path | None) -> None:
     if target is None:
         sys.stdout.write(page)
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:  # a report half written never replaces a whole one
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(page)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+        with replacing(target, 0o666 & ~_umask()) as tmp:
+            tmp.write_text(page, encoding="utf-8")
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise InputError(f"{target}: cannot write here ({e.strerror or e})") from None
     calls = data["stats"]["totals"]["calls"]
     sys.stderr.write(f"Wrote {target} ({len(page.encode()) / 1000:,.0f} KB): {window_text(data)}, "
