@@ -324,9 +324,19 @@ def emit(
         for record in records:
             out.write(dumps(record, pretty=False) + "\n")
     else:
-        text = human(data) if human else str(data)
+        text = printable(human(data) if human else str(data))
         if text:
             out.write(text if text.endswith("\n") else text + "\n")
+
+
+# C0 controls but tab and newline, DEL and C1, shown as \xNN in the human output: a label, a
+# model name or a prompt sent raw to the terminal could retitle it, clear it, set the clipboard.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters (but tab and newline) written as \\xNN."""
+    return text.translate(_CONTROLS)
 
 
 def _is_iter(data: Any) -> bool:

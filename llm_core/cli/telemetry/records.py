@@ -13,6 +13,7 @@ from llm_core.cli._common import (
     debug_option,
     json_option,
     limit_option,
+    printable,
 )
 from llm_core.cli.telemetry import CONTEXT, render
 from llm_core.cli.telemetry.options import filter_options, selection, store_dir, warn_skipped
@@ -28,7 +29,7 @@ def _write_record(line: bytes, rec: dict, as_json: bool) -> None:
     if as_json:
         _write_line(line)
     else:
-        sys.stdout.write(render.log_line(rec) + "\n")
+        sys.stdout.write(printable(render.log_line(rec)) + "\n")
 
 
 @click.command(context_settings=CONTEXT)
