@@ -10,7 +10,8 @@ to do) or "problem" (needs a hand), or "fixed" (it was a problem, --fix repaired
     modes       folders 0700, files 0600                         (--fix sets them)
     links       symbolic links in the store (never followed; remove them by hand)
     foreign     files and folders that are not the store's (left alone; move them out)
-    lines       unreadable lines per day and conversation (torn or not JSON; readers skip them)
+    lines       unreadable lines per day and conversation (torn, not JSON, or telemetry without a
+                timestamp; readers skip them)
     summaries   .summaries/DAY.sum current for every day          (--fix rebuilds stale or
                 damaged ones, drops those of days that are gone)
     size        the store's own bytes (conversations too) against LLM_STORAGE_MAX_SIZE_MB
@@ -38,6 +39,7 @@ from llm_core.records import (
     SUMMARY_DIR,
     TELEMETRY_FILE,
     is_day_name,
+    parse_timestamp,
 )
 from llm_core.storage._files import CLOEXEC, NOFOLLOW
 from llm_core.storage.day_summaries import day_summary, is_current, read_summary, summary_path
@@ -91,7 +93,7 @@ def _bad_lines(inv: Inventory) -> dict:
         for name in files:
             if name not in DAY_FILES:
                 continue  # a compressed copy or a temp file: not lines
-            bad = _count_bad(inv.base / day / name)
+            bad = _count_bad(inv.base / day / name, timed=name == TELEMETRY_FILE)
             if bad:
                 per_day[f"{day}/{name}"] = bad
     for name in inv.conversations:
@@ -101,11 +103,13 @@ def _bad_lines(inv: Inventory) -> dict:
     if not per_day:
         return _check("lines", "ok", "every line readable")
     total = sum(per_day.values())
-    return _check("lines", "note", f"{total} unreadable line{'s' if total != 1 else ''} (torn or not JSON;"
-                  " skipped when read)", [f"{where}: {n}" for where, n in per_day.items()])
+    return _check("lines", "note", f"{total} unreadable line{'s' if total != 1 else ''} (torn, not JSON or"
+                  " without a timestamp; skipped when read)", [f"{where}: {n}" for where, n in per_day.items()])
 
 
-def _count_bad(path: Path) -> int:
+def _count_bad(path: Path, timed: bool = False) -> int:
+    """The lines the readers skip: not a JSON object, or (`timed`: telemetry) one without a
+    readable timestamp; and a torn last line (no newline), which the readers leave for later."""
     try:
         fd = os.open(path, os.O_RDONLY | NOFOLLOW | CLOEXEC)
     except OSError:
@@ -115,9 +119,11 @@ def _count_bad(path: Path) -> int:
         for line in f:
             if line.strip():
                 try:
-                    bad += not isinstance(orjson.loads(line), dict)
+                    obj = orjson.loads(line)
                 except orjson.JSONDecodeError:
                     bad += 1
+                    continue
+                bad += not isinstance(obj, dict) or (timed and parse_timestamp(obj.get("timestamp")) is None)
         return bad
 
 

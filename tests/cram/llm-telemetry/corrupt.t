@@ -14,3 +14,14 @@ Torn or garbage lines are skipped and counted, with one note on stderr.
     Top model  claude-sonnet-4-5 (53 calls)
   $ llm-telemetry stats --json 2>/dev/null | grep '"corrupt_lines"'
     "corrupt_lines": 2,
+
+doctor counts the lines the reports skip, an object without a readable timestamp too, and a torn
+last line (no newline: a crashed write, or one in progress, which the reports leave for later):
+
+  $ printf '\n{"timestamp": "nonsense"}\n{"id": 1}\n[1, 2]\n{"torn": ' >> "$LLM_TELEMETRY_DIR/2026-11-26/telemetry.jsonl"
+  $ llm-telemetry stats --json --days 7 2>/dev/null | grep '"corrupt_lines"'
+    "corrupt_lines": 5,
+  $ llm-telemetry doctor | grep -A2 '^note *lines'
+  note     lines      7 unreadable lines (torn, not JSON or without a timestamp; skipped when read)
+                     2026-11-26/telemetry.jsonl: 4
+                     2026-11-27/telemetry.jsonl: 3

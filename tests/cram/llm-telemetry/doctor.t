@@ -39,7 +39,7 @@ that are not the store's:
                      */telemetry/2026-11-25/prompts.jsonl (glob)
   problem  foreign    1 not the store's (left alone; move them out)
                      */telemetry/notes.txt (glob)
-  note     lines      1 unreadable line (torn or not JSON; skipped when read)
+  note     lines      1 unreadable line (torn, not JSON or without a timestamp; skipped when read)
                      2026-11-26/telemetry.jsonl: 1
   problem  summaries  1 stale, 0 damaged, 0 of days that are gone; --fix rebuilds them
                      2026-11-26 (stale)
