@@ -4,6 +4,8 @@ This is the only module that reads `os.environ`. Three sources, the first that s
 variable wins: the environment, the project's `.env` (in the working directory), the user's
 file `$XDG_CONFIG_HOME/llm-core/env` (for keys; it must be private: mode 0600). Invalid
 values, an unreadable or non-UTF-8 file raise ConfigError naming the variable or file.
+Beside it: setting_values.py turns text into values (flags, bounded numbers, choices), and
+redaction.py masks keys in text (`redact()` here gives it the keys in use).
 
 Trust: the environment and the user file are the user's; a `.env` is whoever wrote the
 repository. A `.env` may set labels and options, but a destination (`*_BASE_URL`) from a `.env`
@@ -15,8 +17,6 @@ Nor may it set LLM_MODELS_FILE (prices and names of models), unless trusted.
 The test hooks that pin the clock (LLM_TELEMETRY_NOW, LLM_MODELS_TODAY) are read from the
 environment only, never from a file.
 `Settings.sources` says where each variable came from (`llm-chat --where`).
-Beside it: setting_values.py turns text into values (flags, bounded numbers, choices), and
-redaction.py masks keys in text (`redact()` here gives it the keys in use).
 
     LLM_TELEMETRY_STORAGE_ENABLED  true      record calls in the local store
     LLM_TELEMETRY_DIR              .llm-telemetry  relative: found like .git (storage/location.py)
