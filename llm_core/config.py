@@ -4,6 +4,8 @@ This is the only module that reads `os.environ`. Three sources, the first that s
 variable wins: the environment, the project's `.env` (in the working directory), the user's
 file `$XDG_CONFIG_HOME/llm-core/env` (for keys; it must be private: mode 0600). Invalid
 values, an unreadable or non-UTF-8 file raise ConfigError naming the variable or file.
+Beside it: setting_values.py turns text into values (flags, bounded numbers, choices), and
+redaction.py masks keys in text (`redact()` here gives it the keys in use).
 
 Trust: the environment and the user file are the user's; a `.env` is whoever wrote the
 repository. A `.env` may set labels and options, but a destination (`*_BASE_URL`) from a `.env`
@@ -63,7 +65,6 @@ environment only, never from a file.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Mapping
 from functools import lru_cache
@@ -71,10 +72,8 @@ from pathlib import Path
 
 from llm_core import errors
 from llm_core.errors import ConfigError, warn
-
-_TRUE = {"1", "true", "yes", "on"}
-_MASKED_KEY = re.compile(r"[\w-]*\*{4,}[\w-]*")
-_FALSE = {"0", "false", "no", "off", ""}
+from llm_core.redaction import mask, mask_key
+from llm_core.setting_values import TRUE, as_bool, as_choice, as_number, as_paths, as_text
 
 # The ranges of the numeric settings (documented in the table above and the README).
 MAX_RETENTION_DAYS = 36_500
@@ -224,61 +223,6 @@ _COMPARED = tuple(name for name in Settings.__annotations__ if name not in _PER_
 _SHOWN = tuple(name for name in _COMPARED if not name.endswith("_api_key"))
 
 
-def _bool(env: dict[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ConfigError(f"{name} must be true or false (1/0, yes/no, on/off), got {raw!r}")
-
-
-def _number(env: dict[str, str], name: str, default, kind=int, minimum=0, allow_zero=True,
-            maximum=None):
-    """An LLM_* number within [minimum (or above it, without allow_zero), maximum]: anything
-    else (text, nan, inf, too large) is a ConfigError naming the range."""
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    noun = "a whole number" if kind is int else "a number"
-    bound = f">= {minimum}" if allow_zero else f"> {minimum}"
-    if maximum is not None:
-        top = f"{int(maximum):,}" if maximum == int(maximum) else str(maximum)
-        bound = f"from {minimum} to {top}" if allow_zero else f"{bound} and <= {top}"
-    try:
-        value = kind(raw.strip())
-    except ValueError:
-        raise ConfigError(f"{name} must be {noun} {bound}, got {raw!r}") from None
-    if not (value >= minimum and (allow_zero or value != minimum)) or (
-        maximum is not None and not value <= maximum
-    ):
-        raise ConfigError(f"{name} must be {noun} {bound}, got {raw!r}")
-    return value
-
-
-def _text(env: dict[str, str], name: str) -> str | None:
-    value = env.get(name, "").strip()
-    return value or None
-
-
-def _paths(env: dict[str, str], name: str) -> tuple[Path, ...]:
-    raw = env.get(name, "")
-    return tuple(Path(p.strip()).expanduser() for p in raw.split(os.pathsep) if p.strip())
-
-
-def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
-    return value
-
-
 _PROJECT_FILE = ".env"
 _OURS = ("LLM_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_")
 # Test hooks that move the clock: from the environment only. A .env pinning "now" years ahead
@@ -342,8 +286,8 @@ _BUDGET_LIMITS = ("LLM_BUDGET_DAILY_USD", "LLM_BUDGET_MONTHLY_USD")
 def _budget_limit(env: dict, shadowed: dict, name: str) -> float | None:
     """A budget limit; one from a project .env only counts where it is stricter than the
     user file's (a repository may add or lower a budget, never raise it)."""
-    value = _number(env, name, None, float, 0, allow_zero=False, maximum=MAX_BUDGET_USD)
-    user = _number(shadowed, name, None, float, 0, allow_zero=False, maximum=MAX_BUDGET_USD)
+    value = as_number(env, name, None, float, 0, allow_zero=False, maximum=MAX_BUDGET_USD)
+    user = as_number(shadowed, name, None, float, 0, allow_zero=False, maximum=MAX_BUDGET_USD)
     return value if user is None or value is None else min(value, user)
 
 
@@ -391,9 +335,9 @@ def _not_from_project(env: dict, sources: dict, shadowed: dict, names: list[str]
 def _budget_mode(env: dict, sources: dict, shadowed: dict) -> str:
     """LLM_BUDGET_MODE; a project .env may turn warn into block, never block into warn."""
     name = "LLM_BUDGET_MODE"
-    mode = _choice(env, name, "block", BUDGET_MODES)
+    mode = as_choice(env, name, "block", BUDGET_MODES)
     if mode == "warn" and _is_project(sources.get(name)):
-        return _choice(shadowed, name, "block", BUDGET_MODES)
+        return as_choice(shadowed, name, "block", BUDGET_MODES)
     return mode
 
 
@@ -418,59 +362,59 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
         budget_file = None
     trust_name = "LLM_TRUST_PROJECT_ENV"
     trusted = {k: v for k, v in env.items() if k == trust_name and not _is_project(sources[k])}
-    trust_project_env = _bool(trusted, trust_name, False)
+    trust_project_env = as_bool(trusted, trust_name, False)
     env = _budget_store(env, sources, shadowed, budget_file is not None, trust_project_env, user_file)
     if not trust_project_env:
         env = _not_from_project(env, sources, shadowed, [n for n in _USER_ONLY if _is_project(sources.get(n))],
                                 user_file, "a repository cannot set your models and prices")
-    models_file = _text(env, "LLM_MODELS_FILE")
+    models_file = as_text(env, "LLM_MODELS_FILE")
     return Settings(
-        telemetry_enabled=_bool(env, "LLM_TELEMETRY_STORAGE_ENABLED", True),
-        telemetry_dir=Path(_text(env, "LLM_TELEMETRY_DIR") or ".llm-telemetry").expanduser(),
-        store_prompts=_bool(env, "LLM_STORE_PROMPTS", False),
-        store_responses=_bool(env, "LLM_STORE_RESPONSES", False),
-        retention_days=_number(env, "LLM_RETENTION_DAYS", 30, int, 1, maximum=MAX_RETENTION_DAYS),
-        max_size_mb=_number(env, "LLM_STORAGE_MAX_SIZE_MB", 100.0, float, 0, allow_zero=False,
+        telemetry_enabled=as_bool(env, "LLM_TELEMETRY_STORAGE_ENABLED", True),
+        telemetry_dir=Path(as_text(env, "LLM_TELEMETRY_DIR") or ".llm-telemetry").expanduser(),
+        store_prompts=as_bool(env, "LLM_STORE_PROMPTS", False),
+        store_responses=as_bool(env, "LLM_STORE_RESPONSES", False),
+        retention_days=as_number(env, "LLM_RETENTION_DAYS", 30, int, 1, maximum=MAX_RETENTION_DAYS),
+        max_size_mb=as_number(env, "LLM_STORAGE_MAX_SIZE_MB", 100.0, float, 0, allow_zero=False,
                             maximum=MAX_SIZE_MB),
-        compress_after_days=_number(env, "LLM_COMPRESS_AFTER_DAYS", 7, int, 0, maximum=3650),
-        fsync=_bool(env, "LLM_TELEMETRY_FSYNC", False),
-        timeout=_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False, maximum=MAX_TIMEOUT),
-        max_retries=_number(env, "LLM_MAX_RETRIES", 2, int, 0, maximum=MAX_RETRIES),
-        max_retry_wait=_number(env, "LLM_MAX_RETRY_WAIT", None, float, 0, maximum=MAX_RETRY_WAIT),
-        stream_idle_timeout=_number(env, "LLM_STREAM_IDLE_TIMEOUT", None, float, 0, allow_zero=False,
+        compress_after_days=as_number(env, "LLM_COMPRESS_AFTER_DAYS", 7, int, 0, maximum=3650),
+        fsync=as_bool(env, "LLM_TELEMETRY_FSYNC", False),
+        timeout=as_number(env, "LLM_TIMEOUT", 600.0, float, 0, allow_zero=False, maximum=MAX_TIMEOUT),
+        max_retries=as_number(env, "LLM_MAX_RETRIES", 2, int, 0, maximum=MAX_RETRIES),
+        max_retry_wait=as_number(env, "LLM_MAX_RETRY_WAIT", None, float, 0, maximum=MAX_RETRY_WAIT),
+        stream_idle_timeout=as_number(env, "LLM_STREAM_IDLE_TIMEOUT", None, float, 0, allow_zero=False,
                                     maximum=MAX_TIMEOUT),
-        max_response_mb=_number(env, "LLM_MAX_RESPONSE_MB", 16.0, float, 0, allow_zero=False,
+        max_response_mb=as_number(env, "LLM_MAX_RESPONSE_MB", 16.0, float, 0, allow_zero=False,
                                 maximum=MAX_RESPONSE_MB),
-        default_model=_text(env, "LLM_MODEL"),
-        default_provider=_text(env, "LLM_PROVIDER"),
-        agent_name=_text(env, "LLM_AGENT_NAME"),
-        operation=_text(env, "LLM_OPERATION"),
-        session_id=_text(env, "LLM_SESSION_ID"),
-        user_id=_text(env, "LLM_USER_ID"),
+        default_model=as_text(env, "LLM_MODEL"),
+        default_provider=as_text(env, "LLM_PROVIDER"),
+        agent_name=as_text(env, "LLM_AGENT_NAME"),
+        operation=as_text(env, "LLM_OPERATION"),
+        session_id=as_text(env, "LLM_SESSION_ID"),
+        user_id=as_text(env, "LLM_USER_ID"),
         models_file=Path(models_file).expanduser() if models_file else None,
         config_dir=config_home / "llm-core",
         cache_dir=cache_home / "llm-core",
-        debug=_bool(env, "LLM_DEBUG", False),
-        local_models_free=_bool(env, "LLM_LOCAL_MODELS_FREE", True),
+        debug=as_bool(env, "LLM_DEBUG", False),
+        local_models_free=as_bool(env, "LLM_LOCAL_MODELS_FREE", True),
         budget_daily_usd=_budget_limit(env, shadowed, _BUDGET_LIMITS[0]),
         budget_monthly_usd=_budget_limit(env, shadowed, _BUDGET_LIMITS[1]),
         budget_mode=_budget_mode(env, sources, shadowed),
         budget_file=budget_file,
-        budget_warn_at=_number(env, "LLM_BUDGET_WARN_AT", 80.0, float, 0, maximum=100),
-        show_usage=_bool(env, "LLM_SHOW_USAGE", False),
-        telemetry_now=_text(env, "LLM_TELEMETRY_NOW"),
-        models_today=_text(env, "LLM_MODELS_TODAY"),
-        openrouter_referer=_text(env, "LLM_OPENROUTER_REFERER") or DEFAULT_OPENROUTER_REFERER,
-        openrouter_title=_text(env, "LLM_OPENROUTER_TITLE") or DEFAULT_OPENROUTER_TITLE,
-        anthropic_base_url=_text(env, "ANTHROPIC_BASE_URL"),
-        openai_base_url=_text(env, "OPENAI_BASE_URL"),
-        openrouter_base_url=_text(env, "OPENROUTER_BASE_URL"),
-        prometheus_pushgateway=_text(env, "LLM_PROMETHEUS_PUSHGATEWAY"),
-        otlp_endpoint=_text(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
-        telemetry_dirs=_paths(env, "LLM_TELEMETRY_DIRS"),
-        anthropic_api_key=_text(env, "ANTHROPIC_API_KEY"),
-        openai_api_key=_text(env, "OPENAI_API_KEY"),
-        openrouter_api_key=_text(env, "OPENROUTER_API_KEY"),
+        budget_warn_at=as_number(env, "LLM_BUDGET_WARN_AT", 80.0, float, 0, maximum=100),
+        show_usage=as_bool(env, "LLM_SHOW_USAGE", False),
+        telemetry_now=as_text(env, "LLM_TELEMETRY_NOW"),
+        models_today=as_text(env, "LLM_MODELS_TODAY"),
+        openrouter_referer=as_text(env, "LLM_OPENROUTER_REFERER") or DEFAULT_OPENROUTER_REFERER,
+        openrouter_title=as_text(env, "LLM_OPENROUTER_TITLE") or DEFAULT_OPENROUTER_TITLE,
+        anthropic_base_url=as_text(env, "ANTHROPIC_BASE_URL"),
+        openai_base_url=as_text(env, "OPENAI_BASE_URL"),
+        openrouter_base_url=as_text(env, "OPENROUTER_BASE_URL"),
+        prometheus_pushgateway=as_text(env, "LLM_PROMETHEUS_PUSHGATEWAY"),
+        otlp_endpoint=as_text(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
+        telemetry_dirs=as_paths(env, "LLM_TELEMETRY_DIRS"),
+        anthropic_api_key=as_text(env, "ANTHROPIC_API_KEY"),
+        openai_api_key=as_text(env, "OPENAI_API_KEY"),
+        openrouter_api_key=as_text(env, "OPENROUTER_API_KEY"),
         sources=sources,
         shown={k: mask_key(v) if k in KEY_NAMES else v for k, v in env.items() if k.startswith(_OURS)},
         trust_project_env=trust_project_env,
@@ -485,13 +429,6 @@ def describe(settings: Settings) -> list[dict[str, str]]:
     ]
 
 
-def mask_key(key: str | None) -> str:
-    """A key as shown to people: its last four characters at most."""
-    if not key:
-        return ""
-    return "****" + key[-4:] if len(key) >= 16 else "****"
-
-
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide Settings, read once. `reset_settings()` forgets them (tests)."""
@@ -504,53 +441,20 @@ def reset_settings() -> None:
 
 def debug_requested() -> bool:
     """LLM_DEBUG without validating the rest (used while reporting a config error)."""
-    return os.environ.get("LLM_DEBUG", "").strip().lower() in _TRUE
-
-
-_RUN = 8  # a run of this many characters of a key is masked wherever it appears
-_SHORT = 4  # keys shorter than _RUN are masked whole; shorter than this ("x" for Ollama) not
+    return os.environ.get("LLM_DEBUG", "").strip().lower() in TRUE
 
 
 def redact(text: str, secrets: list[str] | None = None) -> str:
-    """Mask API keys in `text` with '***': every run of 8 or more characters taken from a key
-    (a provider echoing `sk-proj-SECRETKEYOPE...7777`), and a short key whole. The one path of
-    Error lines, warnings and the records' error field; for messages, not for bulk data."""
+    """Mask API keys in `text` (redaction.mask): the keys of the settings when `secrets` is
+    None, or, while the settings cannot be read, those last seen and the environment's. The
+    one path of Error lines, warnings and the records' error field."""
     if secrets is None:
         try:
             secrets = get_settings().secrets()
         except Exception:  # reporting a config error must not fail on the config again
             environ = [v for k in KEY_NAMES if (v := os.environ.get(k, "").strip())]
             secrets = [*_seen_secrets, *environ]
-    masked = bytearray(len(text))
-    for secret in secrets:
-        if len(secret) < _RUN:
-            _mark_whole(text, secret, masked)
-        else:
-            grams = _grams(secret)
-            for i in range(len(text) - _RUN + 1):
-                if text[i:i + _RUN] in grams:
-                    masked[i:i + _RUN] = b"\x01" * _RUN
-    if any(masked):
-        text = "".join(
-            "***" if flag and (i == 0 or not masked[i - 1]) else ("" if flag else c)
-            for i, (c, flag) in enumerate(zip(text, masked, strict=True))
-        )
-    # Providers echo a masked key ("Incorrect API key provided: sk-proj-****7890"): drop it too.
-    return _MASKED_KEY.sub("***", text)
-
-
-def _mark_whole(text: str, secret: str, masked: bytearray) -> None:
-    if len(secret) < _SHORT:
-        return
-    start = text.find(secret)
-    while start != -1:
-        masked[start:start + len(secret)] = b"\x01" * len(secret)
-        start = text.find(secret, start + 1)
-
-
-@lru_cache(maxsize=8)
-def _grams(secret: str) -> frozenset[str]:
-    return frozenset(secret[i:i + _RUN] for i in range(len(secret) - _RUN + 1))
+    return mask(text, secrets)
 
 
 # warn() lives below config in the import graph; it masks keys through this function.

@@ -290,3 +290,10 @@ def test_a_package_map_names_every_module_of_its_package():
         if left := [f for f in files if not re.search(rf"(?<![\w.]){re.escape(f)}\b", doc)]:
             missing[name] = left
     assert not missing, f"modules missing from their package's map: {missing}"
+
+
+def test_no_library_module_is_over_500_lines():
+    """Issue 8's bound: a module past it has a seam to split along (config.py had grown to 557
+    lines before this test)."""
+    sizes = {name: len(path.read_text().splitlines()) for name, path in MODULES.items()}
+    assert {name: n for name, n in sizes.items() if n > 500} == {}

@@ -370,11 +370,9 @@ class LocalStorage:
         self._prune_day = today
         marker = self.base_dir / PRUNE_MARKER
         try:
-            try:
+            with contextlib.suppress(FileNotFoundError):  # no marker yet: never pruned here
                 if time.strftime("%Y-%m-%d", time.gmtime(os.stat(marker).st_mtime)) == today:
                     return
-            except FileNotFoundError:
-                pass
             lock = locker()
             fd = os.open(marker, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
             try:
