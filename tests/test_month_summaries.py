@@ -155,8 +155,8 @@ def test_a_read_only_store_still_reports(store, monkeypatch):
     def refuse(*_a, **_k):
         raise PermissionError(13, "read-only")
 
-    monkeypatch.setattr(month_summaries, "atomic_write", refuse)
-    monkeypatch.setattr(day_summaries, "atomic_write", refuse)
+    monkeypatch.setattr(month_summaries, "write_summary", refuse)
+    monkeypatch.setattr(day_summaries, "write_summary", refuse)
     for filters in FILTERS:
         _same(store, Window(), filters, pristine=True)
     assert not (store / ".summaries").exists()

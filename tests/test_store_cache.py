@@ -161,7 +161,7 @@ def test_a_damaged_cache_is_not_read(store):
 def test_a_store_that_cannot_be_written_is_read_without_the_cache(store, monkeypatch):
     def refuse(path, data, mode=0o600):
         raise PermissionError(13, "Permission denied", str(path))
-    monkeypatch.setattr(store_cache, "atomic_write", refuse)
+    monkeypatch.setattr(store_cache, "write_summary", refuse)
     assert_same(store, Window(), Filters(), True)
     assert not cache_of(store).exists()
 

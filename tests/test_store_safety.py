@@ -106,6 +106,30 @@ def _stat_of(path) -> tuple[int, int, int, int]:
     return st.st_size, st.st_blocks, st.st_mtime_ns, st.st_ctime_ns
 
 
+def test_a_symlinked_summaries_folder_is_never_written_or_cleaned(tmp_path):
+    """The reports' caches live in the store's .summaries; when that is a link to another
+    folder, nothing is written there and no file of it removed (a stale-summary clean-up
+    would have taken names like 2001-01-01.sum), and the reports are the same, from memory."""
+    from llm_core.storage import query
+    from llm_core.storage.collect import collect_scan
+    from llm_core.storage.windows import ALL_TIME
+
+    store = tmp_path / "store"
+    write_demo(store, days=40, calls=600, seed=3, end_ms=int(time.time() * 1000))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("2001-01-01.sum", "2001-01.sum", "settled.cache", ".x.sum.1.2.tmp"):
+        (elsewhere / name).write_bytes(b"not the store's")
+    os.utime(elsewhere / ".x.sum.1.2.tmp", (0, 0))  # an old temp file, as a killed build leaves
+    before = digests(elsewhere)
+    (store / ".summaries").symlink_to(elsewhere, target_is_directory=True)
+    for _ in range(2):
+        col = query.collect(store, ALL_TIME, need_slots=True)
+        assert query.stats_report(col, ALL_TIME) == query.stats_report(collect_scan(store, ALL_TIME), ALL_TIME)
+    assert digests(elsewhere) == before
+    assert (store / ".summaries").is_symlink()
+
+
 def test_a_symlink_to_a_big_file_does_not_count_toward_the_cap(tmp_path, monkeypatch):
     configure(monkeypatch, LLM_STORAGE_MAX_SIZE_MB=1)
     big = tmp_path / "big.bin"

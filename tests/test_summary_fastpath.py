@@ -155,7 +155,7 @@ def test_worker_built_summaries_report_like_a_full_scan(tmp_path, monkeypatch, w
         def read_only(path, data):
             raise PermissionError(13, "Permission denied", str(path))
 
-        monkeypatch.setattr(day_summaries, "atomic_write", read_only)
+        monkeypatch.setattr(day_summaries, "write_summary", read_only)
     got = day_summaries.summaries(store, workers=2)
     assert len(got) == 4
     assert (store / SUMMARY_DIR).is_dir() == writable

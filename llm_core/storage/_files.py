@@ -1,6 +1,7 @@
 """The file operations of LocalStorage's appends: open a day file without following a
 symbolic link (O_NOFOLLOW, through the day folder's fd), read its last byte, write all of a
-buffer. A leaf: it imports nothing of llm-core's but llm_core.records.
+buffer; and the summaries' writes, only into the store's own .summaries folder. A leaf: it
+imports nothing of llm-core's but llm_core.records.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import errno
 import os
 from pathlib import Path
 
-from llm_core.records import FILE_MODE
+from llm_core.records import FILE_MODE, atomic_write
 
-__all__ = ["CLOEXEC", "DIR_FLAGS", "NOFOLLOW", "last_byte", "open_in", "write_all"]
+__all__ = ["CLOEXEC", "DIR_FLAGS", "NOFOLLOW", "last_byte", "open_in", "own_folder", "write_all", "write_summary"]
 
 # The store's open flags, one definition for every module that opens its files (0 where the
 # platform lacks a flag).
@@ -50,3 +51,18 @@ def write_all(fd: int, data: bytes) -> None:
     while view:
         n = os.write(fd, view)
         view = view[n:]
+
+
+def own_folder(folder: str | os.PathLike) -> bool:
+    """Whether `folder` (the store's .summaries) may be written and cleaned up: not a symbolic
+    link, which would put the store's caches, and the removal of stale ones, somewhere else."""
+    return not os.path.islink(folder)
+
+
+def write_summary(path: str | os.PathLike, data: bytes) -> None:
+    """atomic_write `data` at `path` in the store's .summaries folder; OSError (ELOOP) when that
+    folder is a symbolic link: the reports then build in memory, as on a read-only store."""
+    folder = os.path.dirname(path)
+    if not own_folder(folder):
+        raise OSError(errno.ELOOP, "not the store's own folder (a symbolic link)", folder)
+    atomic_write(path, data)

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from llm_core.dayfiles import GZ_SUFFIX, compressed_path, day_file_stat, read_day_file
-from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write, day_names
+from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, day_names
 from llm_core.storage import _day_builder
 from llm_core.storage._day_builder import DayBuilder, DayView
 from llm_core.storage._day_records import (
@@ -70,6 +70,7 @@ from llm_core.storage._day_summary_file import (
     read_summary_meta,
     section_one_end,
 )
+from llm_core.storage._files import own_folder, write_summary
 from llm_core.storage._jobs import run_jobs
 
 __all__ = [
@@ -185,7 +186,7 @@ def _build_job(args: tuple[str, str, bool], write: bool = True, view: bool = Fal
     if not write:
         return built if view else data
     try:
-        atomic_write(spath, data)
+        write_summary(spath, data)
     except OSError:
         return built if view else data  # a read-only store still gets its reports, from memory
     return built if view else data[:section_one_end(data)]
@@ -302,11 +303,13 @@ def rebuild(day_file: Path) -> DaySummary | None:
     if data is None:
         return None
     with contextlib.suppress(OSError):
-        atomic_write(spath, data)
+        write_summary(spath, data)
     return DaySummary(spath, data)
 
 
 def _drop_orphans(folder: Path, days: set[str]) -> None:
+    if not own_folder(folder):
+        return
     try:
         names = os.listdir(folder)
     except OSError:

@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 from llm_core.dayfiles import day_file_stat
-from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, atomic_write
+from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE
+from llm_core.storage._files import own_folder, write_summary
 from llm_core.storage._jobs import run_jobs
 from llm_core.storage._month_summary_file import (
     DamagedMonth,
@@ -109,7 +110,7 @@ def _build_month(store: Path, month: str, days: list[str]) -> bytes | None:
         pairs.append((day, s))
     data = merge_days(pairs)
     try:
-        atomic_write(month_path(store, month), data)
+        write_summary(month_path(store, month), data)
     except OSError:
         return data  # a read-only store: the reports use it from memory
     return data[:section_a_end(data)]  # section B is read from the file when needed
@@ -185,7 +186,8 @@ def _usable(m: MonthSummary, window: Window, rollups_ok: bool) -> bool:
 
 def month_days(store: Path, m: MonthSummary) -> list[tuple[Path, object]]:
     """The day summaries of a roll-up's month (when the roll-up proves damaged)."""
-    with contextlib.suppress(OSError):
-        m.path.unlink()  # type: ignore[union-attr]
+    if own_folder(m.path.parent):  # type: ignore[union-attr]
+        with contextlib.suppress(OSError):
+            m.path.unlink()  # type: ignore[union-attr]
     days = sorted(m.meta["days"])
     return summaries(store, None, [(d, store / d / TELEMETRY_FILE) for d in days], None)

@@ -65,10 +65,10 @@ from llm_core.records import (
     SETTLED_CACHE,
     SUMMARY_DIR,
     TELEMETRY_FILE,
-    atomic_write,
     day_names,
     utc_today,
 )
+from llm_core.storage._files import write_summary
 from llm_core.storage.collect import Collection, add_summaries, collect
 from llm_core.storage.day_summaries import (
     FORMAT,
@@ -181,7 +181,7 @@ def _collect_store(store: Path, window: Window, filters: Filters, need_slots: bo
         data = _encode(summaries(store, None, settled, None), window)
         if data is not None:
             with contextlib.suppress(OSError):  # a read-only store is read without the cache
-                atomic_write(store / SUMMARY_DIR / SETTLED_CACHE, data)
+                write_summary(store / SUMMARY_DIR / SETTLED_CACHE, data)
     return col, None
 
 
