@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, NamedTuple
 
 import orjson
@@ -91,10 +92,13 @@ def gzip_source(path: str | os.PathLike) -> dict | None:
 
 
 def _stat(path: str | os.PathLike) -> os.stat_result | None:
+    """None when `path` is missing or not a regular file: a symbolic link is not followed (its
+    target is not the store's), a folder named like a day file is not one."""
     try:
-        return os.stat(path)
+        st = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
+    return st if S_ISREG(st.st_mode) else None
 
 
 def _leftover(plain: os.stat_result, gz: str | os.PathLike) -> bool:

@@ -100,6 +100,30 @@ def test_a_symlinked_telemetry_file_is_never_appended_to_or_removed(outside, mon
     assert {r["path"] for r in result["left_alone"]} == {str(link), str(storage.base_dir / old / "prompts.jsonl")}
 
 
+def test_a_symlinked_telemetry_file_is_never_read(outside, monkeypatch):
+    """The reports, log, export, SQL's view and the library read only the store's own day
+    files: a day file that is a link (to records elsewhere) counts for nothing."""
+    from llm_core.storage import query
+    from llm_core.storage.collect import collect, collect_scan
+    from llm_core.storage.records_iter import iter_records
+    from llm_core.storage.sql import store_files
+    from llm_core.storage.windows import ALL_TIME
+
+    configure(monkeypatch)
+    storage = LocalStorage()
+    open_store(storage.base_dir)
+    (storage.base_dir / "2020-01-01").mkdir()
+    (storage.base_dir / "2020-01-01" / "telemetry.jsonl").symlink_to(outside / "telemetry.jsonl")
+    assert storage.store_telemetry(record(utc_today(), 3))
+    storage.flush()
+    for col in (collect(storage.base_dir, ALL_TIME), collect_scan(storage.base_dir, ALL_TIME)):
+        assert query.stats_report(col, ALL_TIME)["totals"]["calls"] == 1
+    assert [obj["timestamp"][:10] for _line, obj in iter_records(storage.base_dir)] == [utc_today()]
+    assert [r["timestamp"][:10] for r in storage.iter_records()] == [utc_today()]
+    assert storage.query_by_date_range("2020-01-01", "2020-01-01") == []
+    assert store_files(storage.base_dir) == [str(storage.base_dir / utc_today() / "telemetry.jsonl")]
+
+
 def _stat_of(path) -> tuple[int, int, int, int]:
     """Size, blocks on disk, and the two change times: a sparse file written to changes them all."""
     st = os.stat(path)

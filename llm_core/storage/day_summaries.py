@@ -206,7 +206,7 @@ def day_files(store: Path) -> list[tuple[str, Path]]:
 
 def _is_file(name: str) -> bool:
     try:
-        return stat.S_ISREG(os.stat(name).st_mode)
+        return stat.S_ISREG(os.lstat(name).st_mode)  # a link to a file elsewhere is not the store's
     except (FileNotFoundError, NotADirectoryError):
         return False
 

@@ -431,8 +431,8 @@ class LocalStorage:
         stats = self.read_stats if stats is None else stats
         for folder in self.day_dirs():
             day = folder.name
-            if (lo and day < lo) or (hi and day > hi):
-                continue
+            if (lo and day < lo) or (hi and day > hi) or os.path.islink(folder / TELEMETRY_FILE):
+                continue  # out of range, or a link (its target is not the store's)
             yield from read_jsonl(folder / TELEMETRY_FILE, stats)
         stats.warn()
 
