@@ -62,7 +62,7 @@ class ExitStatus(IntEnum):
 
 _MEANING = {
     ExitStatus.OK: "success",
-    ExitStatus.INTERNAL: "unexpected internal error",
+    ExitStatus.INTERNAL: "unexpected internal error, or a file or the output could not be read or written (a full disk)",
     ExitStatus.USAGE: "usage error: unknown option, missing argument, bad value, date or range",
     ExitStatus.INPUT: "bad input data, or unknown model",
     ExitStatus.CONFIG: "authentication or configuration (no API key, invalid LLM_* value, 401/403)",

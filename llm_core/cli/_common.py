@@ -170,6 +170,9 @@ def _run(command: click.Command, prog_name: str, argv: list[str] | None) -> int:
     except LLMCoreError as e:
         report(e)
         return e.exit_code
+    except OSError as e:  # the machine's, not a bug: a full disk, a file that cannot be read
+        _report(f"{e.strerror or e}: {e.filename}" if e.filename else f"{e.strerror or e}")
+        return ExitStatus.INTERNAL
     except Exception as e:  # the one place that turns any crash into a line
         _report(f"unexpected {type(e).__name__}: {e}", hint=not _debug)
         return ExitStatus.INTERNAL

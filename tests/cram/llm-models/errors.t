@@ -32,3 +32,9 @@ A broken user model file is a configuration error.
   $ LLM_MODELS_FILE=bad.json llm-models list
   Error: the model file bad.json is not valid JSON: unexpected character*: line 1 column 2 (char 1) (glob)
   [4]
+
+A full disk under stdout is the machine's, said in one line, not a crash:
+
+  $ llm-models list > /dev/full
+  Error: No space left on device
+  [1]
