@@ -105,7 +105,27 @@ def warn(message: str, *, key: str | None = None) -> None:
     _warned.add(key)
     if _redactor is not None:
         message = _redactor(message)
-    sys.stderr.write(f"Warning: {message}\n")
+    if _held is not None:
+        _held.append(f"Warning: {message}\n")
+    else:
+        sys.stderr.write(f"Warning: {message}\n")
+
+
+_held: list[str] | None = None  # warnings waiting for an open line of output to end
+
+
+def hold_warnings(hold: bool) -> None:
+    """While `hold`, keep warnings back; on release write them. llm-chat holds them while a
+    streamed answer's line is open, so a warning (the call's record failing, say: it happens as
+    the stream ends) starts a line of its own instead of the answer's last one."""
+    global _held
+    if hold:
+        if _held is None:
+            _held = []
+        return
+    held, _held = _held, None
+    for line in held or ():
+        sys.stderr.write(line)
 
 
 def reset_warnings() -> None:

@@ -71,3 +71,19 @@ def test_warn_writes_once_per_key(capsys):
     reset_warnings()
     warn("prices are old")
     assert capsys.readouterr().err == "Warning: prices are old\n"
+
+
+def test_held_warnings_come_out_when_released_in_order(capsys):
+    from llm_core.errors import hold_warnings, reset_warnings, warn
+
+    reset_warnings()
+    hold_warnings(True)
+    warn("first held")
+    hold_warnings(True)  # still open: the same hold
+    warn("second held")
+    assert capsys.readouterr().err == ""
+    hold_warnings(False)
+    assert capsys.readouterr().err == "Warning: first held\nWarning: second held\n"
+    warn("not held")
+    hold_warnings(False)  # nothing held: nothing more
+    assert capsys.readouterr().err == "Warning: not held\n"

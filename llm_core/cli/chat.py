@@ -24,7 +24,7 @@ from llm_core.cli._common import (
 )
 from llm_core.clients import get_client
 from llm_core.config import MAX_BUDGET_USD, describe, get_settings
-from llm_core.errors import RefusedError, UsageError
+from llm_core.errors import RefusedError, UsageError, hold_warnings
 from llm_core.storage.local import get_storage
 
 PROVIDER_CHOICES = ["auto", "anthropic", "openai", "openrouter", "echo"]
@@ -322,13 +322,18 @@ def cli(prompt, system, model, provider, max_tokens, temperature, no_stream, as_
         _check_refusal(response)
         return 0
     last = ""
-    with client.stream(**kwargs) as stream:
-        for chunk in stream:
-            out.write(chunk)
+    try:
+        with client.stream(**kwargs) as stream:
+            for chunk in stream:
+                out.write(chunk)
+                out.flush()
+                last = chunk[-1:] or last
+                hold_warnings(last != "\n")  # a warning waits for the answer's line to end
+        if last != "\n":
+            out.write("\n")
             out.flush()
-            last = chunk[-1:] or last
-    if last != "\n":
-        out.write("\n")
+    finally:
+        hold_warnings(False)
     if conversation is not None:
         conversation.record(stream.response)
     if usage and stream.response is not None:
