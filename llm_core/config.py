@@ -422,11 +422,28 @@ def load_settings(environ: dict[str, str] | None = None, cwd: Path | None = None
 
 
 def describe(settings: Settings) -> list[dict[str, str]]:
-    """Every variable of ours that is set: name, value (keys masked), source. For --where."""
-    return [
-        {"name": name, "value": value, "source": settings.sources[name]}
-        for name, value in sorted(settings.shown.items())
-    ]
+    """Every variable of ours that is set: name, value (keys masked), source, and `not_used`
+    (why) for one a .env set that is not in effect. For --where."""
+    rows = []
+    for name, value in sorted(settings.shown.items()):
+        row = {"name": name, "value": value, "source": settings.sources[name]}
+        why = _not_in_effect(settings, name, value)
+        if why:
+            row["not_used"] = why
+        rows.append(row)
+    return rows
+
+
+def _not_in_effect(settings: Settings, name: str, value: str) -> str | None:
+    """Why a variable a project .env set is not in effect (the rest it may not set were
+    dropped while loading, with a warning); None when it is."""
+    if not _is_project(settings.sources[name]):
+        return None
+    if name == "LLM_TRUST_PROJECT_ENV":
+        return "a .env cannot trust itself"
+    if name == "LLM_BUDGET_MODE" and value.strip().lower() != settings.budget_mode:
+        return "a .env cannot loosen your budgets"
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -426,7 +426,8 @@ def _spend_text(settings, client, agent: str | None) -> str:
 def _where(as_json: bool) -> None:
     rows = describe(get_settings())
     emit(rows, as_json=as_json, human=lambda r: table(
-        [(x["name"], x["value"], x["source"]) for x in r], ["variable", "value", "source"]
+        [(x["name"], x["value"], x["source"] + (f" (not used: {x['not_used']})" if "not_used" in x else ""))
+         for x in r], ["variable", "value", "source"]
     ) or "no settings of llm-core are set")
 
 

@@ -59,6 +59,15 @@ The user's own opt-in, or a key that comes from the same .env, is used:
   $ llm-chat --where --json | python -c 'import json,sys; print(sorted({r["source"].split("/")[-1] for r in json.load(sys.stdin)}))'
   ['.env', 'environment']
 
+What a .env may not set is listed as not used:
+
+  $ printf 'LLM_TRUST_PROJECT_ENV=1\nLLM_BUDGET_MODE=warn\n' >> .env
+  $ LLM_BUDGET_DAILY_USD=5 llm-chat --where | grep -e TRUST -e MODE | tr -s ' '
+  LLM_BUDGET_MODE warn */repo/.env (not used: a .env cannot loosen your budgets) (glob)
+  LLM_TRUST_PROJECT_ENV 1 */repo/.env (not used: a .env cannot trust itself) (glob)
+  $ llm-chat --where --json | python -c 'import json,sys; print([r.get("not_used") for r in json.load(sys.stdin) if r["name"] == "LLM_TRUST_PROJECT_ENV"])'
+  ['a .env cannot trust itself']
+
 A user file others may read is refused:
 
   $ chmod 644 "$XDG_CONFIG_HOME/llm-core/env"
