@@ -195,3 +195,15 @@ def test_sql_and_export_leave_start_up_alone():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
     assert out.splitlines()[-1] == "[]"
+
+
+def test_small_amounts_print_as_decimals_in_the_table(demo, capsys):
+    """A call's cost is often below 1e-4 USD: the table shows 0.000066, not 6.6e-05, with
+    the same ten significant digits; --json keeps the number."""
+    statement = "SELECT 0.000066::DOUBLE AS cost, 1.234567890123e-12::DOUBLE AS tiny, 12345.5::DOUBLE AS big"
+    code, out, _ = _run(capsys, "sql", statement)
+    assert code == 0
+    assert out.splitlines()[2].split() == ["0.000066", "0.00000000000123456789", "12345.5"]
+    code, out, _ = _run(capsys, "sql", "--json", statement)
+    assert orjson.loads(out) == [{"cost": 0.000066, "tiny": 1.234567890123e-12, "big": 12345.5}]
+

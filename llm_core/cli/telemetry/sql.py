@@ -78,7 +78,9 @@ def _cell(value: Any) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, (float, Decimal)):
-        return f"{float(value):.10g}"
+        text = f"{float(value):.10g}"
+        # Small amounts (a call's cost) as 0.000066, not 6.6e-05; the digits are the same.
+        return format(Decimal(text), "f") if "e-" in text else text
     value = _plain(value)
     return value if isinstance(value, str) else str(value)
 
