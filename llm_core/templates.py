@@ -57,9 +57,14 @@ def _toml():
     return importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
 
 
+def template_path(name: str) -> Path:
+    """Where template `name` lives (UsageError when it is not a template name)."""
+    return templates_dir() / f"{check_name(name)}.toml"
+
+
 def load(name: str) -> dict[str, Any]:
     """The template `name` as a dict of KEYS (InputError when missing or malformed)."""
-    path = templates_dir() / f"{check_name(name)}.toml"
+    path = template_path(name)
     try:
         data = _toml().loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -132,7 +137,7 @@ def _placeholders(template: PromptTemplate) -> set[str]:
 
 def save(name: str, data: dict[str, Any]) -> Path:
     """Write template `name` (KEYS with None values left out); returns its path."""
-    path = templates_dir() / f"{check_name(name)}.toml"
+    path = template_path(name)
     lines = [f"{key} = {_toml_string(data[key])}" for key in KEYS[:-1] if data.get(key) is not None]
     options = {k: v for k, v in (data.get("options") or {}).items() if v is not None}
     if options:

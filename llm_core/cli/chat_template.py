@@ -29,11 +29,12 @@ def save(name: str, opts: dict[str, Any], prompt: tuple[str, ...], as_json: bool
             "options": {"max_tokens": opts["max_tokens"], "temperature": opts["temperature"]}}
     if data["prompt"] is not None:
         templates.check(data["prompt"])  # an unknown placeholder fails now, not on use
+    replaced = templates.template_path(name).is_file()
     path = templates.save(name, data)
     if as_json:
-        emit({"name": name, "path": str(path)}, as_json=True)
-    else:
-        sys.stderr.write(f"Saved template {name} to {path}\n")
+        emit({"name": name, "path": str(path), "replaced": replaced}, as_json=True)
+    else:  # saving over a template is allowed (that is how one is changed), but said
+        sys.stderr.write(f"{'Replaced' if replaced else 'Saved'} template {name} {'at' if replaced else 'to'} {path}\n")
     return 0
 
 

@@ -19,6 +19,15 @@ $XDG_CONFIG_HOME/llm-core/templates/NAME.toml without calling; -t NAME uses it; 
   You said: Review in 3 bullets:
   + added a line
 
+Saving under a name in use replaces that template (how one is changed), and says so:
+
+  $ llm-chat --save review -s "You review diffs" --max-tokens 200 --temperature 0.2 'Review in $1 bullets:
+  > $input'
+  Replaced template review at */config/llm-core/templates/review.toml (glob)
+  $ llm-chat --save review --json -s "You review diffs" --max-tokens 200 --temperature 0.2 'Review in $1 bullets:
+  > $input' | python -c 'import json, sys; print(json.load(sys.stdin)["replaced"])'
+  True
+
 The template's options are used unless the command line gives its own; the request shows them.
 
   $ echo "x" | llm-chat --json --no-stream -t review -m gpt-4.1-mini 2 | python -c '
