@@ -55,7 +55,8 @@ def _cut(text: str, width: int = 50) -> str:
 def _turns(turns: list[dict]) -> str:
     out = []
     for i, turn in enumerate(turns, 1):
-        out.append(f"--- turn {i}  {turn.get('timestamp', '')}  {turn.get('model')}  "
+        # A hand-edited or damaged turn may lack its time or model: "?", not "None".
+        out.append(f"--- turn {i}  {turn.get('timestamp') or '?'}  {turn.get('model') or '?'}  "
                    f"{fmt_usd(turn.get('cost_usd'))}")
         if turn.get("system") and (i == 1 or turn["system"] != turns[i - 2].get("system")):
             out.append(f"system: {message_text({'content': turn['system']})}")

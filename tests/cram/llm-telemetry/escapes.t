@@ -16,3 +16,9 @@ terminals, write the clipboard. --json keeps the values as they are (JSON escape
   user: hi \x1b[2J there
   $ llm-telemetry log --json | grep -c 'evil\\u001b'
   1
+
+A turn that lost its time and model (edited by hand, say) shows "?" for them, not "None":
+
+  $ echo '{"timestamp": null, "messages": [{"role": "user", "content": "again"}]}' >> "$LLM_TELEMETRY_DIR/conversations/e1.jsonl"
+  $ llm-telemetry conversations show e1 | grep '^--- turn 2'
+  --- turn 2  ?  ?  unknown
