@@ -32,7 +32,7 @@ import os
 import struct
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,7 +70,8 @@ class DamagedSummary(ValueError):
     """A summary file whose bytes do not match its checksum: rebuild it, never read it."""
 
 
-def fits_int64(values: list[int]) -> bool:
+def fits_int64(values: Iterable[int]) -> bool:
+    """Whether every one of the integers `values` fits a signed 64-bit int (orjson's)."""
     try:  # a C-level conversion, which stops at the first value out of range
         array("q", values)
     except OverflowError:

@@ -38,15 +38,12 @@ import orjson
 from llm_core.storage._columns import pack_floats, pack_ints, size, unpack
 from llm_core.storage._day_records import M_DURN, NM
 from llm_core.storage._day_summary_file import FORMAT as DAY_FORMAT
-from llm_core.storage._day_summary_file import SlotBounds, read_first_section
+from llm_core.storage._day_summary_file import SlotBounds, fits_int64, model_key, read_first_section
 
 __all__ = ["Counted", "DamagedMonth", "MonthSummary", "merge_days", "read_month", "section_a_end"]
 
 _MAGIC = b"LLMTMON2"
 _HEAD = struct.Struct("<8sIIII")
-_INT64 = (-(2**63), 2**63 - 1)
-
-
 class DamagedMonth(ValueError):
     """A roll-up whose bytes do not match its checksum: read the month's days instead."""
 
@@ -84,10 +81,6 @@ class Counted:
 
 
 # ---------------------------------------------------------------- building
-
-def _fits(values) -> bool:
-    return all(_INT64[0] <= v <= _INT64[1] for v in values)
-
 
 def _counted(values) -> tuple[array, array]:
     """(distinct values sorted, cumulative counts) of an iterable of latencies, as arrays: a
@@ -137,7 +130,7 @@ def merge_days(days: list[tuple[str, object]]) -> bytes:
         for row in s.day_slots:
             have = slots.get(row[0])
             slots[row[0]] = row[1:] if have is None else [a + b for a, b in zip(have, row[1:], strict=True)]
-    models = sorted({c[3] for c in combos}, key=lambda m: (m is None, m or ""))
+    models = sorted({c[3] for c in combos}, key=model_key)
     by_model: dict = {m: [] for m in models}
     for c, durs in zip(combos, combo_durs, strict=True):
         by_model[c[3]].extend(durs)
@@ -145,7 +138,7 @@ def merge_days(days: list[tuple[str, object]]) -> bytes:
     combo_n, bvc, bcc, sec_b = _histograms(combo_durs)
     day_rows = [[s, *slots[s]] for s in sorted(slots)]
     slot_range = (day_rows[0][0], day_rows[-1][0]) if day_rows else (None, None)
-    wide = not (_fits(chain.from_iterable(totals)) and _fits(chain.from_iterable(day_rows)))
+    wide = not (fits_int64(chain.from_iterable(totals)) and fits_int64(chain.from_iterable(day_rows)))
     if wide:  # orjson writes no integer beyond 64 bits: decimal strings instead
         totals = [list(map(str, t)) for t in totals]
         day_rows = [list(map(str, r)) for r in day_rows]
