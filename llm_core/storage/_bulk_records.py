@@ -29,6 +29,7 @@ from llm_core.storage._day_records import (
     DMAX,
     TAIL,
     add_checked,
+    failed_outcome,
     prefix_slot,
 )
 
@@ -88,11 +89,6 @@ _DECODE = msgspec.json.Decoder(_Record).decode
 _REFUSED = (msgspec.DecodeError, RecursionError)  # ValidationError is a DecodeError
 
 
-def _outcome(status: str | None) -> bool | str | None:
-    """_day_records.outcome of a failed call."""
-    return None if status == "cancelled" else (BLOCKED if status == BLOCKED else False)
-
-
 def add_lines(builder, data: bytes) -> tuple[int, int, int]:
     """Summarise the whole lines of `data` into `builder` (a DayBuilder); returns (lines, bad,
     blank) as DayBuilder.add_lines does. One loop, the record's fields in locals: it runs for
@@ -116,7 +112,7 @@ def add_lines(builder, data: bytes) -> tuple[int, int, int]:
             pending.append(line)
             continue
         tok, meta, ts, cost, d = r.tokens, r.metadata, r.timestamp, r.cost_usd, r.duration_ms
-        ok = True if r.success is not False else _outcome(r.status)
+        ok = True if r.success is not False else failed_outcome(r.status)
         key = (None if meta is None else meta.project, r.agent_name, r.operation, r.model, r.provider, ok)
         slot = slots.get(ts[:17])
         try:

@@ -71,7 +71,11 @@ def outcome(obj: dict) -> bool | str | None:
     refused before sending (status "blocked"): neither of those two is a failure."""
     if obj.get("success") is not False:
         return True
-    status = obj.get("status")
+    return failed_outcome(obj.get("status"))
+
+
+def failed_outcome(status: Any) -> bool | str | None:
+    """outcome() of a record whose success is false, from its status."""
     return None if status == "cancelled" else (BLOCKED if status == BLOCKED else False)
 
 
