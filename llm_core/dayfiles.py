@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import orjson
 
 __all__ = [
-    "GZ_SUFFIX", "DayStat", "compressed_path", "day_file_parts", "day_file_stat", "gunzip",
+    "GZ_SUFFIX", "DayStat", "compressed_path", "day_file_exists", "day_file_parts", "day_file_stat", "gunzip",
     "gzip_bytes", "gzip_source", "read_day_file", "source_identity",
 ]
 
@@ -99,6 +99,12 @@ def _stat(path: str | os.PathLike) -> os.stat_result | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     return st if S_ISREG(st.st_mode) else None
+
+
+def day_file_exists(path: str) -> bool:
+    """Whether the day file `path` (a string: stat'ed for every day of every store) is there,
+    plain or compressed, as a regular file of the store's own."""
+    return _stat(path) is not None or _stat(path + GZ_SUFFIX) is not None
 
 
 def _leftover(plain: os.stat_result, gz: str | os.PathLike) -> bool:

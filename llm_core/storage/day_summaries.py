@@ -31,11 +31,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import stat
 import time
 from pathlib import Path
 
-from llm_core.dayfiles import GZ_SUFFIX, compressed_path, day_file_stat, read_day_file
+from llm_core.dayfiles import (
+    compressed_path,
+    day_file_exists,
+    day_file_stat,
+    read_day_file,
+)
 from llm_core.records import SUMMARY_DIR, TELEMETRY_FILE, day_names
 from llm_core.storage import _day_builder
 from llm_core.storage._day_builder import DayBuilder, DayView
@@ -199,16 +203,9 @@ def day_files(store: Path) -> list[tuple[str, Path]]:
     found = []
     for day in day_names(store):
         name = os.path.join(base, day, TELEMETRY_FILE)  # a string: stat'ed for every day of every store
-        if _is_file(name) or _is_file(name + GZ_SUFFIX):
+        if day_file_exists(name):
             found.append((day, store / day / TELEMETRY_FILE))
     return found
-
-
-def _is_file(name: str) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(name).st_mode)  # a link to a file elsewhere is not the store's
-    except (FileNotFoundError, NotADirectoryError):
-        return False
 
 
 def summary_path(store: Path, day: str) -> Path:
