@@ -16,7 +16,6 @@ from array import array
 __all__ = ["pack_floats", "pack_ints", "size", "unpack"]
 
 
-
 def pack_ints(values) -> tuple[str, bytes]:
     """The narrowest array that takes every value, tried in C-level conversions (an overflow
     stops each early) rather than found by min() and max() passes over Python ints."""
